@@ -1,0 +1,1 @@
+"""Value types and helpers that every layer shares: stdlib only."""

@@ -1,0 +1,1 @@
+"""Event records, the run status enum and its transition table, and the EventSink protocol."""

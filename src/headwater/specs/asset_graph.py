@@ -1,0 +1,120 @@
+"""The asset graph as specs: one node per asset key, adjacency built once.
+
+Selection, planning and the servers work on this shape; it never holds user code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from headwater.core.asset_check_key import AssetCheckKey
+from headwater.core.asset_key import AssetKey
+from headwater.errors import InvalidDefinitionError
+
+
+@dataclass(frozen=True, slots=True)
+class AssetNodeSpec:
+    """What the orchestrator knows of one asset without its code."""
+
+    key: AssetKey
+    deps: tuple[AssetKey, ...] = ()
+    group_name: str = "default"
+    tags: Mapping[str, str] = field(default_factory=dict)
+    owners: tuple[str, ...] = ()
+    kinds: frozenset[str] = frozenset()
+    description: str | None = None
+    code_version: str | None = None
+    is_materializable: bool = True
+    is_observable: bool = False
+    check_keys: tuple[AssetCheckKey, ...] = ()
+    # Name of the node (op or graph) that computes this asset; None for external assets.
+    node_name: str | None = None
+    partitioned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AssetCheckNodeSpec:
+    key: AssetCheckKey
+    blocking: bool = False
+    description: str | None = None
+    additional_deps: tuple[AssetKey, ...] = ()
+    node_name: str | None = None
+
+
+class AssetGraph:
+    """All assets of a location with parents and children; built in O(nodes + edges)."""
+
+    __slots__ = ("_children", "_order", "checks", "nodes")
+
+    def __init__(self, nodes: Iterable[AssetNodeSpec], checks: Iterable[AssetCheckNodeSpec] = ()) -> None:
+        self.nodes: dict[AssetKey, AssetNodeSpec] = {}
+        for node in nodes:
+            self.nodes[node.key] = node
+        self.checks: dict[AssetCheckKey, AssetCheckNodeSpec] = {c.key: c for c in checks}
+        children: dict[AssetKey, list[AssetKey]] = {k: [] for k in self.nodes}
+        for node in self.nodes.values():
+            for dep in node.deps:
+                children.setdefault(dep, []).append(node.key)
+        self._children = children
+        self._order: list[AssetKey] | None = None
+
+    @property
+    def all_asset_keys(self) -> frozenset[AssetKey]:
+        return frozenset(self.nodes)
+
+    @property
+    def materializable_asset_keys(self) -> frozenset[AssetKey]:
+        return frozenset(k for k, n in self.nodes.items() if n.is_materializable)
+
+    def has(self, key: AssetKey) -> bool:
+        return key in self.nodes
+
+    def get(self, key: AssetKey) -> AssetNodeSpec:
+        try:
+            return self.nodes[key]
+        except KeyError:
+            raise InvalidDefinitionError(f"No asset with key {key.to_user_string()!r} in this asset graph.") from None
+
+    def parents(self, key: AssetKey) -> tuple[AssetKey, ...]:
+        node = self.nodes.get(key)
+        return node.deps if node is not None else ()
+
+    def children(self, key: AssetKey) -> list[AssetKey]:
+        return self._children.get(key, [])
+
+    def toposorted(self) -> list[AssetKey]:
+        """Keys with every parent before its children (Kahn's algorithm, no recursion)."""
+        if self._order is None:
+            from headwater.specs.toposort import toposort
+
+            self._order = toposort(self.nodes, lambda k: [d for d in self.parents(k) if d in self.nodes])
+        return self._order
+
+    def upstream(self, keys: Iterable[AssetKey], depth: int | None = None, *, include_self: bool = True) -> set[AssetKey]:
+        return self._walk(keys, self.parents, depth, include_self)
+
+    def downstream(
+        self, keys: Iterable[AssetKey], depth: int | None = None, *, include_self: bool = True
+    ) -> set[AssetKey]:
+        return self._walk(keys, self.children, depth, include_self)
+
+    @staticmethod
+    def _walk(keys: Iterable[AssetKey], step: object, depth: int | None, include_self: bool) -> set[AssetKey]:
+        nxt = step  # type: ignore[assignment]
+        start = set(keys)
+        seen: set[AssetKey] = set(start) if include_self else set()
+        frontier = list(start)
+        level = 0
+        visited = set(start)
+        while frontier and (depth is None or level < depth):
+            new: list[AssetKey] = []
+            for key in frontier:
+                for other in nxt(key):  # type: ignore[operator]
+                    if other not in visited:
+                        visited.add(other)
+                        seen.add(other)
+                        new.append(other)
+            frontier = new
+            level += 1
+        return seen
