@@ -117,3 +117,15 @@ class InvalidStatusTransitionError(HeadwaterError):
 
 class StorageError(HeadwaterError):
     """The store could not read or write."""
+
+
+class InvalidMetadataError(HeadwaterError):
+    """A metadata value cannot be turned into a MetadataValue, or a stored one cannot be read back."""
+
+
+class CircularDependencyError(InvalidDefinitionError, ValueError):
+    """Assets or nodes depend on each other in a cycle."""
+
+
+class AssetCheckFailedError(HeadwaterError):
+    """One or more blocking asset checks failed with ERROR severity."""

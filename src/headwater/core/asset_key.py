@@ -18,6 +18,7 @@ class AssetKey:
     __slots__ = ("_hash", "path")
 
     path: list[str]
+    _hash: int
 
     def __init__(self, path: str | Sequence[str]) -> None:
         if isinstance(path, str):
@@ -102,7 +103,7 @@ class AssetKey:
         if isinstance(value, AssetKey):
             return value
         if isinstance(value, str):
-            return AssetKey(value.split("/")) if "/" in value else AssetKey([value])
+            return AssetKey([value])
         if isinstance(value, (list, tuple)):
             return AssetKey(list(value))
         raise InvalidDefinitionError(

@@ -1,1 +1,1 @@
-"""execution."""
+"""Execution: running steps inside the user-code boundary, driving a run through an executor."""

@@ -1,1 +1,1 @@
-"""executors."""
+"""Executors: in-process now; multiprocess (warm pool), Celery and Dask behind the same protocol."""

@@ -6,7 +6,7 @@ from collections import deque
 from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
-from headwater.errors import InvalidDefinitionError
+from headwater.errors import CircularDependencyError
 
 T = TypeVar("T", bound=Hashable)
 
@@ -14,7 +14,7 @@ T = TypeVar("T", bound=Hashable)
 def toposort(nodes: Iterable[T], parents_of: Callable[[T], Iterable[T]], describe: Callable[[T], str] = str) -> list[T]:
     """Return ``nodes`` ordered parents-first, stable in input order.
 
-    Raises InvalidDefinitionError naming the nodes of a cycle when there is one.
+    Raises CircularDependencyError naming the nodes of a cycle when there is one.
     """
     order_index: dict[T, int] = {}
     for i, node in enumerate(nodes):
@@ -39,7 +39,7 @@ def toposort(nodes: Iterable[T], parents_of: Callable[[T], Iterable[T]], describ
         remaining = {n for n, d in indegree.items() if d > 0}
         cycle = _find_cycle(remaining, parents_of)
         path = " -> ".join(describe(n) for n in cycle)
-        raise InvalidDefinitionError(
+        raise CircularDependencyError(
             f"Circular dependency detected: {path}. Remove one of these dependencies to break the cycle."
         )
     return out

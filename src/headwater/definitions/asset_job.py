@@ -1,0 +1,112 @@
+"""define_asset_job: a job named now, resolved against the assets of a Definitions later."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from headwater.definitions.asset_layer import AssetCollection, build_asset_job
+
+IMPLICIT_ASSET_JOB_NAME = "__ASSET_JOB"
+EPHEMERAL_ASSET_JOB_NAME = "__ephemeral_asset_job__"
+
+
+class UnresolvedAssetJobDefinition:
+    """A job over an asset selection; ``resolve`` builds the JobDefinition once assets are known."""
+
+    def __init__(
+        self,
+        name: str,
+        selection: Any = None,
+        config: Any = None,
+        description: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        run_tags: Mapping[str, str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        partitions_def: Any = None,
+        executor_def: Any = None,
+        hooks: set[Any] | None = None,
+        op_retry_policy: Any = None,
+    ) -> None:
+        from headwater.definitions.node import check_valid_name
+
+        self.name = check_valid_name(name, what="Job")
+        self.selection = selection
+        self.config = config
+        self.description = description
+        self.tags = dict(tags or {})
+        self.run_tags = dict(run_tags or {})
+        self.metadata = dict(metadata or {})
+        self.partitions_def = partitions_def
+        self.executor_def = executor_def
+        self.hooks = set(hooks or ())
+        self.op_retry_policy = op_retry_policy
+
+    def resolve(self, collection: AssetCollection, resource_defs: Mapping[str, Any] | None = None) -> Any:
+        from headwater.definitions.selection import AssetSelection
+
+        if self.selection is None:
+            selection = AssetSelection.all()
+        else:
+            selection = AssetSelection.from_coercible(self.selection)
+        keys = {k for k in selection.resolve(collection.graph) if collection.graph.nodes[k].is_materializable}
+        checks = selection.resolve_checks(collection.graph)
+        return build_asset_job(
+            self.name,
+            collection,
+            keys,
+            checks,
+            resource_defs=resource_defs,
+            description=self.description,
+            tags=self.tags,
+            run_tags=self.run_tags,
+            config=self.config,
+            executor_def=self.executor_def,
+            hooks=self.hooks,
+            op_retry_policy=self.op_retry_policy,
+            partitions_def=self.partitions_def,
+            metadata=self.metadata,
+        )
+
+    def __repr__(self) -> str:
+        return f"<UnresolvedAssetJobDefinition {self.name}>"
+
+
+def define_asset_job(
+    name: str,
+    selection: Any = None,
+    config: Any = None,
+    description: str | None = None,
+    tags: Mapping[str, str] | None = None,
+    run_tags: Mapping[str, str] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    partitions_def: Any = None,
+    executor_def: Any = None,
+    hooks: set[Any] | None = None,
+    op_retry_policy: Any = None,
+) -> UnresolvedAssetJobDefinition:
+    """A job that materializes the assets in ``selection`` (all assets when None)."""
+    return UnresolvedAssetJobDefinition(
+        name,
+        selection,
+        config,
+        description,
+        tags,
+        run_tags,
+        metadata,
+        partitions_def,
+        executor_def,
+        hooks,
+        op_retry_policy,
+    )
+
+
+def selection_job(
+    name: str, collection: AssetCollection, selection: Any, resource_defs: Mapping[str, Any] | None = None,
+    *, tags: Mapping[str, str] | None = None,
+) -> Any:
+    """Build a job for an ad-hoc selection (materialize(), the CLI)."""
+    return UnresolvedAssetJobDefinition(name, selection, tags=tags).resolve(collection, resource_defs)
+
+
+__all__: Sequence[str] = ["UnresolvedAssetJobDefinition", "define_asset_job"]

@@ -1,0 +1,289 @@
+"""From assets to a job: the asset graph, the job graph built from selected assets, and the maps
+between node outputs/inputs and asset keys that execution uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from headwater.core.asset_check_key import AssetCheckKey
+from headwater.core.asset_key import AssetKey
+from headwater.definitions.asset_check import AssetChecksDefinition
+from headwater.definitions.asset_spec import AssetSpec, SourceAsset
+from headwater.definitions.assets import AssetsDefinition, external_assets_from_specs
+from headwater.definitions.composition import Invocation, NodeOutputRef, Source
+from headwater.definitions.graph import GraphDefinition
+from headwater.definitions.job_compile import CompiledGraph
+from headwater.errors import InvalidDefinitionError
+from headwater.specs.asset_graph import AssetCheckNodeSpec, AssetGraph, AssetNodeSpec
+from headwater.specs.toposort import toposort
+
+
+@dataclass(slots=True)
+class AssetCollection:
+    """Everything asset-shaped a Definitions or a materialize call was given, normalized."""
+
+    assets_defs: list[AssetsDefinition] = field(default_factory=list)
+    source_assets: list[SourceAsset] = field(default_factory=list)
+    graph: AssetGraph = field(default_factory=lambda: AssetGraph([]))
+    producer: dict[AssetKey, AssetsDefinition] = field(default_factory=dict)
+    check_producer: dict[AssetCheckKey, AssetsDefinition] = field(default_factory=dict)
+
+    def io_manager_key_for(self, key: AssetKey) -> str:
+        producer = self.producer.get(key)
+        if producer is not None:
+            return producer.io_manager_key_for(key)
+        for sa in self.source_assets:
+            if sa.key == key:
+                return sa.io_manager_key
+        return "io_manager"
+
+    def spec_for(self, key: AssetKey) -> AssetSpec | None:
+        producer = self.producer.get(key)
+        return producer.specs_by_key.get(key) if producer is not None else None
+
+
+def collect_assets(items: Iterable[Any]) -> AssetCollection:
+    """Normalize AssetsDefinitions, AssetSpecs, SourceAssets and check definitions; validate the graph."""
+    out = AssetCollection()
+    specs: list[AssetSpec] = []
+    for item in items:
+        if isinstance(item, AssetsDefinition):
+            out.assets_defs.append(item)
+        elif isinstance(item, AssetSpec):
+            specs.append(item)
+        elif isinstance(item, SourceAsset):
+            out.source_assets.append(item)
+        else:
+            raise InvalidDefinitionError(
+                f"Cannot use {item!r} ({type(item).__name__}) as an asset: pass an @asset, @multi_asset, "
+                "@asset_check, AssetSpec or SourceAsset."
+            )
+    out.assets_defs.extend(external_assets_from_specs(specs))
+    nodes: dict[AssetKey, AssetNodeSpec] = {}
+    checks: dict[AssetCheckKey, AssetCheckNodeSpec] = {}
+    for ad in out.assets_defs:
+        for key, spec in ad.specs_by_key.items():
+            if key in nodes:
+                raise InvalidDefinitionError(f"Duplicate asset key: {key!r}")
+            out.producer[key] = ad
+            nodes[key] = AssetNodeSpec(
+                key=key,
+                deps=tuple(d.asset_key for d in spec.deps),
+                group_name=spec.group_name or "default",
+                tags=spec.tags,
+                owners=tuple(spec.owners),
+                kinds=frozenset(spec.kinds),
+                description=spec.description,
+                code_version=spec.code_version,
+                is_materializable=ad.is_materializable,
+                is_observable=ad.is_observable,
+                check_keys=tuple(c.key for c in ad.check_specs_by_output_name.values() if c.asset_key == key),
+                node_name=ad.node_def.name if ad.node_def is not None else None,
+                partitioned=spec.partitions_def is not None or ad.partitions_def is not None,
+            )
+        for cs in ad.check_specs_by_output_name.values():
+            if cs.key in checks:
+                raise InvalidDefinitionError(f"Duplicate asset check key: {cs.key.to_user_string()!r}")
+            out.check_producer[cs.key] = ad
+            checks[cs.key] = AssetCheckNodeSpec(
+                key=cs.key,
+                blocking=cs.blocking,
+                description=cs.description,
+                additional_deps=tuple(cs.additional_deps),
+                node_name=ad.node_def.name if ad.node_def is not None else None,
+            )
+    for sa in out.source_assets:
+        if sa.key in nodes:
+            raise InvalidDefinitionError(f"Duplicate asset key: {sa.key!r}")
+        nodes[sa.key] = AssetNodeSpec(
+            key=sa.key,
+            group_name=sa.group_name,
+            tags=sa.tags,
+            owners=tuple(sa.owners),
+            description=sa.description,
+            is_materializable=False,
+            is_observable=sa.is_observable,
+            partitioned=sa.partitions_def is not None,
+        )
+    # Checks on assets with no checks listed on the node: attach the separately defined ones.
+    for ck in checks:
+        node = nodes.get(ck.asset_key)
+        if node is not None and ck not in node.check_keys:
+            nodes[ck.asset_key] = _with_check(node, ck)
+    out.graph = AssetGraph(nodes.values(), checks.values())
+    toposort(
+        list(nodes),
+        lambda k: [d for d in nodes[k].deps if d in nodes],
+        describe=lambda k: k.to_user_string(),
+    )
+    return out
+
+
+def _with_check(node: AssetNodeSpec, ck: AssetCheckKey) -> AssetNodeSpec:
+    from dataclasses import replace
+
+    return replace(node, check_keys=(*node.check_keys, ck))
+
+
+@dataclass(slots=True)
+class AssetLayer:
+    """How a job's nodes relate to assets; filled once the job graph is compiled."""
+
+    collection: AssetCollection
+    assets_defs_by_node: dict[str, AssetsDefinition]
+    selected_asset_keys: frozenset[AssetKey]
+    selected_check_keys: frozenset[AssetCheckKey]
+    after_top: dict[str, set[str]]
+    output_asset_keys: dict[tuple[str, str], AssetKey] = field(default_factory=dict)
+    output_check_keys: dict[tuple[str, str], AssetCheckKey] = field(default_factory=dict)
+    input_asset_keys: dict[tuple[str, str], AssetKey] = field(default_factory=dict)
+    io_manager_keys: dict[tuple[str, str], str] = field(default_factory=dict)
+    after: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    leaves_by_node: dict[str, list[str]] = field(default_factory=dict)
+    resource_defs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def asset_graph(self) -> AssetGraph:
+        return self.collection.graph
+
+    def populate(self, graph: GraphDefinition, compiled: CompiledGraph) -> None:
+        for handle in compiled.nodes:
+            top = handle.split(".", 1)[0]
+            self.leaves_by_node.setdefault(top, []).append(handle)
+        for top, ad in self.assets_defs_by_node.items():
+            for out_name, key in ad.keys_by_output_name.items():
+                leaf = compiled.resolve_output(graph, NodeOutputRef(top, out_name))
+                self.output_asset_keys[(leaf.node, leaf.output)] = key
+                self.io_manager_keys[(leaf.node, leaf.output)] = ad.io_manager_key_for(key)
+            for out_name, cs in ad.check_specs_by_output_name.items():
+                leaf = compiled.resolve_output(graph, NodeOutputRef(top, out_name))
+                self.output_check_keys[(leaf.node, leaf.output)] = cs.key
+            for input_name, key in ad.keys_by_input_name.items():
+                for leaf_handle, leaf_input in compiled.input_targets.get((top, input_name), []):
+                    self.input_asset_keys[(leaf_handle, leaf_input)] = key
+        for top, before in self.after_top.items():
+            before_leaves = tuple(h for b in sorted(before) for h in self.leaves_by_node.get(b, []))
+            for leaf in self.leaves_by_node.get(top, []):
+                self.after[leaf] = before_leaves
+
+    def asset_keys_for_node(self, handle: str) -> set[AssetKey]:
+        top = handle.split(".", 1)[0]
+        ad = self.assets_defs_by_node.get(top)
+        return ad.keys if ad is not None else set()
+
+    def load_io_manager_key(self, key: AssetKey) -> str:
+        return self.collection.io_manager_key_for(key)
+
+
+def build_asset_job(
+    name: str,
+    collection: AssetCollection,
+    selected_keys: Iterable[AssetKey],
+    selected_checks: Iterable[AssetCheckKey],
+    *,
+    resource_defs: Mapping[str, Any] | None = None,
+    description: str | None = None,
+    tags: Mapping[str, str] | None = None,
+    run_tags: Mapping[str, str] | None = None,
+    config: Any = None,
+    executor_def: Any = None,
+    hooks: set[Any] | None = None,
+    op_retry_policy: Any = None,
+    partitions_def: Any = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> Any:
+    from headwater.definitions.job import JobDefinition
+
+    keys = frozenset(selected_keys)
+    check_keys = frozenset(selected_checks)
+    included: dict[str, AssetsDefinition] = {}
+    producer_out: dict[AssetKey, tuple[str, str]] = {}
+    asset_resources: dict[str, Any] = {}
+    for ad in collection.assets_defs:
+        if not ad.is_executable:
+            continue
+        own = set(ad.specs_by_key) & keys
+        own_checks = {c for c in ad.check_specs_by_key if c in check_keys}
+        if not own and not own_checks:
+            continue
+        if isinstance(ad, AssetChecksDefinition) or not ad.specs_by_key:
+            sub = ad.subset_for(set(), own_checks) if own_checks != ad.check_keys else ad
+        else:
+            sub = ad.subset_for(own, own_checks)
+        assert ad.node_def is not None
+        node_name = ad.node_def.name
+        if node_name in included:
+            raise InvalidDefinitionError(
+                f"Two asset definitions in job '{name}' use the node name '{node_name}'; give one a different name "
+                "or key_prefix."
+            )
+        included[node_name] = sub
+        asset_resources.update(ad.resource_defs)
+        for out_name, key in ad.keys_by_output_name.items():
+            if key in own:
+                producer_out[key] = (node_name, out_name)
+    invocations: dict[str, Invocation] = {}
+    after_top: dict[str, set[str]] = {}
+    blocking_by_asset: dict[AssetKey, set[str]] = {}
+    for node_name, ad in included.items():
+        if isinstance(ad, AssetChecksDefinition):
+            for cs in ad.check_specs:
+                if cs.blocking:
+                    blocking_by_asset.setdefault(cs.asset_key, set()).add(node_name)
+    for node_name, ad in included.items():
+        assert ad.node_def is not None
+        inputs: dict[str, Source] = {}
+        for input_name, key in ad.keys_by_input_name.items():
+            prod = producer_out.get(key)
+            if prod is not None and prod[0] != node_name:
+                inputs[input_name] = NodeOutputRef(prod[0], prod[1])
+                for check_node in blocking_by_asset.get(key, ()):
+                    if check_node != node_name and not isinstance(ad, AssetChecksDefinition):
+                        after_top.setdefault(node_name, set()).add(check_node)
+            elif key not in collection.graph.nodes and not _is_nothing_input(ad, input_name):
+                raise InvalidDefinitionError(
+                    f'Input asset "{key.to_string()}" is not produced by any of the provided asset ops and is not '
+                    "one of the provided sources."
+                )
+        invocations[node_name] = Invocation(name=node_name, node_def=ad.node_def, inputs=inputs)
+    graph_def = GraphDefinition(name=name, invocations=invocations, description=description)
+    layer = AssetLayer(
+        collection=collection,
+        assets_defs_by_node=included,
+        selected_asset_keys=keys,
+        selected_check_keys=check_keys,
+        after_top=after_top,
+        resource_defs=asset_resources,
+    )
+    job = JobDefinition(
+        graph_def=graph_def,
+        name=name,
+        description=description,
+        resource_defs={**asset_resources, **(resource_defs or {})},
+        config=config,
+        tags=tags,
+        run_tags=run_tags,
+        metadata=metadata,
+        executor_def=executor_def,
+        hook_defs=hooks,
+        op_retry_policy=op_retry_policy,
+        partitions_def=partitions_def or _partitions_def(included.values()),
+        asset_layer=layer,
+    )
+    layer.populate(graph_def, job.compiled)
+    return job
+
+
+def _is_nothing_input(ad: AssetsDefinition, input_name: str) -> bool:
+    node = ad.node_def
+    types = getattr(node, "input_types", None)
+    if types is None or input_name not in types:
+        return False
+    return bool(types[input_name].is_nothing)
+
+
+def _partitions_def(defs: Iterable[AssetsDefinition]) -> Any:
+    found = [d.partitions_def for d in defs if d.partitions_def is not None]
+    return found[0] if found else None

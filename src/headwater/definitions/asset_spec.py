@@ -1,0 +1,230 @@
+"""AssetSpec, AssetDep and SourceAsset: assets described without (or before) their code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from headwater.core.asset_key import AssetKey, CoercibleToAssetKey
+from headwater.errors import InvalidDefinitionError
+
+KIND_TAG_PREFIX = "dagster/kind/"
+_UNSET: Any = object()
+
+
+def coerce_dep_key(value: Any) -> AssetKey:
+    """An AssetKey from a key, a string, a list of parts, an AssetSpec, SourceAsset or AssetsDefinition."""
+    if isinstance(value, AssetDep):
+        return value.asset_key
+    key = getattr(value, "key", None)
+    if isinstance(key, AssetKey):
+        return key
+    keys = getattr(value, "keys", None)
+    if isinstance(keys, (set, frozenset)) and keys:
+        if len(keys) != 1:
+            raise InvalidDefinitionError(
+                f"Cannot depend on {value!r}: it defines {len(keys)} assets; name the one you need with its AssetKey."
+            )
+        return next(iter(keys))  # type: ignore[no-any-return]
+    return AssetKey.from_coercible(value)
+
+
+class AssetDep:
+    """A dependency on an upstream asset that is not passed in as a value."""
+
+    __slots__ = ("asset_key", "partition_mapping")
+
+    def __init__(self, asset: Any, *, partition_mapping: Any = None) -> None:
+        self.asset_key = coerce_dep_key(asset)
+        self.partition_mapping = partition_mapping
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AssetDep) and other.asset_key == self.asset_key
+
+    def __hash__(self) -> int:
+        return hash(self.asset_key)
+
+    def __repr__(self) -> str:
+        return f"AssetDep({self.asset_key!r})"
+
+
+def coerce_deps(deps: Iterable[Any] | None) -> list[AssetDep]:
+    out: list[AssetDep] = []
+    seen: set[AssetKey] = set()
+    for dep in deps or ():
+        ad = dep if isinstance(dep, AssetDep) else AssetDep(dep)
+        if ad.asset_key in seen:
+            raise InvalidDefinitionError(f"Duplicate dependency on {ad.asset_key.to_user_string()!r} in deps.")
+        seen.add(ad.asset_key)
+        out.append(ad)
+    return out
+
+
+class AssetSpec:
+    """Everything about an asset except how to compute it."""
+
+    __slots__ = (
+        "automation_condition",
+        "code_version",
+        "deps",
+        "description",
+        "group_name",
+        "key",
+        "kinds",
+        "metadata",
+        "owners",
+        "partitions_def",
+        "skippable",
+        "tags",
+    )
+
+    def __init__(
+        self,
+        key: CoercibleToAssetKey,
+        *,
+        deps: Iterable[Any] | None = None,
+        description: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        skippable: bool = False,
+        group_name: str | None = None,
+        code_version: str | None = None,
+        automation_condition: Any = None,
+        owners: Sequence[str] | None = None,
+        tags: Mapping[str, str] | None = None,
+        kinds: set[str] | None = None,
+        partitions_def: Any = None,
+    ) -> None:
+        self.key = AssetKey.from_coercible(key)
+        self.deps = coerce_deps(deps)
+        self.description = description
+        self.metadata = dict(metadata or {})
+        self.skippable = skippable
+        self.group_name = group_name
+        self.code_version = code_version
+        self.automation_condition = automation_condition
+        self.owners = list(owners or [])
+        for owner in self.owners:
+            if not isinstance(owner, str) or not (owner.startswith("team:") or "@" in owner):
+                raise InvalidDefinitionError(
+                    f"Invalid owner {owner!r} on asset {self.key.to_user_string()!r}: owners are emails or 'team:<name>'."
+                )
+        all_tags = dict(tags or {})
+        kind_set = set(kinds or ())
+        for tag_key in list(all_tags):
+            if tag_key.startswith(KIND_TAG_PREFIX):
+                kind_set.add(tag_key[len(KIND_TAG_PREFIX) :])
+        if len(kind_set) > 3:
+            raise InvalidDefinitionError(
+                f"Asset {self.key.to_user_string()!r} has {len(kind_set)} kinds; at most 3 are allowed."
+            )
+        for kind in kind_set:
+            all_tags[KIND_TAG_PREFIX + kind] = ""
+        self.tags = all_tags
+        self.kinds = kind_set
+        self.partitions_def = partitions_def
+
+    def _fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def replace_attributes(self, **kwargs: Any) -> AssetSpec:
+        """A copy with the given attributes replaced (key, deps, description, metadata, group_name, ...)."""
+        fields = self._fields()
+        unknown = set(kwargs) - set(fields)
+        if unknown:
+            raise InvalidDefinitionError(f"AssetSpec has no attribute(s) {sorted(unknown)}.")
+        fields.update(kwargs)
+        if "tags" in kwargs and "kinds" not in kwargs:
+            fields["kinds"] = {k[len(KIND_TAG_PREFIX) :] for k in fields["tags"] if k.startswith(KIND_TAG_PREFIX)}
+        key = fields.pop("key")
+        return AssetSpec(key, **fields)
+
+    def merge_attributes(
+        self,
+        *,
+        deps: Iterable[Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        owners: Sequence[str] | None = None,
+        tags: Mapping[str, str] | None = None,
+        kinds: set[str] | None = None,
+    ) -> AssetSpec:
+        """A copy with deps, metadata, owners, tags and kinds merged into the existing ones."""
+        fields = self._fields()
+        fields["deps"] = [*self.deps, *coerce_deps(d for d in (deps or ()) if coerce_dep_key(d) not in {x.asset_key for x in self.deps})]
+        fields["metadata"] = {**self.metadata, **(metadata or {})}
+        fields["owners"] = [*self.owners, *[o for o in (owners or ()) if o not in self.owners]]
+        fields["tags"] = {**self.tags, **(tags or {})}
+        fields["kinds"] = self.kinds | set(kinds or ())
+        key = fields.pop("key")
+        return AssetSpec(key, **fields)
+
+    def with_io_manager_key(self, io_manager_key: str) -> AssetSpec:
+        return self.merge_attributes(metadata={"dagster/io_manager_key": io_manager_key})
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AssetSpec) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __repr__(self) -> str:
+        return f"AssetSpec(key={self.key!r})"
+
+
+class SourceAsset:
+    """An asset produced outside Headwater that assets can read through an IO manager."""
+
+    def __init__(
+        self,
+        key: CoercibleToAssetKey,
+        metadata: Mapping[str, Any] | None = None,
+        io_manager_key: str | None = None,
+        io_manager_def: Any = None,
+        description: str | None = None,
+        partitions_def: Any = None,
+        group_name: str | None = None,
+        resource_defs: Mapping[str, Any] | None = None,
+        observe_fn: Callable[..., Any] | None = None,
+        op_tags: Mapping[str, Any] | None = None,
+        tags: Mapping[str, str] | None = None,
+        owners: Sequence[str] | None = None,
+    ) -> None:
+        self.key = AssetKey.from_coercible(key)
+        self.metadata = dict(metadata or {})
+        self.io_manager_key = io_manager_key or ("io_manager" if io_manager_def is None else f"{self.key.to_python_identifier()}__io_manager")
+        self.resource_defs = dict(resource_defs or {})
+        if io_manager_def is not None:
+            self.resource_defs[self.io_manager_key] = io_manager_def
+        self.description = description
+        self.partitions_def = partitions_def
+        self.group_name = group_name or "default"
+        self.observe_fn = observe_fn
+        self.op_tags = dict(op_tags or {})
+        self.tags = dict(tags or {})
+        self.owners = list(owners or [])
+
+    @property
+    def is_observable(self) -> bool:
+        return self.observe_fn is not None
+
+    def with_resources(self, resource_defs: Mapping[str, Any]) -> SourceAsset:
+        merged = {**resource_defs, **self.resource_defs}
+        out = SourceAsset.__new__(SourceAsset)
+        out.__dict__.update(self.__dict__)
+        out.resource_defs = merged
+        return out
+
+    def __repr__(self) -> str:
+        return f"SourceAsset(key={self.key!r})"
+
+
+def map_asset_specs(func: Callable[[AssetSpec], AssetSpec], iterable: Iterable[Any]) -> list[Any]:
+    """Apply ``func`` to each AssetSpec, and to each spec inside each AssetsDefinition."""
+    out: list[Any] = []
+    for item in iterable:
+        if isinstance(item, AssetSpec):
+            out.append(func(item))
+        elif hasattr(item, "map_asset_specs"):
+            out.append(item.map_asset_specs(func))
+        else:
+            out.append(item)
+    return out

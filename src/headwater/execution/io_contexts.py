@@ -1,0 +1,100 @@
+"""Building the OutputContext and InputContext an IO manager receives."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from headwater.core.asset_key import AssetKey
+from headwater.definitions.input_context import InputContext
+from headwater.definitions.output_context import OutputContext
+
+if TYPE_CHECKING:
+    from headwater.execution.run_context import RunContext
+    from headwater.execution.step_runner import StepAttempt
+    from headwater.specs.job import NodeOutputSpec
+
+
+def make_output_context(
+    run: RunContext,
+    attempt: StepAttempt,
+    spec: NodeOutputSpec,
+    mapping_key: str | None,
+    output_metadata: Mapping[str, Any] | None,
+) -> OutputContext:
+    op_def = attempt.op_def
+    out = op_def.outs[spec.name]
+    return OutputContext(
+        step_key=attempt.key,
+        name=spec.name,
+        job_name=run.job_name,
+        run_id=run.run_id,
+        definition_metadata=out.metadata,
+        mapping_key=mapping_key,
+        dagster_type=op_def.output_types.get(spec.name),
+        version=out.code_version,
+        resources=run.resources,
+        op_def=op_def,
+        asset_key=spec.asset_key,
+        partition_key=run.partition_key,
+        output_metadata=output_metadata,
+    )
+
+
+def upstream_output_context(
+    run: RunContext,
+    step_key: str | None,
+    output_name: str | None,
+    asset_key: AssetKey | None,
+    mapping_key: str | None,
+) -> OutputContext:
+    op_def = None
+    definition_metadata: Mapping[str, Any] | None = None
+    if step_key is not None:
+        handle = step_key.split("[", 1)[0]
+        compiled = run.compiled.get(handle)
+        if compiled is not None:
+            op_def = compiled.op_def
+            if output_name in op_def.outs:
+                definition_metadata = op_def.outs[output_name].metadata
+    return OutputContext(
+        step_key=step_key,
+        name=output_name or "result",
+        job_name=run.job_name,
+        run_id=run.run_id,
+        definition_metadata=definition_metadata,
+        mapping_key=mapping_key,
+        resources=run.resources,
+        op_def=op_def,
+        asset_key=asset_key,
+        partition_key=run.partition_key,
+    )
+
+
+def make_input_context(
+    run: RunContext,
+    attempt: StepAttempt,
+    input_name: str,
+    *,
+    asset_key: AssetKey | None,
+    upstream_step_key: str | None,
+    upstream_output_name: str | None,
+    upstream_mapping_key: str | None,
+    upstream_io_manager_key: str,
+) -> InputContext:
+    op_def = attempt.op_def
+    in_def = op_def.ins.get(input_name)
+    return InputContext(
+        name=input_name,
+        job_name=run.job_name,
+        op_def=op_def,
+        definition_metadata=in_def.metadata if in_def is not None else None,
+        upstream_output=upstream_output_context(
+            run, upstream_step_key, upstream_output_name, asset_key, upstream_mapping_key
+        ),
+        dagster_type=op_def.input_types.get(input_name),
+        resources=run.resources,
+        asset_key=asset_key,
+        partition_key=run.partition_key,
+        instance=run.instance,
+    )

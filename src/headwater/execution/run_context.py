@@ -1,0 +1,138 @@
+"""RunContext: the state of one run while it executes in this process."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from headwater.core.asset_events import AssetCheckEvaluation, AssetMaterialization, AssetObservation
+from headwater.events.event import Event, EventLogEntry
+from headwater.events.event_type import EventType
+from headwater.planning.active_execution import ActiveExecution
+from headwater.planning.plan import ExecutionPlan
+from headwater.specs.job import NodeSpec
+
+if TYPE_CHECKING:
+    from headwater.definitions.assets import AssetsDefinition
+    from headwater.definitions.job import JobDefinition
+    from headwater.definitions.job_compile import CompiledNode
+
+_PID = os.getpid()
+
+
+class RunContext:
+    """Everything a step needs from its run: definitions, config, resources, event output."""
+
+    def __init__(
+        self,
+        *,
+        job: JobDefinition,
+        plan: ExecutionPlan,
+        run: Any,
+        instance: Any,
+        node_configs: Mapping[str, Any],
+        run_config: Mapping[str, Any],
+        resources: Any,
+        partition_key: str | None,
+        input_values: Mapping[str, Any],
+        raise_on_error: bool,
+    ) -> None:
+        self.job = job
+        self.job_name = job.name
+        self.plan = plan
+        self.run = run
+        self.run_id: str = run.run_id
+        self.instance = instance
+        self.node_configs = node_configs
+        self.run_config = run_config
+        self.resources = resources
+        self.partition_key = partition_key
+        self.input_values = input_values
+        self.raise_on_error = raise_on_error
+        self.active = ActiveExecution(plan)
+        self.compiled: dict[str, CompiledNode] = job.compiled.nodes
+        self.nodes: dict[str, NodeSpec] = {n.handle: n for n in job.spec.nodes}
+        self.layer = job.asset_layer
+        self.events: list[EventLogEntry] = []
+        self._pending: list[EventLogEntry] = []
+        self.output_capture: dict[tuple[str, str], Any] = {}
+        self.first_user_error: BaseException | None = None
+        self.failed_steps: list[str] = []
+        self.hook_defs = job.hook_defs
+        self._io_managers: dict[str, Any] = {}
+        self.pid = _PID
+
+    # --- events ---------------------------------------------------------------------------
+    def emit(
+        self,
+        event_type: EventType,
+        step_key: str | None,
+        message: str,
+        data: Any = None,
+        *,
+        level: int = 10,
+    ) -> EventLogEntry:
+        event = Event(event_type, self.job_name, step_key, message, data, None, self.pid)
+        entry = EventLogEntry(
+            self.run_id, time.time(), event, job_name=self.job_name, step_key=step_key, level=level
+        )
+        self.events.append(entry)
+        self._pending.append(entry)
+        return entry
+
+    def add_entry(self, entry: EventLogEntry) -> None:
+        self.events.append(entry)
+        self._pending.append(entry)
+
+    def flush(self) -> None:
+        """Write pending events to the instance in one batch (one transaction on SQL stores)."""
+        if self._pending:
+            pending, self._pending = self._pending, []
+            self.instance.handle_new_events(pending)
+
+    def log_user_event(self, step_key: str, event: Any) -> None:
+        from headwater.definitions.results import AssetCheckResult, ExpectationResult
+
+        if isinstance(event, AssetMaterialization):
+            self.emit(EventType.ASSET_MATERIALIZATION, step_key, f"Materialized value {event.asset_key.to_user_string()}.", event)
+        elif isinstance(event, AssetObservation):
+            self.emit(EventType.ASSET_OBSERVATION, step_key, f"Observed value {event.asset_key.to_user_string()}.", event)
+        elif isinstance(event, AssetCheckEvaluation):
+            self.emit(EventType.ASSET_CHECK_EVALUATION, step_key, _check_message(event), event)
+        elif isinstance(event, AssetCheckResult):
+            from headwater.execution.step_outputs import check_evaluation
+
+            evaluation = check_evaluation(self, step_key, event)
+            self.emit(EventType.ASSET_CHECK_EVALUATION, step_key, _check_message(evaluation), evaluation)
+        elif isinstance(event, ExpectationResult):
+            self.emit(EventType.STEP_EXPECTATION_RESULT, step_key, f"Expectation {event.label} {'passed' if event.success else 'failed'}.", event)
+        else:
+            from headwater.errors import InvalidInvocationError
+
+            raise InvalidInvocationError(
+                f"context.log_event got {event!r}; it takes AssetMaterialization, AssetObservation, "
+                "AssetCheckResult or ExpectationResult."
+            )
+
+    # --- resources --------------------------------------------------------------------------
+    def io_manager(self, key: str) -> Any:
+        manager = self._io_managers.get(key)
+        if manager is None:
+            manager = getattr(self.resources, key)
+            self._io_managers[key] = manager
+        return manager
+
+    def assets_def_for(self, step_key: str) -> AssetsDefinition | None:
+        if self.layer is None:
+            return None
+        return self.layer.assets_defs_by_node.get(step_key.split(".", 1)[0].split("[", 1)[0])
+
+    def step_events(self, step_key: str) -> Sequence[EventLogEntry]:
+        return [e for e in self.events if e.step_key == step_key]
+
+
+def _check_message(evaluation: AssetCheckEvaluation) -> str:
+    outcome = "passed" if evaluation.passed else "failed"
+    return f"Asset check '{evaluation.check_name}' on '{evaluation.asset_key.to_user_string()}' {outcome}."

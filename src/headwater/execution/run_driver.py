@@ -1,0 +1,155 @@
+"""Driving one run in this process: config, plan, run record, resources, executor, run events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from headwater.core.error_info import ErrorInfo
+from headwater.definitions.resource_init import initialize_resources
+from headwater.errors import ResourceInitError
+from headwater.events.event_type import EventType
+from headwater.events.payloads import EngineEventData, RunFailureData
+from headwater.execution.run_config import process_run_config
+from headwater.execution.run_context import RunContext
+from headwater.planning.plan import build_plan
+
+if TYPE_CHECKING:
+    from headwater.definitions.job import JobDefinition
+    from headwater.execution.executor import Executor
+    from headwater.execution.result import ExecuteInProcessResult
+
+PARTITION_TAG = "dagster/partition"
+
+
+def resource_keys_for(job: JobDefinition, step_keys: set[str] | None) -> set[str]:
+    """The resource keys the selected steps need: their own, their outputs' and inputs' IO managers, hooks."""
+    keys: set[str] = set()
+    layer = job.asset_layer
+    for node in job.spec.nodes:
+        if step_keys is not None and node.handle not in step_keys:
+            continue
+        keys |= node.required_resource_keys
+        for out in node.outputs:
+            if not out.is_nothing:
+                keys.add(out.io_manager_key)
+        compiled = job.compiled.nodes[node.handle]
+        for inp in node.inputs:
+            if inp.is_nothing:
+                continue
+            manager = compiled.op_def.ins[inp.name].input_manager_key
+            if manager:
+                keys.add(manager)
+            elif inp.asset_key is not None and layer is not None:
+                keys.add(layer.load_io_manager_key(inp.asset_key))
+            for src in inp.sources:
+                upstream = job.spec.node(src.node)
+                for o in upstream.outputs:
+                    if o.name == src.output and not o.is_nothing:
+                        keys.add(o.io_manager_key)
+        for hook in compiled.hooks:
+            keys |= hook.required_resource_keys
+    for hook in job.hook_defs:
+        keys |= hook.required_resource_keys
+    return keys
+
+
+def execute_run(
+    job: JobDefinition,
+    *,
+    executor: Executor,
+    instance: Any,
+    run_config: Any,
+    resource_defs: Mapping[str, Any],
+    step_keys: Iterable[str] | None,
+    raise_on_error: bool,
+    partition_key: str | None,
+    run_id: str | None,
+    tags: Mapping[str, str] | None,
+    input_values: Mapping[str, Any] | None,
+    asset_selection: Iterable[Any] | None = None,
+) -> ExecuteInProcessResult:
+    from headwater.execution.result import ExecuteInProcessResult
+
+    selected = set(step_keys) if step_keys is not None else None
+    job.validate_resources(resource_defs)
+    shape, node_configs = process_run_config(job, run_config, set(resource_defs))
+    plan = build_plan(job.spec, selected)
+    all_tags = {**job.tags, **job.run_tags, **(tags or {})}
+    if partition_key is not None:
+        all_tags[PARTITION_TAG] = partition_key
+    run = instance.create_run(
+        job_name=job.name,
+        run_id=run_id,
+        run_config=shape,
+        tags=all_tags,
+        asset_selection=frozenset(asset_selection) if asset_selection is not None else None,
+        step_keys_to_execute=sorted(selected) if selected is not None else None,
+    )
+    needed = {k for k in resource_keys_for(job, selected) if k in resource_defs}
+    ctx = RunContext(
+        job=job,
+        plan=plan,
+        run=run,
+        instance=instance,
+        node_configs=node_configs,
+        run_config=shape,
+        resources=None,
+        partition_key=partition_key,
+        input_values={**job.input_values, **(input_values or {})},
+        raise_on_error=raise_on_error,
+    )
+    ctx.emit(EventType.RUN_START, None, f'Started execution of run for "{job.name}".')
+    ctx.emit(
+        EventType.ENGINE_EVENT, None, f"Executing steps in process (pid: {ctx.pid})", EngineEventData()
+    )
+    ctx.flush()
+    resource_error: BaseException | None = None
+    try:
+        names = ", ".join(sorted(needed))
+        ctx.emit(EventType.RESOURCE_INIT_STARTED, None, f"Starting initialization of resources [{names}].")
+        with initialize_resources(
+            resource_defs,
+            shape.get("resources") or {},
+            keys=needed,
+            instance=instance,
+            run_id=ctx.run_id,
+        ) as resources:
+            ctx.resources = resources
+            ctx.emit(EventType.RESOURCE_INIT_SUCCESS, None, f"Finished initialization of resources [{names}].")
+            executor.execute(ctx)
+    except ResourceInitError as exc:
+        resource_error = exc
+        ctx.emit(
+            EventType.RESOURCE_INIT_FAILURE,
+            None,
+            str(exc),
+            EngineEventData(error=ErrorInfo.from_exception(exc)),
+            level=40,
+        )
+    if ctx.failed_steps or resource_error is not None:
+        if resource_error is not None:
+            message = f'Execution of run for "{job.name}" failed. An exception was thrown during resource init.'
+        else:
+            message = f'Execution of run for "{job.name}" failed. Steps failed: {ctx.failed_steps!r}.'
+        ctx.emit(
+            EventType.RUN_FAILURE,
+            None,
+            message,
+            RunFailureData(
+                ErrorInfo.from_exception(resource_error) if resource_error else None,
+                "STEP_FAILURE" if ctx.failed_steps else "RESOURCE_INIT_FAILURE",
+                ctx.failed_steps[0] if ctx.failed_steps else None,
+            ),
+            level=40,
+        )
+    else:
+        ctx.emit(EventType.RUN_SUCCESS, None, f'Finished execution of run for "{job.name}".')
+    ctx.flush()
+    result = ExecuteInProcessResult(ctx)
+    if raise_on_error:
+        if resource_error is not None:
+            raise resource_error
+        if ctx.first_user_error is not None:
+            raise ctx.first_user_error
+    return result

@@ -1,0 +1,177 @@
+"""Loading a step's inputs: from upstream outputs through IO managers, from assets, config or defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from headwater.errors import StepExecutionError, TypeCheckDidNotPass
+from headwater.events.event_type import EventType
+from headwater.events.payloads import LoadedInputData, StepInputData, TypeCheckData
+from headwater.execution.boundary import user_code_error_boundary
+from headwater.execution.io_contexts import make_input_context
+from headwater.planning.plan import StepInput
+from headwater.specs.job import InputKind, OutputRef
+
+if TYPE_CHECKING:
+    from headwater.execution.context import OpExecutionContext
+    from headwater.execution.run_context import RunContext
+    from headwater.execution.step_runner import StepAttempt
+
+_MISSING: Any = object()
+
+
+class InputLoadError(StepExecutionError):
+    """An input could not be resolved (no upstream output, config value, asset or default)."""
+
+
+def load_inputs(run: RunContext, attempt: StepAttempt, context: OpExecutionContext) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for step_input in attempt.step.inputs:
+        if step_input.is_nothing:
+            continue
+        value = _load_one(run, attempt, step_input)
+        if value is _MISSING:
+            continue
+        _type_check_input(run, attempt, context, step_input.name, value)
+        values[step_input.name] = value
+    return values
+
+
+def _load_one(run: RunContext, attempt: StepAttempt, step_input: StepInput) -> Any:
+    kind = step_input.kind
+    if kind is InputKind.SINGLE:
+        ref = step_input.sources[0]
+        source_key = run.active.source_keys(attempt.instance, ref)[0]
+        return _load_from_step(run, attempt, step_input.name, source_key, ref)
+    if kind is InputKind.FAN_IN:
+        values = []
+        for ref in step_input.sources:
+            source_key = attempt.instance.source_key(ref, run.active.mapped_handles)
+            if ref.output in run.active.produced.get(source_key, ()):
+                values.append(_load_from_step(run, attempt, step_input.name, source_key, ref))
+        return values
+    if kind is InputKind.COLLECT:
+        ref = step_input.sources[0]
+        return [
+            _load_from_step(run, attempt, step_input.name, source_key, ref)
+            for source_key in run.active.source_keys(attempt.instance, ref)
+        ]
+    return _load_unconnected(run, attempt, step_input)
+
+
+def _load_from_step(run: RunContext, attempt: StepAttempt, input_name: str, source_key: str, ref: OutputRef) -> Any:
+    upstream = run.nodes[ref.node]
+    out_spec = next(o for o in upstream.outputs if o.name == ref.output)
+    mapping_key = source_key[source_key.index("[") + 1 : -1] if "[" in source_key else None
+    io_key = out_spec.io_manager_key
+    io = run.io_manager(io_key)
+    ctx = make_input_context(
+        run, attempt, input_name, asset_key=out_spec.asset_key, upstream_step_key=source_key,
+        upstream_output_name=ref.output, upstream_mapping_key=mapping_key, upstream_io_manager_key=io_key,
+    )
+    with user_code_error_boundary(
+        StepExecutionError, f'Error occurred while loading input "{input_name}" of step "{attempt.key}":'
+    ):
+        value = io.load_input(ctx)
+    run.emit(
+        EventType.LOADED_INPUT,
+        attempt.key,
+        f'Loaded input "{input_name}" using input manager "{io_key}", from output "{ref.output}" of step '
+        f'"{source_key}"',
+        LoadedInputData(input_name, io_key, ref.output, source_key),
+    )
+    return value
+
+
+def _config_inputs(run: RunContext, attempt: StepAttempt) -> Mapping[str, Any]:
+    level: Any = run.run_config.get("ops") or {}
+    path = attempt.compiled.config_path
+    for i, part in enumerate(path):
+        entry = level.get(part) if isinstance(level, Mapping) else None
+        if entry is None:
+            return {}
+        if i == len(path) - 1:
+            inputs = entry.get("inputs") if isinstance(entry, Mapping) else None
+            return inputs if isinstance(inputs, Mapping) else {}
+        level = entry.get("ops") or {}
+    return {}
+
+
+def _load_unconnected(run: RunContext, attempt: StepAttempt, step_input: StepInput) -> Any:
+    name = step_input.name
+    for graph_input, targets in run.job.compiled.graph_input_targets.items():
+        if (attempt.step.key, name) in targets and graph_input in run.input_values:
+            return run.input_values[graph_input]
+    config_inputs = _config_inputs(run, attempt)
+    if name in config_inputs:
+        raw = config_inputs[name]
+        return raw["value"] if isinstance(raw, Mapping) and set(raw) == {"value"} else raw
+    compiled_input = attempt.compiled.inputs.get(name)
+    op_in = attempt.op_def.ins[name]
+    asset_key = step_input.load_asset_key
+    if asset_key is not None or op_in.input_manager_key is not None:
+        io_key = op_in.input_manager_key or (
+            run.layer.load_io_manager_key(asset_key) if run.layer is not None and asset_key is not None else "io_manager"
+        )
+        io = run.io_manager(io_key)
+        ctx = make_input_context(
+            run, attempt, name, asset_key=asset_key, upstream_step_key=None, upstream_output_name=None,
+            upstream_mapping_key=None, upstream_io_manager_key=io_key,
+        )
+        with user_code_error_boundary(
+            StepExecutionError, f'Error occurred while loading input "{name}" of step "{attempt.key}":'
+        ):
+            value = io.load_input(ctx)
+        source = f"asset {asset_key.to_user_string()!r}" if asset_key is not None else "its input manager"
+        run.emit(
+            EventType.LOADED_INPUT,
+            attempt.key,
+            f'Loaded input "{name}" using input manager "{io_key}" from {source}',
+            LoadedInputData(name, io_key),
+        )
+        return value
+    if compiled_input is not None and compiled_input.has_graph_default:
+        return compiled_input.graph_default
+    if op_in.has_default:
+        return op_in.default_value
+    if step_input.unresolved_sources:
+        src = step_input.unresolved_sources[0]
+        raise InputLoadError(
+            f'Input "{name}" of step "{attempt.key}" comes from output "{src.output}" of step "{src.node}", which is '
+            "not part of this run's selection. Include that step, or pass the value under "
+            f"ops:{attempt.compiled.config_path[-1]}:inputs:{name} in the run config.",
+            user_exception=LookupError(name),
+            original_traceback="",
+        )
+    raise InputLoadError(
+        f'Input "{name}" of op "{attempt.op_def.name}" has no upstream output, no default value and no value in '
+        f"config. Connect it in the graph, give the parameter a default, or pass it as "
+        f"ops:{attempt.compiled.config_path[-1]}:inputs:{name} in the run config.",
+        user_exception=LookupError(name),
+        original_traceback="",
+    )
+
+
+def _type_check_input(
+    run: RunContext, attempt: StepAttempt, context: OpExecutionContext, name: str, value: Any
+) -> None:
+    dagster_type = attempt.op_def.input_types.get(name)
+    passed = True
+    type_name = "Any"
+    if dagster_type is not None:
+        type_name = dagster_type.name
+        if dagster_type.type_check_fn is not None:
+            passed = dagster_type.type_check(context, value)
+    run.emit(
+        EventType.STEP_INPUT,
+        attempt.key,
+        f'Got input "{name}" of type "{type_name}". (Type check {"passed" if passed else "failed"}).',
+        StepInputData(name, TypeCheckData(passed, name)),
+    )
+    if not passed:
+        raise TypeCheckDidNotPass(
+            f'Type check failed for step input "{name}" - expected type "{type_name}". Description: Value '
+            f'{value!r} of python type "{type(value).__name__}" must be a {type_name.lower()}.',
+            dagster_type=dagster_type,
+        )

@@ -1,0 +1,272 @@
+"""Running one step: inputs, the compute function inside the user-code boundary, outputs, retries, hooks."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from headwater.core.error_info import ErrorInfo
+from headwater.definitions.results import Failure, RetryRequested
+from headwater.errors import HeadwaterError, StepExecutionError, UserCodeExecutionError
+from headwater.events.event_type import EventType
+from headwater.events.payloads import (
+    HookData,
+    StepFailureData,
+    StepRetryData,
+    StepSuccessData,
+    UserFailureData,
+)
+from headwater.execution.boundary import user_code_error_boundary
+from headwater.execution.context import (
+    AssetCheckExecutionContext,
+    AssetExecutionContext,
+    HookContext,
+    OpExecutionContext,
+)
+from headwater.execution.log_manager import RunLogger, current_step
+from headwater.execution.step_inputs import load_inputs
+from headwater.execution.step_outputs import OutputHandler
+from headwater.planning.active_execution import StepInstance
+
+if TYPE_CHECKING:
+    from headwater.definitions.job_compile import CompiledNode
+    from headwater.definitions.op import OpDefinition
+    from headwater.execution.run_context import RunContext
+    from headwater.planning.plan import ExecutionStep
+    from headwater.specs.job import NodeSpec
+
+
+@dataclass(slots=True)
+class StepAttempt:
+    instance: StepInstance
+    key: str
+    step: ExecutionStep
+    node_spec: NodeSpec
+    compiled: CompiledNode
+    op_def: OpDefinition
+    retry_number: int
+    selected_outputs: set[str] | None
+
+
+@dataclass(slots=True)
+class StepResult:
+    success: bool
+    outputs: set[str]
+    dynamic: dict[str, list[str]]
+    values: dict[str, Any]
+
+
+def _selected_outputs(run: RunContext, node: NodeSpec) -> set[str] | None:
+    layer = run.layer
+    if layer is None:
+        return None
+    out: set[str] = set()
+    subset = False
+    for o in node.outputs:
+        if o.asset_key is not None and o.asset_key not in layer.selected_asset_keys:
+            subset = True
+        elif o.check_key is not None and o.check_key not in layer.selected_check_keys:
+            subset = True
+        else:
+            out.add(o.name)
+    return out if subset else None
+
+
+def run_step(run: RunContext, inst: StepInstance) -> StepResult:
+    step = inst.step
+    compiled = run.compiled[step.key]
+    op_def = compiled.op_def
+    policy = compiled.retry_policy or op_def.retry_policy or run.job.op_retry_policy
+    attempt = StepAttempt(
+        instance=inst,
+        key=inst.key,
+        step=step,
+        node_spec=step.node,
+        compiled=compiled,
+        op_def=op_def,
+        retry_number=0,
+        selected_outputs=_selected_outputs(run, step.node),
+    )
+    token = current_step.set((run, inst.key))
+    try:
+        while True:
+            result, error, retry_wait = _attempt(run, attempt, policy)
+            if retry_wait is None:
+                break
+            run.emit(
+                EventType.STEP_UP_FOR_RETRY,
+                inst.key,
+                f'Execution of step "{inst.key}" failed and has requested a retry'
+                + (f" in {retry_wait:g} seconds." if retry_wait else "."),
+                StepRetryData(ErrorInfo.from_exception(error) if error else None, retry_wait),
+            )
+            run.flush()
+            if retry_wait:
+                time.sleep(retry_wait)
+            attempt.retry_number += 1
+        _run_hooks(run, attempt, result, error)
+    finally:
+        current_step.reset(token)
+        run.flush()
+    return result
+
+
+def _attempt(
+    run: RunContext, attempt: StepAttempt, policy: Any
+) -> tuple[StepResult, BaseException | None, float | None]:
+    key = attempt.key
+    if attempt.retry_number == 0:
+        run.emit(EventType.STEP_START, key, f'Started execution of step "{key}".')
+    else:
+        run.emit(EventType.STEP_RESTARTED, key, f'Started re-execution (attempt # {attempt.retry_number + 1}) of step "{key}".')
+    started = time.perf_counter()
+    op_def = attempt.op_def
+    context = _make_context(run, attempt)
+    handler = OutputHandler(run, attempt, context)
+    try:
+        inputs = load_inputs(run, attempt, context)
+        sig = op_def.signature
+        if sig.config_param is not None:
+            inputs["config"] = run.node_configs.get(attempt.step.key)
+        for res_name in sig.resource_params:
+            inputs[res_name] = getattr(run.resources, res_name)
+        with user_code_error_boundary(StepExecutionError, f'Error occurred while executing op "{op_def.name}":'):
+            fn = op_def.compute_fn
+            value = fn(context, **inputs) if sig.context_param is not None else fn(**inputs)
+            if sig.is_async:
+                value = _run_async(value)
+            if sig.is_generator or inspect.isgenerator(value):
+                for item in value:
+                    handler.process_item(item)
+            else:
+                handler.process_return(value)
+        handler.finish()
+    except RetryRequested as exc:
+        if attempt.retry_number < exc.max_retries:
+            return StepResult(False, set(), {}, {}), exc, exc.seconds_to_wait or 0.0
+        return _fail(run, attempt, exc, exc), exc, None
+    except Failure as exc:
+        if policy is not None and exc.allow_retries and attempt.retry_number < policy.max_retries:
+            return StepResult(False, set(), {}, {}), exc, policy.calculate_delay(attempt.retry_number + 1)
+        return _fail(run, attempt, exc, exc), exc, None
+    except UserCodeExecutionError as exc:
+        if policy is not None and attempt.retry_number < policy.max_retries:
+            return StepResult(False, set(), {}, {}), exc, policy.calculate_delay(attempt.retry_number + 1)
+        return _fail(run, attempt, exc, exc.user_exception), exc.user_exception, None
+    except HeadwaterError as exc:
+        return _fail(run, attempt, exc, exc), exc, None
+    duration_ms = (time.perf_counter() - started) * 1000
+    run.emit(
+        EventType.STEP_SUCCESS,
+        attempt.key,
+        f'Finished execution of step "{attempt.key}" in {_fmt_ms(duration_ms)}.',
+        StepSuccessData(duration_ms),
+    )
+    return StepResult(True, handler.produced, handler.dynamic, handler.output_values), None, None
+
+
+def _fmt_ms(ms: float) -> str:
+    if ms < 1000:
+        return f"{ms:.3g}ms"
+    return f"{ms / 1000:.3g}s"
+
+
+def _run_async(value: Any) -> Any:
+    if inspect.isasyncgen(value):
+        async def collect() -> list[Any]:
+            return [item async for item in value]
+
+        return iter(asyncio.run(collect()))
+    if inspect.iscoroutine(value):
+        return asyncio.run(value)
+    return value
+
+
+def _fail(run: RunContext, attempt: StepAttempt, exc: BaseException, user_exc: BaseException) -> StepResult:
+    user_data = None
+    if isinstance(exc, Failure):
+        user_data = UserFailureData("intentional-failure", exc.description, dict(exc.metadata))
+    run.emit(
+        EventType.STEP_FAILURE,
+        attempt.key,
+        f'Execution of step "{attempt.key}" failed.',
+        StepFailureData(
+            ErrorInfo.from_exception(exc),
+            user_data,
+            "USER_CODE_ERROR" if isinstance(exc, (UserCodeExecutionError, Failure)) else "FRAMEWORK_ERROR",
+        ),
+        level=40,
+    )
+    run.failed_steps.append(attempt.key)
+    if run.first_user_error is None:
+        run.first_user_error = user_exc
+    return StepResult(False, set(), {}, {})
+
+
+def _make_context(run: RunContext, attempt: StepAttempt) -> OpExecutionContext:
+    node = attempt.node_spec
+    out_keys = {o.name: o.asset_key for o in node.outputs if o.asset_key is not None}
+    check_keys = {o.name: o.check_key for o in node.outputs if o.check_key is not None}
+    cls: type[OpExecutionContext] = OpExecutionContext
+    selected = None
+    in_keys: dict[str, Any] = {}
+    if run.layer is not None:
+        in_keys = {i.name: i.asset_key for i in node.inputs if i.asset_key is not None}
+        if out_keys:
+            cls = AssetExecutionContext
+            selected = {k for k in out_keys.values() if k in run.layer.selected_asset_keys}
+        elif check_keys:
+            cls = AssetCheckExecutionContext
+    return cls(
+        run=run,
+        step_key=attempt.key,
+        op_def=attempt.op_def,
+        op_config=run.node_configs.get(attempt.step.key),
+        resources=run.resources,
+        output_asset_keys=out_keys,
+        input_asset_keys=in_keys,
+        selected_asset_keys=selected,
+        asset_check_keys=check_keys,
+        partition_key=run.partition_key,
+        retry_number=attempt.retry_number,
+        mapping_key=attempt.instance.mapping_key,
+    )
+
+
+def _run_hooks(run: RunContext, attempt: StepAttempt, result: StepResult, error: BaseException | None) -> None:
+    hooks = run.hook_defs | attempt.compiled.hooks
+    if not hooks:
+        return
+    for hook in sorted(hooks, key=lambda h: h.name):
+        if not hook.should_fire(result.success):
+            run.emit(EventType.HOOK_SKIPPED, attempt.key, f'Skipped the execution of hook "{hook.name}".',
+                     HookData(hook.name))
+            continue
+        ctx = HookContext(
+            hook_def=hook,
+            job_name=run.job_name,
+            run_id=run.run_id,
+            step_key=attempt.key,
+            op=attempt.op_def,
+            resources=run.resources,
+            log=RunLogger(run, attempt.key),
+            op_exception=error if not result.success else None,
+            op_output_values=result.values,
+            instance=run.instance,
+        )
+        try:
+            with user_code_error_boundary(UserCodeExecutionError, f'Error occurred during the execution of hook "{hook.name}"'):
+                hook.decorated_fn(ctx)
+        except UserCodeExecutionError as exc:
+            run.emit(EventType.HOOK_ERRORED, attempt.key, f'Error in hook "{hook.name}": {exc.user_exception!r}',
+                     HookData(hook.name, ErrorInfo.from_exception(exc)), level=40)
+            continue
+        run.emit(
+            EventType.HOOK_COMPLETED,
+            attempt.key,
+            f'Finished the execution of hook "{hook.name}" triggered for "{attempt.op_def.name}".',
+            HookData(hook.name),
+        )

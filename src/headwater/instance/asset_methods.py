@@ -1,0 +1,135 @@
+"""The asset half of ``Instance``: asset events, the asset index, partitions, checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from headwater.core.asset_check_key import AssetCheckKey
+from headwater.core.asset_key import AssetKey
+from headwater.events.event import EventLogEntry
+from headwater.events.event_type import EventType
+from headwater.storage.protocols import EventStore
+from headwater.storage.records import (
+    AssetCheckExecutionRecord,
+    AssetPartitionRecord,
+    AssetRecord,
+    AssetRecordsFilter,
+    EventRecordsResult,
+    make_result,
+)
+
+
+class AssetMethods:
+    """Mixed into ``Instance``; reads and writes through ``self._events``."""
+
+    _events: EventStore
+
+    def _fetch(
+        self,
+        event_type: EventType,
+        records_filter: AssetKey | AssetRecordsFilter,
+        limit: int | None,
+        cursor: str | None,
+        ascending: bool,
+    ) -> EventRecordsResult:
+        if not isinstance(records_filter, AssetRecordsFilter):
+            records_filter = AssetRecordsFilter(asset_key=AssetKey.from_coercible(records_filter))
+        event_filter = records_filter.to_event_records_filter(event_type, cursor, ascending)
+        records = self._events.get_event_records(event_filter, limit, ascending)
+        return make_result(records, limit, cursor)
+
+    def fetch_materializations(
+        self,
+        records_filter: AssetKey | AssetRecordsFilter,
+        limit: int | None = None,
+        cursor: str | None = None,
+        ascending: bool = False,
+    ) -> EventRecordsResult:
+        """A page of an asset's materializations, newest first unless ``ascending``."""
+        return self._fetch(EventType.ASSET_MATERIALIZATION, records_filter, limit, cursor, ascending)
+
+    def fetch_observations(
+        self,
+        records_filter: AssetKey | AssetRecordsFilter,
+        limit: int | None = None,
+        cursor: str | None = None,
+        ascending: bool = False,
+    ) -> EventRecordsResult:
+        return self._fetch(EventType.ASSET_OBSERVATION, records_filter, limit, cursor, ascending)
+
+    def fetch_failed_materializations(
+        self,
+        records_filter: AssetKey | AssetRecordsFilter,
+        limit: int | None = None,
+        cursor: str | None = None,
+        ascending: bool = False,
+    ) -> EventRecordsResult:
+        return self._fetch(EventType.ASSET_FAILED_TO_MATERIALIZE, records_filter, limit, cursor, ascending)
+
+    # -- assets
+    def get_latest_materialization_event(self, asset_key: AssetKey) -> EventLogEntry | None:
+        return self._events.get_latest_materialization_events([asset_key]).get(asset_key)
+
+    def get_latest_materialization_events(
+        self, asset_keys: Iterable[AssetKey]
+    ) -> Mapping[AssetKey, EventLogEntry | None]:
+        return self._events.get_latest_materialization_events(asset_keys)
+
+    def get_asset_keys(
+        self, prefix: Sequence[str] | None = None, limit: int | None = None, cursor: str | None = None
+    ) -> Sequence[AssetKey]:
+        return self._events.get_asset_keys(prefix, limit, cursor)
+
+    def get_asset_records(self, asset_keys: Sequence[AssetKey] | None = None) -> Sequence[AssetRecord]:
+        return self._events.get_asset_records(asset_keys)
+
+    def has_asset_key(self, asset_key: AssetKey) -> bool:
+        return self._events.has_asset_key(asset_key)
+
+    def wipe_assets(self, asset_keys: Sequence[AssetKey]) -> None:
+        self._events.wipe_assets(list(asset_keys))
+
+    def get_materialized_partitions(
+        self, asset_key: AssetKey, before_cursor: int | None = None, after_cursor: int | None = None
+    ) -> set[str]:
+        return self._events.get_materialized_partitions(asset_key, before_cursor, after_cursor)
+
+    def get_asset_partition_records(
+        self, asset_key: AssetKey, partitions: Iterable[str] | None = None
+    ) -> Sequence[AssetPartitionRecord]:
+        """The partition status index of an asset: latest event ids per partition."""
+        return self._events.get_asset_partition_records(asset_key, partitions)
+
+    def get_latest_storage_id_by_partition(
+        self,
+        asset_key: AssetKey,
+        event_type: EventType,
+        partitions: set[str] | None = None,
+        after_cursor: int | None = None,
+    ) -> Mapping[str, int]:
+        return self._events.get_latest_storage_id_by_partition(
+            asset_key, event_type, partitions, after_cursor
+        )
+
+    def get_latest_asset_check_evaluation_record(
+        self, asset_check_key: AssetCheckKey
+    ) -> AssetCheckExecutionRecord | None:
+        return self._events.get_latest_asset_check_execution_by_key([asset_check_key]).get(asset_check_key)
+
+    def get_asset_check_execution_history(
+        self, check_key: AssetCheckKey, limit: int, cursor: int | None = None
+    ) -> Sequence[AssetCheckExecutionRecord]:
+        return self._events.get_asset_check_execution_history(check_key, limit, cursor)
+
+    # -- dynamic partitions
+    def add_dynamic_partitions(self, partitions_def_name: str, partition_keys: Sequence[str]) -> None:
+        self._events.add_dynamic_partitions(partitions_def_name, partition_keys)
+
+    def get_dynamic_partitions(self, partitions_def_name: str) -> Sequence[str]:
+        return self._events.get_dynamic_partitions(partitions_def_name)
+
+    def has_dynamic_partition(self, partitions_def_name: str, partition_key: str) -> bool:
+        return self._events.has_dynamic_partition(partitions_def_name, partition_key)
+
+    def delete_dynamic_partition(self, partitions_def_name: str, partition_key: str) -> None:
+        self._events.delete_dynamic_partition(partitions_def_name, partition_key)

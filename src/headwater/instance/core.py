@@ -1,0 +1,333 @@
+"""``Instance``: the composition root -- storage (and later coordinator, launcher, locations).
+
+Dagster's ``DagsterInstance`` method names where the concept is the same. Importing this module
+imports no database driver; a SQL store is imported when one is configured.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+import weakref
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import TracebackType
+from typing import Any
+
+from headwater.core.asset_check_key import AssetCheckKey
+from headwater.core.asset_key import AssetKey
+from headwater.core.ids import make_new_run_id
+from headwater.errors import RunNotFoundError
+from headwater.events.event import Event, EventLogEntry, EventLogRecord
+from headwater.events.event_type import EventType
+from headwater.events.payloads import EngineEventData, RunFailureData
+from headwater.events.run_status import RunStatus
+from headwater.instance.asset_methods import AssetMethods
+from headwater.storage.memory import MemoryStorage
+from headwater.storage.protocols import EventStore, OfType, RunStore, Storage
+from headwater.storage.records import (
+    EventLogConnection,
+    EventRecordsFilter,
+)
+from headwater.storage.runs import RUN_EVENT_TO_STATUS, Run, RunRecord, RunsFilter, status_after_event
+
+
+class Instance(AssetMethods):
+    """Where runs and events are stored and how runs are executed (Dagster's ``DagsterInstance``)."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        root_directory: str | os.PathLike[str] | None = None,
+        clock: Callable[[], float] = time.time,
+        is_ephemeral: bool = False,
+    ) -> None:
+        self._storage = storage
+        self._runs: RunStore = storage.run_store
+        self._events: EventStore = storage.event_store
+        self._root = os.fspath(root_directory) if root_directory is not None else None
+        self._clock = clock
+        self._is_ephemeral = is_ephemeral
+        self._cleanup: weakref.finalize[Any, Any] | None = None
+        self._disposed = False
+
+    # -- construction
+    @staticmethod
+    def ephemeral(tempdir: str | os.PathLike[str] | None = None) -> Instance:
+        """An instance in memory; its root directory is ``tempdir`` or a temporary directory made on
+        first use and removed by ``dispose()``."""
+        return Instance(MemoryStorage(), root_directory=tempdir, is_ephemeral=True)
+
+    def __repr__(self) -> str:
+        return f"Instance(storage={self._storage!r}, root_directory={self._root!r})"
+
+    # -- directories and stores
+    @property
+    def root_directory(self) -> str:
+        if self._root is None:
+            self._root = tempfile.mkdtemp(prefix="headwater-")
+            self._cleanup = weakref.finalize(self, shutil.rmtree, self._root, True)
+        return self._root
+
+    def storage_directory(self) -> str:
+        return os.path.join(self.root_directory, "storage")
+
+    @property
+    def is_ephemeral(self) -> bool:
+        return self._is_ephemeral
+
+    @property
+    def storage(self) -> Storage:
+        return self._storage
+
+    @property
+    def run_storage(self) -> RunStore:
+        return self._runs
+
+    @property
+    def event_log_storage(self) -> EventStore:
+        return self._events
+
+    def dispose(self) -> None:
+        if self._disposed:
+            return
+        self._disposed = True
+        self._storage.dispose()
+        if self._cleanup is not None:
+            self._cleanup()
+
+    def __enter__(self) -> Instance:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.dispose()
+
+    # -- runs
+    def create_run(
+        self,
+        *,
+        job_name: str,
+        run_config: Mapping[str, Any] | None = None,
+        tags: Mapping[str, str] | None = None,
+        status: RunStatus | None = None,
+        asset_selection: Iterable[AssetKey] | None = None,
+        asset_check_selection: Iterable[AssetCheckKey] | None = None,
+        step_keys_to_execute: Sequence[str] | None = None,
+        run_id: str | None = None,
+        parent_run_id: str | None = None,
+        root_run_id: str | None = None,
+        op_selection: Sequence[str] | None = None,
+        resolved_op_selection: Iterable[str] | None = None,
+        job_snapshot_id: str | None = None,
+        execution_plan_snapshot_id: str | None = None,
+    ) -> Run:
+        """Store a new run (status ``NOT_STARTED`` unless given) and return it."""
+        run = Run(
+            job_name=job_name,
+            run_id=run_id or make_new_run_id(),
+            run_config=run_config or {},
+            asset_selection=frozenset(asset_selection) if asset_selection is not None else None,
+            asset_check_selection=frozenset(asset_check_selection)
+            if asset_check_selection is not None
+            else None,
+            op_selection=tuple(op_selection) if op_selection is not None else None,
+            resolved_op_selection=frozenset(resolved_op_selection)
+            if resolved_op_selection is not None
+            else None,
+            step_keys_to_execute=tuple(step_keys_to_execute) if step_keys_to_execute is not None else None,
+            status=status or RunStatus.NOT_STARTED,
+            tags=tags or {},
+            root_run_id=root_run_id,
+            parent_run_id=parent_run_id,
+            job_snapshot_id=job_snapshot_id,
+            execution_plan_snapshot_id=execution_plan_snapshot_id,
+        )
+        return self._runs.add_run(run)
+
+    def add_run(self, dagster_run: Run) -> Run:
+        return self._runs.add_run(dagster_run)
+
+    def has_run(self, run_id: str) -> bool:
+        return self._runs.has_run(run_id)
+
+    def get_run_by_id(self, run_id: str) -> Run | None:
+        record = self._runs.get_run_record(run_id)
+        return record.dagster_run if record is not None else None
+
+    def get_run_record_by_id(self, run_id: str) -> RunRecord | None:
+        return self._runs.get_run_record(run_id)
+
+    def get_runs(
+        self,
+        filters: RunsFilter | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+        ascending: bool = False,
+    ) -> Sequence[Run]:
+        records = self._runs.get_run_records(filters, limit=limit, ascending=ascending, cursor=cursor)
+        return [r.dagster_run for r in records]
+
+    def get_run_ids(
+        self, filters: RunsFilter | None = None, cursor: str | None = None, limit: int | None = None
+    ) -> Sequence[str]:
+        return [r.run_id for r in self.get_runs(filters, cursor=cursor, limit=limit)]
+
+    def get_run_records(
+        self,
+        filters: RunsFilter | None = None,
+        limit: int | None = None,
+        order_by: str | None = None,
+        ascending: bool = False,
+        cursor: str | None = None,
+    ) -> Sequence[RunRecord]:
+        return self._runs.get_run_records(
+            filters, limit=limit, order_by=order_by, ascending=ascending, cursor=cursor
+        )
+
+    def get_runs_count(self, filters: RunsFilter | None = None) -> int:
+        return self._runs.get_runs_count(filters)
+
+    def add_run_tags(self, run_id: str, new_tags: Mapping[str, str]) -> None:
+        self._runs.add_run_tags(run_id, new_tags)
+
+    def get_run_tags(
+        self, tag_keys: Sequence[str], value_prefix: str | None = None, limit: int | None = None
+    ) -> Sequence[tuple[str, set[str]]]:
+        return self._runs.get_run_tags(tag_keys, value_prefix, limit)
+
+    def delete_run(self, run_id: str) -> None:
+        """Delete a run and its events."""
+        self._events.delete_events(run_id)
+        self._runs.delete_run(run_id)
+
+    def add_snapshot(self, body: str, kind: str) -> str:
+        """Store a JSON snapshot (job or execution plan); return its content id."""
+        return self._runs.add_snapshot(body, kind)
+
+    def get_snapshot(self, snapshot_id: str) -> str | None:
+        return self._runs.get_snapshot(snapshot_id)
+
+    # -- writing events
+    def handle_new_events(self, entries: Sequence[EventLogEntry]) -> list[int]:
+        """Store ``entries`` in one batch and apply the run status changes of run events.
+
+        Status changes are checked first (``check_transition``): an unknown run or an illegal change
+        raises before anything is written. Returns the entries' storage ids.
+        """
+        entries = list(entries)
+        changes = [
+            (entry, event)
+            for entry in entries
+            if (event := entry.dagster_event) is not None and event.event_type in RUN_EVENT_TO_STATUS
+        ]
+        if changes:
+            self._check_status_changes(changes)
+        ids = self._events.store_events(entries)
+        for entry, event in changes:
+            self._runs.handle_run_event(entry.run_id, event, entry.timestamp)
+        return ids
+
+    def _check_status_changes(self, changes: Sequence[tuple[EventLogEntry, Event]]) -> None:
+        runs: dict[str, Run] = {}
+        for entry, event in changes:
+            run = runs.get(entry.run_id) or self.get_run_by_id(entry.run_id)
+            if run is None:
+                raise RunNotFoundError(
+                    f"Cannot store {event.event_type.value} for run {entry.run_id}: no such run in storage. "
+                    "Create the run with instance.create_run(...) before reporting its events."
+                )
+            runs[entry.run_id] = run.with_status(status_after_event(run, event.event_type))
+
+    def handle_new_event(self, event: EventLogEntry) -> int:
+        return self.handle_new_events([event])[0]
+
+    def handle_events(self, entries: Sequence[EventLogEntry]) -> None:
+        """``EventSink`` protocol: same as ``handle_new_events``."""
+        self.handle_new_events(entries)
+
+    def store_event(self, event: EventLogEntry) -> None:
+        """Store one entry without applying run status changes (Dagster's ``store_event``)."""
+        self._events.store_events([event])
+
+    def report_dagster_event(
+        self, dagster_event: Event, run_id: str, log_level: int = logging.INFO, timestamp: float | None = None
+    ) -> None:
+        entry = EventLogEntry(
+            run_id,
+            self._clock() if timestamp is None else timestamp,
+            dagster_event,
+            job_name=dagster_event.job_name,
+            step_key=dagster_event.step_key,
+            level=log_level,
+            user_message=dagster_event.message or "",
+        )
+        self.handle_new_events([entry])
+
+    def report_run_failed(
+        self, dagster_run: Run, message: str | None = None, job_failure_data: RunFailureData | None = None
+    ) -> Event:
+        """Mark ``dagster_run`` failed from outside its execution: store a RUN_FAILURE event."""
+        event = Event(
+            EventType.RUN_FAILURE,
+            dagster_run.job_name,
+            message=message or "This run has been marked as failed from outside the execution context.",
+            event_specific_data=job_failure_data,
+        )
+        self.report_dagster_event(event, dagster_run.run_id, logging.ERROR)
+        return event
+
+    def report_run_canceled(self, dagster_run: Run, message: str | None = None) -> Event:
+        event = Event(
+            EventType.RUN_CANCELED,
+            dagster_run.job_name,
+            message=message or "This run has been marked as canceled from outside the execution context.",
+        )
+        self.report_dagster_event(event, dagster_run.run_id, logging.ERROR)
+        return event
+
+    def report_engine_event(
+        self,
+        message: str,
+        dagster_run: Run,
+        engine_event_data: EngineEventData | None = None,
+        step_key: str | None = None,
+    ) -> Event:
+        event = Event(
+            EventType.ENGINE_EVENT,
+            dagster_run.job_name,
+            step_key=step_key,
+            message=message,
+            event_specific_data=engine_event_data or EngineEventData(),
+        )
+        self.report_dagster_event(event, dagster_run.run_id)
+        return event
+
+    # -- reading events
+    def all_logs(self, run_id: str, of_type: OfType = None) -> Sequence[EventLogEntry]:
+        return self._events.get_logs_for_run(run_id, of_type=of_type)
+
+    def get_records_for_run(
+        self,
+        run_id: str,
+        cursor: str | None = None,
+        of_type: OfType = None,
+        limit: int | None = None,
+        ascending: bool = True,
+    ) -> EventLogConnection:
+        return self._events.get_records_for_run(run_id, cursor, of_type, limit, ascending)
+
+    def get_event_records(
+        self, event_records_filter: EventRecordsFilter, limit: int | None = None, ascending: bool = False
+    ) -> Sequence[EventLogRecord]:
+        return self._events.get_event_records(event_records_filter, limit, ascending)
+
+    # -- maintenance
+    def wipe(self) -> None:
+        """Delete every run, event and index row (tests and ``headwater wipe``)."""
+        self._runs.wipe()
+        self._events.wipe()

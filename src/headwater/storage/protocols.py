@@ -1,0 +1,196 @@
+"""The store protocols: what the instance needs from storage, whatever the backend.
+
+Two stores, both implemented in memory (``storage.memory``) and in SQL (``storage.sql``):
+
+* ``RunStore`` -- runs, their tags and status (status changes go through the transition table of
+  ``events.run_status``), and content-addressed snapshots (job/plan JSON stored with runs).
+* ``EventStore`` -- the event log (storage id = cursor), the asset index, the per-(asset, partition)
+  status index and the asset check executions, all updated in the batch that stores the events;
+  plus dynamic partitions.
+
+``Storage`` holds one of each. Every method is safe to call from several threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
+
+from headwater.core.asset_check_key import AssetCheckKey
+from headwater.core.asset_key import AssetKey
+from headwater.events.event import Event, EventLogEntry, EventLogRecord
+from headwater.events.event_type import EventType
+from headwater.storage.records import (
+    AssetCheckExecutionRecord,
+    AssetCheckExecutionRecordStatus,
+    AssetPartitionRecord,
+    AssetRecord,
+    EventLogConnection,
+    EventRecordsFilter,
+)
+from headwater.storage.runs import Run, RunRecord, RunsFilter
+
+#: An event type filter: one type, a set of them, or None for all.
+OfType = EventType | Iterable[EventType] | None
+
+
+class RunStore(Protocol):
+    def add_run(self, run: Run) -> Run:
+        """Store a new run; raise ``DuplicateRunError`` if its id is taken."""
+        ...
+
+    def has_run(self, run_id: str) -> bool: ...
+
+    def get_run_record(self, run_id: str) -> RunRecord | None: ...
+
+    def get_run_records(
+        self,
+        filters: RunsFilter | None = None,
+        limit: int | None = None,
+        order_by: str | None = None,
+        ascending: bool = False,
+        cursor: str | None = None,
+    ) -> Sequence[RunRecord]:
+        """Runs matching ``filters``, newest first unless ``ascending``; ``cursor`` is a run id to
+        continue after; ``order_by`` one of ``storage.runs.RUN_ORDER_BY``."""
+        ...
+
+    def get_runs_count(self, filters: RunsFilter | None = None) -> int: ...
+
+    def handle_run_event(self, run_id: str, event: Event, timestamp: float) -> RunRecord:
+        """Apply the status change a run event implies (``RUN_EVENT_TO_STATUS``), checked by
+        ``check_transition``; set start/end times. Raise ``RunNotFoundError`` for an unknown run and
+        ``InvalidStatusTransitionError`` for an illegal change (nothing written)."""
+        ...
+
+    def add_run_tags(self, run_id: str, new_tags: Mapping[str, str]) -> Run:
+        """Merge ``new_tags`` into the run's tags; return the updated run."""
+        ...
+
+    def get_run_tags(
+        self, tag_keys: Sequence[str], value_prefix: str | None = None, limit: int | None = None
+    ) -> Sequence[tuple[str, set[str]]]:
+        """For each of ``tag_keys``: the distinct values runs have for it."""
+        ...
+
+    def delete_run(self, run_id: str) -> None: ...
+
+    def add_snapshot(self, body: str, kind: str) -> str:
+        """Store a JSON snapshot (a job or an execution plan); return its id (sha256 of ``body``)."""
+        ...
+
+    def get_snapshot(self, snapshot_id: str) -> str | None: ...
+
+    def wipe(self) -> None: ...
+
+    def dispose(self) -> None: ...
+
+
+class EventStore(Protocol):
+    def store_events(self, entries: Sequence[EventLogEntry]) -> list[int]:
+        """Store ``entries`` as one atomic batch, updating the asset, partition-status and check
+        indexes in the same batch; return their storage ids (increasing, in order)."""
+        ...
+
+    def get_logs_for_run(
+        self, run_id: str, cursor: int = -1, of_type: OfType = None
+    ) -> Sequence[EventLogEntry]:
+        """A run's entries in order; ``cursor`` is the index of the last entry already seen."""
+        ...
+
+    def get_records_for_run(
+        self,
+        run_id: str,
+        cursor: str | None = None,
+        of_type: OfType = None,
+        limit: int | None = None,
+        ascending: bool = True,
+    ) -> EventLogConnection: ...
+
+    def get_event_records(
+        self, event_records_filter: EventRecordsFilter, limit: int | None = None, ascending: bool = False
+    ) -> Sequence[EventLogRecord]: ...
+
+    def get_maximum_record_id(self) -> int | None: ...
+
+    # -- the asset index
+    def get_latest_materialization_events(
+        self, asset_keys: Iterable[AssetKey]
+    ) -> Mapping[AssetKey, EventLogEntry | None]: ...
+
+    def get_asset_records(self, asset_keys: Sequence[AssetKey] | None = None) -> Sequence[AssetRecord]: ...
+
+    def has_asset_key(self, asset_key: AssetKey) -> bool: ...
+
+    def get_asset_keys(
+        self, prefix: Sequence[str] | None = None, limit: int | None = None, cursor: str | None = None
+    ) -> Sequence[AssetKey]:
+        """Known asset keys sorted by ``AssetKey.to_string()``; ``cursor`` is such a string."""
+        ...
+
+    def wipe_assets(self, asset_keys: Sequence[AssetKey]) -> None:
+        """Forget the assets' index rows, partition status and check executions; their events stay
+        in the run logs but are no longer found by asset."""
+        ...
+
+    # -- the per-(asset, partition) status index
+    def get_asset_partition_records(
+        self, asset_key: AssetKey, partitions: Iterable[str] | None = None
+    ) -> Sequence[AssetPartitionRecord]: ...
+
+    def get_materialized_partitions(
+        self, asset_key: AssetKey, before_cursor: int | None = None, after_cursor: int | None = None
+    ) -> set[str]: ...
+
+    def get_latest_storage_id_by_partition(
+        self,
+        asset_key: AssetKey,
+        event_type: EventType,
+        partitions: set[str] | None = None,
+        after_cursor: int | None = None,
+    ) -> Mapping[str, int]: ...
+
+    # -- asset checks
+    def get_latest_asset_check_execution_by_key(
+        self, check_keys: Sequence[AssetCheckKey]
+    ) -> Mapping[AssetCheckKey, AssetCheckExecutionRecord]: ...
+
+    def get_asset_check_execution_history(
+        self,
+        check_key: AssetCheckKey,
+        limit: int,
+        cursor: int | None = None,
+        status: set[AssetCheckExecutionRecordStatus] | None = None,
+    ) -> Sequence[AssetCheckExecutionRecord]:
+        """Executions newest first; ``cursor`` is an execution id to continue before."""
+        ...
+
+    # -- dynamic partitions
+    def add_dynamic_partitions(self, partitions_def_name: str, partition_keys: Sequence[str]) -> None: ...
+
+    def get_dynamic_partitions(self, partitions_def_name: str) -> Sequence[str]: ...
+
+    def has_dynamic_partition(self, partitions_def_name: str, partition_key: str) -> bool: ...
+
+    def delete_dynamic_partition(self, partitions_def_name: str, partition_key: str) -> None: ...
+
+    # -- housekeeping
+    def delete_events(self, run_id: str) -> None:
+        """Delete a run's events and bring the indexes back in line with the remaining log."""
+        ...
+
+    def wipe(self) -> None: ...
+
+    def dispose(self) -> None: ...
+
+
+class Storage(Protocol):
+    """A run store and an event store, usually in one database."""
+
+    @property
+    def run_store(self) -> RunStore: ...
+
+    @property
+    def event_store(self) -> EventStore: ...
+
+    def dispose(self) -> None: ...

@@ -1,0 +1,191 @@
+"""One database: the engine, its connections and transactions, and dialect-specific statements.
+
+Connections are pooled and reused for the life of the process (re-made after a fork), never opened
+per event. SQLite runs in WAL mode with a busy timeout, and every write transaction starts with
+``BEGIN IMMEDIATE`` so that concurrent writers queue instead of failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import make_url
+
+from headwater.storage.errors import StorageConfigError, StorageUnavailableError
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    #: A result row / a SELECT of any shape (SQLAlchemy 2.1 types rows by a TypeVarTuple).
+    AnyRow: TypeAlias = sa.Row[*tuple[Any, ...]]
+    AnySelect: TypeAlias = sa.Select[*tuple[Any, ...]]
+
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+_WRITE = "headwater_write"
+
+_HOW_TO_START = {
+    "postgresql": "start PostgreSQL (e.g. `pg_ctlcluster 15 main start`) or fix the URL's host/port/user",
+    "mysql": "start MySQL/MariaDB (e.g. `service mariadb start`) or fix the URL's host/port/user",
+    "sqlite": "check that the directory exists and is writable",
+}
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # Let SQLAlchemy's "begin" event (below) emit BEGIN itself: pysqlite's own handling would defer it.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _on_sqlite_begin(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+
+
+def normalize_url(url: str | sa.URL) -> sa.URL:
+    """Parse ``url`` and pick Headwater's drivers: psycopg 3 for PostgreSQL, pymysql for MySQL."""
+    try:
+        parsed = make_url(url)
+    except Exception as exc:
+        raise StorageConfigError(f"Invalid database URL {url!r}: {exc}.") from exc
+    backend = parsed.get_backend_name()
+    if backend == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    elif backend in ("mysql", "mariadb"):
+        if parsed.drivername in ("mysql", "mariadb"):
+            parsed = parsed.set(drivername=f"{backend}+pymysql")
+        if "charset" not in parsed.query:
+            parsed = parsed.update_query_dict({"charset": "utf8mb4"})
+    elif backend not in ("sqlite", "postgresql"):
+        raise StorageConfigError(
+            f"Unsupported database {backend!r} in URL {parsed.render_as_string(hide_password=True)}; "
+            "Headwater stores in SQLite, PostgreSQL or MySQL/MariaDB."
+        )
+    return parsed
+
+
+class Database:
+    """An engine plus Headwater's transaction helpers."""
+
+    def __init__(self, url: str | sa.URL, **engine_kwargs: Any) -> None:
+        self.url = normalize_url(url)
+        self.dialect = self.url.get_backend_name()
+        if self.dialect == "mariadb":
+            self.dialect = "mysql"
+        if self.dialect == "sqlite":
+            database = self.url.database
+            if not database or database == ":memory:":
+                raise StorageConfigError(
+                    "SQLite storage needs a file (sqlite:////path/to/headwater.db); for an in-memory "
+                    "store use Instance.ephemeral()."
+                )
+            os.makedirs(os.path.dirname(os.path.abspath(database)), exist_ok=True)
+        else:
+            engine_kwargs.setdefault("pool_recycle", 3600)
+        self.engine = sa.create_engine(self.url, **engine_kwargs)
+        if self.dialect == "sqlite":
+            sa_event.listen(self.engine, "connect", _on_sqlite_connect)
+            sa_event.listen(self.engine, "begin", _on_sqlite_begin)
+        self._pid = os.getpid()
+
+    def __repr__(self) -> str:
+        return f"Database({self.url.render_as_string(hide_password=True)!r})"
+
+    def describe(self) -> str:
+        return self.url.render_as_string(hide_password=True)
+
+    def _check_fork(self) -> None:
+        if os.getpid() != self._pid:
+            # A forked child must not share its parent's sockets: drop the pool without closing them.
+            self.engine.dispose(close=False)
+            self._pid = os.getpid()
+
+    @contextmanager
+    def _connect(self) -> Iterator[sa.Connection]:
+        self._check_fork()
+        try:
+            conn = self.engine.connect()
+        except sa.exc.OperationalError as exc:
+            hint = _HOW_TO_START.get(self.dialect, "check the URL")
+            raise StorageUnavailableError(
+                f"Cannot connect to {self.describe()}: {exc.orig}. To fix: {hint}."
+            ) from exc
+        with conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[sa.Connection]:
+        """One write transaction, committed on success (``BEGIN IMMEDIATE`` on SQLite)."""
+        with self._connect() as conn:
+            conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        """A read-only connection (one consistent snapshot on SQLite and PostgreSQL)."""
+        with self._connect() as conn, conn.begin():
+            yield conn
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+# -- dialect-specific statements
+def upsert(conn: sa.Connection, table: sa.Table, keys: Mapping[str, Any], values: Mapping[str, Any]) -> None:
+    """Insert a row, or update ``values`` on the row with these unique ``keys``."""
+    name = conn.dialect.name
+    if name == "mysql":
+        from sqlalchemy.dialects.mysql import insert as mysql_insert
+
+        stmt_mysql = mysql_insert(table).values(**keys, **values).on_duplicate_key_update(**values)
+        conn.execute(stmt_mysql)
+    elif name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt_pg = pg_insert(table).values(**keys, **values)
+        conn.execute(stmt_pg.on_conflict_do_update(index_elements=list(keys), set_=dict(values)))
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt_lite = sqlite_insert(table).values(**keys, **values)
+        conn.execute(stmt_lite.on_conflict_do_update(index_elements=list(keys), set_=dict(values)))
+
+
+def insert_ignore(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows``, skipping any that collide with a unique key."""
+    if not rows:
+        return
+    name = conn.dialect.name
+    if name == "mysql":
+        conn.execute(sa.insert(table).prefix_with("IGNORE"), rows)
+    elif name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        conn.execute(pg_insert(table).on_conflict_do_nothing(), rows)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        conn.execute(sqlite_insert(table).on_conflict_do_nothing(), rows)
+
+
+def insert_returning_ids(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` in one statement where the driver can; return their ids in order."""
+    if conn.dialect.insert_executemany_returning_sort_by_parameter_order:
+        stmt = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return [row[0] for row in conn.execute(stmt, rows)]
+    ids: list[int] = []
+    for row in rows:
+        key = conn.execute(sa.insert(table), row).inserted_primary_key
+        assert key is not None
+        ids.append(int(key[0]))
+    return ids

@@ -1,0 +1,266 @@
+"""The SQL event store: writes (one transaction per batch) and reads of the log.
+
+A batch is one multi-row INSERT into ``event_logs`` (ids = cursors, in order) followed, in the same
+transaction, by upserts of the asset index (``asset_keys``), the partition status index
+(``asset_partitions``) and the check executions.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from headwater.errors import StorageError
+from headwater.events.event import Event, EventLogEntry, EventLogRecord
+from headwater.events.event_type import EventType
+from headwater.storage.batch import CHECK_EVENT_TYPES, validate_entries
+from headwater.storage.protocols import OfType
+from headwater.storage.records import (
+    ASSET_INDEX_EVENT_TYPES,
+    AssetCheckExecutionRecordStatus,
+    EventLogConnection,
+    EventRecordsFilter,
+    decode_cursor,
+    encode_cursor,
+    event_type_set,
+)
+from headwater.storage.serde import entry_from_json, entry_to_json
+from headwater.storage.sql.assets import SqlAssetReads
+from headwater.storage.sql.database import Database, insert_returning_ids, upsert
+from headwater.storage.sql.schema import (
+    MAX_ASSET_KEY_LENGTH,
+    MAX_NAME_LENGTH,
+    asset_check_executions,
+    asset_keys,
+    asset_partitions,
+    event_logs,
+)
+
+if TYPE_CHECKING:
+    from headwater.storage.sql.database import AnyRow, AnySelect
+
+_E = EventType
+_ASSET_COLUMNS: dict[EventType, tuple[str, str | None]] = {
+    _E.ASSET_MATERIALIZATION: ("last_materialization_id", "last_run_id"),
+    _E.ASSET_OBSERVATION: ("last_observation_id", None),
+    _E.ASSET_MATERIALIZATION_PLANNED: ("last_planned_id", "last_planned_run_id"),
+    _E.ASSET_FAILED_TO_MATERIALIZE: ("last_failed_id", None),
+}
+_PARTITION_COLUMNS: dict[EventType, tuple[str, str | None]] = {
+    _E.ASSET_MATERIALIZATION: ("last_materialization_id", "last_materialization_run_id"),
+    _E.ASSET_OBSERVATION: ("last_observation_id", None),
+    _E.ASSET_MATERIALIZATION_PLANNED: ("last_planned_id", "last_planned_run_id"),
+    _E.ASSET_FAILED_TO_MATERIALIZE: ("last_failed_id", "last_failed_run_id"),
+}
+
+
+def to_record(row: AnyRow) -> EventLogRecord:
+    return EventLogRecord(row.id, entry_from_json(row.event, row.id))
+
+
+def _bounded(value: str | None, limit: int, what: str, entry: EventLogEntry) -> str | None:
+    if value is not None and len(value) > limit:
+        raise StorageError(
+            f"Cannot store an event of run {entry.run_id}: its {what} is {len(value)} characters long, "
+            f"over the limit of {limit}: {value[:60]!r}... Use a shorter {what}."
+        )
+    return value
+
+
+def _event_row(entry: EventLogEntry) -> dict[str, Any]:
+    event = entry.dagster_event
+    key = event.asset_key if event is not None else None
+    return {
+        "run_id": entry.run_id,
+        "event": entry_to_json(entry),
+        "dagster_event_type": event.event_type.value if event is not None else None,
+        "timestamp": entry.timestamp,
+        "step_key": entry.step_key,
+        "asset_key": _bounded(key.to_string() if key else None, MAX_ASSET_KEY_LENGTH, "asset key", entry),
+        "partition": _bounded(event.partition if event else None, MAX_NAME_LENGTH, "partition key", entry),
+    }
+
+
+class SqlEventStore(SqlAssetReads):
+    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
+        super().__init__(db, clock)
+
+    # -- writes
+    def store_events(self, entries: Sequence[EventLogEntry]) -> list[int]:
+        validate_entries(entries)
+        if not entries:
+            return []
+        rows = [_event_row(entry) for entry in entries]
+        with self._db.write() as conn:
+            ids = insert_returning_ids(conn, event_logs, rows)
+            self._index(conn, entries, ids)
+        return ids
+
+    def _index(self, conn: sa.Connection, entries: Sequence[EventLogEntry], ids: Sequence[int]) -> None:
+        assets: dict[str, dict[str, Any]] = {}
+        partitions: dict[tuple[str, str], dict[str, Any]] = {}
+        for entry, storage_id in zip(entries, ids, strict=True):
+            event = entry.dagster_event
+            if event is None:
+                continue
+            et = event.event_type
+            if et in ASSET_INDEX_EVENT_TYPES:
+                key = event.asset_key
+                if key is None:
+                    continue
+                key_str = key.to_string()
+                id_col, run_col = _ASSET_COLUMNS[et]
+                values = assets.setdefault(key_str, {})
+                values[id_col] = storage_id
+                if run_col is not None:
+                    values[run_col] = entry.run_id
+                partition = event.partition
+                if partition is not None:
+                    id_col, run_col = _PARTITION_COLUMNS[et]
+                    values = partitions.setdefault((key_str, partition), {})
+                    values[id_col] = storage_id
+                    if run_col is not None:
+                        values[run_col] = entry.run_id
+            elif et in CHECK_EVENT_TYPES:
+                self._store_check(conn, entry, event, storage_id)
+        # Sorted, so that concurrent writers take row locks in one order (no deadlocks).
+        for key_str in sorted(assets):
+            upsert(conn, asset_keys, {"asset_key": key_str}, assets[key_str])
+        for key_str, partition in sorted(partitions):
+            values = partitions[(key_str, partition)]
+            upsert(conn, asset_partitions, {"asset_key": key_str, "partition": partition}, values)
+
+    @staticmethod
+    def _store_check(conn: sa.Connection, entry: EventLogEntry, event: Event, storage_id: int) -> None:
+        check_key = event.asset_check_key
+        assert check_key is not None
+        t = asset_check_executions
+        partition = getattr(event.event_specific_data, "partition", None)
+        key_str = check_key.asset_key.to_string()
+        body = entry_to_json(entry)
+        if event.event_type is EventType.ASSET_CHECK_EVALUATION:
+            passed = getattr(event.event_specific_data, "passed", False)
+            status = (
+                AssetCheckExecutionRecordStatus.SUCCEEDED
+                if passed
+                else AssetCheckExecutionRecordStatus.FAILED
+            )
+            open_id = conn.execute(
+                sa.select(sa.func.max(t.c.id)).where(
+                    t.c.asset_key == key_str,
+                    t.c.check_name == check_key.name,
+                    t.c.run_id == entry.run_id,
+                    t.c.partition.is_(None) if partition is None else t.c.partition == partition,
+                    t.c.execution_status == AssetCheckExecutionRecordStatus.PLANNED.value,
+                )
+            ).scalar()
+            values = {
+                "execution_status": status.value,
+                "event": body,
+                "evaluation_event_storage_id": storage_id,
+            }
+            if open_id is not None:
+                conn.execute(sa.update(t).where(t.c.id == open_id).values(**values))
+                return
+        else:
+            values = {"execution_status": AssetCheckExecutionRecordStatus.PLANNED.value, "event": body}
+        conn.execute(
+            sa.insert(t).values(
+                asset_key=key_str,
+                check_name=check_key.name,
+                partition=partition,
+                run_id=entry.run_id,
+                create_timestamp=entry.timestamp,
+                **values,
+            )
+        )
+
+    def delete_events(self, run_id: str) -> None:
+        with self._db.write() as conn:
+            affected = conn.execute(
+                sa.select(event_logs.c.asset_key)
+                .distinct()
+                .where(
+                    event_logs.c.run_id == run_id,
+                    event_logs.c.asset_key.is_not(None),
+                    event_logs.c.dagster_event_type.in_([t.value for t in ASSET_INDEX_EVENT_TYPES]),
+                )
+            ).scalars()
+            keys = sorted(affected)
+            conn.execute(sa.delete(event_logs).where(event_logs.c.run_id == run_id))
+            conn.execute(sa.delete(asset_check_executions).where(asset_check_executions.c.run_id == run_id))
+            for key_str in keys:
+                self._rebuild_asset(conn, key_str)
+
+    # -- reads of the log
+    def get_logs_for_run(
+        self, run_id: str, cursor: int = -1, of_type: OfType = None
+    ) -> Sequence[EventLogEntry]:
+        query = sa.select(event_logs.c.id, event_logs.c.event).where(event_logs.c.run_id == run_id)
+        query = self._of_type(query, of_type).order_by(event_logs.c.id)
+        if cursor >= 0:
+            query = query.offset(cursor + 1)
+        with self._db.read() as conn:
+            rows = conn.execute(query).all()
+        return [entry_from_json(row.event, row.id) for row in rows]
+
+    @staticmethod
+    def _of_type(query: AnySelect, of_type: OfType) -> AnySelect:
+        types = event_type_set(of_type)
+        if types is None:
+            return query
+        return query.where(event_logs.c.dagster_event_type.in_([t.value for t in types]))
+
+    def get_records_for_run(
+        self,
+        run_id: str,
+        cursor: str | None = None,
+        of_type: OfType = None,
+        limit: int | None = None,
+        ascending: bool = True,
+    ) -> EventLogConnection:
+        c = event_logs.c
+        query = self._of_type(sa.select(c.id, c.event).where(c.run_id == run_id), of_type)
+        position = decode_cursor(cursor)
+        if position is not None:
+            query = query.where(c.id > position if ascending else c.id < position)
+        query = query.order_by(c.id.asc() if ascending else c.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        with self._db.read() as conn:
+            records = [to_record(row) for row in conn.execute(query)]
+        new_cursor = encode_cursor(records[-1].storage_id) if records else (cursor or encode_cursor(-1))
+        return EventLogConnection(records, new_cursor, limit is not None and len(records) == limit)
+
+    def get_event_records(
+        self, event_records_filter: EventRecordsFilter, limit: int | None = None, ascending: bool = False
+    ) -> Sequence[EventLogRecord]:
+        f = event_records_filter
+        c = event_logs.c
+        query = sa.select(c.id, c.event).where(c.dagster_event_type == f.event_type.value)
+        if f.asset_key is not None:
+            query = query.where(c.asset_key == f.asset_key.to_string())
+        if f.asset_partitions is not None:
+            query = query.where(c.partition.in_(list(f.asset_partitions)))
+        if f.after_cursor is not None:
+            query = query.where(c.id > f.after_cursor)
+        if f.before_cursor is not None:
+            query = query.where(c.id < f.before_cursor)
+        if f.after_timestamp is not None:
+            query = query.where(c.timestamp > f.after_timestamp)
+        if f.before_timestamp is not None:
+            query = query.where(c.timestamp < f.before_timestamp)
+        if f.storage_ids is not None:
+            query = query.where(c.id.in_(list(f.storage_ids)))
+        query = query.order_by(c.id.asc() if ascending else c.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        with self._db.read() as conn:
+            return [to_record(row) for row in conn.execute(query)]
+
+    def get_maximum_record_id(self) -> int | None:
+        with self._db.read() as conn:
+            return conn.execute(sa.select(sa.func.max(event_logs.c.id))).scalar()

@@ -1,0 +1,85 @@
+"""Keep .importlinter honest as packages land.
+
+`lint-imports` (a stage of scripts/test) checks the contracts themselves. These tests check the
+placeholders in the config: a package DESIGN.md plans is written as an optional layer `(name)` or as
+`# planned: headwater.x` until it exists; once it exists, the placeholder must become a real entry,
+so that a renamed or misspelt package cannot silently fall outside a contract.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / ".importlinter"
+SRC = ROOT / "src"
+
+# DESIGN.md §2, "Layers, top to bottom". Change both together.
+DESIGN_LAYERS = {
+    *("cli", "testing", "compat"),
+    *("webserver", "daemon", "locations.server"),
+    *("instance", "executors"),
+    *("runs", "execution", "locations.client"),
+    *("planning", "storage"),
+    *("definitions", "events"),
+    "specs",
+    *("core", "errors"),
+}
+
+
+def module_exists(dotted: str) -> bool:
+    path = SRC.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def read_config() -> configparser.ConfigParser:
+    parser = configparser.ConfigParser()
+    parser.read(CONFIG, encoding="utf-8")
+    return parser
+
+
+def layer_entries() -> list[str]:
+    raw = read_config()["importlinter:contract:layers"]["layers"]
+    return [part.strip() for line in raw.splitlines() for part in line.split("|") if part.strip()]
+
+
+def optional_layers() -> list[str]:
+    return [entry[1:-1] for entry in layer_entries() if entry.startswith("(") and entry.endswith(")")]
+
+
+def planned_modules() -> list[str]:
+    text = CONFIG.read_text(encoding="utf-8")
+    return re.findall(r"^\s*#\s*planned:\s*([\w.]+)\s*$", text, flags=re.MULTILINE)
+
+
+def test_config_declares_the_design_contracts() -> None:
+    config = read_config()
+    assert config["importlinter"]["root_package"] == "headwater"
+    for contract in ("layers", "user-code-boundary", "pure-layers-no-heavy-deps"):
+        assert f"importlinter:contract:{contract}" in config, f"contract {contract!r} missing"
+    declared = {entry.strip("()") for entry in layer_entries()}
+    assert declared == DESIGN_LAYERS, "the layers contract must list exactly DESIGN.md §2's layers"
+
+
+@pytest.mark.parametrize("tail", optional_layers() or ["<none>"])
+def test_optional_layers_do_not_exist_yet(tail: str) -> None:
+    if tail == "<none>":
+        pytest.skip("no optional layers left in .importlinter")
+    assert not module_exists(f"headwater.{tail}"), (
+        f"headwater.{tail} exists now: in .importlinter, write the layer as `{tail}` instead of "
+        f"`({tail})` so the contract requires it"
+    )
+
+
+@pytest.mark.parametrize("module", planned_modules() or ["<none>"])
+def test_planned_modules_do_not_exist_yet(module: str) -> None:
+    if module == "<none>":
+        pytest.skip("no `# planned:` modules left in .importlinter")
+    assert not module_exists(module), (
+        f"{module} exists now: in .importlinter, uncomment `# planned: {module}` "
+        f"(make it a plain `{module}` line) so the contract covers it"
+    )
