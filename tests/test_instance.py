@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -31,10 +32,10 @@ def mat(run: Run, key: AssetKey, partition: str | None = None, ts: float = 1_700
     return entry(run, EventType.ASSET_MATERIALIZATION, AssetMaterialization(key, partition=partition), ts)
 
 
-@pytest.fixture
-def instance() -> Instance:
-    with Instance.ephemeral() as inst:
-        yield inst  # type: ignore[misc]
+@pytest.fixture(params=["memory", "sqlite"])
+def instance(request: pytest.FixtureRequest) -> Iterator[Instance]:
+    with Instance.ephemeral() if request.param == "memory" else Instance.local_temp() as inst:
+        yield inst
 
 
 def test_create_run_defaults(instance: Instance) -> None:

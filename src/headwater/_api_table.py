@@ -26,7 +26,7 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("AssetKey", "AssetKey", "headwater.core.asset_key", "AssetKey"),
     ("AssetSelection", "AssetSelection", f"{_D}.selection", "AssetSelection"),
     ("define_asset_job", "define_asset_job", f"{_D}.asset_job", "define_asset_job"),
-    ("UnresolvedAssetJobDefinition", "UnresolvedAssetJobDefinition", f"{_D}.asset_job", "UnresolvedAssetJobDefinition"),
+    ("UnresolvedAssetJobDefinition", None, f"{_D}.asset_job", "UnresolvedAssetJobDefinition"),
     ("Definitions", "Definitions", f"{_D}.definitions", "Definitions"),
     # asset checks
     ("asset_check", "asset_check", f"{_D}.asset_check", "asset_check"),
@@ -100,6 +100,11 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("TableConstraints", "TableConstraints", "headwater.core.metadata", "TableConstraints"),
     ("TableColumnLineage", "TableColumnLineage", "headwater.core.metadata", "TableColumnLineage"),
     ("TableColumnDep", "TableColumnDep", "headwater.core.metadata", "TableColumnDep"),
+    ("PoolMetadataValue", "PoolMetadataValue", "headwater.core.metadata", "PoolMetadataValue"),
+    ("CodeReferencesMetadataValue", "CodeReferencesMetadataValue", "headwater.core.metadata",
+     "CodeReferencesMetadataValue"),
+    ("LocalFileCodeReference", "LocalFileCodeReference", "headwater.core.metadata", "LocalFileCodeReference"),
+    ("UrlCodeReference", "UrlCodeReference", "headwater.core.metadata", "UrlCodeReference"),
     # config
     ("Config", "Config", f"{_D}.config_class", "Config"),
     ("PermissiveConfig", "PermissiveConfig", f"{_D}.config_class", "PermissiveConfig"),
@@ -117,22 +122,32 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("IntSource", "IntSource", f"{_D}.config", "IntSource"),
     ("BoolSource", "BoolSource", f"{_D}.config", "BoolSource"),
     ("EnvVar", "EnvVar", "headwater.core.env_var", "EnvVar"),
+    ("ScalarUnion", "ScalarUnion", f"{_D}.config_types", "ScalarUnion"),
+    # Dagster-only: the scalar config types (in Dagster also usable as op input types, where Headwater
+    # treats them as Any). Not native names, so `from headwater import *` does not shadow typing.Any.
+    (None, "Any", f"{_D}.config_types", "Any"),
+    (None, "Bool", f"{_D}.config_types", "Bool"),
+    (None, "Float", f"{_D}.config_types", "Float"),
+    (None, "Int", f"{_D}.config_types", "Int"),
+    (None, "String", f"{_D}.config_types", "String"),
     # resources
     ("ConfigurableResource", "ConfigurableResource", f"{_D}.configurable_resource", "ConfigurableResource"),
-    ("ConfigurableResourceFactory", "ConfigurableResourceFactory", f"{_D}.configurable_resource",
+    ("ConfigurableResourceFactory", None, f"{_D}.configurable_resource",
      "ConfigurableResourceFactory"),
     ("ResourceDefinition", "ResourceDefinition", f"{_D}.resources", "ResourceDefinition"),
     ("resource", "resource", f"{_D}.resources", "resource"),
     ("InitResourceContext", "InitResourceContext", f"{_D}.resource_context", "InitResourceContext"),
     ("build_init_resource_context", "build_init_resource_context", f"{_D}.resource_init", "build_init_resource_context"),
     ("build_resources", "build_resources", f"{_D}.resource_init", "build_resources"),
-    ("ResourceParam", "ResourceParam", f"{_D}.configurable_resource", "ResourceParam"),
+    ("ResourceParam", "ResourceParam", f"{_D}.resources", "ResourceParam"),
+    ("ResourceDependency", "ResourceDependency", f"{_D}.resources", "ResourceDependency"),
     # IO managers
     ("IOManager", "IOManager", f"{_D}.io_manager", "IOManager"),
     ("ConfigurableIOManager", "ConfigurableIOManager", f"{_D}.io_manager", "ConfigurableIOManager"),
     ("ConfigurableIOManagerFactory", "ConfigurableIOManagerFactory", f"{_D}.io_manager", "ConfigurableIOManagerFactory"),
     ("IOManagerDefinition", "IOManagerDefinition", f"{_D}.io_manager", "IOManagerDefinition"),
     ("io_manager", "io_manager", f"{_D}.io_manager", "io_manager"),
+    ("InputManagerDefinition", "InputManagerDefinition", f"{_D}.io_manager", "InputManagerDefinition"),
     ("InputManager", "InputManager", f"{_D}.io_manager", "InputManager"),
     ("input_manager", "input_manager", f"{_D}.io_manager", "input_manager"),
     ("InputContext", "InputContext", f"{_D}.input_context", "InputContext"),
@@ -146,6 +161,8 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     # execution and testing
     ("materialize", "materialize", f"{_E}.api", "materialize"),
     ("materialize_to_memory", "materialize_to_memory", f"{_E}.api", "materialize_to_memory"),
+    # accepted as executor_def=; every run executes in process for now
+    ("in_process_executor", "in_process_executor", "headwater.executors.in_process", "in_process_executor"),
     ("ExecuteInProcessResult", "ExecuteInProcessResult", f"{_E}.result", "ExecuteInProcessResult"),
     ("OpExecutionContext", "OpExecutionContext", f"{_E}.context", "OpExecutionContext"),
     ("AssetExecutionContext", "AssetExecutionContext", f"{_E}.context", "AssetExecutionContext"),
@@ -160,10 +177,14 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("Event", "DagsterEvent", "headwater.events.event", "Event"),
     ("EventLogEntry", "EventLogEntry", "headwater.events.event", "EventLogEntry"),
     ("EventLogRecord", "EventLogRecord", "headwater.events.event", "EventLogRecord"),
-    ("Instance", "DagsterInstance", "headwater.instance", "Instance"),
+    ("Instance", None, "headwater.instance", "Instance"),
+    # DagsterInstance is Instance whose get() falls back to $DAGSTER_HOME (isinstance-compatible).
+    (None, "DagsterInstance", "headwater.compat._instance", "DagsterInstance"),
     ("Run", "DagsterRun", "headwater.storage.records", "Run"),
     ("RunRecord", "RunRecord", "headwater.storage.records", "RunRecord"),
     ("RunsFilter", "RunsFilter", "headwater.storage.records", "RunsFilter"),
+    ("AssetRecordsFilter", "AssetRecordsFilter", "headwater.storage.records", "AssetRecordsFilter"),
+    ("EventRecordsResult", "EventRecordsResult", "headwater.storage.records", "EventRecordsResult"),
     ("EventRecordsFilter", "EventRecordsFilter", "headwater.storage.records", "EventRecordsFilter"),
     # errors
     ("HeadwaterError", "DagsterError", "headwater.errors", "HeadwaterError"),
@@ -172,7 +193,7 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("InvalidInvocationError", "DagsterInvalidInvocationError", "headwater.errors", "InvalidInvocationError"),
     ("InvariantViolationError", "DagsterInvariantViolationError", "headwater.errors", "InvariantViolationError"),
     ("InvalidSubsetError", "DagsterInvalidSubsetError", "headwater.errors", "InvalidSubsetError"),
-    ("InvalidPropertyError", "DagsterInvalidPropertyError", "headwater.errors", "InvalidPropertyError"),
+    ("InvalidPropertyError", None, "headwater.errors", "InvalidPropertyError"),
     ("TypeCheckDidNotPass", "DagsterTypeCheckDidNotPass", "headwater.errors", "TypeCheckDidNotPass"),
     ("UserCodeExecutionError", "DagsterUserCodeExecutionError", "headwater.errors", "UserCodeExecutionError"),
     ("StepExecutionError", "DagsterExecutionStepExecutionError", "headwater.errors", "StepExecutionError"),
@@ -181,8 +202,8 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("RunNotFoundError", "DagsterRunNotFoundError", "headwater.errors", "RunNotFoundError"),
     ("StepOutputNotFoundError", "DagsterStepOutputNotFoundError", "headwater.errors", "StepOutputNotFoundError"),
     ("ExecutionInterruptedError", "DagsterExecutionInterruptedError", "headwater.errors", "ExecutionInterruptedError"),
-    ("AssetCheckFailedError", "DagsterAssetCheckFailedError", "headwater.errors", "AssetCheckFailedError"),
-    ("CircularDependencyError", "CircularDependencyError", "headwater.errors", "CircularDependencyError"),
+    ("AssetCheckFailedError", None, "headwater.errors", "AssetCheckFailedError"),
+    ("CircularDependencyError", None, "headwater.errors", "CircularDependencyError"),
 )
 
 

@@ -1,1 +1,1 @@
-"""cli."""
+"""The ``headwater`` command line: thin click commands over the library."""

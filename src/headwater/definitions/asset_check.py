@@ -88,10 +88,10 @@ def asset_check(
                 in_defs[ident] = In(dagster_type=Nothing)
         op_ins = build_ins(signature, in_defs, fn_name=fn.__name__, decorator="asset_check")
         op_ins.update({k: v for k, v in in_defs.items() if k not in op_ins})
-        out_name = spec.get_python_identifier()
+        out_name = "result"
         op_def = OpDefinition(
             compute_fn=fn,
-            name=out_name,
+            name=spec.get_python_identifier(),
             ins=op_ins,
             outs={out_name: Out(dagster_type=Nothing)},
             description=spec.description,

@@ -103,8 +103,7 @@ def _field_for_schema(schema: ConfigSchemaLike) -> Field:
     if cached is not None and cached[0] is schema:
         return cached[1]
     field = convert_potential_field(schema)
-    if not isinstance(schema, (dict, list)):  # mutable schemas may change: convert each time
-        _FIELD_CACHE[id(schema)] = (schema, field)
+    _FIELD_CACHE[id(schema)] = (schema, field)  # holds ``schema`` so its id is not reused
     return field
 
 
@@ -129,7 +128,7 @@ def process_node_config(
     if isinstance(raw, Config):
         raw = config_dict_of(raw)
     if config_class is not None:
-        field = Field(config_type_for_class(config_class))
+        field = _field_for_schema(config_class)
     else:
         field = _field_for_schema(schema)
     value, errors = process_config_value(field, raw, path)

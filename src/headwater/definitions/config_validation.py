@@ -68,34 +68,24 @@ class _Evaluator:
     # -- dispatch ---------------------------------------------------------------------------------
 
     def process(self, ct: ConfigType, value: t.Any, path: Path) -> t.Any:
-        if isinstance(value, (EnvVar, IntEnvVar)):
+        value_type = type(value)
+        if value_type is EnvVar or value_type is IntEnvVar or isinstance(value, (EnvVar, IntEnvVar)):
             return self._process_env_var(ct, value, path)
         if value is None:
             if isinstance(ct, (Noneable, AnyType)):
                 return None
             self.fail(f'Value {location(path)} must not be None. Expected "{ct.type_str()}"', path, "NONE")
             return None
-        if isinstance(ct, Noneable):
-            return self.process(ct.inner_type, value, path)
-        if isinstance(ct, Scalar):
-            return self._scalar(ct, value, path)
-        if isinstance(ct, Shape):
-            return self._shape(ct, value, path)
-        if isinstance(ct, ScalarUnion):
-            return self._scalar_union(ct, value, path)
-        if isinstance(ct, Selector):
-            return self._selector(ct, value, path)
-        if isinstance(ct, Array):
-            return self._array(ct, value, path)
-        if isinstance(ct, Map):
-            return self._map(ct, value, path)
-        if isinstance(ct, Enum):
-            return self._enum(ct, value, path)
-        return value  # Any
+        handler = _HANDLERS.get(type(ct))
+        if handler is None:
+            handler = _handler_for(type(ct))
+        return handler(self, ct, value, path)
 
-    def process_field_value(self, field: Field, value: t.Any, path: Path) -> t.Any:
-        """The value of a field that is present (None for a field with a default means: use it)."""
-        return self.process(field.config_type, value, path)
+    def _noneable(self, ct: Noneable, value: t.Any, path: Path) -> t.Any:
+        return self.process(ct.inner_type, value, path)
+
+    def _any(self, ct: ConfigType, value: t.Any, path: Path) -> t.Any:
+        return value
 
     # -- kinds ------------------------------------------------------------------------------------
 
@@ -323,6 +313,28 @@ class _Evaluator:
 
 
 _INT = Scalar("Int", 0)
+
+_Handler = t.Callable[[_Evaluator, t.Any, t.Any, Path], t.Any]
+_BY_KIND: list[tuple[type[ConfigType], _Handler]] = [
+    (Noneable, _Evaluator._noneable),
+    (Scalar, _Evaluator._scalar),
+    (Shape, _Evaluator._shape),  # and Permissive
+    (ScalarUnion, _Evaluator._scalar_union),  # and the *Source types
+    (Selector, _Evaluator._selector),
+    (Array, _Evaluator._array),
+    (Map, _Evaluator._map),
+    (Enum, _Evaluator._enum),
+    (ConfigType, _Evaluator._any),
+]
+_HANDLERS: dict[type[ConfigType], _Handler] = {}
+
+
+def _handler_for(kind: type[ConfigType]) -> _Handler:
+    for base, handler in _BY_KIND:
+        if issubclass(kind, base):
+            _HANDLERS[kind] = handler
+            return handler
+    raise AssertionError(kind)  # pragma: no cover - every kind is a ConfigType
 
 
 def process_config_value(

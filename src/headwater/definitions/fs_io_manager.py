@@ -153,9 +153,7 @@ class PickledObjectFilesystemIOManager(IOManager):
             with open(path, "rb") as file:
                 return pickle.load(file)
         except FileNotFoundError:
-            error = FileNotFoundError(f"No stored value for {what}: {path} does not exist. {todo}")
-            error.filename = path
-            raise error from None
+            raise FileNotFoundError(f"No stored value for {what}: {path} does not exist. {todo}") from None
 
 
 class FilesystemIOManager(ConfigurableIOManagerFactory):

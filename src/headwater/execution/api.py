@@ -3,13 +3,14 @@ materialize_to_memory."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from headwater.definitions.asset_job import EPHEMERAL_ASSET_JOB_NAME
 from headwater.definitions.asset_layer import build_asset_job, collect_assets
 from headwater.definitions.selection import AssetSelection
 from headwater.errors import InvalidInvocationError
+from headwater.events.event import EventLogEntry
 from headwater.execution.run_driver import execute_run
 from headwater.planning.op_selection import resolve_op_selection
 
@@ -61,8 +62,12 @@ def execute_job(
     tags: Mapping[str, str] | None = None,
     resources: Mapping[str, Any] | None = None,
     in_memory: bool = False,
+    on_events: Callable[[Sequence[EventLogEntry]], None] | None = None,
 ) -> ExecuteInProcessResult:
-    """Run ``job`` in this process, in order, and return its result."""
+    """Run ``job`` in this process, in order, and return its result.
+
+    ``on_events`` is called with each batch of events as it is stored (one batch per step).
+    """
     inst = _instance(instance)
     if resources:
         job = job.with_resources(resources) if not job.resource_defs else job._copy()
@@ -95,6 +100,7 @@ def execute_job(
         run_id=run_id,
         tags=tags,
         input_values=input_values,
+        on_events=on_events,
         asset_selection=selected_assets if selected_assets is not None else (
             job.asset_layer.selected_asset_keys if job.asset_layer is not None else None
         ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from headwater.core.asset_events import AssetCheckEvaluation, AssetMaterialization, AssetObservation
@@ -38,7 +38,9 @@ class RunContext:
         partition_key: str | None,
         input_values: Mapping[str, Any],
         raise_on_error: bool,
+        on_events: Callable[[Sequence[EventLogEntry]], None] | None = None,
     ) -> None:
+        self.on_events = on_events
         self.job = job
         self.job_name = job.name
         self.plan = plan
@@ -91,6 +93,8 @@ class RunContext:
         if self._pending:
             pending, self._pending = self._pending, []
             self.instance.handle_new_events(pending)
+            if self.on_events is not None:
+                self.on_events(pending)
 
     def log_user_event(self, step_key: str, event: Any) -> None:
         from headwater.definitions.results import AssetCheckResult, ExpectationResult

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from headwater.core.error_info import ErrorInfo
 from headwater.definitions.resource_init import initialize_resources
 from headwater.errors import ResourceInitError
+from headwater.events.event import EventLogEntry
 from headwater.events.event_type import EventType
 from headwater.events.payloads import EngineEventData, RunFailureData
 from headwater.execution.run_config import process_run_config
@@ -68,6 +69,7 @@ def execute_run(
     tags: Mapping[str, str] | None,
     input_values: Mapping[str, Any] | None,
     asset_selection: Iterable[Any] | None = None,
+    on_events: Callable[[Sequence[EventLogEntry]], None] | None = None,
 ) -> ExecuteInProcessResult:
     from headwater.execution.result import ExecuteInProcessResult
 
@@ -98,6 +100,7 @@ def execute_run(
         partition_key=partition_key,
         input_values={**job.input_values, **(input_values or {})},
         raise_on_error=raise_on_error,
+        on_events=on_events,
     )
     ctx.emit(EventType.RUN_START, None, f'Started execution of run for "{job.name}".')
     ctx.emit(

@@ -13,6 +13,7 @@ import tempfile
 import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -25,6 +26,7 @@ from headwater.events.event_type import EventType
 from headwater.events.payloads import EngineEventData, RunFailureData
 from headwater.events.run_status import RunStatus
 from headwater.instance.asset_methods import AssetMethods
+from headwater.instance.config import CONFIG_FILE, home_directory, read_config_file, storage_url
 from headwater.storage.memory import MemoryStorage
 from headwater.storage.protocols import EventStore, OfType, RunStore, Storage
 from headwater.storage.records import (
@@ -60,6 +62,37 @@ class Instance(AssetMethods):
         """An instance in memory; its root directory is ``tempdir`` or a temporary directory made on
         first use and removed by ``dispose()``."""
         return Instance(MemoryStorage(), root_directory=tempdir, is_ephemeral=True)
+
+    @staticmethod
+    def local_temp(
+        tempdir: str | os.PathLike[str] | None = None, overrides: Mapping[str, Any] | None = None
+    ) -> Instance:
+        """An instance with SQLite storage in ``tempdir`` (a new temporary directory, removed by
+        ``dispose()``, when not given); ``overrides`` is ``headwater.yaml`` content."""
+        root = os.fspath(tempdir) if tempdir is not None else tempfile.mkdtemp(prefix="headwater-")
+        instance = Instance.from_config(overrides or {}, root)
+        if tempdir is None:
+            instance._cleanup = weakref.finalize(instance, shutil.rmtree, root, True)
+        return instance
+
+    @staticmethod
+    def get() -> Instance:
+        """The instance ``$HEADWATER_HOME/headwater.yaml`` describes (``$HEADWATER_HOME`` defaults to
+        ``./.headwater``); without that file, SQLite storage at ``$HEADWATER_HOME/headwater.db``."""
+        home = home_directory()
+        path = home / CONFIG_FILE
+        config = read_config_file(path) if path.is_file() else {}
+        return Instance.from_config(config, home, config_path=path)
+
+    @staticmethod
+    def from_config(
+        config: Mapping[str, Any], home: str | os.PathLike[str], *, config_path: Path | None = None
+    ) -> Instance:
+        """An instance rooted at ``home`` from ``headwater.yaml`` content (see ``instance.config``)."""
+        url = storage_url(config, Path(home).resolve(), config_path)
+        from headwater.storage.sql import SqlStorage
+
+        return Instance(SqlStorage(url), root_directory=home)
 
     def __repr__(self) -> str:
         return f"Instance(storage={self._storage!r}, root_directory={self._root!r})"

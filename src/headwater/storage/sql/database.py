@@ -116,8 +116,9 @@ class Database:
             conn = self.engine.connect()
         except sa.exc.OperationalError as exc:
             hint = _HOW_TO_START.get(self.dialect, "check the URL")
+            reason = " ".join(str(exc.orig).split()).rstrip(".")
             raise StorageUnavailableError(
-                f"Cannot connect to {self.describe()}: {exc.orig}. To fix: {hint}."
+                f"Cannot connect to {self.describe()}: {reason}. To fix: {hint}."
             ) from exc
         with conn:
             yield conn

@@ -1,0 +1,44 @@
+"""Options shared by commands that load user code: -m MODULE | -f FILE [-a ATTR] [-d DIR]."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from headwater.definitions.definitions import Definitions
+from headwater.errors import HeadwaterError
+from headwater.locations.server.loader import load_definitions
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def code_options(fn: F) -> F:
+    fn = click.option("-d", "--working-directory", default=None, help="Directory to import from (default: cwd).")(fn)
+    fn = click.option("-a", "--attribute", default=None, help="Name of the Definitions object in the module.")(fn)
+    fn = click.option("-f", "--python-file", default=None, help="Python file that defines a Definitions.")(fn)
+    fn = click.option("-m", "--module-name", default=None, help="Python module that defines a Definitions.")(fn)
+    return fn
+
+
+def load_from_options(module_name: str | None, python_file: str | None, attribute: str | None,
+                      working_directory: str | None) -> Definitions:
+    if module_name is None and python_file is None:
+        raise click.UsageError("Say where the code is: -m MODULE or -f FILE.")
+    try:
+        return load_definitions(
+            module_name=module_name, python_file=python_file, attribute=attribute, working_directory=working_directory
+        )
+    except HeadwaterError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def open_instance() -> Any:
+    """The instance of HEADWATER_HOME (SQLite by default), or an ephemeral one if none can be configured."""
+    from headwater.instance import Instance
+
+    getter = getattr(Instance, "get", None)
+    if getter is None:
+        return Instance.ephemeral()
+    return getter()

@@ -1,0 +1,54 @@
+"""Headwater's public API under Dagster's exact names: ``import headwater.compat.dagster as dg``.
+
+Built from the one table of public names (``headwater._api_table``) and imported lazily, like
+``headwater`` itself. To run a Dagster script unchanged, alias the module before the script imports
+``dagster``::
+
+    import sys, headwater.compat.dagster
+    sys.modules["dagster"] = headwater.compat.dagster
+
+Names the two projects share point at the same objects as in ``headwater`` (``dg.asset is
+headwater.asset``); renamed ones too (``dg.DagsterRunStatus is headwater.RunStatus``). The exception
+is ``DagsterInstance``: ``Instance`` whose ``get()`` also honours ``$DAGSTER_HOME`` (see
+``headwater.compat._instance``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from headwater._api_table import dagster_names
+
+_NAMES = dagster_names()
+
+__all__ = sorted(_NAMES)  # noqa: PLE0605
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attr = _NAMES[name]
+    except KeyError:
+        raise AttributeError(
+            f"module 'headwater.compat.dagster' has no attribute {name!r}: Headwater does not provide "
+            "this part of Dagster's API (yet). See headwater._api_table for what it does provide."
+        ) from None
+    value = getattr(importlib.import_module(module), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_NAMES])
+
+
+if TYPE_CHECKING:  # pragma: no cover - static view of some lazy names for type checkers
+    from headwater.compat._instance import DagsterInstance as DagsterInstance
+    from headwater.core.asset_key import AssetKey as AssetKey
+    from headwater.definitions.asset_decorators import asset as asset
+    from headwater.definitions.definitions import Definitions as Definitions
+    from headwater.errors import InvalidConfigError as DagsterInvalidConfigError
+    from headwater.errors import InvalidDefinitionError as DagsterInvalidDefinitionError
+    from headwater.events.event_type import EventType as DagsterEventType
+    from headwater.events.run_status import RunStatus as DagsterRunStatus
+    from headwater.execution.api import materialize as materialize

@@ -1,0 +1,1 @@
+"""The user-code side of code locations: loading modules and files, serving their specs."""
