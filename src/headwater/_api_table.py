@@ -9,7 +9,9 @@ from __future__ import annotations
 _D = "headwater.definitions"
 _E = "headwater.execution"
 
-# (native, dagster, module, attribute); a None native name means "Dagster name only".
+# (native, dagster, module, attribute); a None native name means "Dagster name only", a None Dagster name
+# "Headwater name only" (Dagster has no such public name). Compact rows: the formatter is off here.
+# fmt: off
 API: tuple[tuple[str | None, str | None, str, str], ...] = (
     # assets
     ("asset", "asset", f"{_D}.asset_decorators", "asset"),
@@ -85,14 +87,18 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("PythonArtifactMetadataValue", "PythonArtifactMetadataValue", "headwater.core.metadata",
      "PythonArtifactMetadataValue"),
     ("TableMetadataValue", "TableMetadataValue", "headwater.core.metadata", "TableMetadataValue"),
-    ("TableSchemaMetadataValue", "TableSchemaMetadataValue", "headwater.core.metadata", "TableSchemaMetadataValue"),
+    ("TableSchemaMetadataValue", "TableSchemaMetadataValue", "headwater.core.metadata",
+     "TableSchemaMetadataValue"),
     ("TableColumnLineageMetadataValue", "TableColumnLineageMetadataValue", "headwater.core.metadata",
      "TableColumnLineageMetadataValue"),
     ("TimestampMetadataValue", "TimestampMetadataValue", "headwater.core.metadata", "TimestampMetadataValue"),
     ("NullMetadataValue", "NullMetadataValue", "headwater.core.metadata", "NullMetadataValue"),
-    ("DagsterRunMetadataValue", "DagsterRunMetadataValue", "headwater.core.metadata", "DagsterRunMetadataValue"),
-    ("DagsterAssetMetadataValue", "DagsterAssetMetadataValue", "headwater.core.metadata", "DagsterAssetMetadataValue"),
-    ("DagsterJobMetadataValue", "DagsterJobMetadataValue", "headwater.core.metadata", "DagsterJobMetadataValue"),
+    ("DagsterRunMetadataValue", "DagsterRunMetadataValue", "headwater.core.metadata",
+     "DagsterRunMetadataValue"),
+    ("DagsterAssetMetadataValue", "DagsterAssetMetadataValue", "headwater.core.metadata",
+     "DagsterAssetMetadataValue"),
+    ("DagsterJobMetadataValue", "DagsterJobMetadataValue", "headwater.core.metadata",
+     "DagsterJobMetadataValue"),
     ("TableRecord", "TableRecord", "headwater.core.metadata", "TableRecord"),
     ("TableSchema", "TableSchema", "headwater.core.metadata", "TableSchema"),
     ("TableColumn", "TableColumn", "headwater.core.metadata", "TableColumn"),
@@ -137,14 +143,16 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("ResourceDefinition", "ResourceDefinition", f"{_D}.resources", "ResourceDefinition"),
     ("resource", "resource", f"{_D}.resources", "resource"),
     ("InitResourceContext", "InitResourceContext", f"{_D}.resource_context", "InitResourceContext"),
-    ("build_init_resource_context", "build_init_resource_context", f"{_D}.resource_init", "build_init_resource_context"),
+    ("build_init_resource_context", "build_init_resource_context", f"{_D}.resource_init",
+     "build_init_resource_context"),
     ("build_resources", "build_resources", f"{_D}.resource_init", "build_resources"),
     ("ResourceParam", "ResourceParam", f"{_D}.resources", "ResourceParam"),
     ("ResourceDependency", "ResourceDependency", f"{_D}.resources", "ResourceDependency"),
     # IO managers
     ("IOManager", "IOManager", f"{_D}.io_manager", "IOManager"),
     ("ConfigurableIOManager", "ConfigurableIOManager", f"{_D}.io_manager", "ConfigurableIOManager"),
-    ("ConfigurableIOManagerFactory", "ConfigurableIOManagerFactory", f"{_D}.io_manager", "ConfigurableIOManagerFactory"),
+    ("ConfigurableIOManagerFactory", "ConfigurableIOManagerFactory", f"{_D}.io_manager",
+     "ConfigurableIOManagerFactory"),
     ("IOManagerDefinition", "IOManagerDefinition", f"{_D}.io_manager", "IOManagerDefinition"),
     ("io_manager", "io_manager", f"{_D}.io_manager", "io_manager"),
     ("InputManagerDefinition", "InputManagerDefinition", f"{_D}.io_manager", "InputManagerDefinition"),
@@ -166,7 +174,8 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("ExecuteInProcessResult", "ExecuteInProcessResult", f"{_E}.result", "ExecuteInProcessResult"),
     ("OpExecutionContext", "OpExecutionContext", f"{_E}.context", "OpExecutionContext"),
     ("AssetExecutionContext", "AssetExecutionContext", f"{_E}.context", "AssetExecutionContext"),
-    ("AssetCheckExecutionContext", "AssetCheckExecutionContext", f"{_E}.context", "AssetCheckExecutionContext"),
+    ("AssetCheckExecutionContext", "AssetCheckExecutionContext", f"{_E}.context",
+     "AssetCheckExecutionContext"),
     ("HookContext", "HookContext", f"{_E}.context", "HookContext"),
     ("build_op_context", "build_op_context", f"{_E}.context", "build_op_context"),
     ("build_asset_context", "build_asset_context", f"{_E}.context", "build_asset_context"),
@@ -191,7 +200,8 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("InvalidDefinitionError", "DagsterInvalidDefinitionError", "headwater.errors", "InvalidDefinitionError"),
     ("InvalidConfigError", "DagsterInvalidConfigError", "headwater.errors", "InvalidConfigError"),
     ("InvalidInvocationError", "DagsterInvalidInvocationError", "headwater.errors", "InvalidInvocationError"),
-    ("InvariantViolationError", "DagsterInvariantViolationError", "headwater.errors", "InvariantViolationError"),
+    ("InvariantViolationError", "DagsterInvariantViolationError", "headwater.errors",
+     "InvariantViolationError"),
     ("InvalidSubsetError", "DagsterInvalidSubsetError", "headwater.errors", "InvalidSubsetError"),
     ("InvalidPropertyError", None, "headwater.errors", "InvalidPropertyError"),
     ("TypeCheckDidNotPass", "DagsterTypeCheckDidNotPass", "headwater.errors", "TypeCheckDidNotPass"),
@@ -200,11 +210,14 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("ResourceInitError", "DagsterResourceFunctionError", "headwater.errors", "ResourceInitError"),
     ("UnknownResourceError", "DagsterUnknownResourceError", "headwater.errors", "UnknownResourceError"),
     ("RunNotFoundError", "DagsterRunNotFoundError", "headwater.errors", "RunNotFoundError"),
-    ("StepOutputNotFoundError", "DagsterStepOutputNotFoundError", "headwater.errors", "StepOutputNotFoundError"),
-    ("ExecutionInterruptedError", "DagsterExecutionInterruptedError", "headwater.errors", "ExecutionInterruptedError"),
+    ("StepOutputNotFoundError", "DagsterStepOutputNotFoundError", "headwater.errors",
+     "StepOutputNotFoundError"),
+    ("ExecutionInterruptedError", "DagsterExecutionInterruptedError", "headwater.errors",
+     "ExecutionInterruptedError"),
     ("AssetCheckFailedError", None, "headwater.errors", "AssetCheckFailedError"),
     ("CircularDependencyError", None, "headwater.errors", "CircularDependencyError"),
 )
+# fmt: on
 
 
 def native_names() -> dict[str, tuple[str, str]]:

@@ -105,7 +105,8 @@ def test_defaults_and_optional_fields() -> None:
 
 def test_wrong_type_message() -> None:
     assert errors_of({"a": int}, {"a": "x"}) == [
-        'Invalid scalar at path root:a. Value "x" of type "<class \'str\'>" is not valid for expected type "Int".'
+        'Invalid scalar at path root:a. Value "x" of type "<class \'str\'>" is not valid for expected type '
+        '"Int".'
     ]
     assert errors_of({"a": int}, {"a": True})[0].endswith('is not valid for expected type "Int".')
     assert errors_of({"a": int}, "notdict") == ['Value at the root must be dict. Expected: "{ a: Int }".']
@@ -124,8 +125,8 @@ def test_missing_field_messages() -> None:
         "Example config for the missing entry: {'b': 0}"
     ]
     assert errors_of({"a": str, "b": bool, "c": float, "d": [str], "e": Any}, {}) == [
-        "Missing required config entries ['a', 'b', 'c', 'd', 'e'] at the root. You must provide these values in "
-        "your run config. Example config for the missing entries: "
+        "Missing required config entries ['a', 'b', 'c', 'd', 'e'] at the root. You must provide these "
+        "values in your run config. Example config for the missing entries: "
         "{'a': '...', 'b': True, 'c': 0.0, 'd': [], 'e': 'AnyType'}"
     ]
 
@@ -140,7 +141,8 @@ def test_unexpected_field_messages() -> None:
         "Received unexpected config entries \"['c', 'd']\" at the root. Expected: \"['a', 'b'].\"",
         'Missing required config entry "a" at the root. You must provide this value in your run config. '
         "Example config for the missing entry: {'a': 0}",
-        'Invalid scalar at path root:b. Value "3" of type "<class \'int\'>" is not valid for expected type "String".',
+        'Invalid scalar at path root:b. Value "3" of type "<class \'int\'>" is not valid for expected type '
+        '"String".',
     ]
 
 
@@ -158,14 +160,19 @@ def test_permissive_selector_map_enum_any() -> None:
     ]
     assert validate_config(Selector({"x": Field(int, default_value=1)}), {}) == {"x": 1}
     assert validate_config(Map(str, int), {"a": 1}) == {"a": 1}
-    assert errors_of({"m": Map(str, int)}, {"m": {"b": "x"}})[0].startswith("Invalid scalar at path root:m:'b':value.")
+    assert errors_of({"m": Map(str, int)}, {"m": {"b": "x"}})[0].startswith(
+        "Invalid scalar at path root:m:'b':value."
+    )
     colors = Enum("Color", [EnumValue("RED", python_value=Color.RED), EnumValue("BLUE")])
     assert validate_config(colors, "RED") is Color.RED
     assert validate_config(colors, "BLUE") == "BLUE"
     assert errors_of(colors, "GREEN") == ["Value at the root not in enum type Color got GREEN"]
     assert errors_of(colors, 3) == ["Value at the root for enum type Color must be a string"]
     assert validate_config(Enum.from_python_enum(Color), "BLUE") is Color.BLUE
-    assert validate_config(Array(Shape({"x": Field(int, default_value=1)})), [{}, {"x": 2}]) == [{"x": 1}, {"x": 2}]
+    assert validate_config(Array(Shape({"x": Field(int, default_value=1)})), [{}, {"x": 2}]) == [
+        {"x": 1},
+        {"x": 2},
+    ]
 
 
 def test_python_types_as_schema() -> None:
@@ -218,7 +225,7 @@ def test_config_class_is_frozen_and_forbids_extra_fields() -> None:
     c = MyConfig(x=1)
     assert (c.x, c.name, c.color, c.inner.q, c.tags) == (1, "a", Color.RED, 1, [])
     with pytest.raises(InvalidInvocationError, match="does not support item assignment"):
-        c.x = 2
+        c.x = 2  # type: ignore[misc]
     with pytest.raises(pydantic.ValidationError):
         MyConfig(x=1, nope=2)  # type: ignore[call-arg]
     assert hash(Inner(q=1)) == hash(Inner(q=1))
@@ -262,7 +269,13 @@ def test_config_class_schema_matches_dagster_rendering() -> None:
 def test_process_node_config_with_config_class(monkeypatch: pytest.MonkeyPatch) -> None:
     result = process_node_config(None, MyConfig, {"x": 1, "color": "BLUE", "inner": {"q": 5}}, path=PATH)
     assert isinstance(result, MyConfig)
-    assert (result.x, result.name, result.color, result.inner, result.tags) == (1, "a", Color.BLUE, Inner(q=5), [])
+    assert (result.x, result.name, result.color, result.inner, result.tags) == (
+        1,
+        "a",
+        Color.BLUE,
+        Inner(q=5),
+        [],
+    )
     monkeypatch.setenv("HW_X", "7")
     assert process_node_config(None, MyConfig, {"x": {"env": "HW_X"}}, path=PATH).x == 7
     # a Config instance holding an EnvVar resolves it at processing time
@@ -277,15 +290,15 @@ def test_process_node_config_errors_have_dagster_shape() -> None:
         '    Error 1: Received unexpected config entry "zz" at path root:ops:my_op:config. Expected: '
         '"{ color?: Color? inner?: { q?: (Int | { env: String })? } name?: (String | { env: String })? '
         'tags?: [(String | { env: String })]? x: (Int | { env: String }) }".\n'
-        '    Error 2: Invalid scalar at path root:ops:my_op:config:x. Value "s" of type "<class \'str\'>" is not '
-        'valid for expected type "Int".'
+        '    Error 2: Invalid scalar at path root:ops:my_op:config:x. Value "s" of type "<class \'str\'>" '
+        'is not valid for expected type "Int".'
     )
     assert info.value.errors[1].path == ("ops", "my_op", "config", "x")
     with pytest.raises(InvalidConfigError) as info:
         process_node_config(None, MyConfig, None, path=PATH)
     assert str(info.value.errors[0]) == (
-        'Missing required config entry "config" at path root:ops:my_op. You must provide this value in your run '
-        "config. Example config for the missing entry: {'config': {'x': 0}}"
+        'Missing required config entry "config" at path root:ops:my_op. You must provide this value in your '
+        "run config. Example config for the missing entry: {'config': {'x': 0}}"
     )
     with pytest.raises(InvalidConfigError, match="not in enum type Color got GREEN"):
         process_node_config(None, MyConfig, {"x": 1, "color": "GREEN"}, path=PATH)
@@ -312,7 +325,9 @@ def test_process_node_config_legacy_schema_and_no_schema() -> None:
     assert process_node_config(int, None, 5, path=PATH) == 5
     assert process_node_config(None, None, {"anything": 1}, path=PATH) == {"anything": 1}
     assert process_node_config({"a": Field(int, default_value=3)}, None, None, path=PATH) == {"a": 3}
-    with pytest.raises(InvalidConfigError, match=r'Missing required config entry "a" at path root:ops:my_op:config'):
+    with pytest.raises(
+        InvalidConfigError, match=r'Missing required config entry "a" at path root:ops:my_op:config'
+    ):
         process_node_config(schema, None, {}, path=PATH)
 
 
@@ -363,13 +378,19 @@ def test_validate_run_config_shape_normalises() -> None:
         "resources": {},
     }
     nested = {"ops": {"g": {"ops": {"inner": {"config": {"x": 1}}}}}}
-    assert validate_run_config_shape(nested, node_names={"g.inner"}, resource_keys=set())["ops"] == nested["ops"]
+    assert (
+        validate_run_config_shape(nested, node_names={"g.inner"}, resource_keys=set())["ops"] == nested["ops"]
+    )
 
 
 def test_validate_run_config_shape_errors() -> None:
     with pytest.raises(InvalidConfigError) as info:
         validate_run_config_shape(
-            {"opps": {}, "ops": {"my_opp": {"config": {}}, "b": {"config": {}, "zz": 1}}, "resources": {"dbb": {}}},
+            {
+                "opps": {},
+                "ops": {"my_opp": {"config": {}}, "b": {"config": {}, "zz": 1}},
+                "resources": {"dbb": {}},
+            },
             node_names={"my_op", "b"},
             resource_keys={"db"},
             job_name="j",
@@ -377,9 +398,15 @@ def test_validate_run_config_shape_errors() -> None:
     text = str(info.value)
     assert text.startswith("Error in config for job j\n")
     assert 'Received unexpected config entry "opps" at the root.' in text and 'Did you mean "ops"?' in text
-    assert 'Received unexpected config entry "my_opp" at path root:ops.' in text and 'Did you mean "my_op"?' in text
+    assert (
+        'Received unexpected config entry "my_opp" at path root:ops.' in text
+        and 'Did you mean "my_op"?' in text
+    )
     assert 'Received unexpected config entry "zz" at path root:ops:b.' in text
-    assert 'Received unexpected config entry "dbb" at path root:resources.' in text and 'Did you mean "db"?' in text
+    assert (
+        'Received unexpected config entry "dbb" at path root:resources.' in text
+        and 'Did you mean "db"?' in text
+    )
     with pytest.raises(InvalidConfigError, match='unexpected config entry "innr" at path root:ops:g:ops'):
         validate_run_config_shape(
             {"ops": {"g": {"ops": {"innr": {}}}}}, node_names={"g.inner"}, resource_keys=set()

@@ -148,9 +148,11 @@ def test_resource_config_from_run_config_and_env(monkeypatch: pytest.MonkeyPatch
 
 def test_resource_config_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HW_UNSET_TOKEN", raising=False)
-    with pytest.raises(InvalidConfigError) as info:
-        with initialize_resources({"t": Token(token=EnvVar("HW_UNSET_TOKEN"))}, None):
-            pass
+    with (
+        pytest.raises(InvalidConfigError) as info,
+        initialize_resources({"t": Token(token=EnvVar("HW_UNSET_TOKEN"))}, None),
+    ):
+        pass
     assert str(info.value) == (
         "Error in config for resources\n"
         "    Error 1: Post processing at path root:resources:t:config:token of original value "
@@ -158,17 +160,21 @@ def test_resource_config_errors(monkeypatch: pytest.MonkeyPatch) -> None:
         '"HW_UNSET_TOKEN" which is not set. In order for this execution to succeed it must be set in this '
         "environment."
     )
-    with pytest.raises(InvalidConfigError) as info:
-        with initialize_resources({"t": Token.configure_at_launch()}, None, job_name="j"):
-            pass
+    with (
+        pytest.raises(InvalidConfigError) as info,
+        initialize_resources({"t": Token.configure_at_launch()}, None, job_name="j"),
+    ):
+        pass
     assert str(info.value) == (
         "Error in config for job j\n"
         '    Error 1: Missing required config entry "config" at path root:resources:t. You must provide this '
         "value in your run config. Example config for the missing entry: {'config': {'token': '...'}}"
     )
-    with pytest.raises(InvalidConfigError, match='root:resources:t:config:token. Value "3"'):
-        with initialize_resources({"t": Token.configure_at_launch()}, {"t": {"config": {"token": 3}}}):
-            pass
+    with (
+        pytest.raises(InvalidConfigError, match=r'root:resources:t:config:token\. Value "3"'),
+        initialize_resources({"t": Token.configure_at_launch()}, {"t": {"config": {"token": 3}}}),
+    ):
+        pass
 
 
 def test_configurable_resource_factory() -> None:
@@ -204,7 +210,9 @@ def test_resource_dependency_on_a_legacy_resource() -> None:
     class Uses(ConfigurableResource):
         value: ResourceDependency[int]
 
-    with build_resources({"legacy": legacy, "u": Uses(value=legacy)}, resource_config={"legacy": {"config": {"a": 4}}}) as res:  # type: ignore[arg-type]
+    with build_resources(
+        {"legacy": legacy, "u": Uses(value=legacy)}, resource_config={"legacy": {"config": {"a": 4}}}
+    ) as res:  # type: ignore[arg-type]
         assert res.u.value == 4
 
 
@@ -221,9 +229,8 @@ def test_is_resource_annotation() -> None:
 
 def test_init_failure_wraps_user_error_and_tears_down_what_was_built() -> None:
     defs = {"a_inner": Inner(), "g": generator_resource, "z_fail": Failing()}
-    with pytest.raises(ResourceInitError) as info:
-        with build_resources(defs):
-            pytest.fail("the block must not run")
+    with pytest.raises(ResourceInitError) as info, build_resources(defs):
+        pytest.fail("the block must not run")
     error = info.value
     assert str(error) == 'Error executing resource_fn on ResourceDefinition "z_fail": ValueError: boom'
     assert isinstance(error.user_exception, ValueError)
@@ -232,9 +239,11 @@ def test_init_failure_wraps_user_error_and_tears_down_what_was_built() -> None:
 
 
 def test_teardown_runs_when_the_body_fails() -> None:
-    with pytest.raises(RuntimeError, match="step failed"):
-        with build_resources({"outer": Outer(inner=Inner(), name="x"), "g": generator_resource}):
-            raise RuntimeError("step failed")
+    with (
+        pytest.raises(RuntimeError, match="step failed"),
+        build_resources({"outer": Outer(inner=Inner(), name="x"), "g": generator_resource}),
+    ):
+        raise RuntimeError("step failed")
     assert EVENTS[-3:] == [("teardown", "outer"), ("teardown", "inner"), ("teardown", "gen")]
 
 
@@ -244,9 +253,11 @@ def test_teardown_error_names_the_resource() -> None:
         yield 1
         raise OSError("disk gone")
 
-    with pytest.raises(UserCodeExecutionError, match='tearing down resource "r": OSError: disk gone'):
-        with build_resources({"r": bad_teardown, "g": generator_resource}):
-            pass
+    with (
+        pytest.raises(UserCodeExecutionError, match='tearing down resource "r": OSError: disk gone'),
+        build_resources({"r": bad_teardown, "g": generator_resource}),
+    ):
+        pass
     assert ("teardown", "gen") in EVENTS  # the other resource was still torn down
 
 
@@ -259,21 +270,27 @@ def test_missing_and_cyclic_dependencies() -> None:
     def rb(context: InitResourceContext) -> int:
         return 2
 
-    with pytest.raises(InvalidDefinitionError, match="cycle: a -> b -> a"):
-        with build_resources({"a": ra, "b": rb}):
-            pass
-    with pytest.raises(ResourceNotFoundError, match="'b' is required by resource 'a'"):
-        with build_resources({"a": ra}):
-            pass
-    with pytest.raises(ResourceNotFoundError, match="'nope' is required"):
-        with initialize_resources({"a": ra}, None, keys=["nope"]):
-            pass
+    with (
+        pytest.raises(InvalidDefinitionError, match="cycle: a -> b -> a"),
+        build_resources({"a": ra, "b": rb}),
+    ):
+        pass
+    with (
+        pytest.raises(ResourceNotFoundError, match="'b' is required by resource 'a'"),
+        build_resources({"a": ra}),
+    ):
+        pass
+    with (
+        pytest.raises(ResourceNotFoundError, match="'nope' is required"),
+        initialize_resources({"a": ra}, None, keys=["nope"]),
+    ):
+        pass
 
 
 def test_only_requested_keys_and_their_dependencies_are_built() -> None:
     @resource(required_resource_keys={"dep"})
     def top(context: InitResourceContext) -> str:
-        return "top+" + context.resources.dep
+        return "top+" + str(context.resources.dep)
 
     defs = {"top": top, "dep": ResourceDefinition.hardcoded_resource("dep"), "broken": Failing()}
     with initialize_resources(defs, None, keys=["top"]) as res:
@@ -295,7 +312,7 @@ def test_resource_decorator_forms_and_direct_invocation() -> None:
 
     assert isinstance(no_context, ResourceDefinition)
     assert no_context() == "plain"
-    assert no_context.__name__ == "no_context"
+    assert getattr(no_context, "__name__", None) == "no_context"
     assert with_config.required_resource_keys == {"r0"}
     ctx = build_init_resource_context(config={"a": 1}, resources={"r0": "R0"})
     assert with_config(ctx) == ({"a": 1, "b": "B"}, "R0")
@@ -311,7 +328,8 @@ def test_resource_decorator_forms_and_direct_invocation() -> None:
 def test_build_init_resource_context_builds_definitions() -> None:
     @resource(required_resource_keys={"outer"})
     def needs_outer(context: InitResourceContext) -> str:
-        return str(context.resources.outer.client)
+        client: str = context.resources.outer.client
+        return client
 
     with build_init_resource_context(resources={"outer": Outer(inner=Inner(), name="c")}) as ctx:
         assert needs_outer(ctx) == "client-c"
@@ -337,11 +355,20 @@ def test_hardcoded_none_mock_string_and_configured() -> None:
         "p": pair.configured(lambda cfg: {"a": cfg["z"] + 1}, config_schema={"z": int}),
     }
     with build_resources(defs, resource_config={"s": {"config": "hi"}, "p": {"config": {"z": 1}}}) as res:
-        assert (res.h, res.n, res.s, res.plain, res.d, res.p) == (5, None, "hi", {"any": "object"}, 10, (2, "B"))
+        assert (res.h, res.n, res.s, res.plain, res.d, res.p) == (
+            5,
+            None,
+            "hi",
+            {"any": "object"},
+            10,
+            (2, "B"),
+        )
         res.m.anything.works()
-    with pytest.raises(InvalidConfigError, match="unexpected config entry \"zz\""):
-        with build_resources({"h": ResourceDefinition.hardcoded_resource(1)}, resource_config={"zz": {}}):
-            pass
+    with (
+        pytest.raises(InvalidConfigError, match='unexpected config entry "zz"'),
+        build_resources({"h": ResourceDefinition.hardcoded_resource(1)}, resource_config={"zz": {}}),
+    ):
+        pass
 
 
 def test_coerce_to_resource() -> None:
@@ -359,7 +386,9 @@ def test_resources_object() -> None:
     assert res._asdict() == {"db": 1, "cache": 2} == res.original_resource_dict
     assert "db" in res and len(res) == 2 and sorted(res) == ["cache", "db"]
     assert res.subset(["db"])._asdict() == {"db": 1}
-    with pytest.raises(UnknownResourceError, match="Unknown resource `nope`. Specify `nope` as a required resource"):
+    with pytest.raises(
+        UnknownResourceError, match=r"Unknown resource `nope`\. Specify `nope` as a required resource"
+    ):
         _ = res.nope
     assert not hasattr(res, "nope")
 

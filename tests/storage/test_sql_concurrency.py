@@ -6,6 +6,9 @@ import multiprocessing
 import threading
 from pathlib import Path
 
+import pytest
+
+from contracts.storage.databases import database_url
 from headwater.core.asset_events import AssetMaterialization
 from headwater.core.asset_key import AssetKey
 from headwater.events.event import Event, EventLogEntry
@@ -75,3 +78,49 @@ def test_eight_threads_share_one_storage(tmp_path: Path) -> None:
     storage.dispose()
     assert errors == []
     _check(path)
+
+
+def _write_url(url: str, writer: int) -> int:
+    storage = SqlStorage(url)
+    try:
+        for step in range(BATCHES):
+            storage.event_store.store_events(_step_batch(f"run{writer}", step))
+        return writer
+    finally:
+        storage.dispose()
+
+
+@pytest.mark.parametrize("backend", ["postgres", "mysql"])
+def test_eight_processes_on_a_server(backend: str, tmp_path: Path) -> None:
+    with database_url(backend, tmp_path) as url:
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(WRITERS) as pool:
+            results = pool.starmap(_write_url, [(url, w) for w in range(WRITERS)])
+        assert sorted(results) == list(range(WRITERS))
+        storage = SqlStorage(url)
+        try:
+            store = storage.event_store
+            assert (
+                sum(len(store.get_logs_for_run(f"run{w}")) for w in range(WRITERS)) == WRITERS * BATCHES * 5
+            )
+            assert store.get_materialized_partitions(AssetKey("asset_0")) == {
+                f"p{s}" for s in range(0, BATCHES, 5)
+            }
+        finally:
+            storage.dispose()
+
+
+def test_storage_made_before_a_fork_works_in_the_child(tmp_path: Path) -> None:
+    storage = SqlStorage.sqlite(tmp_path / "headwater.db")
+    storage.event_store.store_events(_step_batch("parent", 0))
+    ctx = multiprocessing.get_context("fork")
+    process = ctx.Process(target=_child_write, args=(storage,))
+    process.start()
+    process.join(30)
+    assert process.exitcode == 0
+    assert len(storage.event_store.get_logs_for_run("child")) == 5
+    storage.dispose()
+
+
+def _child_write(storage: SqlStorage) -> None:
+    storage.event_store.store_events(_step_batch("child", 1))

@@ -22,7 +22,7 @@ from headwater._api_table import dagster_names
 
 _NAMES = dagster_names()
 
-__all__ = sorted(_NAMES)  # noqa: PLE0605
+__all__ = sorted(_NAMES)
 
 
 def __getattr__(name: str) -> Any:
@@ -47,8 +47,4 @@ if TYPE_CHECKING:  # pragma: no cover - static view of some lazy names for type 
     from headwater.core.asset_key import AssetKey as AssetKey
     from headwater.definitions.asset_decorators import asset as asset
     from headwater.definitions.definitions import Definitions as Definitions
-    from headwater.errors import InvalidConfigError as DagsterInvalidConfigError
-    from headwater.errors import InvalidDefinitionError as DagsterInvalidDefinitionError
-    from headwater.events.event_type import EventType as DagsterEventType
-    from headwater.events.run_status import RunStatus as DagsterRunStatus
     from headwater.execution.api import materialize as materialize

@@ -149,12 +149,12 @@ class ConfigurableResourceFactory(Config, ResourceDefinitionSource, t.Generic[TR
         return values
 
 
-class ConfigurableResource(ConfigurableResourceFactory[TResValue]):
+class ConfigurableResource(ConfigurableResourceFactory[t.Any]):
     """A resource that is itself the value ops and assets receive: ``class DB(ConfigurableResource):
     url: str``; ``def asset(db: DB)``."""
 
-    def create_resource(self, context: InitResourceContext) -> TResValue:
-        return t.cast(TResValue, self)
+    def create_resource(self, context: InitResourceContext) -> t.Any:
+        return self
 
 
 class PartialResource(ResourceDefinitionSource):

@@ -168,7 +168,7 @@ class ConfigurableIOManagerFactory(ConfigurableResourceFactory[IOManager]):
         return self.create_io_manager(context)
 
 
-class ConfigurableIOManager(ConfigurableResource[IOManager], IOManager):
+class ConfigurableIOManager(ConfigurableResource, IOManager):
     """An IO manager configured by its fields; it is its own IOManager."""
 
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,7 @@ class OpExecutionContext:
         "_step_key",
         "_tags",
         "_mapping_key",
+        "_exit_stack",
     )
 
     def __init__(
@@ -91,6 +93,7 @@ class OpExecutionContext:
         self._events: list[Any] = []
         self._log = RunLogger(run, step_key)
         self._run_obj: Any = None
+        self._exit_stack: contextlib.ExitStack | None = None
 
     # --- run ----------------------------------------------------------------------------
     @property
@@ -289,6 +292,13 @@ class OpExecutionContext:
     def op_execution_context(self) -> OpExecutionContext:
         return self
 
+    def __enter__(self) -> OpExecutionContext:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._exit_stack is not None:
+            self._exit_stack.close()
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} run_id={self.run_id} step={self._step_key}>"
 
@@ -360,9 +370,10 @@ def _build(
 ) -> OpExecutionContext:
     from headwater.execution.standalone_resources import standalone_resources
 
-    return cls(
+    stack = contextlib.ExitStack()
+    ctx = cls(
         op_config=op_config,
-        resources=standalone_resources(resources, resources_config, instance),
+        resources=standalone_resources(resources, resources_config, instance, stack),
         partition_key=partition_key,
         retry_number=retry_number,
         instance=instance,
@@ -370,6 +381,8 @@ def _build(
         mapping_key=mapping_key,
         output_asset_keys=output_asset_keys,
     )
+    ctx._exit_stack = stack
+    return ctx
 
 
 class HookContext:

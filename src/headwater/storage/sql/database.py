@@ -8,10 +8,12 @@ per event. SQLite runs in WAL mode with a busy timeout, and every write transact
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     AnyRow: TypeAlias = sa.Row[*tuple[Any, ...]]
     AnySelect: TypeAlias = sa.Select[*tuple[Any, ...]]
 
+T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 _WRITE = "headwater_write"
 
@@ -137,8 +140,32 @@ class Database:
         with self._connect() as conn, conn.begin():
             yield conn
 
+    def run_write(self, work: Callable[[sa.Connection], T], attempts: int = 5) -> T:
+        """Run ``work`` in a write transaction, again (after a short random pause) if the database
+        aborted it to break a deadlock; other errors pass through."""
+        for attempt in range(attempts):
+            try:
+                with self.write() as conn:
+                    return work(conn)
+            except sa.exc.DBAPIError as exc:
+                if attempt == attempts - 1 or not is_retryable(exc):
+                    raise
+                time.sleep(random.uniform(0.005, 0.02) * 2**attempt)
+        raise AssertionError("unreachable")
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def is_retryable(exc: sa.exc.DBAPIError) -> bool:
+    """A deadlock or serialization failure: the transaction was rolled back and may be re-run."""
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) in ("40P01", "40001"):  # PostgreSQL
+        return True
+    args = getattr(orig, "args", ())
+    if args and args[0] in (1213, 1205):  # MySQL: deadlock, lock wait timeout
+        return True
+    return "database is locked" in str(orig)
 
 
 # -- dialect-specific statements

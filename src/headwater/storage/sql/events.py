@@ -94,10 +94,13 @@ class SqlEventStore(SqlAssetReads):
         if not entries:
             return []
         rows = [_event_row(entry) for entry in entries]
-        with self._db.write() as conn:
+
+        def write(conn: sa.Connection) -> list[int]:
             ids = insert_returning_ids(conn, event_logs, rows)
             self._index(conn, entries, ids)
-        return ids
+            return ids
+
+        return self._db.run_write(write)
 
     def _index(self, conn: sa.Connection, entries: Sequence[EventLogEntry], ids: Sequence[int]) -> None:
         assets: dict[str, dict[str, Any]] = {}

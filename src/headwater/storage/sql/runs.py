@@ -177,7 +177,7 @@ class SqlRunStore:
         return row
 
     def handle_run_event(self, run_id: str, event: Event, timestamp: float) -> RunRecord:
-        with self._db.write() as conn:
+        def write(conn: sa.Connection) -> RunRecord:
             row = self._locked_row(conn, run_id)
             run = run_from_json(row.run_body)
             status = status_after_event(run, event.event_type)
@@ -187,9 +187,10 @@ class SqlRunStore:
             conn.execute(
                 sa.update(runs).where(runs.c.id == row.id).values(start_time=start, end_time=end, **values)
             )
-        return RunRecord(
-            row.id, new_run, to_datetime(row.create_timestamp), to_datetime(timestamp), start, end
-        )
+            created = to_datetime(row.create_timestamp)
+            return RunRecord(row.id, new_run, created, to_datetime(timestamp), start, end)
+
+        return self._db.run_write(write)
 
     def add_run_tags(self, run_id: str, new_tags: Mapping[str, str]) -> Run:
         tags = validate_tags(new_tags)
