@@ -132,7 +132,9 @@ def test_import_headwater_is_fast_and_light() -> None:
         "print(json.dumps([elapsed, heavy]))\n"
     )
     runs = [
-        json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+        json.loads(
+            subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        )
         for _ in range(3)
     ]
     assert all(heavy == [] for _elapsed, heavy in runs), runs[0][1]

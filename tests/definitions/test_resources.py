@@ -399,3 +399,21 @@ def test_init_context_defaults() -> None:
     assert isinstance(ctx.log, logging.Logger)
     assert ctx.instance is None and ctx.run_id is None
     assert ctx.replace_config({"b": 2}).resource_config == {"b": 2}
+
+
+def test_config_mapping_errors_are_user_errors() -> None:
+    @resource(config_schema={"a": int})
+    def base(context: InitResourceContext) -> int:
+        return int(context.resource_config["a"])
+
+    def mapping(config: dict[str, Any]) -> dict[str, Any]:
+        raise KeyError("b")
+
+    with (
+        pytest.raises(ResourceInitError, match=r'ResourceDefinition "r": KeyError'),
+        build_resources(
+            {"r": base.configured(mapping, config_schema={"z": int})},
+            resource_config={"r": {"config": {"z": 1}}},
+        ),
+    ):
+        pass

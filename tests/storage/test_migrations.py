@@ -84,3 +84,18 @@ def test_default_drivers() -> None:
     assert Database("postgresql://u@h/db").url.drivername == "postgresql+psycopg"
     mysql = Database("mysql://u@h/db").url
     assert mysql.drivername == "mysql+pymysql" and mysql.query["charset"] == "utf8mb4"
+
+
+def test_deadlocks_are_retryable() -> None:
+    from headwater.storage.sql.database import is_retryable
+
+    class PgError(Exception):
+        sqlstate = "40P01"
+
+    def wrap(orig: Exception) -> sa.exc.DBAPIError:
+        return sa.exc.DBAPIError("stmt", {}, orig)
+
+    assert is_retryable(wrap(PgError()))
+    assert is_retryable(wrap(Exception(1213, "Deadlock found")))
+    assert not is_retryable(wrap(Exception(1062, "Duplicate entry")))
+    assert not is_retryable(wrap(ValueError("boom")))

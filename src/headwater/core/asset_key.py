@@ -66,7 +66,7 @@ class AssetKey:
 
     def to_python_identifier(self, suffix: str | None = None) -> str:
         name = "__".join(self.path).replace("-", "_")
-        return f"{name}_{suffix}" if suffix else name
+        return f"{name}__{suffix}" if suffix else name
 
     @property
     def parent(self) -> AssetKey:

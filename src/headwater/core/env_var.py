@@ -113,7 +113,3 @@ class IntEnvVar(int):
 
 def is_env_var(value: object) -> bool:
     return isinstance(value, (EnvVar, IntEnvVar))
-
-
-def env_var_name(value: EnvVar | IntEnvVar) -> str:
-    return value.env_var_name

@@ -11,7 +11,6 @@ from headwater.definitions.asset_check_spec import AssetCheckSpec
 from headwater.definitions.asset_spec import AssetDep, AssetSpec, coerce_deps
 from headwater.definitions.assets import AssetsDefinition
 from headwater.definitions.fn_signature import read_signature
-from headwater.definitions.graph import GraphDefinition, build_graph_from_fn
 from headwater.definitions.inputs import AssetIn, In, NoValue
 from headwater.definitions.op import OpDefinition, build_ins
 from headwater.definitions.outputs import AssetOut, Out
@@ -30,8 +29,8 @@ def _input_keys(
     for name in given:
         if name not in names:
             raise InvalidDefinitionError(
-                f"{what}: ins has key '{name}', which is not a parameter of the function. "
-                f"Parameters: {', '.join(names) or 'none'}."
+                f"Key '{name}' in provided ins dict does not correspond to any of the names of the arguments to "
+                f"the decorated function ({what}; parameters: {', '.join(names) or 'none'})"
             )
     for name in names:
         asset_in = given.get(name)
@@ -51,12 +50,15 @@ def _input_keys(
     return keys, in_defs
 
 
-def _nothing_inputs(deps: Sequence[AssetDep], taken: Mapping[str, AssetKey]) -> tuple[dict[str, AssetKey], dict[str, In]]:
+def _nothing_inputs(
+    deps: Iterable[AssetDep], taken: Mapping[str, AssetKey], own: Iterable[AssetKey] = ()
+) -> tuple[dict[str, AssetKey], dict[str, In]]:
+    """Nothing-typed inputs for ordering-only deps (not data inputs, not assets the node itself computes)."""
     keys: dict[str, AssetKey] = {}
     in_defs: dict[str, In] = {}
-    data_keys = set(taken.values())
+    skip = set(taken.values()) | set(own)
     for dep in deps:
-        if dep.asset_key in data_keys:
+        if dep.asset_key in skip:
             continue
         name = dep.asset_key.to_python_identifier()
         keys[name] = dep.asset_key
@@ -64,9 +66,17 @@ def _nothing_inputs(deps: Sequence[AssetDep], taken: Mapping[str, AssetKey]) -> 
     return keys, in_defs
 
 
-def _check_outputs(check_specs: Sequence[AssetCheckSpec] | None) -> dict[str, AssetCheckSpec]:
+def _check_outputs(
+    check_specs: Sequence[AssetCheckSpec] | None, asset_keys: Sequence[AssetKey]
+) -> dict[str, AssetCheckSpec]:
+    """Output names for check specs; each must target one of ``asset_keys``."""
     out: dict[str, AssetCheckSpec] = {}
+    allowed = set(asset_keys)
     for spec in check_specs or ():
+        if spec.asset_key not in allowed:
+            raise InvalidDefinitionError(
+                f"Invalid asset key {spec.asset_key!r} in check spec {spec.name}. Must be one of {list(asset_keys)!r}"
+            )
         name = spec.get_python_identifier()
         if name in out:
             raise InvalidDefinitionError(f"Duplicate check spec {spec.key.to_user_string()!r}.")
@@ -79,6 +89,58 @@ def _kinds(kinds: set[str] | None, compute_kind: str | None) -> set[str]:
     if compute_kind:
         out.add(compute_kind)
     return out
+
+
+def _check_inputs_used(
+    what: str,
+    input_keys: Mapping[str, AssetKey],
+    specs: Sequence[AssetSpec] | None,
+    internal_asset_deps: Mapping[str, set[AssetKey]] | None,
+) -> None:
+    """Every data input of a multi_asset must feed at least one of its assets (as Dagster requires)."""
+    if specs:
+        declared = {d.asset_key for s in specs for d in s.deps}
+        missing = set(input_keys.values()) - declared
+        if missing:
+            raise InvalidDefinitionError(
+                f"Invalid asset dependencies: `{missing}` specified as AssetIns, but are not specified as `AssetDep` "
+                "objects on any constituent AssetSpec objects. Asset inputs must be associated with an output "
+                f"produced by the asset ({what})."
+            )
+    elif internal_asset_deps is not None:
+        declared = {k for keys in internal_asset_deps.values() for k in keys}
+        missing = set(input_keys.values()) - declared
+        if missing:
+            raise InvalidDefinitionError(
+                f"Invalid asset dependencies: `{missing}` specified as asset inputs, but are not specified in "
+                "`internal_asset_deps`. Asset inputs must be associated with an output produced by the asset "
+                f"({what})."
+            )
+
+
+def _spec_for_out(
+    key: AssetKey,
+    ao: AssetOut,
+    deps: Sequence[AssetDep],
+    group_name: str | None,
+    code_version: str | None,
+    compute_kind: str | None,
+    partitions_def: Any,
+) -> AssetSpec:
+    return AssetSpec(
+        key,
+        deps=deps,
+        description=ao.description,
+        metadata=ao.metadata,
+        group_name=ao.group_name or group_name,
+        code_version=ao.code_version or code_version,
+        owners=ao.owners,
+        tags=ao.tags,
+        kinds=_kinds(ao.kinds, compute_kind),
+        partitions_def=partitions_def,
+        skippable=not ao.is_required,
+        automation_condition=ao.automation_condition,
+    )
 
 
 def asset(
@@ -117,7 +179,7 @@ def asset(
     def build(fn: Callable[..., Any]) -> AssetsDefinition:
         if key is not None and (name is not None or key_prefix is not None):
             raise InvalidDefinitionError(
-                f"@asset '{fn.__name__}': pass either key, or name/key_prefix, not both."
+                "Cannot specify a name or key prefix for @asset when the key argument is provided."
             )
         asset_key = (
             AssetKey.from_coercible(key)
@@ -131,13 +193,7 @@ def asset(
         nothing_keys, nothing_ins = _nothing_inputs(dep_list, input_keys)
         op_ins = build_ins(signature, in_defs, fn_name=fn.__name__, decorator="asset")
         op_ins.update(nothing_ins)
-        checks = _check_outputs(check_specs)
-        for spec in checks.values():
-            if spec.asset_key != asset_key:
-                raise InvalidDefinitionError(
-                    f"{what} has a check spec '{spec.name}' for asset {spec.asset_key.to_user_string()!r}; "
-                    "check_specs on @asset must target the asset itself."
-                )
+        checks = _check_outputs(check_specs, [asset_key])
         io_key = io_manager_key
         all_resources = dict(resource_defs or {})
         if io_manager_def is not None:
@@ -228,63 +284,50 @@ def multi_asset(
             raise InvalidDefinitionError(f"{what}: pass either outs or specs, not both.")
         if not outs and not specs:
             raise InvalidDefinitionError(f"{what} defines no assets: pass outs={{...}} or specs=[...].")
+        if specs and deps:
+            raise InvalidDefinitionError(
+                "Can not pass deps and specs to @multi_asset, specify deps on the AssetSpecs directly."
+            )
         signature = read_signature(fn, decorator="multi_asset")
         input_keys, in_defs = _input_keys([p.name for p in signature.inputs], ins, what=what)
-        dep_list = coerce_deps(deps)
-        spec_deps = [d for s in specs or () for d in s.deps]
-        nothing_keys, nothing_ins = _nothing_inputs(
-            coerce_deps({d.asset_key: d for d in [*dep_list, *spec_deps]}.values()), input_keys
-        )
+        if outs:
+            keys_by_output = {n: ao.key or AssetKey([*(ao.key_prefix or []), n]) for n, ao in outs.items()}
+        else:
+            keys_by_output = {s.key.to_python_identifier(): s.key for s in specs or ()}
+        own = list(keys_by_output.values())
+        all_deps = coerce_deps([*coerce_deps(deps), *(d for s in specs or () for d in s.deps)])
+        nothing_keys, nothing_ins = _nothing_inputs(all_deps, input_keys, own)
         op_ins = build_ins(signature, in_defs, fn_name=fn.__name__, decorator="multi_asset")
         op_ins.update(nothing_ins)
-        upstream = [AssetDep(k) for k in input_keys.values()] + [
-            AssetDep(k) for k in nothing_keys.values() if k not in input_keys.values()
-        ]
-        keys_by_output: dict[str, AssetKey] = {}
+        upstream = coerce_deps([*input_keys.values(), *nothing_keys.values()])
+        _check_inputs_used(what, input_keys, specs, internal_asset_deps)
         op_outs: dict[str, Out] = {}
         asset_specs: list[AssetSpec] = []
         io_keys: dict[str, str] = {}
-        if outs:
-            for out_name, ao in outs.items():
-                k = ao.key or AssetKey([*(ao.key_prefix or []), out_name])
-                keys_by_output[out_name] = k
+        for out_name, k in keys_by_output.items():
+            if outs:
+                ao = outs[out_name]
                 op_outs[out_name] = Out(dagster_type=ao.dagster_type, is_required=ao.is_required,
                                         io_manager_key=ao.io_manager_key, code_version=ao.code_version)
                 if ao.io_manager_key:
                     io_keys[out_name] = ao.io_manager_key
                 internal = internal_asset_deps.get(out_name) if internal_asset_deps else None
-                asset_specs.append(
-                    AssetSpec(
-                        k,
-                        deps=[AssetDep(d) for d in internal] if internal is not None else upstream,
-                        description=ao.description,
-                        metadata=ao.metadata,
-                        group_name=ao.group_name or group_name,
-                        code_version=ao.code_version or code_version,
-                        owners=ao.owners,
-                        tags=ao.tags,
-                        kinds=_kinds(ao.kinds, compute_kind),
-                        partitions_def=partitions_def,
-                        skippable=not ao.is_required,
-                        automation_condition=ao.automation_condition,
-                    )
+                asset_specs.append(_spec_for_out(k, ao, upstream if internal is None else coerce_deps(internal),
+                                                 group_name, code_version, compute_kind, partitions_def))
+                continue
+            s = next(x for x in specs or () if x.key == k)
+            io_key = s.metadata.get("dagster/io_manager_key")
+            op_outs[out_name] = Out(dagster_type=NoValue if io_key else Nothing, is_required=not s.skippable)
+            if io_key:
+                io_keys[out_name] = str(io_key)
+            asset_specs.append(
+                s.replace_attributes(
+                    group_name=s.group_name or group_name,
+                    partitions_def=s.partitions_def or partitions_def,
+                    code_version=s.code_version or code_version,
                 )
-        else:
-            for s in specs or ():
-                out_name = s.key.to_python_identifier()
-                keys_by_output[out_name] = s.key
-                op_outs[out_name] = Out(dagster_type=Nothing if not s.metadata.get("dagster/io_manager_key") else NoValue,
-                                        is_required=not s.skippable)
-                deps_for_spec = s.deps or ([d for d in upstream] if not s.deps else s.deps)
-                asset_specs.append(
-                    s.replace_attributes(
-                        deps=deps_for_spec,
-                        group_name=s.group_name or group_name,
-                        partitions_def=s.partitions_def or partitions_def,
-                        code_version=s.code_version or code_version,
-                    )
-                )
-        checks = _check_outputs(check_specs)
+            )
+        checks = _check_outputs(check_specs, own)
         for out_name in checks:
             op_outs[out_name] = Out(dagster_type=Nothing, is_required=not can_subset)
         op_def = OpDefinition(
@@ -318,122 +361,6 @@ def multi_asset(
     return build
 
 
-def graph_asset(
-    compose_fn: Callable[..., Any] | None = None,
-    *,
-    name: str | None = None,
-    description: str | None = None,
-    ins: Mapping[str, AssetIn] | None = None,
-    config: Any = None,
-    key_prefix: str | Sequence[str] | None = None,
-    key: Any = None,
-    group_name: str | None = None,
-    partitions_def: Any = None,
-    metadata: Mapping[str, Any] | None = None,
-    tags: Mapping[str, str] | None = None,
-    owners: Sequence[str] | None = None,
-    kinds: set[str] | None = None,
-    code_version: str | None = None,
-    check_specs: Sequence[AssetCheckSpec] | None = None,
-    resource_defs: Mapping[str, Any] | None = None,
-    automation_condition: Any = None,
-    backfill_policy: Any = None,
-) -> Any:
-    """Define one asset computed by a graph of ops."""
+from headwater.definitions.graph_asset_decorators import graph_asset, graph_multi_asset  # noqa: E402
 
-    def build(fn: Callable[..., Any]) -> AssetsDefinition:
-        asset_key = (
-            AssetKey.from_coercible(key) if key is not None else AssetKey([*coerce_prefix(key_prefix), name or fn.__name__])
-        )
-        graph_def = build_graph_from_fn(
-            fn, name=name or asset_key.to_python_identifier(), description=description, ins=None, out=None, tags=None,
-            config=config,
-        )
-        if set(graph_def.output_mappings) != {"result"}:
-            raise InvalidDefinitionError(
-                f"@graph_asset '{asset_key.to_user_string()}' must return exactly one op output."
-            )
-        input_keys, _ = _input_keys(list(graph_def.ins), ins, what=f"@graph_asset '{asset_key.to_user_string()}'")
-        spec = AssetSpec(
-            asset_key,
-            deps=[AssetDep(k) for k in input_keys.values()],
-            description=description or inspect.getdoc(fn),
-            metadata=metadata,
-            group_name=group_name,
-            code_version=code_version,
-            owners=owners,
-            tags=tags,
-            kinds=kinds,
-            partitions_def=partitions_def,
-            automation_condition=automation_condition,
-        )
-        return AssetsDefinition(
-            keys_by_input_name=input_keys,
-            keys_by_output_name={"result": asset_key},
-            node_def=graph_def,
-            specs=[spec],
-            check_specs_by_output_name=_check_outputs(check_specs),
-            resource_defs=resource_defs,
-            backfill_policy=backfill_policy,
-            partitions_def=partitions_def,
-        )
-
-    if compose_fn is not None:
-        return build(compose_fn)
-    return build
-
-
-def graph_multi_asset(
-    *,
-    outs: Mapping[str, AssetOut],
-    name: str | None = None,
-    ins: Mapping[str, AssetIn] | None = None,
-    partitions_def: Any = None,
-    group_name: str | None = None,
-    can_subset: bool = False,
-    resource_defs: Mapping[str, Any] | None = None,
-    check_specs: Sequence[AssetCheckSpec] | None = None,
-    config: Any = None,
-    description: str | None = None,
-) -> Callable[[Callable[..., Any]], AssetsDefinition]:
-    """Define several assets computed by a graph of ops."""
-
-    def build(fn: Callable[..., Any]) -> AssetsDefinition:
-        graph_name = name or fn.__name__
-        graph_def = build_graph_from_fn(
-            fn, name=graph_name, description=description, ins=None,
-            out=dict.fromkeys(outs, None),  # type: ignore[arg-type]
-            tags=None, config=config,
-        )
-        input_keys, _ = _input_keys(list(graph_def.ins), ins, what=f"@graph_multi_asset '{graph_name}'")
-        keys_by_output = {n: ao.key or AssetKey([*(ao.key_prefix or []), n]) for n, ao in outs.items()}
-        specs = [
-            AssetSpec(
-                keys_by_output[n],
-                deps=[AssetDep(k) for k in input_keys.values()],
-                description=ao.description,
-                metadata=ao.metadata,
-                group_name=ao.group_name or group_name,
-                code_version=ao.code_version,
-                owners=ao.owners,
-                tags=ao.tags,
-                kinds=ao.kinds,
-                partitions_def=partitions_def,
-            )
-            for n, ao in outs.items()
-        ]
-        return AssetsDefinition(
-            keys_by_input_name=input_keys,
-            keys_by_output_name=keys_by_output,
-            node_def=graph_def,
-            specs=specs,
-            check_specs_by_output_name=_check_outputs(check_specs),
-            can_subset=can_subset,
-            resource_defs=resource_defs,
-            partitions_def=partitions_def,
-        )
-
-    return build
-
-
-__all__ = ["GraphDefinition", "asset", "graph_asset", "graph_multi_asset", "multi_asset"]
+__all__ = ["asset", "graph_asset", "graph_multi_asset", "multi_asset"]

@@ -15,8 +15,9 @@ from headwater.definitions.assets import AssetsDefinition, external_assets_from_
 from headwater.definitions.composition import Invocation, NodeOutputRef, Source
 from headwater.definitions.graph import GraphDefinition
 from headwater.definitions.job_compile import CompiledGraph
-from headwater.errors import InvalidDefinitionError
+from headwater.errors import InvalidDefinitionError, ResourceNotFoundError
 from headwater.specs.asset_graph import AssetCheckNodeSpec, AssetGraph, AssetNodeSpec
+from headwater.specs.job import InputKind, JobSpec
 from headwater.specs.toposort import toposort
 
 
@@ -30,14 +31,36 @@ class AssetCollection:
     producer: dict[AssetKey, AssetsDefinition] = field(default_factory=dict)
     check_producer: dict[AssetCheckKey, AssetsDefinition] = field(default_factory=dict)
 
+    source_by_key: dict[AssetKey, SourceAsset] = field(default_factory=dict)
+
     def io_manager_key_for(self, key: AssetKey) -> str:
         producer = self.producer.get(key)
         if producer is not None:
             return producer.io_manager_key_for(key)
-        for sa in self.source_assets:
-            if sa.key == key:
-                return sa.io_manager_key
-        return "io_manager"
+        source = self.source_by_key.get(key)
+        return source.io_manager_key if source is not None else "io_manager"
+
+    def resource_defs_for(self, key: AssetKey) -> dict[str, Any]:
+        """Resources attached to the definition of ``key`` (``io_manager_def``, ``resource_defs``)."""
+        producer = self.producer.get(key)
+        if producer is not None:
+            return producer.resource_defs
+        source = self.source_by_key.get(key)
+        return source.resource_defs if source is not None else {}
+
+    def io_manager_keys(self) -> set[str]:
+        """Every IO manager key an asset here stores or loads through."""
+        keys = {sa.io_manager_key for sa in self.source_assets}
+        for ad in self.assets_defs:
+            if ad.is_executable:
+                keys |= {ad.io_manager_key_for(k) for k in ad.specs_by_key}
+            else:
+                keys |= {ad.io_manager_key_for(k) for k in ad.specs_by_key if k in self.loaded_keys}
+        return keys
+
+    @property
+    def loaded_keys(self) -> set[AssetKey]:
+        return {k for ad in self.assets_defs if ad.is_executable for k in ad.keys_by_input_name.values()}
 
     def spec_for(self, key: AssetKey) -> AssetSpec | None:
         producer = self.producer.get(key)
@@ -48,7 +71,11 @@ def collect_assets(items: Iterable[Any]) -> AssetCollection:
     """Normalize AssetsDefinitions, AssetSpecs, SourceAssets and check definitions; validate the graph."""
     out = AssetCollection()
     specs: list[AssetSpec] = []
+    seen: set[int] = set()
     for item in items:
+        if id(item) in seen:  # the same definition passed twice (e.g. after Definitions.merge) counts once
+            continue
+        seen.add(id(item))
         if isinstance(item, AssetsDefinition):
             out.assets_defs.append(item)
         elif isinstance(item, AssetSpec):
@@ -95,6 +122,7 @@ def collect_assets(items: Iterable[Any]) -> AssetCollection:
                 node_name=ad.node_def.name if ad.node_def is not None else None,
             )
     for sa in out.source_assets:
+        out.source_by_key[sa.key] = sa
         if sa.key in nodes:
             raise InvalidDefinitionError(f"Duplicate asset key: {sa.key!r}")
         nodes[sa.key] = AssetNodeSpec(
@@ -112,6 +140,7 @@ def collect_assets(items: Iterable[Any]) -> AssetCollection:
         node = nodes.get(ck.asset_key)
         if node is not None and ck not in node.check_keys:
             nodes[ck.asset_key] = _with_check(node, ck)
+    _check_data_inputs(out.assets_defs, nodes)
     out.graph = AssetGraph(nodes.values(), checks.values())
     toposort(
         list(nodes),
@@ -119,6 +148,17 @@ def collect_assets(items: Iterable[Any]) -> AssetCollection:
         describe=lambda k: k.to_user_string(),
     )
     return out
+
+
+def _check_data_inputs(assets_defs: Iterable[AssetsDefinition], nodes: Mapping[AssetKey, Any]) -> None:
+    """Every value-passing input must name an asset of the collection (ordering-only deps need not)."""
+    for ad in assets_defs:
+        for input_name, key in ad.keys_by_input_name.items():
+            if key not in nodes and not _is_nothing_input(ad, input_name):
+                raise InvalidDefinitionError(
+                    f'Input asset "{key.to_string()}" is not produced by any of the provided asset ops and is not '
+                    "one of the provided sources."
+                )
 
 
 def _with_check(node: AssetNodeSpec, ck: AssetCheckKey) -> AssetNodeSpec:
@@ -165,8 +205,8 @@ class AssetLayer:
                     self.input_asset_keys[(leaf_handle, leaf_input)] = key
         for top, before in self.after_top.items():
             before_leaves = tuple(h for b in sorted(before) for h in self.leaves_by_node.get(b, []))
-            for leaf in self.leaves_by_node.get(top, []):
-                self.after[leaf] = before_leaves
+            for handle in self.leaves_by_node.get(top, []):
+                self.after[handle] = before_leaves
 
     def asset_keys_for_node(self, handle: str) -> set[AssetKey]:
         top = handle.split(".", 1)[0]
@@ -175,6 +215,32 @@ class AssetLayer:
 
     def load_io_manager_key(self, key: AssetKey) -> str:
         return self.collection.io_manager_key_for(key)
+
+    def used_io_manager_keys(self, spec: JobSpec) -> set[str]:
+        """IO manager keys the job stores or loads through (not input managers)."""
+        keys: set[str] = set()
+        for node in spec.nodes:
+            keys |= {o.io_manager_key for o in node.outputs if not o.is_nothing}
+            for inp in node.inputs:
+                if inp.kind is InputKind.UNCONNECTED and inp.asset_key is not None and not inp.is_nothing:
+                    keys.add(self.load_io_manager_key(inp.asset_key))
+        return keys
+
+    def validate_load_io_managers(self, spec: JobSpec, provided: Iterable[str]) -> None:
+        """Raise if an asset loaded from outside the run names an IO manager that is not provided."""
+        have = set(provided) | {"io_manager"}
+        for node in spec.nodes:
+            for inp in node.inputs:
+                if inp.kind is not InputKind.UNCONNECTED or inp.asset_key is None or inp.is_nothing:
+                    continue
+                io_key = self.load_io_manager_key(inp.asset_key)
+                if io_key not in have:
+                    raise ResourceNotFoundError(
+                        f"io manager with key '{io_key}' required by SourceAsset with key "
+                        f"{inp.asset_key.to_string()} was not provided. Please provide a IOManagerDefinition to key "
+                        f"'{io_key}', or change the required key to one of the following keys which points to an "
+                        f"IOManagerDefinition: {sorted(have)}"
+                    )
 
 
 def build_asset_job(
@@ -247,6 +313,12 @@ def build_asset_job(
                     f'Input asset "{key.to_string()}" is not produced by any of the provided asset ops and is not '
                     "one of the provided sources."
                 )
+        wired = set(ad.keys_by_input_name.values())
+        for key in ad.keys:
+            for dep in ad.specs_by_key[key].deps:
+                prod = producer_out.get(dep.asset_key)
+                if dep.asset_key not in wired and prod is not None and prod[0] != node_name:
+                    after_top.setdefault(node_name, set()).add(prod[0])
         invocations[node_name] = Invocation(name=node_name, node_def=ad.node_def, inputs=inputs)
     graph_def = GraphDefinition(name=name, invocations=invocations, description=description)
     layer = AssetLayer(

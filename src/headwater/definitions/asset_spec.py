@@ -49,12 +49,13 @@ class AssetDep:
 
 
 def coerce_deps(deps: Iterable[Any] | None) -> list[AssetDep]:
+    """AssetDeps from keys, strings, specs, definitions or AssetDeps; a key given twice is kept once."""
     out: list[AssetDep] = []
     seen: set[AssetKey] = set()
     for dep in deps or ():
         ad = dep if isinstance(dep, AssetDep) else AssetDep(dep)
         if ad.asset_key in seen:
-            raise InvalidDefinitionError(f"Duplicate dependency on {ad.asset_key.to_user_string()!r} in deps.")
+            continue
         seen.add(ad.asset_key)
         out.append(ad)
     return out
@@ -106,17 +107,14 @@ class AssetSpec:
         for owner in self.owners:
             if not isinstance(owner, str) or not (owner.startswith("team:") or "@" in owner):
                 raise InvalidDefinitionError(
-                    f"Invalid owner {owner!r} on asset {self.key.to_user_string()!r}: owners are emails or 'team:<name>'."
+                    f"Invalid owner '{owner}' for asset '{self.key!r}'. Owner must be an email address or a team "
+                    "name prefixed with 'team:'."
                 )
         all_tags = dict(tags or {})
         kind_set = set(kinds or ())
         for tag_key in list(all_tags):
             if tag_key.startswith(KIND_TAG_PREFIX):
                 kind_set.add(tag_key[len(KIND_TAG_PREFIX) :])
-        if len(kind_set) > 3:
-            raise InvalidDefinitionError(
-                f"Asset {self.key.to_user_string()!r} has {len(kind_set)} kinds; at most 3 are allowed."
-            )
         for kind in kind_set:
             all_tags[KIND_TAG_PREFIX + kind] = ""
         self.tags = all_tags
@@ -127,14 +125,20 @@ class AssetSpec:
         return {name: getattr(self, name) for name in self.__slots__}
 
     def replace_attributes(self, **kwargs: Any) -> AssetSpec:
-        """A copy with the given attributes replaced (key, deps, description, metadata, group_name, ...)."""
+        """A copy with the given attributes replaced (key, deps, description, metadata, group_name, ...).
+
+        Kinds survive a change of ``tags`` (their ``dagster/kind/*`` tags are re-added); replacing ``kinds``
+        drops the kind tags of the old kinds.
+        """
         fields = self._fields()
-        unknown = set(kwargs) - set(fields)
-        if unknown:
-            raise InvalidDefinitionError(f"AssetSpec has no attribute(s) {sorted(unknown)}.")
+        for name in kwargs:
+            if name not in fields:
+                raise TypeError(f"AssetSpec.replace_attributes() got an unexpected keyword argument '{name}'")
+        user_tags = {k: v for k, v in self.tags.items() if not k.startswith(KIND_TAG_PREFIX)}
+        fields["tags"] = user_tags
         fields.update(kwargs)
         if "tags" in kwargs and "kinds" not in kwargs:
-            fields["kinds"] = {k[len(KIND_TAG_PREFIX) :] for k in fields["tags"] if k.startswith(KIND_TAG_PREFIX)}
+            fields["kinds"] = self.kinds
         key = fields.pop("key")
         return AssetSpec(key, **fields)
 

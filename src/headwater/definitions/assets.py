@@ -8,10 +8,10 @@ from typing import Any
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.definitions.asset_check_spec import AssetCheckSpec
-from headwater.definitions.asset_spec import AssetSpec
+from headwater.definitions.asset_spec import AssetDep, AssetSpec
 from headwater.definitions.node import NodeDefinition
 from headwater.definitions.op import OpDefinition
-from headwater.errors import InvalidDefinitionError, InvalidInvocationError
+from headwater.errors import InvalidDefinitionError, InvalidInvocationError, InvalidSubsetError
 
 
 class AssetsDefinition:
@@ -163,6 +163,25 @@ class AssetsDefinition:
         meta = self.specs_by_key[key].metadata.get("dagster/io_manager_key") if key in self.specs_by_key else None
         return str(meta) if meta else "io_manager"
 
+    def get_io_manager_key_for_asset_key(self, key: AssetKey) -> str:
+        return self.io_manager_key_for(key)
+
+    def get_output_name_for_asset_key(self, key: AssetKey) -> str:
+        try:
+            return self.output_names_by_key[key]
+        except KeyError:
+            raise InvalidInvocationError(f"Asset key {key.to_user_string()} not found in AssetsDefinition") from None
+
+    @property
+    def required_resource_keys(self) -> set[str]:
+        """Resource keys the node needs, plus the IO manager keys of its assets (as Dagster reports them)."""
+        keys: set[str] = set()
+        node = self.node_def
+        if node is not None:
+            keys |= set(getattr(node, "required_resource_keys", ()) or ())
+            keys |= {self.io_manager_key_for(k) for k in self.specs_by_key if k in self.output_names_by_key}
+        return keys
+
     # --- copies -------------------------------------------------------------------------
     def _copy(self, **changes: Any) -> AssetsDefinition:
         new = AssetsDefinition.__new__(type(self))
@@ -173,32 +192,109 @@ class AssetsDefinition:
     def subset_for(self, keys: Iterable[AssetKey], checks: Iterable[AssetCheckKey] | None = None) -> AssetsDefinition:
         selected = set(keys) & set(self.specs_by_key)
         chosen_checks = set(checks) if checks is not None else {c for c in self.check_specs_by_key if c.asset_key in selected}
-        if selected != set(self.specs_by_key) and not self.can_subset and self.specs_by_key:
-            if selected:
-                raise InvalidDefinitionError(
-                    f"Asset selection picks {sorted(k.to_user_string() for k in selected)} out of the multi-asset "
-                    f"'{self.node_def.name if self.node_def else '?'}', which cannot be subset (can_subset=False). "
-                    "Select all of its assets, or define it with can_subset=True."
-                )
+        all_checks = set(self.check_specs_by_key)
+        partial = selected != set(self.specs_by_key) or chosen_checks != all_checks
+        if partial and not self.can_subset and self.specs_by_key and (selected or chosen_checks):
+            node_name = self.node_def.name if self.node_def else "?"
+            raise InvalidSubsetError(
+                f"When building job, the AssetsDefinition '{node_name}' contains asset keys "
+                f"{sorted(self.specs_by_key)} and check keys {sorted(all_checks)}, but attempted to select only "
+                f"assets {sorted(selected)} and checks {sorted(chosen_checks)}. This AssetsDefinition does not "
+                "support subsetting. Please select all asset and check keys produced by this asset.\n\n"
+                "If using an AssetSelection, you may use required_multi_asset_neighbors() to select any remaining "
+                "assets, for example:\nAssetSelection.assets('my_asset').required_multi_asset_neighbors()"
+            )
         return self._copy(_selected_keys=selected, _selected_checks=chosen_checks)
 
     def with_resources(self, resource_defs: Mapping[str, Any]) -> AssetsDefinition:
         return self._copy(resource_defs={**resource_defs, **self.resource_defs})
 
-    def with_attributes(self, **kwargs: Any) -> AssetsDefinition:
-        return self.map_asset_specs(lambda s: s.replace_attributes(**kwargs))
+    def with_attributes(
+        self,
+        *,
+        asset_key_replacements: Mapping[AssetKey, AssetKey] | None = None,
+        group_names_by_key: Mapping[AssetKey, str] | None = None,
+        tags_by_key: Mapping[AssetKey, Mapping[str, str]] | None = None,
+        metadata_by_key: Mapping[AssetKey, Mapping[str, Any]] | None = None,
+        automation_condition: Any = None,
+        backfill_policy: Any = None,
+    ) -> AssetsDefinition:
+        """A copy with per-key attributes replaced, and asset keys renamed (Dagster's ``with_attributes``)."""
+        out = self
+        changes = {"group_name": group_names_by_key, "tags": tags_by_key, "metadata": metadata_by_key}
+        if any(changes.values()) or automation_condition is not None:
+            def update(spec: AssetSpec) -> AssetSpec:
+                kwargs: dict[str, Any] = {
+                    attr: by_key[spec.key] for attr, by_key in changes.items() if by_key and spec.key in by_key
+                }
+                if automation_condition is not None:
+                    kwargs["automation_condition"] = (
+                        automation_condition.get(spec.key) if isinstance(automation_condition, Mapping)
+                        else automation_condition
+                    )
+                return spec.replace_attributes(**kwargs) if kwargs else spec
+
+            out = out.map_asset_specs(update)
+        if backfill_policy is not None:
+            out = out._copy(backfill_policy=backfill_policy)
+        if asset_key_replacements:
+            out = out._replace_keys(dict(asset_key_replacements))
+        return out
+
+    def _replace_keys(self, repl: dict[AssetKey, AssetKey]) -> AssetsDefinition:
+        def sub(key: AssetKey) -> AssetKey:
+            return repl.get(key, key)
+
+        specs = {
+            sub(k): s.replace_attributes(key=sub(k), deps=[AssetDep(sub(d.asset_key)) for d in s.deps])
+            for k, s in self.specs_by_key.items()
+        }
+        checks = {
+            name: AssetCheckSpec(
+                c.name, asset=sub(c.asset_key), additional_deps=[sub(d) for d in c.additional_deps],
+                description=c.description, blocking=c.blocking, metadata=c.metadata,
+                automation_condition=c.automation_condition,
+            )
+            for name, c in self.check_specs_by_output_name.items()
+        }
+        by_output = {n: sub(k) for n, k in self.keys_by_output_name.items()}
+        return self._copy(
+            specs_by_key=specs,
+            keys_by_output_name=by_output,
+            keys_by_input_name={n: sub(k) for n, k in self.keys_by_input_name.items()},
+            check_specs_by_output_name=checks,
+            _selected_keys={sub(k) for k in self._selected_keys},
+            _selected_checks={AssetCheckKey(sub(c.asset_key), c.name) for c in self._selected_checks},
+            output_names_by_key={k: n for n, k in by_output.items()},
+        )
 
     def map_asset_specs(self, fn: Callable[[AssetSpec], AssetSpec]) -> AssetsDefinition:
+        """Apply ``fn`` to each spec. Keys cannot change, and deps backed by a function argument must stay."""
+        arg_keys = {k for n, k in self.keys_by_input_name.items() if not self._is_nothing_input(n)}
         new_specs: dict[AssetKey, AssetSpec] = {}
         for key, spec in self.specs_by_key.items():
             mapped = fn(spec)
             if mapped.key != key:
                 raise InvalidDefinitionError(
-                    f"map_asset_specs cannot change an asset's key ({key.to_user_string()} -> "
-                    f"{mapped.key.to_user_string()}) on an AssetsDefinition."
+                    f"Asset key {key.to_user_string()} was changed to {mapped.key.to_user_string()}. Mapping "
+                    "function must not change keys."
+                )
+            removed = ({d.asset_key for d in spec.deps} & arg_keys) - {d.asset_key for d in mapped.deps}
+            if removed:
+                dep = min(removed)
+                arg = next(n for n, k in self.keys_by_input_name.items() if k == dep)
+                raise InvalidDefinitionError(
+                    f"Attempted to remove argument-backed dependency {dep!r} (mapped to argument {arg}) from the "
+                    "asset. Only non-argument dependencies can be changed or removed using map_asset_specs."
                 )
             new_specs[key] = mapped
         return self._copy(specs_by_key=new_specs)
+
+    def _is_nothing_input(self, input_name: str) -> bool:
+        types = getattr(self.node_def, "input_types", None)
+        if not types or input_name not in types:
+            return False
+        return bool(types[input_name].is_nothing)
 
     def to_source_asset(self, key: AssetKey | None = None) -> Any:
         from headwater.definitions.asset_spec import SourceAsset
@@ -222,6 +318,10 @@ class AssetsDefinition:
 
         if current_frame() is not None:
             return self.node_def(*args, **kwargs)
+        for value in (*args[:1], kwargs.get("context")):
+            bind = getattr(value, "bind_asset_keys", None)
+            if bind is not None:
+                bind(self.keys_by_output_name, self.keys_by_input_name, self.keys)
         return self.node_def.direct_invoke(*args, **kwargs)
 
     def __repr__(self) -> str:

@@ -21,7 +21,6 @@ from headwater.definitions.config_class import (
     Config,
     PermissiveConfig,
     config_dict_of,
-    config_type_for_class,
     is_config_class,
     pydantic_error_entries,
 )
@@ -94,6 +93,7 @@ ConfigSchemaLike: t.TypeAlias = t.Any
 # ---- node config ------------------------------------------------------------------------------------
 
 _FIELD_CACHE: dict[int, tuple[t.Any, Field]] = {}
+_FIELD_CACHE_SIZE = 4096
 
 
 def _field_for_schema(schema: ConfigSchemaLike) -> Field:
@@ -103,6 +103,8 @@ def _field_for_schema(schema: ConfigSchemaLike) -> Field:
     if cached is not None and cached[0] is schema:
         return cached[1]
     field = convert_potential_field(schema)
+    if len(_FIELD_CACHE) >= _FIELD_CACHE_SIZE:
+        _FIELD_CACHE.clear()
     _FIELD_CACHE[id(schema)] = (schema, field)  # holds ``schema`` so its id is not reused
     return field
 
@@ -127,10 +129,7 @@ def process_node_config(
     path = tuple(path)
     if isinstance(raw, Config):
         raw = config_dict_of(raw)
-    if config_class is not None:
-        field = _field_for_schema(config_class)
-    else:
-        field = _field_for_schema(schema)
+    field = _field_for_schema(config_class if config_class is not None else schema)
     value, errors = process_config_value(field, raw, path)
     if errors:
         raise InvalidConfigError(preamble_for_job(job_name), errors)

@@ -196,8 +196,8 @@ def _make_shape(cls: type[Config], defaults: Mapping[str, t.Any] | None) -> ct.S
         if default is ct.NO_DEFAULT:
             fields[name] = ct.Field(config_type, description=info.description)
         else:
-            nested_config = is_config_class(_strip_annotated(info.annotation))
-            if not isinstance(config_type, ct.Noneable) and not nested_config and not _is_literal(config_type):
+            nested = is_config_class(_strip_annotated(info.annotation))
+            if not isinstance(config_type, ct.Noneable) and not nested and not _is_literal(config_type):
                 config_type = ct.Noneable(config_type)  # as Dagster prints it: ``b?: String?``
             fields[name] = ct.Field(config_type, default_value=default, description=info.description)
     shape_cls = ct.Permissive if cls.model_config.get("extra") == "allow" else ct.Shape

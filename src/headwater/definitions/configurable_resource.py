@@ -13,7 +13,6 @@ from pydantic import PrivateAttr
 
 from headwater.definitions.config_class import (
     Config,
-    config_dict_of,
     config_type_with_defaults,
     pydantic_error_entries,
 )
@@ -245,8 +244,3 @@ class ConfigurableResourceDefinition(ResourceDefinition):
             f"{self.resource_cls.__name__} is a ConfigurableResource: use the instance directly, or "
             "build_resources({...}) to run its setup and teardown."
         )
-
-
-def resource_config_of(obj: ConfigurableResourceFactory[t.Any]) -> dict[str, t.Any]:
-    """The config part of a resource instance, in run-config spelling."""
-    return config_dict_of(obj)

@@ -152,7 +152,7 @@ class PickledObjectFilesystemIOManager(IOManager):
         try:
             with open(path, "rb") as file:
                 return pickle.load(file)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             raise FileNotFoundError(f"No stored value for {what}: {path} does not exist. {todo}") from None
 
 

@@ -186,7 +186,7 @@ class _Builder:
         raw: t.Any,
         path: tuple[str, ...],
     ) -> t.Any:
-        config = defn.process_config(raw, path=path, preamble=self.preamble)
+        config = _user_code(key, lambda: defn.process_config(raw, path=path, preamble=self.preamble))
         deps = self.dependencies(defn)
         context = InitResourceContext(
             resource_config=config,

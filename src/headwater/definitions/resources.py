@@ -250,16 +250,22 @@ class ResourceDefinition:
     @staticmethod
     def mock_resource(description: str | None = None) -> ResourceDefinition:
         """A resource that is a fresh ``unittest.mock.MagicMock`` each time it is built."""
-        from unittest import mock
-
-        return ResourceDefinition(lambda: mock.MagicMock(), description=description)
+        return ResourceDefinition(_magic_mock, description=description)
 
     @staticmethod
     def string_resource(description: str | None = None) -> ResourceDefinition:
         """A resource whose value is its (string) config."""
-        return ResourceDefinition(
-            lambda context: context.resource_config, config_schema=str, description=description
-        )
+        return ResourceDefinition(_resource_config, config_schema=str, description=description)
+
+
+def _magic_mock() -> t.Any:
+    from unittest import mock
+
+    return mock.MagicMock()
+
+
+def _resource_config(context: InitResourceContext) -> t.Any:
+    return context.resource_config
 
 
 class _Constant:

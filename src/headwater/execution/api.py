@@ -11,6 +11,7 @@ from headwater.definitions.asset_layer import build_asset_job, collect_assets
 from headwater.definitions.selection import AssetSelection
 from headwater.errors import InvalidInvocationError
 from headwater.events.event import EventLogEntry
+from headwater.execution.in_process_executor import in_process_executor
 from headwater.execution.run_driver import execute_run
 from headwater.planning.op_selection import resolve_op_selection
 
@@ -43,8 +44,10 @@ def default_resources(resource_defs: Mapping[str, Any], instance: Any, *, in_mem
 
 
 def _executor_for(job: JobDefinition) -> Any:
-    from headwater.executors.in_process import in_process_executor
-
+    """The job's executor when it has one that can run here, else the in-process executor."""
+    executor = job.executor_def
+    if executor is not None and hasattr(executor, "execute"):
+        return executor
     return in_process_executor
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
-from headwater.errors import InvalidInvocationError, InvalidPropertyError
+from headwater.errors import InvalidInvocationError, InvalidPropertyError, InvariantViolationError
 from headwater.execution.log_manager import RunLogger
 
 if TYPE_CHECKING:
@@ -235,9 +235,7 @@ class OpExecutionContext:
     @property
     def partition_key(self) -> str:
         if self._partition_key is None:
-            raise InvalidPropertyError(
-                "Cannot access partition_key for a non-partitioned run: this run has no partition key."
-            )
+            raise InvariantViolationError("Cannot access partition_key for a non-partitioned run")
         return self._partition_key
 
     @property
@@ -287,6 +285,20 @@ class OpExecutionContext:
     def bind_for_invocation(self, op_def: OpDefinition) -> OpExecutionContext:
         self._op_def = op_def
         return self
+
+    def bind_asset_keys(
+        self,
+        output_keys: Mapping[str, AssetKey],
+        input_keys: Mapping[str, AssetKey],
+        selected: set[AssetKey] | None = None,
+    ) -> None:
+        """Tell a context built for a direct call which assets it computes (``my_asset(context)``)."""
+        if self._run is not None:
+            return
+        self._output_asset_keys = dict(output_keys)
+        self._input_asset_keys = dict(input_keys)
+        if selected is not None:
+            self._selected_asset_keys = set(selected)
 
     @property
     def op_execution_context(self) -> OpExecutionContext:

@@ -12,7 +12,7 @@ from headwater.events.event import Event, EventLogEntry
 from headwater.events.event_type import EventType
 from headwater.planning.active_execution import ActiveExecution
 from headwater.planning.plan import ExecutionPlan
-from headwater.specs.job import NodeSpec
+from headwater.specs.job import NodeOutputSpec, NodeSpec, OutputRef
 
 if TYPE_CHECKING:
     from headwater.definitions.assets import AssetsDefinition
@@ -64,6 +64,7 @@ class RunContext:
         self.failed_steps: list[str] = []
         self.hook_defs = job.hook_defs
         self._io_managers: dict[str, Any] = {}
+        self._output_specs: dict[str, dict[str, NodeOutputSpec]] = {}
         self.pid = _PID
 
     # --- events ---------------------------------------------------------------------------
@@ -127,6 +128,13 @@ class RunContext:
             manager = getattr(self.resources, key)
             self._io_managers[key] = manager
         return manager
+
+    def output_spec(self, ref: OutputRef) -> NodeOutputSpec:
+        outputs = self._output_specs.get(ref.node)
+        if outputs is None:
+            outputs = {o.name: o for o in self.nodes[ref.node].outputs}
+            self._output_specs[ref.node] = outputs
+        return outputs[ref.output]
 
     def assets_def_for(self, step_key: str) -> AssetsDefinition | None:
         if self.layer is None:

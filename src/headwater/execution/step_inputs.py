@@ -42,28 +42,42 @@ def _load_one(run: RunContext, attempt: StepAttempt, step_input: StepInput) -> A
     kind = step_input.kind
     if kind is InputKind.SINGLE:
         ref = step_input.sources[0]
-        source_key = run.active.source_keys(attempt.instance, ref)[0]
-        return _load_from_step(run, attempt, step_input.name, source_key, ref)
+        source_key, mapping_key = _upstream(run, attempt, ref)[0]
+        return _load_from_step(run, attempt, step_input.name, source_key, ref, mapping_key)
     if kind is InputKind.FAN_IN:
         values = []
         for ref in step_input.sources:
-            source_key = attempt.instance.source_key(ref, run.active.mapped_handles)
-            if ref.output in run.active.produced.get(source_key, ()):
-                values.append(_load_from_step(run, attempt, step_input.name, source_key, ref))
+            for source_key, mapping_key in _upstream(run, attempt, ref):
+                if ref.output in run.active.produced.get(source_key, ()):
+                    values.append(_load_from_step(run, attempt, step_input.name, source_key, ref, mapping_key))
         return values
     if kind is InputKind.COLLECT:
         ref = step_input.sources[0]
         return [
-            _load_from_step(run, attempt, step_input.name, source_key, ref)
-            for source_key in run.active.source_keys(attempt.instance, ref)
+            _load_from_step(run, attempt, step_input.name, source_key, ref, mapping_key)
+            for source_key, mapping_key in _upstream(run, attempt, ref)
         ]
     return _load_unconnected(run, attempt, step_input)
 
 
-def _load_from_step(run: RunContext, attempt: StepAttempt, input_name: str, source_key: str, ref: OutputRef) -> Any:
-    upstream = run.nodes[ref.node]
-    out_spec = next(o for o in upstream.outputs if o.name == ref.output)
-    mapping_key = source_key[source_key.index("[") + 1 : -1] if "[" in source_key else None
+def _upstream(run: RunContext, attempt: StepAttempt, ref: OutputRef) -> list[tuple[str, str | None]]:
+    """The (step key, mapping key) pairs whose output ``ref.output`` feeds this step."""
+    active = run.active
+    out_spec = run.output_spec(ref)
+    if out_spec.is_dynamic:
+        # Read straight from a DynamicOut: one value (mapped step) or every value (collect).
+        mk = attempt.instance.mapping_key
+        if mk is not None and attempt.step.mapped_over == ref:
+            return [(ref.node, mk)]
+        return [(ref.node, k) for k in active.dynamic_keys.get((ref.node, ref.output), [])]
+    return [(key, None) for key in active.source_keys(attempt.instance, ref)]
+
+
+def _load_from_step(
+    run: RunContext, attempt: StepAttempt, input_name: str, source_key: str, ref: OutputRef,
+    mapping_key: str | None,
+) -> Any:
+    out_spec = run.output_spec(ref)
     io_key = out_spec.io_manager_key
     io = run.io_manager(io_key)
     ctx = make_input_context(

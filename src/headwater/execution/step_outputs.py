@@ -16,7 +16,14 @@ from headwater.definitions.results import (
     ObserveResult,
     Output,
 )
-from headwater.errors import AssetCheckFailedError, InvalidInvocationError, StepExecutionError, StepOutputNotFoundError, TypeCheckDidNotPass
+from headwater.errors import (
+    AssetCheckFailedError,
+    InvalidInvocationError,
+    InvariantViolationError,
+    StepExecutionError,
+    StepOutputNotFoundError,
+    TypeCheckDidNotPass,
+)
 from headwater.events.event_type import EventType
 from headwater.events.payloads import HandledOutputData, StepOutputData, TypeCheckData
 from headwater.execution.boundary import user_code_error_boundary
@@ -218,32 +225,34 @@ class OutputHandler:
         if result.asset_key is not None:
             name = keyed.get(result.asset_key)
             if name is None:
-                raise InvalidInvocationError(
-                    f"Step '{self.attempt.key}' returned a MaterializeResult for asset "
-                    f"{result.asset_key.to_user_string()!r}, which it does not compute. It computes: "
-                    f"{', '.join(k.to_user_string() for k in keyed) or 'no assets'}."
+                raise InvariantViolationError(
+                    f"Asset key {result.asset_key.to_user_string()} not found in AssetsDefinition"
                 )
         elif len(keyed) == 1:
             name = next(iter(keyed.values()))
         else:
-            raise InvalidInvocationError(
-                f"Step '{self.attempt.key}' computes several assets; set asset_key= on each MaterializeResult."
+            raise InvariantViolationError(
+                "MaterializeResult did not include asset_key and it can not be inferred. Specify which asset_key, "
+                f"options are: {set(keyed)}."
             )
         spec = self.outputs[name]
+        asset_key = spec.asset_key
+        assert asset_key is not None
+        run, key = self.run, self.attempt.key
         if isinstance(result, ObserveResult):
-            obs = AssetObservation(spec.asset_key, metadata=result.metadata or None, partition=self.run.partition_key)
-            self.run.emit(EventType.ASSET_OBSERVATION, self.attempt.key, f"Observed value {spec.asset_key.to_user_string()}.", obs)
+            obs = AssetObservation(asset_key, metadata=result.metadata or None, partition=run.partition_key)
+            run.emit(EventType.ASSET_OBSERVATION, key, f"Observed value {asset_key.to_user_string()}.", obs)
             self.produced.add(name)
         elif result.value is not None and not spec.is_nothing:
             self.handle_output(name, result.value, Output(result.value, name, result.metadata, tags=result.tags))
         else:
+            self._emit_nothing_output(name, "Any" if spec.is_nothing else spec.type_name)
             self.produced.add(name)
             self.output_values[name] = None
             metadata = {**result.metadata, **self.context.output_metadata_for(name)}
-            mat = AssetMaterialization(spec.asset_key, metadata=metadata or None, partition=self.run.partition_key,
+            mat = AssetMaterialization(asset_key, metadata=metadata or None, partition=run.partition_key,
                                        tags=result.tags)
-            self.run.emit(EventType.ASSET_MATERIALIZATION, self.attempt.key,
-                          f"Materialized value {spec.asset_key.to_user_string()}.", mat)
+            run.emit(EventType.ASSET_MATERIALIZATION, key, f"Materialized value {asset_key.to_user_string()}.", mat)
         for check in result.check_results:
             self.handle_check_result(check)
 
@@ -257,6 +266,7 @@ class OutputHandler:
                 metadata=evaluation.metadata, severity=evaluation.severity, description=evaluation.description,
                 blocking=True,
             )
+        self._emit_nothing_output(out_name, "Any")
         self.produced.add(out_name)
         self.output_values[out_name] = None
         from headwater.execution.run_context import _check_message
@@ -264,6 +274,19 @@ class OutputHandler:
         self.run.emit(EventType.ASSET_CHECK_EVALUATION, self.attempt.key, _check_message(evaluation), evaluation)
         if blocking and not evaluation.passed and evaluation.severity == AssetCheckSeverity.ERROR:
             self.blocking_failures.append(evaluation)
+
+    def _emit_nothing_output(self, name: str, type_name: str) -> None:
+        """STEP_OUTPUT for an output that carries no value (a MaterializeResult, a check result)."""
+        if name in self.produced:
+            raise InvalidInvocationError(
+                f'Compute for op "{self.node.op_name}" returned an output "{name}" multiple times'
+            )
+        self.run.emit(
+            EventType.STEP_OUTPUT,
+            self.attempt.key,
+            f'Yielded output "{name}" of type "{type_name}". (Type check passed).',
+            StepOutputData(name, None, TypeCheckData(True, name)),
+        )
 
     # --- end of step ----------------------------------------------------------------------
     def finish(self) -> None:

@@ -1,44 +1,8 @@
-"""The in-process executor: steps run one after another in this process."""
+"""The in-process executor. It lives in the execution layer (it is the default every run can fall
+back on without reaching up a layer); this module is where executors are looked up by name."""
 
 from __future__ import annotations
 
-from headwater.events.event_type import EventType
-from headwater.execution.run_context import RunContext
-from headwater.execution.step_runner import run_step
-from headwater.planning.active_execution import StepOutcome
+from headwater.execution.in_process_executor import InProcessExecutor, in_process_executor
 
-
-class InProcessExecutor:
-    """Runs each ready step in the calling thread, in plan order."""
-
-    def execute(self, run: RunContext) -> None:
-        active = run.active
-        _report_decisions(run)
-        while True:
-            ready = active.pop_ready()
-            if not ready:
-                break
-            for inst in ready:
-                result = run_step(run, inst)
-                if result.success:
-                    active.mark_success(inst.key, result.outputs, result.dynamic)
-                else:
-                    active.mark_failed(inst.key)
-                    if run.raise_on_error:
-                        _report_decisions(run)
-                        return
-                _report_decisions(run)
-
-
-def _report_decisions(run: RunContext) -> None:
-    decisions = run.active.decisions
-    if not decisions:
-        return
-    while decisions:
-        inst, outcome = decisions.popleft()
-        if outcome is StepOutcome.SKIPPED:
-            run.emit(EventType.STEP_SKIPPED, inst.key, f'Skipped execution of step "{inst.key}".')
-    run.flush()
-
-
-in_process_executor = InProcessExecutor()
+__all__ = ["InProcessExecutor", "in_process_executor"]

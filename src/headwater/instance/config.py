@@ -27,7 +27,6 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from headwater.storage.errors import StorageConfigError
 
@@ -127,6 +126,8 @@ def storage_url(config: Mapping[str, Any], home: Path, path: Path | None = None)
 
 
 def _url_from_parts(backend: str, parts: Mapping[str, Any], where: str, path: Path | None) -> str:
+    from urllib.parse import quote
+
     _check_keys(parts, where, _DB_FIELDS, path)
     values = {k: resolve_value(v, f"{where}.{k}") for k, v in parts.items() if k != "params"}
     for required in ("hostname", "username", "db_name"):

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import tempfile
 import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -34,6 +32,18 @@ from headwater.storage.records import (
     EventRecordsFilter,
 )
 from headwater.storage.runs import RUN_EVENT_TO_STATUS, Run, RunRecord, RunsFilter, status_after_event
+
+
+def _make_temp_dir() -> str:
+    import tempfile
+
+    return tempfile.mkdtemp(prefix="headwater-")
+
+
+def _remove_tree(path: str) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
 
 
 class Instance(AssetMethods):
@@ -69,10 +79,10 @@ class Instance(AssetMethods):
     ) -> Instance:
         """An instance with SQLite storage in ``tempdir`` (a new temporary directory, removed by
         ``dispose()``, when not given); ``overrides`` is ``headwater.yaml`` content."""
-        root = os.fspath(tempdir) if tempdir is not None else tempfile.mkdtemp(prefix="headwater-")
+        root = os.fspath(tempdir) if tempdir is not None else _make_temp_dir()
         instance = Instance.from_config(overrides or {}, root)
         if tempdir is None:
-            instance._cleanup = weakref.finalize(instance, shutil.rmtree, root, True)
+            instance._cleanup = weakref.finalize(instance, _remove_tree, root)
         return instance
 
     @staticmethod
@@ -101,8 +111,8 @@ class Instance(AssetMethods):
     @property
     def root_directory(self) -> str:
         if self._root is None:
-            self._root = tempfile.mkdtemp(prefix="headwater-")
-            self._cleanup = weakref.finalize(self, shutil.rmtree, self._root, True)
+            self._root = _make_temp_dir()
+            self._cleanup = weakref.finalize(self, _remove_tree, self._root)
         return self._root
 
     def storage_directory(self) -> str:

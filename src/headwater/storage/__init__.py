@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from headwater.storage.memory import MemoryStorage
 from headwater.storage.protocols import EventStore, RunStore, Storage
 from headwater.storage.records import (
     AssetCheckExecutionRecord,
@@ -31,9 +34,22 @@ __all__ = [
     "EventRecordsFilter",
     "EventRecordsResult",
     "EventStore",
+    "MemoryStorage",
     "Run",
     "RunRecord",
     "RunStore",
     "RunsFilter",
+    "SqlStorage",
     "Storage",
 ]
+
+if TYPE_CHECKING:
+    from headwater.storage.sql import SqlStorage
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SqlStorage":  # imported on first use: it imports SQLAlchemy
+        from headwater.storage.sql import SqlStorage
+
+        return SqlStorage
+    raise AttributeError(f"module 'headwater.storage' has no attribute {name!r}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -274,6 +273,8 @@ def times_after_status(
 
 def make_snapshot_id(body: str) -> str:
     """The id of a stored snapshot: the sha256 of its JSON body."""
+    import hashlib
+
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 

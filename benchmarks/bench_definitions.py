@@ -1,0 +1,63 @@
+"""Building definitions for 5,000 assets, in a chain and in a fan (one root, 4,999 children).
+
+The figure is the time to build ``Definitions``, resolve the implicit asset job and plan it; making
+the asset definitions themselves (the decorators) is shown apart. Python's default recursion limit
+is kept: a RecursionError is reported, with the stage it happened in.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from benchmarks._harness import Case, Outcome, main, stage
+from benchmarks._workloads import asset_chain, asset_fan, plan
+
+N = 5000
+
+
+def _build(shape: Callable[[ModuleType, int], list[Any]]) -> Callable[[ModuleType, str], Outcome]:
+    def run(dg: ModuleType, lib: str) -> Outcome:
+        t0 = time.perf_counter()
+        with stage("asset definitions"):
+            assets = shape(dg, N)
+        t1 = time.perf_counter()
+        with stage("Definitions"):
+            defs = dg.Definitions(assets=assets)
+        with stage("implicit asset job"):
+            job = defs.resolve_implicit_global_asset_job_def()
+        with stage("plan"):
+            steps = len(plan(lib, job).step_keys)
+        t2 = time.perf_counter()
+        assert steps == N, steps
+        return {"value": t2 - t1, "decorators s": t1 - t0}
+
+    return run
+
+
+CASES = [
+    Case(
+        f"Definitions + job + plan, {N}-asset chain",
+        unit="s",
+        fn=_build(asset_chain),
+        timeout=120,
+        dagster_timeout=300,
+        dagster_runs=3,
+        extras=("decorators s",),
+    ),
+    Case(
+        f"Definitions + job + plan, {N}-asset fan",
+        unit="s",
+        fn=_build(asset_fan),
+        timeout=120,
+        dagster_timeout=300,
+        dagster_runs=3,
+        extras=("decorators s",),
+    ),
+]
+
+if __name__ == "__main__":
+    sys.exit(main("benchmarks.bench_definitions", f"definitions for {N} assets", CASES))
