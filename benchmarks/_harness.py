@@ -29,6 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DAGSTER_PYTHON_ENV = "HEADWATER_BENCH_DAGSTER_PYTHON"
 LIBS = ("headwater", "dagster")
+SRC_ENV = "HEADWATER_BENCH_SRC"
 _MARK = "@@bench "
 
 # What a case returns: {"value": float} plus any figures worth showing (rows, bytes, ...), or raises.
@@ -105,14 +106,16 @@ def _where(exc: BaseException) -> str:
     return f" ({stage})" if stage else ""
 
 
-def _run_one(python: str, module: str, case: Case, lib: str) -> Outcome:
+def _run_one(python: str, module: str, case: Case, lib: str, env: dict[str, str]) -> Outcome:
     if case.argv is not None:
         argv = case.argv(python, lib)
     else:
         argv = [python, "-m", module, "--worker", "--lib", lib, "--case", case.name]
     timeout = case.dagster_timeout if lib == "dagster" else case.timeout
     try:
-        proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+        proc = subprocess.run(
+            argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        )
     except subprocess.TimeoutExpired:
         return {"error": f"timeout after {timeout:g} s"}
     for line in reversed(proc.stdout.splitlines()):
@@ -142,11 +145,27 @@ def _cell(s: Summary, unit: str) -> str:
     return f"{_fmt(s.value)} {unit}"
 
 
-def _version(python: str, lib: str) -> str:
+def _checkout() -> str:
+    """The checkout's commit (read only: ``git rev-parse``); its working tree may differ."""
+    try:
+        argv = ["git", "rev-parse", "--short", "HEAD"]
+        out = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=10, check=False)
+    except (subprocess.SubprocessError, OSError):
+        return "the checkout"
+    return f"the working tree at {out.stdout.strip() or '?'}"
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _version(python: str, lib: str, env: dict[str, str]) -> str:
     mod = "headwater" if lib == "headwater" else "dagster"
     code = f"import sys, importlib.metadata as m; print(sys.version.split()[0], m.version({mod!r}))"
     try:
-        out = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+        out = subprocess.run(
+            [python, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True
+        )
     except (subprocess.SubprocessError, OSError):
         return "?"
     return out.stdout.strip()
@@ -162,6 +181,12 @@ def main(module: str, title: str, cases: Sequence[Case], argv: Sequence[str] | N
     p.add_argument("--lib", choices=LIBS, default="headwater", help=argparse.SUPPRESS)
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--json", type=Path, help="also write the figures to this file")
+    p.add_argument(
+        "--src",
+        type=Path,
+        default=os.environ.get(SRC_ENV),
+        help="import headwater from this directory (e.g. a `git archive` of a commit) instead of .venv's",
+    )
     args = p.parse_args(argv)
 
     by_name = {c.name: c for c in cases}
@@ -173,25 +198,33 @@ def main(module: str, title: str, cases: Sequence[Case], argv: Sequence[str] | N
     pythons = {"headwater": sys.executable}
     if args.dagster:
         pythons["dagster"] = args.dagster
-    versions = {lib: _version(py, lib) for lib, py in pythons.items()}
+    env = dict(os.environ)
+    if args.src:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(args.src.resolve()), env.get("PYTHONPATH")]))
+    versions = {lib: _version(py, lib, env) for lib, py in pythons.items()}
     print(f"# {title}")
     print(
         f"# {datetime.date.today()}, {os.cpu_count()} cores, {platform.machine()}; "
         + "; ".join(f"{lib} {v}" for lib, v in versions.items())
+        + f"; headwater from {args.src or _checkout()}"
     )
+    print(f"# load average at start: {_load()}", flush=True)
 
     rows: list[dict[str, Any]] = []
     failed = False
     for case in chosen:
         row: dict[str, Any] = {"case": case.name, "unit": case.unit}
-        for lib, python in pythons.items():
-            if lib not in case.libs:
-                continue
-            n = args.runs
-            if lib == "dagster" and case.dagster_runs is not None:
-                n = args.dagster_runs or min(n, case.dagster_runs)
-            outcomes = [_run_one(python, module, case, lib) for _ in range(n)]
-            s = _summarise(outcomes, case.extras)
+        libs = [lib for lib in pythons if lib in case.libs]
+        runs = {lib: args.runs for lib in libs}
+        if "dagster" in runs and case.dagster_runs is not None:
+            runs["dagster"] = args.dagster_runs or min(args.runs, case.dagster_runs)
+        outcomes: dict[str, list[Outcome]] = {lib: [] for lib in libs}
+        for i in range(max(runs.values(), default=0)):  # interleaved, so both see the same load
+            for lib in libs:
+                if i < runs[lib]:
+                    outcomes[lib].append(_run_one(pythons[lib], module, case, lib, env))
+        for lib in libs:
+            s = _summarise(outcomes[lib], case.extras)
             failed |= lib == "headwater" and s.value is None
             row[lib] = s
             shown = ", ".join(f"{_fmt(v)}" for v in s.values)
@@ -200,6 +233,7 @@ def main(module: str, title: str, cases: Sequence[Case], argv: Sequence[str] | N
             print(f"  {case.name} [{lib}] runs: {shown or s.error}{extra}", flush=True)
         rows.append(row)
 
+    print(f"# load average at end: {_load()}")
     _table(rows)
     if args.json:
         args.json.write_text(json.dumps(_jsonable(rows, versions), indent=2) + "\n")

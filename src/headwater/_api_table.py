@@ -170,7 +170,7 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("materialize", "materialize", f"{_E}.api", "materialize"),
     ("materialize_to_memory", "materialize_to_memory", f"{_E}.api", "materialize_to_memory"),
     # accepted as executor_def=; every run executes in process for now
-    ("in_process_executor", "in_process_executor", "headwater.executors.in_process", "in_process_executor"),
+    ("in_process_executor", "in_process_executor", f"{_E}.in_process_executor", "in_process_executor"),
     ("ExecuteInProcessResult", "ExecuteInProcessResult", f"{_E}.result", "ExecuteInProcessResult"),
     ("OpExecutionContext", "OpExecutionContext", f"{_E}.context", "OpExecutionContext"),
     ("AssetExecutionContext", "AssetExecutionContext", f"{_E}.context", "AssetExecutionContext"),
@@ -216,6 +216,7 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
      "ExecutionInterruptedError"),
     ("AssetCheckFailedError", None, "headwater.errors", "AssetCheckFailedError"),
     ("CircularDependencyError", None, "headwater.errors", "CircularDependencyError"),
+    ("MaxRetriesExceededError", None, "headwater.errors", "MaxRetriesExceededError"),
 )
 # fmt: on
 

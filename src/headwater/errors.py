@@ -95,6 +95,11 @@ class ResourceInitError(UserCodeExecutionError):
     """User code raised while building a resource."""
 
 
+class MaxRetriesExceededError(HeadwaterError):
+    """A step failed after using up its retries (RetryPolicy or RetryRequested); raised by
+    ``execute_in_process(raise_on_error=True)``, with the last user error as ``__cause__``."""
+
+
 class RunFailedError(HeadwaterError):
     """A run failed for a reason other than a user exception (e.g. an upstream blocking check)."""
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from headwater.core.asset_check_key import AssetCheckKey
+from headwater.core.asset_key import AssetKey
 from headwater.definitions.asset_layer import AssetCollection, build_asset_job
+from headwater.errors import HeadwaterError, InvalidDefinitionError
 
 IMPLICIT_ASSET_JOB_NAME = "__ASSET_JOB"
 EPHEMERAL_ASSET_JOB_NAME = "__ephemeral_asset_job__"
@@ -43,30 +46,45 @@ class UnresolvedAssetJobDefinition:
         self.op_retry_policy = op_retry_policy
 
     def resolve(self, collection: AssetCollection, resource_defs: Mapping[str, Any] | None = None) -> Any:
-        from headwater.definitions.selection import AssetSelection
+        """Build the job; any error is raised as "Failed to resolve asset job <name>" with the cause chained."""
+        try:
+            keys, checks = self.resolve_selection(collection)
+            return build_asset_job(
+                self.name,
+                collection,
+                keys,
+                checks,
+                resource_defs=resource_defs,
+                description=self.description,
+                tags=self.tags,
+                run_tags=self.run_tags,
+                config=self.config,
+                executor_def=self.executor_def,
+                hooks=self.hooks,
+                op_retry_policy=self.op_retry_policy,
+                partitions_def=self.partitions_def,
+                metadata=self.metadata,
+            )
+        except HeadwaterError as exc:
+            raise InvalidDefinitionError(f"Failed to resolve asset job {self.name}") from exc
 
-        if self.selection is None:
-            selection = AssetSelection.all()
-        else:
-            selection = AssetSelection.from_coercible(self.selection)
-        keys = {k for k in selection.resolve(collection.graph) if collection.graph.nodes[k].is_materializable}
-        checks = selection.resolve_checks(collection.graph)
-        return build_asset_job(
-            self.name,
-            collection,
-            keys,
-            checks,
-            resource_defs=resource_defs,
-            description=self.description,
-            tags=self.tags,
-            run_tags=self.run_tags,
-            config=self.config,
-            executor_def=self.executor_def,
-            hooks=self.hooks,
-            op_retry_policy=self.op_retry_policy,
-            partitions_def=self.partitions_def,
-            metadata=self.metadata,
-        )
+    def resolve_selection(self, collection: AssetCollection) -> tuple[set[AssetKey], set[AssetCheckKey]]:
+        """The materializable asset keys and the check keys this job runs."""
+        from headwater.definitions.selection import AssetSelection
+        from headwater.definitions.selection_nodes import KeysNode
+
+        graph = collection.graph
+        selection = AssetSelection.all() if self.selection is None else AssetSelection.from_coercible(self.selection)
+        keys, checks = selection.resolve_assets_and_checks(graph)
+        nodes = graph.nodes
+        executable = {k for k in keys if nodes[k].is_materializable}
+        if isinstance(selection._node, KeysNode) and executable != keys:
+            invalid = keys - executable
+            raise InvalidDefinitionError(
+                f'Error resolving selection for asset job "{self.name}": Selected keys must be a subset of existing '
+                f"executable asset keys. Invalid selected keys: {invalid}"
+            )
+        return executable, checks
 
     def __repr__(self) -> str:
         return f"<UnresolvedAssetJobDefinition {self.name}>"

@@ -35,7 +35,7 @@ class Definitions:
         self.asset_checks = list(asset_checks or [])
         self.schedules = list(schedules or [])
         self.sensors = list(sensors or [])
-        self.jobs = list(jobs or [])
+        self.jobs = list({id(j): j for j in jobs or []}.values())
         self.resources = dict(resources or {})
         self.executor = executor
         self.loggers = dict(loggers or {})
@@ -48,10 +48,16 @@ class Definitions:
                 )
         self._collection: AssetCollection | None = None
         self._resolved_jobs: dict[str, JobDefinition] | None = None
-        names = [self._job_name(j) for j in self.jobs]
-        dupes = {n for n in names if names.count(n) > 1}
-        if dupes:
-            raise InvalidDefinitionError(f"Duplicate job name(s) in Definitions: {sorted(dupes)}.")
+        seen: set[str] = set()
+        for j in self.jobs:
+            name = self._job_name(j)
+            if name in seen:
+                what = "unresolved job" if isinstance(j, UnresolvedAssetJobDefinition) else "job"
+                raise InvalidDefinitionError(
+                    f"Duplicate {'definition' if what == 'unresolved job' else 'job definition'} found for {what} "
+                    f"'{name}'"
+                )
+            seen.add(name)
 
     @staticmethod
     def _job_name(j: Any) -> str:
@@ -74,8 +80,7 @@ class Definitions:
             known = [k.to_user_string() for k in self.collection.graph.nodes]
             hint = difflib.get_close_matches(asset_key.to_user_string(), known, n=1)
             raise InvariantViolationError(
-                f"Could not find asset {asset_key.to_user_string()!r}."
-                + (f" Did you mean {hint[0]!r}?" if hint else "")
+                f"Could not find asset {asset_key!r}" + (f". Did you mean {hint[0]!r}?" if hint else "")
             )
         return producer
 
@@ -105,22 +110,25 @@ class Definitions:
                         resolved[tj.name] = tj.resolve(self.collection, self.resources)
                     elif isinstance(tj, JobDefinition) and tj.name not in resolved:
                         resolved[tj.name] = tj.with_resources(self.resources)
-            if self.collection.graph.materializable_asset_keys and IMPLICIT_ASSET_JOB_NAME not in resolved:
+            graph = self.collection.graph
+            if (graph.nodes or graph.checks) and IMPLICIT_ASSET_JOB_NAME not in resolved:
                 resolved[IMPLICIT_ASSET_JOB_NAME] = UnresolvedAssetJobDefinition(IMPLICIT_ASSET_JOB_NAME).resolve(
                     self.collection, self.resources
                 )
             for job in resolved.values():
                 job.validate_resources(job.resource_defs)
+                if job.asset_layer is not None:
+                    job.asset_layer.validate_load_io_managers(job.spec, job.resource_defs)
             self._resolved_jobs = resolved
         return self._resolved_jobs
 
     def resolve_job_def(self, name: str) -> JobDefinition:
         jobs = self._jobs()
         if name not in jobs:
-            found = ", ".join(f"'{n}'" for n in jobs if n != IMPLICIT_ASSET_JOB_NAME)
+            found = ", ".join(f"'{n}'" for n in jobs)
             hint = difflib.get_close_matches(name, list(jobs), n=1)
             raise InvariantViolationError(
-                f"Could not find job '{name}'. Found: {found or 'none'}." + (f" Did you mean '{hint[0]}'?" if hint else "")
+                f"Could not find job '{name}'. Found: {found}." + (f" Did you mean '{hint[0]}'?" if hint else "")
             )
         return jobs[name]
 
@@ -174,13 +182,15 @@ class Definitions:
     @staticmethod
     def merge(*defs: Definitions) -> Definitions:
         resources: dict[str, Any] = {}
-        for d in defs:
+        owner: dict[str, int] = {}
+        for i, d in enumerate(defs):
             for key, value in d.resources.items():
                 if key in resources and resources[key] is not value:
-                    raise InvalidDefinitionError(
-                        f"Definitions.merge: two Definitions provide different resources for key '{key}'."
+                    raise InvariantViolationError(
+                        f"Definitions objects {owner[key]} and {i} have different resources with same key '{key}'"
                     )
                 resources[key] = value
+                owner.setdefault(key, i)
         executors = {id(d.executor): d.executor for d in defs if d.executor is not None}
         if len(executors) > 1:
             raise InvalidDefinitionError("Definitions.merge: more than one Definitions sets an executor.")

@@ -100,7 +100,7 @@ class JobDefinition:
         return keys
 
     def validate_resources(self, resource_defs: Mapping[str, Any]) -> None:
-        """Raise InvalidDefinitionError naming the first op whose resource is missing."""
+        """Raise ResourceNotFoundError naming the first op (or hook) whose resource is missing."""
         provided = set(resource_defs) | {"io_manager"}
         for node in self.spec.nodes:
             for key in sorted(node.required_resource_keys):
@@ -109,6 +109,17 @@ class JobDefinition:
             for out in node.outputs:
                 if not out.is_nothing and out.io_manager_key not in provided:
                     raise _missing_resource(out.io_manager_key, f"output '{out.name}' of op '{node.op_name}'", provided)
+        for hook in sorted(self.hook_defs, key=lambda h: h.name):
+            for key in sorted(hook.required_resource_keys):
+                if key not in provided:
+                    raise _missing_resource(key, f"hook '{hook.name}' attached to job '{self.name}'", provided)
+        for compiled in self.compiled.nodes.values():
+            for hook in sorted(compiled.hooks, key=lambda h: h.name):
+                for key in sorted(hook.required_resource_keys):
+                    if key not in provided:
+                        raise _missing_resource(
+                            key, f"hook '{hook.name}' attached to op '{compiled.op_def.name}'", provided
+                        )
 
     def with_resources(self, resource_defs: Mapping[str, Any]) -> JobDefinition:
         merged = {**resource_defs, **self.resource_defs}

@@ -44,7 +44,7 @@ class RetryPolicy:
         if self.delay is None:
             return 0.0
         if self.backoff is Backoff.EXPONENTIAL:
-            base = self.delay * (2 ** (attempt_num - 1))
+            base = self.delay * (2**attempt_num - 1)
         elif self.backoff is Backoff.LINEAR:
             base = self.delay * attempt_num
         else:

@@ -133,8 +133,8 @@ _BUILTINS: dict[Any, DagsterType] = {
 
 
 def resolve_dagster_type(annotation: Any) -> DagsterType:
-    """Turn a Python annotation (or a DagsterType, or Nothing) into a DagsterType, named as Dagster names it
-    (``Int``, ``String``, ``[Int]``, ``Int?``, the class name for other classes)."""
+    """Turn a Python annotation (or a DagsterType, or Nothing) into a DagsterType, named as Dagster
+    names it (``Int``, ``String``, ``[Int]``, ``Int?``, the class name for other classes)."""
     if annotation is None or annotation is type(None):
         return NOTHING_TYPE
     if annotation is Nothing or annotation is _NothingMarker:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from headwater.definitions.asset_job import EPHEMERAL_ASSET_JOB_NAME
-from headwater.definitions.asset_layer import build_asset_job, collect_assets
+from headwater.definitions.asset_job import EPHEMERAL_ASSET_JOB_NAME, UnresolvedAssetJobDefinition
+from headwater.definitions.asset_layer import AssetCollection, build_asset_job, collect_assets
 from headwater.definitions.selection import AssetSelection
-from headwater.errors import InvalidInvocationError
+from headwater.errors import InvalidInvocationError, InvariantViolationError
 from headwater.events.event import EventLogEntry
 from headwater.execution.in_process_executor import in_process_executor
 from headwater.execution.run_driver import execute_run
@@ -91,12 +91,15 @@ def execute_job(
         selected_assets = keys
     if op_selection is not None:
         step_keys = resolve_op_selection(job.spec, op_selection)
+    resource_defs = default_resources(job.resource_defs, inst, in_memory=in_memory)
+    if job.asset_layer is not None:
+        job.asset_layer.validate_load_io_managers(job.spec, resource_defs)
     return execute_run(
         job,
         executor=_executor_for(job),
         instance=inst,
         run_config=run_config,
-        resource_defs=default_resources(job.resource_defs, inst, in_memory=in_memory),
+        resource_defs=resource_defs,
         step_keys=step_keys,
         raise_on_error=raise_on_error,
         partition_key=partition_key,
@@ -135,20 +138,9 @@ def materialize_to_memory(
     tags: Mapping[str, str] | None = None,
     selection: Any = None,
 ) -> ExecuteInProcessResult:
-    """Like ``materialize``, but every IO manager keeps values in memory."""
-    for key, value in (resources or {}).items():
-        if _is_io_manager(value):
-            raise InvalidInvocationError(
-                f"materialize_to_memory was given an IO manager for resource key '{key}'; it replaces every IO "
-                "manager with an in-memory one. Remove it, or use materialize()."
-            )
+    """Like ``materialize``, but every IO manager the assets use keeps values in memory."""
     return _materialize(assets, run_config, instance, resources, partition_key, raise_on_error, tags, selection,
                         in_memory=True)
-
-
-def _is_io_manager(value: Any) -> bool:
-    names = {c.__name__ for c in type(value).__mro__}
-    return bool(names & {"IOManager", "IOManagerDefinition", "ConfigurableIOManager", "ConfigurableIOManagerFactory"})
 
 
 def _materialize(
@@ -164,24 +156,17 @@ def _materialize(
     in_memory: bool,
 ) -> ExecuteInProcessResult:
     collection = collect_assets(assets)
-    graph = collection.graph
-    if selection is None:
-        keys = set(graph.materializable_asset_keys)
-        checks = set(graph.checks)
-    else:
-        sel = AssetSelection.from_coercible(selection)
-        keys, checks = sel.resolve_assets_and_checks(graph)
-        keys = {k for k in keys if graph.nodes[k].is_materializable}
-    all_resources = dict(resources or {})
-    job = build_asset_job(EPHEMERAL_ASSET_JOB_NAME, collection, keys, checks, resource_defs=all_resources)
+    if in_memory:
+        _reject_io_manager_resources(collection, resources or {})
+    unresolved = UnresolvedAssetJobDefinition(EPHEMERAL_ASSET_JOB_NAME, selection)
+    job = unresolved.resolve(collection, dict(resources or {}))
     if in_memory:
         from headwater.definitions.mem_io_manager import InMemoryIOManager
 
+        assert job.asset_layer is not None
         shared = InMemoryIOManager()
-        for key in job.required_resource_keys() | {"io_manager"}:
-            if key == "io_manager" or key.endswith("io_manager"):
-                if not job.resource_defs.get(key) or _is_io_manager(job.resource_defs[key]):
-                    job.resource_defs[key] = shared
+        for key in job.asset_layer.used_io_manager_keys(job.spec):
+            job.resource_defs[key] = shared
     return execute_job(
         job,
         run_config=run_config,
@@ -191,3 +176,20 @@ def _materialize(
         tags=tags,
         in_memory=in_memory,
     )
+
+
+def _reject_io_manager_resources(collection: AssetCollection, resources: Mapping[str, Any]) -> None:
+    """materialize_to_memory replaces the assets' IO managers; a resource given for one is an error."""
+    given = set(resources)
+    for ad in collection.assets_defs:
+        given |= set(ad.resource_defs)
+    for sa in collection.source_assets:
+        given |= set(sa.resource_defs)
+    for key in sorted(collection.io_manager_keys() & given):
+        raise InvariantViolationError(
+            "Attempted to call `materialize_to_memory` with a resource "
+            f"provided for io manager key '{key}'. Do not "
+            "provide resources for io manager keys when calling "
+            "`materialize_to_memory`, as it will override io management "
+            "behavior for all keys."
+        )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from headwater.core.asset_key import AssetKey
 from headwater.definitions.composition import NodeOutputRef
 from headwater.definitions.graph import GraphDefinition
-from headwater.errors import InvalidInvocationError, StepOutputNotFoundError
+from headwater.errors import HeadwaterError, InvalidInvocationError, InvariantViolationError
 from headwater.events.event import Event
 from headwater.events.event_type import EventType
 
@@ -51,14 +51,17 @@ class ExecuteInProcessResult:
     def event_log_entries(self) -> list[Any]:
         return list(self._entries)
 
-    def filter_events(self, event_type: EventType) -> list[Event]:
-        return [e for e in self._events if e.event_type is event_type]
+    def filter_events(self, event_filter: EventType | Callable[[Event], bool]) -> list[Event]:
+        """Events of one type, or those for which ``event_filter(event)`` is true (Dagster's form)."""
+        if isinstance(event_filter, EventType):
+            return [e for e in self._events if e.event_type is event_filter]
+        return [e for e in self._events if event_filter(e)]
 
     def get_job_success_event(self) -> Event:
-        return _one(self.filter_events(EventType.RUN_SUCCESS), "a RUN_SUCCESS event")
+        return _one(self.filter_events(EventType.RUN_SUCCESS), EventType.RUN_SUCCESS)
 
     def get_job_failure_event(self) -> Event:
-        return _one(self.filter_events(EventType.RUN_FAILURE), "a RUN_FAILURE event")
+        return _one(self.filter_events(EventType.RUN_FAILURE), EventType.RUN_FAILURE)
 
     def get_run_success_event(self) -> Event:
         return self.get_job_success_event()
@@ -73,15 +76,11 @@ class ExecuteInProcessResult:
         return step_key == node_name or step_key.startswith(node_name + "[") or step_key.startswith(node_name + ".")
 
     def events_for_node(self, node_name: str) -> list[Event]:
-        self._check_node(node_name)
+        """The step events of ``node_name`` (an op, a graph, or ``graph.op``; mapped steps included)."""
         return [e for e in self._events if self._matches(e.step_key, node_name)]
 
-    def _check_node(self, node_name: str) -> None:
-        handles = self._run.compiled
-        if not any(h == node_name or h.startswith(node_name + ".") for h in handles):
-            raise InvalidInvocationError(
-                f"No node named '{node_name}' in job '{self.job_def.name}'. Nodes: {sorted(handles)}."
-            )
+    def compute_events_for_handle(self, handle: str) -> list[Event]:
+        return self.events_for_node(handle)
 
     def _node_step_types(self, node_name: str) -> set[EventType]:
         return {e.event_type for e in self.events_for_node(node_name)}
@@ -112,6 +111,19 @@ class ExecuteInProcessResult:
     def get_step_failure_events(self) -> list[Event]:
         return self.filter_events(EventType.STEP_FAILURE)
 
+    def get_step_skipped_events(self) -> list[Event]:
+        return self.filter_events(EventType.STEP_SKIPPED)
+
+    def expectation_results_for_node(self, node_name: str) -> list[Any]:
+        return [
+            e.event_specific_data
+            for e in self.events_for_node(node_name)
+            if e.event_type is EventType.STEP_EXPECTATION_RESULT
+        ]
+
+    def retry_attempts_for_node(self, node_name: str) -> int:
+        return sum(1 for e in self.events_for_node(node_name) if e.event_type is EventType.STEP_RESTARTED)
+
     def get_failed_step_keys(self) -> set[str]:
         return {e.step_key for e in self.get_step_failure_events() if e.step_key}
 
@@ -139,6 +151,10 @@ class ExecuteInProcessResult:
 
     # --- values ---------------------------------------------------------------------------
     def output_for_node(self, node_str: str, output_name: str = "result") -> Any:
+        """The value of output ``output_name`` of node ``node_str`` (``"op"``, ``"graph"``, ``"graph.op"``).
+
+        For a mapped node or a dynamic output: ``{mapping_key: value}``.
+        """
         leaf, out = self._resolve_node_output(node_str, output_name)
         capture = self._run.output_capture
         if (leaf, out) in capture:
@@ -157,23 +173,26 @@ class ExecuteInProcessResult:
         }
         if dynamic:
             return dynamic
-        raise StepOutputNotFoundError(
-            f"Did not find result {output_name!r} in node {node_str!r}: it was not produced by this run "
-            "(the step failed, was skipped, or the output is optional and was not yielded)."
-        )
+        raise InvariantViolationError(f"No outputs found for output '{output_name}' from node '{node_str}'.")
 
     def output_value(self, output_name: str = "result") -> Any:
+        """The value of the job's (top-level graph's) output ``output_name``."""
         graph = self.job_def.graph
+        if not graph.output_mappings:
+            raise InvariantViolationError(
+                f"Attempted to retrieve top-level outputs for '{self.job_def.name}', which has no outputs."
+            )
         ref = graph.output_mappings.get(output_name)
         if ref is None:
-            raise InvalidInvocationError(
-                f"Job '{self.job_def.name}' has no output named {output_name!r}; outputs: {list(graph.output_mappings)}."
-            )
+            raise InvariantViolationError(f"{self.job_def.name} has no output named {output_name}.")
         leaf = self._run.job.compiled.resolve_output(graph, ref)
         return self.output_for_node(leaf.node, leaf.output)
 
     def _resolve_node_output(self, node_str: str, output_name: str) -> tuple[str, str]:
-        if node_str in self._run.compiled:
+        compiled = self._run.compiled.get(node_str)
+        if compiled is not None:
+            if output_name not in compiled.op_def.outs:
+                raise InvariantViolationError(f"{node_str} has no output named {output_name}.")
             return node_str, output_name
         graph: GraphDefinition = self.job_def.graph
         parts = node_str.split(".")
@@ -181,12 +200,14 @@ class ExecuteInProcessResult:
         for i, part in enumerate(parts):
             inv = graph.invocations.get(part)
             if inv is None:
-                raise InvalidInvocationError(f"No node named '{node_str}' in job '{self.job_def.name}'.")
+                raise InvariantViolationError(f"{graph.name} has no op named {part}.")
             if i < len(parts) - 1:
                 if not isinstance(inv.node_def, GraphDefinition):
-                    raise InvalidInvocationError(f"'{part}' in '{node_str}' is an op, not a graph.")
+                    raise InvariantViolationError(f"{part} in {node_str} is an op, not a graph.")
                 graph = inv.node_def
                 prefix += part + "."
+            elif output_name not in inv.node_def.outs:
+                raise InvariantViolationError(f"{node_str} has no output named {output_name}.")
         ref = self._run.job.compiled.resolve_output(graph, NodeOutputRef(parts[-1], output_name), prefix)
         return ref.node, ref.output
 
@@ -199,7 +220,7 @@ class ExecuteInProcessResult:
         raise InvalidInvocationError(f"Asset {key.to_user_string()!r} is not computed by job '{self.job_def.name}'.")
 
 
-def _one(events: Sequence[Event], what: str) -> Event:
+def _one(events: Sequence[Event], event_type: EventType) -> Event:
     if not events:
-        raise InvalidInvocationError(f"This run has no {what}.")
+        raise HeadwaterError(f"No event of type {event_type} found.")
     return events[0]

@@ -171,21 +171,21 @@ def _type_check_input(
     run: RunContext, attempt: StepAttempt, context: OpExecutionContext, name: str, value: Any
 ) -> None:
     dagster_type = attempt.op_def.input_types.get(name)
-    passed = True
+    passed, description = True, None
     type_name = "Any"
     if dagster_type is not None:
         type_name = dagster_type.name
         if dagster_type.type_check_fn is not None:
-            passed = dagster_type.type_check(context, value)
+            passed, description = dagster_type.check(context, value)
     run.emit(
         EventType.STEP_INPUT,
         attempt.key,
-        f'Got input "{name}" of type "{type_name}". (Type check {"passed" if passed else "failed"}).',
-        StepInputData(name, TypeCheckData(passed, name)),
+        f'Got input "{name}" of type "{type_name}". '
+        + ("(Type check passed)." if passed else "Warning! Type check failed."),
+        StepInputData(name, TypeCheckData(passed, name, description)),
     )
     if not passed:
         raise TypeCheckDidNotPass(
-            f'Type check failed for step input "{name}" - expected type "{type_name}". Description: Value '
-            f'{value!r} of python type "{type(value).__name__}" must be a {type_name.lower()}.',
+            f'Type check failed for step input "{name}" - expected type "{type_name}". Description: {description}',
             dagster_type=dagster_type,
         )

@@ -7,7 +7,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from headwater.core.asset_check_key import AssetCheckKey
-from headwater.core.asset_events import AssetCheckEvaluation, AssetCheckSeverity, AssetMaterialization, AssetObservation
+from headwater.core.asset_events import (
+    AssetCheckEvaluation,
+    AssetCheckSeverity,
+    AssetMaterialization,
+    AssetObservation,
+)
+from headwater.core.metadata import normalize_metadata
 from headwater.definitions.results import (
     AssetCheckResult,
     DynamicOutput,
@@ -91,6 +97,10 @@ class OutputHandler:
             for item in value:
                 self.process_item(item)
             return
+        if isinstance(value, list) and any(o.is_dynamic for o in self.outputs.values()):
+            for item in value:  # a DynamicOut op may return its DynamicOutputs as a list
+                self.process_item(item)
+            return
         data_outputs = [n for n, o in self.outputs.items() if o.check_key is None]
         if len(data_outputs) == 1:
             self.handle_output(data_outputs[0], value, None)
@@ -139,7 +149,7 @@ class OutputHandler:
     def _spec(self, name: str) -> Any:
         spec = self.outputs.get(name)
         if spec is None:
-            raise InvalidInvocationError(
+            raise InvariantViolationError(
                 f'Core compute for op "{self.node.op_name}" returned an output "{name}" that does not exist. '
                 f"The available outputs are {list(self.outputs)}"
             )
@@ -153,31 +163,38 @@ class OutputHandler:
                 "DynamicOutput(value, mapping_key=...) instead."
             )
         if name in self.produced and not spec.is_dynamic:
-            raise InvalidInvocationError(
+            raise InvariantViolationError(
                 f'Compute for op "{self.node.op_name}" returned an output "{name}" multiple times'
             )
         run = self.run
         key = self.attempt.key
         op_def = self.attempt.op_def
         dagster_type = op_def.output_types.get(name)
-        passed = True
+        passed, description = True, None
         if dagster_type is not None and dagster_type.type_check_fn is not None and not dagster_type.is_nothing:
-            passed = dagster_type.type_check(self.context, value)
+            passed, description = dagster_type.check(self.context, value)
         type_name = spec.type_name
+        user_meta = dict(output.metadata) if output is not None and output.metadata else {}
+        added = self.context.output_metadata_for(name, mapping_key)
+        mapped = f' mapping key "{mapping_key}"' if mapping_key else ""
         run.emit(
             EventType.STEP_OUTPUT,
             key,
-            f'Yielded output "{name}"{f" mapping key {mapping_key!r}" if mapping_key else ""} of type "{type_name}". '
-            f"(Type check {'passed' if passed else 'failed'}).",
-            StepOutputData(name, mapping_key, TypeCheckData(passed, name)),
+            f'Yielded output "{name}"{mapped} of type "{type_name}". '
+            + ("(Type check passed)." if passed else "Warning! Type check failed."),
+            StepOutputData(
+                name,
+                mapping_key,
+                TypeCheckData(passed, name, description),
+                normalize_metadata({**user_meta, **added}) if user_meta or added else {},
+            ),
         )
         if not passed:
             raise TypeCheckDidNotPass(
-                f'Type check failed for step output "{name}" - expected type "{type_name}". Description: Value '
-                f'{_short(value)} of python type "{type(value).__name__}" must be a {type_name.lower()}.',
+                f'Type check failed for step output "{name}" - expected type "{type_name}". '
+                f"Description: {description}",
                 dagster_type=dagster_type,
             )
-        user_meta = dict(output.metadata) if output is not None and output.metadata else {}
         self.produced.add(name)
         self.output_values[name if mapping_key is None else f"{name}[{mapping_key}]"] = value
         run.output_capture[(key, name) if mapping_key is None else (key, f"{name}[{mapping_key}]")] = value
@@ -213,9 +230,9 @@ class OutputHandler:
             )
         seen = self.dynamic.setdefault(item.output_name, [])
         if item.mapping_key in seen:
-            raise InvalidInvocationError(
-                f"Op '{self.node.op_name}' yielded mapping_key {item.mapping_key!r} twice for output "
-                f"'{item.output_name}'; mapping keys must be unique."
+            raise InvariantViolationError(
+                f'Compute for op "{self.node.op_name}" yielded a DynamicOutput with mapping_key '
+                f'"{item.mapping_key}" multiple times.'
             )
         seen.append(item.mapping_key)
         self.handle_output(item.output_name, item.value, Output(item.value, item.output_name, item.metadata), item.mapping_key)
@@ -315,11 +332,6 @@ def _is_blocking(run: RunContext, key: AssetCheckKey) -> bool:
         return False
     check = layer.asset_graph.checks.get(key)
     return bool(check and check.blocking)
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) < 80 else text[:77] + "..."
 
 
 __all__ = ["AssetCheckFailedError", "OutputHandler", "check_evaluation"]

@@ -9,8 +9,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from headwater.core.error_info import ErrorInfo
+from headwater.core.metadata import normalize_metadata
 from headwater.definitions.results import Failure, RetryRequested
-from headwater.errors import HeadwaterError, StepExecutionError, UserCodeExecutionError
+from headwater.errors import (
+    HeadwaterError,
+    MaxRetriesExceededError,
+    StepExecutionError,
+    UserCodeExecutionError,
+)
 from headwater.events.event_type import EventType
 from headwater.events.payloads import (
     HookData,
@@ -66,9 +72,9 @@ def _selected_outputs(run: RunContext, node: NodeSpec) -> set[str] | None:
     out: set[str] = set()
     subset = False
     for o in node.outputs:
-        if o.asset_key is not None and o.asset_key not in layer.selected_asset_keys:
-            subset = True
-        elif o.check_key is not None and o.check_key not in layer.selected_check_keys:
+        if (o.asset_key is not None and o.asset_key not in layer.selected_asset_keys) or (
+            o.check_key is not None and o.check_key not in layer.selected_check_keys
+        ):
             subset = True
         else:
             out.add(o.name)
@@ -147,14 +153,19 @@ def _attempt(
     except RetryRequested as exc:
         if attempt.retry_number < exc.max_retries:
             return StepResult(False, set(), {}, {}), exc, exc.seconds_to_wait or 0.0
-        return _fail(run, attempt, exc, exc), exc, None
+        return _retries_exceeded(run, attempt, exc, exc.max_retries, "RetryRequested", exc.__cause__), exc, None
     except Failure as exc:
-        if policy is not None and exc.allow_retries and attempt.retry_number < policy.max_retries:
-            return StepResult(False, set(), {}, {}), exc, policy.calculate_delay(attempt.retry_number + 1)
+        if policy is not None and exc.allow_retries:
+            if attempt.retry_number < policy.max_retries:
+                return StepResult(False, set(), {}, {}), exc, policy.calculate_delay(attempt.retry_number + 1)
+            return _retries_exceeded(run, attempt, exc, policy.max_retries, _FROM_POLICY, exc), exc, None
         return _fail(run, attempt, exc, exc), exc, None
     except UserCodeExecutionError as exc:
-        if policy is not None and attempt.retry_number < policy.max_retries:
-            return StepResult(False, set(), {}, {}), exc, policy.calculate_delay(attempt.retry_number + 1)
+        if policy is not None:
+            if attempt.retry_number < policy.max_retries:
+                return StepResult(False, set(), {}, {}), exc, policy.calculate_delay(attempt.retry_number + 1)
+            user = exc.user_exception
+            return _retries_exceeded(run, attempt, user, policy.max_retries, _FROM_POLICY, user), user, None
         return _fail(run, attempt, exc, exc.user_exception), exc.user_exception, None
     except HeadwaterError as exc:
         return _fail(run, attempt, exc, exc), exc, None
@@ -185,18 +196,53 @@ def _run_async(value: Any) -> Any:
     return value
 
 
-def _fail(run: RunContext, attempt: StepAttempt, exc: BaseException, user_exc: BaseException) -> StepResult:
+_FROM_POLICY = "RetryRequestedFromPolicy"
+
+
+def _retries_exceeded(
+    run: RunContext,
+    attempt: StepAttempt,
+    exc: BaseException,
+    max_retries: int,
+    cls_name: str,
+    cause: BaseException | None,
+) -> StepResult:
+    """Fail a step whose retries are used up, the way Dagster reports it ("Exceeded max_retries of N")."""
+    message = f"Exceeded max_retries of {max_retries}\n"
+    info = ErrorInfo(
+        message=message,
+        stack=ErrorInfo.from_exception(exc).stack,
+        cls_name=cls_name,
+        cause=ErrorInfo.from_exception(cause) if cause is not None else None,
+    )
+    raised = MaxRetriesExceededError(message.strip())
+    raised.__cause__ = cause
+    return _fail(run, attempt, exc, raised, error_info=info, failure=cause if isinstance(cause, Failure) else None)
+
+
+def _fail(
+    run: RunContext,
+    attempt: StepAttempt,
+    exc: BaseException,
+    user_exc: BaseException,
+    *,
+    error_info: ErrorInfo | None = None,
+    failure: Failure | None = None,
+) -> StepResult:
     user_data = None
-    if isinstance(exc, Failure):
-        user_data = UserFailureData("intentional-failure", exc.description, dict(exc.metadata))
+    failure = failure if failure is not None else exc if isinstance(exc, Failure) else None
+    if failure is not None:
+        user_data = UserFailureData("intentional-failure", failure.description, normalize_metadata(failure.metadata))
     run.emit(
         EventType.STEP_FAILURE,
         attempt.key,
         f'Execution of step "{attempt.key}" failed.',
         StepFailureData(
-            ErrorInfo.from_exception(exc),
+            error_info or ErrorInfo.from_exception(exc),
             user_data,
-            "USER_CODE_ERROR" if isinstance(exc, (UserCodeExecutionError, Failure)) else "FRAMEWORK_ERROR",
+            "USER_CODE_ERROR"
+            if isinstance(exc, (UserCodeExecutionError, Failure, RetryRequested)) or error_info is not None
+            else "FRAMEWORK_ERROR",
         ),
         level=40,
     )
@@ -242,8 +288,13 @@ def _run_hooks(run: RunContext, attempt: StepAttempt, result: StepResult, error:
         return
     for hook in sorted(hooks, key=lambda h: h.name):
         if not hook.should_fire(result.success):
-            run.emit(EventType.HOOK_SKIPPED, attempt.key, f'Skipped the execution of hook "{hook.name}".',
-                     HookData(hook.name))
+            run.emit(
+                EventType.HOOK_SKIPPED,
+                attempt.key,
+                f'Skipped the execution of hook "{hook.name}". It did not meet its triggering condition during '
+                f'the execution of "{attempt.op_def.name}".',
+                HookData(hook.name),
+            )
             continue
         ctx = HookContext(
             hook_def=hook,
@@ -262,7 +313,7 @@ def _run_hooks(run: RunContext, attempt: StepAttempt, result: StepResult, error:
                 hook.decorated_fn(ctx)
         except UserCodeExecutionError as exc:
             run.emit(EventType.HOOK_ERRORED, attempt.key, f'Error in hook "{hook.name}": {exc.user_exception!r}',
-                     HookData(hook.name, ErrorInfo.from_exception(exc)), level=40)
+                     HookData(hook.name, ErrorInfo.from_exception(exc.user_exception)), level=40)
             continue
         run.emit(
             EventType.HOOK_COMPLETED,
