@@ -70,17 +70,17 @@ def plain_loop(n: int) -> int:
     return value
 
 
-def plan(lib: str, job: Any) -> Any:
-    """The execution plan of ``job`` (neither library exposes this under a shared public name)."""
+def plan_steps(lib: str, job: Any) -> int:
+    """Plan ``job`` and return its number of steps (the two libraries name this differently)."""
     if lib == "headwater":
         from headwater.planning.plan import build_plan
 
-        return build_plan(job.spec)
+        return len(build_plan(job.spec).steps)
     from dagster._core.execution.api import (  # type: ignore[import-not-found,unused-ignore]
         create_execution_plan,
     )
 
-    return create_execution_plan(job)
+    return len(create_execution_plan(job).step_keys_to_execute)
 
 
 def stored(home: str | os.PathLike[str]) -> dict[str, int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 _D = "headwater.definitions"
 _E = "headwater.execution"
+_X = "headwater.executors"
 
 # (native, dagster, module, attribute); a None native name means "Dagster name only", a None Dagster name
 # "Headwater name only" (Dagster has no such public name). Compact rows: the formatter is off here.
@@ -169,9 +170,12 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     # execution and testing
     ("materialize", "materialize", f"{_E}.api", "materialize"),
     ("materialize_to_memory", "materialize_to_memory", f"{_E}.api", "materialize_to_memory"),
-    # accepted as executor_def=; every run executes in process for now
+    # executors (executor_def= on a job, Definitions(executor=...))
     ("in_process_executor", "in_process_executor", f"{_E}.in_process_executor", "in_process_executor"),
+    ("multiprocess_executor", "multiprocess_executor", f"{_X}.multiprocess", "multiprocess_executor"),
+    ("MultiprocessExecutor", None, f"{_X}.multiprocess", "MultiprocessExecutor"),
     ("ExecuteInProcessResult", "ExecuteInProcessResult", f"{_E}.result", "ExecuteInProcessResult"),
+    ("AssetValueLoader", "AssetValueLoader", f"{_E}.asset_value_loader", "AssetValueLoader"),
     ("OpExecutionContext", "OpExecutionContext", f"{_E}.context", "OpExecutionContext"),
     ("AssetExecutionContext", "AssetExecutionContext", f"{_E}.context", "AssetExecutionContext"),
     ("AssetCheckExecutionContext", "AssetCheckExecutionContext", f"{_E}.context",
@@ -217,6 +221,9 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("AssetCheckFailedError", None, "headwater.errors", "AssetCheckFailedError"),
     ("CircularDependencyError", None, "headwater.errors", "CircularDependencyError"),
     ("MaxRetriesExceededError", None, "headwater.errors", "MaxRetriesExceededError"),
+    ("UnmetExecutorRequirementsError", "DagsterUnmetExecutorRequirementsError", "headwater.errors",
+     "UnmetExecutorRequirementsError"),
+    ("StepWorkerError", None, "headwater.errors", "StepWorkerError"),
 )
 # fmt: on
 

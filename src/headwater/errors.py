@@ -134,3 +134,13 @@ class CircularDependencyError(InvalidDefinitionError, ValueError):
 
 class AssetCheckFailedError(HeadwaterError):
     """One or more blocking asset checks failed with ERROR severity."""
+
+
+class UnmetExecutorRequirementsError(HeadwaterError):
+    """The job's executor cannot run this job as configured (e.g. an in-memory IO manager with the
+    multiprocess executor, whose steps run in other processes)."""
+
+
+class StepWorkerError(HeadwaterError):
+    """A step worker process of the multiprocess executor died while running a step, or the step's
+    error could not be sent back across processes (the message carries its text)."""

@@ -1,6 +1,8 @@
 """Record what each script in scripts/ prints under the reference Dagster: scripts/<name>.expected.txt.
 
-    .venv/bin/python tests/compat/record_expected.py [--dagster-python /opt/dagster-venv/bin/python] [name ...]
+    .venv/bin/python tests/compat/record_expected.py [--dagster-python PYTHON] [name ...]
+
+(PYTHON defaults to /opt/dagster-venv/bin/python.)
 
 test_dagster_scripts.py runs the same scripts through headwater.compat.dagster and compares.
 """

@@ -96,10 +96,10 @@ def test_every_instance_is_a_dagster_instance() -> None:
     assert not isinstance(object(), dg.DagsterInstance)
 
 
-def _instance_home(tmp_path: Path, env: dict[str, str]) -> str:
+def _instance_home(tmp_path: Path, env: dict[str, str], call: str = "get()") -> str:
     code = (
         "import headwater.compat.dagster as dg\n"
-        "instance = dg.DagsterInstance.get()\n"
+        f"instance = dg.DagsterInstance.{call}\n"
         "print(instance.root_directory)\n"
         "instance.dispose()\n"
     )
@@ -115,6 +115,9 @@ def test_dagster_instance_get_reads_dagster_home(tmp_path: Path) -> None:
     (tmp_path / "dh").mkdir()
     (tmp_path / "hh").mkdir()
     assert Path(_instance_home(tmp_path, {"DAGSTER_HOME": str(tmp_path / "dh")})) == tmp_path / "dh"
+    # Instance.get's keyword arguments pass through
+    dh = {"DAGSTER_HOME": str(tmp_path / "dh")}
+    assert Path(_instance_home(tmp_path, dh, "get(upgrade=True)")) == tmp_path / "dh"
     assert (tmp_path / "dh" / "headwater.db").exists()
     both = {"DAGSTER_HOME": str(tmp_path / "dh"), "HEADWATER_HOME": str(tmp_path / "hh")}
     assert Path(_instance_home(tmp_path, both)) == tmp_path / "hh"

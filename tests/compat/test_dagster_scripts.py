@@ -45,13 +45,28 @@ def run_under_headwater(script: Path, cwd: Path) -> subprocess.CompletedProcess[
     )
 
 
+# Known engine gaps, reported to the lead. strict: once the engine is fixed the test passes, xfail turns
+# into a failure, and the entry must go.
+KNOWN_GAPS = {
+    "definitions_and_jobs": "Definitions.resolve_all_asset_keys() is missing",
+    "dynamic_outputs": "OpDefinition.configured() is missing",
+}
+
+
+def _param(script: Path) -> object:
+    gap = KNOWN_GAPS.get(script.stem)
+    marks = [pytest.mark.xfail(reason=gap, strict=True)] if gap else []
+    return pytest.param(script, id=script.stem, marks=marks)
+
+
 def test_there_are_scripts_with_expected_output() -> None:
     assert 10 <= len(SCRIPT_PATHS) <= 15
+    assert set(KNOWN_GAPS) <= {p.stem for p in SCRIPT_PATHS}
     missing = [p.name for p in SCRIPT_PATHS if not p.with_suffix(".expected.txt").is_file()]
     assert not missing, f"run tests/compat/record_expected.py for {missing}"
 
 
-@pytest.mark.parametrize("script", SCRIPT_PATHS, ids=[p.stem for p in SCRIPT_PATHS])
+@pytest.mark.parametrize("script", [_param(p) for p in SCRIPT_PATHS])
 def test_script_prints_what_dagster_prints(script: Path, tmp_path: Path) -> None:
     expected = script.with_suffix(".expected.txt").read_text(encoding="utf-8")
     out = run_under_headwater(script, tmp_path)

@@ -355,7 +355,9 @@ def test_lenient_numbers() -> None:
 
 
 def test_asset_value_accepts_coercible_keys() -> None:
-    assert MetadataValue.asset("a/b") == DagsterAssetMetadataValue(AssetKey(["a", "b"]))  # type: ignore[arg-type]
+    # A plain string is one key part, as AssetKey.from_coercible reads it (Dagster rejects strings here).
+    assert MetadataValue.asset("a") == DagsterAssetMetadataValue(AssetKey(["a"]))  # type: ignore[arg-type]
+    assert MetadataValue.asset(["a", "b"]) == DagsterAssetMetadataValue(AssetKey(["a", "b"]))  # type: ignore[arg-type]
 
 
 # --- tables ----------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from headwater.core.asset_key import AssetKey
+from headwater.core.metadata import MetadataValue
 from headwater.definitions.fs_io_manager import (
     FilesystemIOManager,
     PickledObjectFilesystemIOManager,
@@ -121,7 +122,7 @@ def test_fs_io_manager_path_layout_and_round_trip(tmp_path: Path) -> None:
         assert isinstance(io, PickledObjectFilesystemIOManager)
         out = build_output_context(asset_key=AssetKey(["pre", "up"]))
         io.handle_output(out, {"v": 1})
-        assert out.get_logged_metadata() == {"path": str(tmp_path / "pre" / "up")}
+        assert out.get_logged_metadata() == {"path": MetadataValue.path(str(tmp_path / "pre" / "up"))}
         io.handle_output(build_output_context(asset_key="parted", partition_key="p1"), "pv")
         io.handle_output(build_output_context(step_key="o1", name="result", run_id="run-1"), 5)
         io.handle_output(build_output_context(step_key="o2", name="x", run_id="run-1", mapping_key="m"), 6)

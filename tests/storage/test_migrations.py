@@ -14,10 +14,22 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from contracts.storage.databases import database_url
+from headwater.core.asset_events import AssetMaterialization
+from headwater.core.asset_key import AssetKey
+from headwater.events.event import Event, EventLogEntry
+from headwater.events.event_type import EventType
+from headwater.events.run_status import RunStatus
 from headwater.storage.errors import SchemaMismatchError, StorageConfigError, StorageUnavailableError
+from headwater.storage.runs import Run
 from headwater.storage.sql import HEAD_REVISION, SqlStorage
 from headwater.storage.sql.database import Database
-from headwater.storage.sql.migrate import MIGRATIONS_DIR, current_revision
+from headwater.storage.sql.migrate import (
+    MIGRATIONS_DIR,
+    SchemaChange,
+    current_revision,
+    known_revisions,
+    upgrade_locked,
+)
 from headwater.storage.sql.schema import metadata
 
 
@@ -99,3 +111,103 @@ def test_deadlocks_are_retryable() -> None:
     assert is_retryable(wrap(Exception(1213, "Deadlock found")))
     assert not is_retryable(wrap(Exception(1062, "Duplicate entry")))
     assert not is_retryable(wrap(ValueError("boom")))
+
+
+# -- explicit upgrades: an older database is refused on open and upgraded by `migrate`
+OLDEST = "0001"
+
+
+def _make_old_database(url: str) -> None:
+    """A database at the oldest revision, holding a finished run with a materialization."""
+    db = Database(url)
+    try:
+        with db.write() as conn:
+            upgrade_locked(db, conn, OLDEST)
+    finally:
+        db.dispose()
+    old = SqlStorage(url, check_schema=False)
+    try:
+        old.run_store.add_run(Run(job_name="job", run_id="old-run"))
+        old.handle_new_events([_entry(EventType.RUN_START), _mat(), _entry(EventType.RUN_SUCCESS)])
+    finally:
+        old.dispose()
+
+
+def _entry(event_type: EventType) -> EventLogEntry:
+    return EventLogEntry("old-run", 1_700_000_000.0, Event(event_type, "job"), job_name="job")
+
+
+def _mat() -> EventLogEntry:
+    data = AssetMaterialization(AssetKey("kept"), partition="2024-01-01")
+    event = Event(EventType.ASSET_MATERIALIZATION, "job", "s", event_specific_data=data)
+    return EventLogEntry("old-run", 1_700_000_001.0, event, job_name="job", step_key="s")
+
+
+def _schema(conn: sa.Connection) -> dict[str, object]:
+    """Tables with their columns (name, type, nullable), indexes and unique constraints."""
+    inspector = sa.inspect(conn)
+    out: dict[str, object] = {}
+    for table in sorted(inspector.get_table_names()):
+        columns = [(c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)]
+        indexes = sorted(
+            (i["name"] or "", tuple(str(c) for c in i["column_names"]), bool(i["unique"]))
+            for i in inspector.get_indexes(table)
+        )
+        uniques = sorted(tuple(u["column_names"]) for u in inspector.get_unique_constraints(table))
+        out[table] = (columns, indexes, uniques)
+    return out
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres", "mysql"])
+def test_older_database_is_refused_then_migrated_in_place(backend: str, tmp_path: Path) -> None:
+    assert known_revisions()[0] == OLDEST and HEAD_REVISION != OLDEST
+    with database_url(backend, tmp_path / "old") as url:
+        _make_old_database(url)
+        with pytest.raises(SchemaMismatchError) as info:
+            SqlStorage(url)
+        message = str(info.value)
+        assert f"at schema revision {OLDEST}, the code needs {HEAD_REVISION}" in message
+        assert "headwater instance migrate" in message
+
+        migrated = SqlStorage(url, upgrade=True)
+        try:
+            assert migrated.schema_change == SchemaChange(OLDEST, HEAD_REVISION)
+            assert migrated.schema_revision() == HEAD_REVISION
+            record = migrated.run_store.get_run_record("old-run")
+            assert record is not None and record.dagster_run.status is RunStatus.SUCCESS
+            assert len(migrated.event_store.get_logs_for_run("old-run")) == 3
+            assert migrated.event_store.get_materialized_partitions(AssetKey("kept")) == {"2024-01-01"}
+        finally:
+            migrated.dispose()
+        again = SqlStorage(url, upgrade=True)  # migrating a current database is a no-op
+        assert again.schema_change is None
+        again.dispose()
+        reopened = SqlStorage(url)  # and a normal open works again
+        try:
+            with reopened.database.engine.connect() as conn:
+                context = MigrationContext.configure(conn, opts={"compare_type": True})
+                assert compare_metadata(context, metadata) == []
+                migrated_schema = _schema(conn)
+        finally:
+            reopened.dispose()
+        with database_url(backend, tmp_path / "fresh") as fresh_url:
+            fresh = SqlStorage(fresh_url)
+            try:
+                assert fresh.schema_change == SchemaChange(None, HEAD_REVISION)
+                with fresh.database.engine.connect() as conn:
+                    fresh_schema = _schema(conn)
+            finally:
+                fresh.dispose()
+        assert fresh_schema == migrated_schema, f"fresh and migrated schemas differ on {backend}"
+
+
+def test_normal_open_never_runs_alembic_on_an_old_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'headwater.db'}"
+    _make_old_database(url)
+    code = (
+        "import sys; from headwater.storage.sql import SqlStorage\n"
+        f"try:\n    SqlStorage({url!r})\nexcept Exception as e:\n    print(type(e).__name__)\n"
+        "print('alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["SchemaMismatchError", "False"]

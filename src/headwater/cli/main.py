@@ -7,6 +7,8 @@ import sys
 import click
 
 from headwater.cli.asset import asset_group
+from headwater.cli.code_server import code_server_group
+from headwater.cli.instance import instance_group
 from headwater.cli.job import job_group
 
 
@@ -18,6 +20,8 @@ def cli() -> None:
 
 cli.add_command(asset_group)
 cli.add_command(job_group)
+cli.add_command(instance_group)
+cli.add_command(code_server_group)
 
 
 def main() -> None:
@@ -25,3 +29,7 @@ def main() -> None:
         cli(standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive
         sys.exit(130)
+
+
+if __name__ == "__main__":  # `python -m headwater.cli.main` (how a Workspace starts code servers)
+    main()

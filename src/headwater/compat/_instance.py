@@ -34,11 +34,13 @@ class DagsterInstance(Instance, metaclass=_InstanceView):
     """Dagster's name for :class:`headwater.Instance`; ``get()`` also honours ``$DAGSTER_HOME``."""
 
     @staticmethod
-    def get() -> Instance:
-        """The instance of ``$HEADWATER_HOME``, else of ``$DAGSTER_HOME``, else of ``./.headwater``."""
+    def get(**kwargs: Any) -> Instance:
+        """The instance of ``$HEADWATER_HOME``, else of ``$DAGSTER_HOME``, else of ``./.headwater``.
+
+        Keyword arguments are ``Instance.get``'s (passed on to ``Instance.from_config``)."""
         if os.environ.get(HOME_ENV) or not os.environ.get(DAGSTER_HOME_ENV):
-            return Instance.get()
+            return Instance.get(**kwargs)
         home = Path(os.environ[DAGSTER_HOME_ENV]).expanduser().resolve()
         path = home / CONFIG_FILE
         config = read_config_file(path) if path.is_file() else {}
-        return Instance.from_config(config, home, config_path=path)
+        return Instance.from_config(config, home, config_path=path, **kwargs)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from typing import Union
 
 from headwater.errors import InvalidDefinitionError
 
@@ -21,10 +20,7 @@ class AssetKey:
     _hash: int
 
     def __init__(self, path: str | Sequence[str]) -> None:
-        if isinstance(path, str):
-            parts = [path]
-        else:
-            parts = list(path)
+        parts = [path] if isinstance(path, str) else list(path)
         if not parts:
             raise InvalidDefinitionError("AssetKey needs at least one path part; got an empty path.")
         for part in parts:
@@ -119,8 +115,8 @@ class AssetKey:
         return AssetKey.from_coercible(value)  # type: ignore[arg-type]
 
 
-CoercibleToAssetKey = Union[AssetKey, str, Sequence[str]]
-CoercibleToAssetKeyPrefix = Union[str, Sequence[str]]
+CoercibleToAssetKey = AssetKey | str | Sequence[str]
+CoercibleToAssetKeyPrefix = str | Sequence[str]
 
 
 def is_valid_name_part(part: str) -> bool:

@@ -70,12 +70,13 @@ def asset_check(
                 ai = extra[p.name]
                 keys_by_input[p.name] = ai.key or AssetKey([*(ai.key_prefix or []), p.name])
                 in_defs[p.name] = In(dagster_type=ai.dagster_type, input_manager_key=ai.input_manager_key)
-            elif p.name == asset_key.path[-1] or not keys_by_input and len(signature.inputs) == 1:
+            elif p.name == asset_key.path[-1] or (not keys_by_input and len(signature.inputs) == 1):
                 keys_by_input[p.name] = asset_key
                 in_defs[p.name] = In()
             else:
                 raise InvalidDefinitionError(
-                    f"@asset_check '{check_name}' has parameter '{p.name}', which is neither the checked asset "
+                    f"@asset_check '{check_name}' has parameter '{p.name}', which is neither the checked "
+                    "asset "
                     f"('{asset_key.path[-1]}') nor in additional_ins."
                 )
         if asset_key not in keys_by_input.values():

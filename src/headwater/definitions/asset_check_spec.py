@@ -14,7 +14,15 @@ from headwater.definitions.node import check_valid_name
 class AssetCheckSpec:
     """A check on one asset: its name, whether it blocks downstream assets, and extra deps."""
 
-    __slots__ = ("additional_deps", "asset_key", "automation_condition", "blocking", "description", "metadata", "name")
+    __slots__ = (
+        "additional_deps",
+        "asset_key",
+        "automation_condition",
+        "blocking",
+        "description",
+        "metadata",
+        "name",
+    )
 
     def __init__(
         self,

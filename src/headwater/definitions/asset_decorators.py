@@ -29,7 +29,8 @@ def _input_keys(
     for name in given:
         if name not in names:
             raise InvalidDefinitionError(
-                f"Key '{name}' in provided ins dict does not correspond to any of the names of the arguments to "
+                f"Key '{name}' in provided ins dict does not correspond to any of the names of the "
+                "arguments to "
                 f"the decorated function ({what}; parameters: {', '.join(names) or 'none'})"
             )
     for name in names:
@@ -75,7 +76,8 @@ def _check_outputs(
     for spec in check_specs or ():
         if spec.asset_key not in allowed:
             raise InvalidDefinitionError(
-                f"Invalid asset key {spec.asset_key!r} in check spec {spec.name}. Must be one of {list(asset_keys)!r}"
+                f"Invalid asset key {spec.asset_key!r} in check spec {spec.name}. Must be one of "
+                f"{list(asset_keys)!r}"
             )
         name = spec.get_python_identifier()
         if name in out:
@@ -103,8 +105,10 @@ def _check_inputs_used(
         missing = set(input_keys.values()) - declared
         if missing:
             raise InvalidDefinitionError(
-                f"Invalid asset dependencies: `{missing}` specified as AssetIns, but are not specified as `AssetDep` "
-                "objects on any constituent AssetSpec objects. Asset inputs must be associated with an output "
+                f"Invalid asset dependencies: `{missing}` specified as AssetIns, but are not specified as "
+                "`AssetDep` "
+                "objects on any constituent AssetSpec objects. Asset inputs must be associated with an "
+                "output "
                 f"produced by the asset ({what})."
             )
     elif internal_asset_deps is not None:
@@ -112,7 +116,8 @@ def _check_inputs_used(
         missing = set(input_keys.values()) - declared
         if missing:
             raise InvalidDefinitionError(
-                f"Invalid asset dependencies: `{missing}` specified as asset inputs, but are not specified in "
+                f"Invalid asset dependencies: `{missing}` specified as asset inputs, but are not specified "
+                "in "
                 "`internal_asset_deps`. Asset inputs must be associated with an output produced by the asset "
                 f"({what})."
             )
@@ -200,12 +205,18 @@ def asset(
             io_key = io_key or f"{asset_key.to_python_identifier()}__io_manager"
             all_resources[io_key] = io_manager_def
         outs: dict[str, Out] = {
-            "result": Out(dagster_type=dagster_type, is_required=output_required, io_manager_key=io_key,
-                          code_version=code_version)
+            "result": Out(
+                dagster_type=dagster_type,
+                is_required=output_required,
+                io_manager_key=io_key,
+                code_version=code_version,
+            )
         }
         for out_name in checks:
             outs[out_name] = Out(dagster_type=Nothing, is_required=True)
-        all_deps = [AssetDep(k) for k in input_keys.values()] + [d for d in dep_list if d.asset_key not in input_keys.values()]
+        all_deps = [AssetDep(k) for k in input_keys.values()] + [
+            d for d in dep_list if d.asset_key not in input_keys.values()
+        ]
         spec = AssetSpec(
             asset_key,
             deps=all_deps,
@@ -307,13 +318,26 @@ def multi_asset(
         for out_name, k in keys_by_output.items():
             if outs:
                 ao = outs[out_name]
-                op_outs[out_name] = Out(dagster_type=ao.dagster_type, is_required=ao.is_required,
-                                        io_manager_key=ao.io_manager_key, code_version=ao.code_version)
+                op_outs[out_name] = Out(
+                    dagster_type=ao.dagster_type,
+                    is_required=ao.is_required,
+                    io_manager_key=ao.io_manager_key,
+                    code_version=ao.code_version,
+                )
                 if ao.io_manager_key:
                     io_keys[out_name] = ao.io_manager_key
                 internal = internal_asset_deps.get(out_name) if internal_asset_deps else None
-                asset_specs.append(_spec_for_out(k, ao, upstream if internal is None else coerce_deps(internal),
-                                                 group_name, code_version, compute_kind, partitions_def))
+                asset_specs.append(
+                    _spec_for_out(
+                        k,
+                        ao,
+                        upstream if internal is None else coerce_deps(internal),
+                        group_name,
+                        code_version,
+                        compute_kind,
+                        partitions_def,
+                    )
+                )
                 continue
             s = next(x for x in specs or () if x.key == k)
             io_key = s.metadata.get("dagster/io_manager_key")

@@ -7,7 +7,7 @@ from typing import Any
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
-from headwater.definitions.asset_layer import AssetCollection, build_asset_job
+from headwater.definitions.asset_layer import AssetCollection, build_asset_job, paused_gc
 from headwater.errors import HeadwaterError, InvalidDefinitionError
 
 IMPLICIT_ASSET_JOB_NAME = "__ASSET_JOB"
@@ -46,27 +46,31 @@ class UnresolvedAssetJobDefinition:
         self.op_retry_policy = op_retry_policy
 
     def resolve(self, collection: AssetCollection, resource_defs: Mapping[str, Any] | None = None) -> Any:
-        """Build the job; any error is raised as "Failed to resolve asset job <name>" with the cause chained."""
+        """Build the job; errors are raised as "Failed to resolve asset job <name>", the cause chained."""
         try:
-            keys, checks = self.resolve_selection(collection)
-            return build_asset_job(
-                self.name,
-                collection,
-                keys,
-                checks,
-                resource_defs=resource_defs,
-                description=self.description,
-                tags=self.tags,
-                run_tags=self.run_tags,
-                config=self.config,
-                executor_def=self.executor_def,
-                hooks=self.hooks,
-                op_retry_policy=self.op_retry_policy,
-                partitions_def=self.partitions_def,
-                metadata=self.metadata,
-            )
+            with paused_gc():
+                return self._build(collection, resource_defs)
         except HeadwaterError as exc:
             raise InvalidDefinitionError(f"Failed to resolve asset job {self.name}") from exc
+
+    def _build(self, collection: AssetCollection, resource_defs: Mapping[str, Any] | None) -> Any:
+        keys, checks = self.resolve_selection(collection)
+        return build_asset_job(
+            self.name,
+            collection,
+            keys,
+            checks,
+            resource_defs=resource_defs,
+            description=self.description,
+            tags=self.tags,
+            run_tags=self.run_tags,
+            config=self.config,
+            executor_def=self.executor_def,
+            hooks=self.hooks,
+            op_retry_policy=self.op_retry_policy,
+            partitions_def=self.partitions_def,
+            metadata=self.metadata,
+        )
 
     def resolve_selection(self, collection: AssetCollection) -> tuple[set[AssetKey], set[AssetCheckKey]]:
         """The materializable asset keys and the check keys this job runs."""
@@ -74,15 +78,17 @@ class UnresolvedAssetJobDefinition:
         from headwater.definitions.selection_nodes import KeysNode
 
         graph = collection.graph
-        selection = AssetSelection.all() if self.selection is None else AssetSelection.from_coercible(self.selection)
+        selection = (
+            AssetSelection.all() if self.selection is None else AssetSelection.from_coercible(self.selection)
+        )
         keys, checks = selection.resolve_assets_and_checks(graph)
         nodes = graph.nodes
         executable = {k for k in keys if nodes[k].is_materializable}
         if isinstance(selection._node, KeysNode) and executable != keys:
             invalid = keys - executable
             raise InvalidDefinitionError(
-                f'Error resolving selection for asset job "{self.name}": Selected keys must be a subset of existing '
-                f"executable asset keys. Invalid selected keys: {invalid}"
+                f'Error resolving selection for asset job "{self.name}": Selected keys must be a subset of '
+                f"existing executable asset keys. Invalid selected keys: {invalid}"
             )
         return executable, checks
 
@@ -120,8 +126,12 @@ def define_asset_job(
 
 
 def selection_job(
-    name: str, collection: AssetCollection, selection: Any, resource_defs: Mapping[str, Any] | None = None,
-    *, tags: Mapping[str, str] | None = None,
+    name: str,
+    collection: AssetCollection,
+    selection: Any,
+    resource_defs: Mapping[str, Any] | None = None,
+    *,
+    tags: Mapping[str, str] | None = None,
 ) -> Any:
     """Build a job for an ad-hoc selection (materialize(), the CLI)."""
     return UnresolvedAssetJobDefinition(name, selection, tags=tags).resolve(collection, resource_defs)

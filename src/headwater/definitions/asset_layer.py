@@ -3,7 +3,9 @@ between node outputs/inputs and asset keys that execution uses."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+import gc
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,8 +69,30 @@ class AssetCollection:
         return producer.specs_by_key.get(key) if producer is not None else None
 
 
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building a graph.
+
+    A build allocates many objects that all stay alive; the collector would rescan the whole heap several
+    times during it (at 5,000 assets that doubled the build time). Nothing built here is garbage.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def collect_assets(items: Iterable[Any]) -> AssetCollection:
     """Normalize AssetsDefinitions, AssetSpecs, SourceAssets and check definitions; validate the graph."""
+    with paused_gc():
+        return _collect_assets(items)
+
+
+def _collect_assets(items: Iterable[Any]) -> AssetCollection:
     out = AssetCollection()
     specs: list[AssetSpec] = []
     seen: set[int] = set()
@@ -156,8 +180,8 @@ def _check_data_inputs(assets_defs: Iterable[AssetsDefinition], nodes: Mapping[A
         for input_name, key in ad.keys_by_input_name.items():
             if key not in nodes and not _is_nothing_input(ad, input_name):
                 raise InvalidDefinitionError(
-                    f'Input asset "{key.to_string()}" is not produced by any of the provided asset ops and is not '
-                    "one of the provided sources."
+                    f'Input asset "{key.to_string()}" is not produced by any of the provided asset ops and '
+                    "is not one of the provided sources."
                 )
 
 
@@ -237,8 +261,10 @@ class AssetLayer:
                 if io_key not in have:
                     raise ResourceNotFoundError(
                         f"io manager with key '{io_key}' required by SourceAsset with key "
-                        f"{inp.asset_key.to_string()} was not provided. Please provide a IOManagerDefinition to key "
-                        f"'{io_key}', or change the required key to one of the following keys which points to an "
+                        f"{inp.asset_key.to_string()} was not provided. Please provide a "
+                        "IOManagerDefinition to key "
+                        f"'{io_key}', or change the required key to one of the following keys which points "
+                        "to an "
                         f"IOManagerDefinition: {sorted(have)}"
                     )
 
@@ -282,7 +308,8 @@ def build_asset_job(
         node_name = ad.node_def.name
         if node_name in included:
             raise InvalidDefinitionError(
-                f"Two asset definitions in job '{name}' use the node name '{node_name}'; give one a different name "
+                f"Two asset definitions in job '{name}' use the node name '{node_name}'; give one a "
+                "different name "
                 "or key_prefix."
             )
         included[node_name] = sub
@@ -310,8 +337,8 @@ def build_asset_job(
                         after_top.setdefault(node_name, set()).add(check_node)
             elif key not in collection.graph.nodes and not _is_nothing_input(ad, input_name):
                 raise InvalidDefinitionError(
-                    f'Input asset "{key.to_string()}" is not produced by any of the provided asset ops and is not '
-                    "one of the provided sources."
+                    f'Input asset "{key.to_string()}" is not produced by any of the provided asset ops and '
+                    "is not one of the provided sources."
                 )
         wired = set(ad.keys_by_input_name.values())
         for key in ad.keys:

@@ -23,7 +23,8 @@ def coerce_dep_key(value: Any) -> AssetKey:
     if isinstance(keys, (set, frozenset)) and keys:
         if len(keys) != 1:
             raise InvalidDefinitionError(
-                f"Cannot depend on {value!r}: it defines {len(keys)} assets; name the one you need with its AssetKey."
+                f"Cannot depend on {value!r}: it defines {len(keys)} assets; name the one you need with its "
+                "AssetKey."
             )
         return next(iter(keys))  # type: ignore[no-any-return]
     return AssetKey.from_coercible(value)
@@ -107,7 +108,8 @@ class AssetSpec:
         for owner in self.owners:
             if not isinstance(owner, str) or not (owner.startswith("team:") or "@" in owner):
                 raise InvalidDefinitionError(
-                    f"Invalid owner '{owner}' for asset '{self.key!r}'. Owner must be an email address or a team "
+                    f"Invalid owner '{owner}' for asset '{self.key!r}'. Owner must be an email address or a "
+                    "team "
                     "name prefixed with 'team:'."
                 )
         all_tags = dict(tags or {})
@@ -153,7 +155,12 @@ class AssetSpec:
     ) -> AssetSpec:
         """A copy with deps, metadata, owners, tags and kinds merged into the existing ones."""
         fields = self._fields()
-        fields["deps"] = [*self.deps, *coerce_deps(d for d in (deps or ()) if coerce_dep_key(d) not in {x.asset_key for x in self.deps})]
+        fields["deps"] = [
+            *self.deps,
+            *coerce_deps(
+                d for d in (deps or ()) if coerce_dep_key(d) not in {x.asset_key for x in self.deps}
+            ),
+        ]
         fields["metadata"] = {**self.metadata, **(metadata or {})}
         fields["owners"] = [*self.owners, *[o for o in (owners or ()) if o not in self.owners]]
         fields["tags"] = {**self.tags, **(tags or {})}
@@ -194,7 +201,9 @@ class SourceAsset:
     ) -> None:
         self.key = AssetKey.from_coercible(key)
         self.metadata = dict(metadata or {})
-        self.io_manager_key = io_manager_key or ("io_manager" if io_manager_def is None else f"{self.key.to_python_identifier()}__io_manager")
+        self.io_manager_key = io_manager_key or (
+            "io_manager" if io_manager_def is None else f"{self.key.to_python_identifier()}__io_manager"
+        )
         self.resource_defs = dict(resource_defs or {})
         if io_manager_def is not None:
             self.resource_defs[self.io_manager_key] = io_manager_def

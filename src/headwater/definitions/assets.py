@@ -56,7 +56,9 @@ class AssetsDefinition:
         self.is_observable = is_observable
         self.io_manager_keys_by_output_name = dict(io_manager_keys_by_output_name or {})
         self._partitions_def = partitions_def
-        self.execution_type = execution_type or ("MATERIALIZATION" if node_def is not None else "UNEXECUTABLE")
+        self.execution_type = execution_type or (
+            "MATERIALIZATION" if node_def is not None else "UNEXECUTABLE"
+        )
         self.output_names_by_key = {k: n for n, k in self.keys_by_output_name.items()}
 
     # --- keys and specs -------------------------------------------------------------------
@@ -111,7 +113,9 @@ class AssetsDefinition:
     @property
     def op(self) -> OpDefinition:
         if not isinstance(self.node_def, OpDefinition):
-            raise InvalidInvocationError("This AssetsDefinition is computed by a graph, not a single op; use .node_def.")
+            raise InvalidInvocationError(
+                "This AssetsDefinition is computed by a graph, not a single op; use .node_def."
+            )
         return self.node_def
 
     @property
@@ -160,7 +164,11 @@ class AssetsDefinition:
         name = self.output_names_by_key.get(key)
         if name is not None and name in self.io_manager_keys_by_output_name:
             return self.io_manager_keys_by_output_name[name]
-        meta = self.specs_by_key[key].metadata.get("dagster/io_manager_key") if key in self.specs_by_key else None
+        meta = (
+            self.specs_by_key[key].metadata.get("dagster/io_manager_key")
+            if key in self.specs_by_key
+            else None
+        )
         return str(meta) if meta else "io_manager"
 
     def get_io_manager_key_for_asset_key(self, key: AssetKey) -> str:
@@ -170,7 +178,9 @@ class AssetsDefinition:
         try:
             return self.output_names_by_key[key]
         except KeyError:
-            raise InvalidInvocationError(f"Asset key {key.to_user_string()} not found in AssetsDefinition") from None
+            raise InvalidInvocationError(
+                f"Asset key {key.to_user_string()} not found in AssetsDefinition"
+            ) from None
 
     @property
     def required_resource_keys(self) -> set[str]:
@@ -189,19 +199,28 @@ class AssetsDefinition:
         new.__dict__.update(changes)
         return new
 
-    def subset_for(self, keys: Iterable[AssetKey], checks: Iterable[AssetCheckKey] | None = None) -> AssetsDefinition:
+    def subset_for(
+        self, keys: Iterable[AssetKey], checks: Iterable[AssetCheckKey] | None = None
+    ) -> AssetsDefinition:
         selected = set(keys) & set(self.specs_by_key)
-        chosen_checks = set(checks) if checks is not None else {c for c in self.check_specs_by_key if c.asset_key in selected}
+        chosen_checks = (
+            set(checks)
+            if checks is not None
+            else {c for c in self.check_specs_by_key if c.asset_key in selected}
+        )
         all_checks = set(self.check_specs_by_key)
         partial = selected != set(self.specs_by_key) or chosen_checks != all_checks
         if partial and not self.can_subset and self.specs_by_key and (selected or chosen_checks):
             node_name = self.node_def.name if self.node_def else "?"
             raise InvalidSubsetError(
                 f"When building job, the AssetsDefinition '{node_name}' contains asset keys "
-                f"{sorted(self.specs_by_key)} and check keys {sorted(all_checks)}, but attempted to select only "
-                f"assets {sorted(selected)} and checks {sorted(chosen_checks)}. This AssetsDefinition does not "
+                f"{sorted(self.specs_by_key)} and check keys {sorted(all_checks)}, but attempted to select "
+                "only "
+                f"assets {sorted(selected)} and checks {sorted(chosen_checks)}. This AssetsDefinition does "
+                "not "
                 "support subsetting. Please select all asset and check keys produced by this asset.\n\n"
-                "If using an AssetSelection, you may use required_multi_asset_neighbors() to select any remaining "
+                "If using an AssetSelection, you may use required_multi_asset_neighbors() to select any "
+                "remaining "
                 "assets, for example:\nAssetSelection.assets('my_asset').required_multi_asset_neighbors()"
             )
         return self._copy(_selected_keys=selected, _selected_checks=chosen_checks)
@@ -223,13 +242,17 @@ class AssetsDefinition:
         out = self
         changes = {"group_name": group_names_by_key, "tags": tags_by_key, "metadata": metadata_by_key}
         if any(changes.values()) or automation_condition is not None:
+
             def update(spec: AssetSpec) -> AssetSpec:
                 kwargs: dict[str, Any] = {
-                    attr: by_key[spec.key] for attr, by_key in changes.items() if by_key and spec.key in by_key
+                    attr: by_key[spec.key]
+                    for attr, by_key in changes.items()
+                    if by_key and spec.key in by_key
                 }
                 if automation_condition is not None:
                     kwargs["automation_condition"] = (
-                        automation_condition.get(spec.key) if isinstance(automation_condition, Mapping)
+                        automation_condition.get(spec.key)
+                        if isinstance(automation_condition, Mapping)
                         else automation_condition
                     )
                 return spec.replace_attributes(**kwargs) if kwargs else spec
@@ -251,8 +274,12 @@ class AssetsDefinition:
         }
         checks = {
             name: AssetCheckSpec(
-                c.name, asset=sub(c.asset_key), additional_deps=[sub(d) for d in c.additional_deps],
-                description=c.description, blocking=c.blocking, metadata=c.metadata,
+                c.name,
+                asset=sub(c.asset_key),
+                additional_deps=[sub(d) for d in c.additional_deps],
+                description=c.description,
+                blocking=c.blocking,
+                metadata=c.metadata,
                 automation_condition=c.automation_condition,
             )
             for name, c in self.check_specs_by_output_name.items()
@@ -284,7 +311,8 @@ class AssetsDefinition:
                 dep = min(removed)
                 arg = next(n for n, k in self.keys_by_input_name.items() if k == dep)
                 raise InvalidDefinitionError(
-                    f"Attempted to remove argument-backed dependency {dep!r} (mapped to argument {arg}) from the "
+                    f"Attempted to remove argument-backed dependency {dep!r} (mapped to argument {arg}) "
+                    "from the "
                     "asset. Only non-argument dependencies can be changed or removed using map_asset_specs."
                 )
             new_specs[key] = mapped
@@ -331,5 +359,6 @@ class AssetsDefinition:
 
 def external_assets_from_specs(specs: Sequence[AssetSpec]) -> list[AssetsDefinition]:
     return [
-        AssetsDefinition(keys_by_input_name={}, keys_by_output_name={}, node_def=None, specs=[spec]) for spec in specs
+        AssetsDefinition(keys_by_input_name={}, keys_by_output_name={}, node_def=None, specs=[spec])
+        for spec in specs
     ]

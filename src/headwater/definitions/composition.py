@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from headwater.errors import InvalidDefinitionError
+from headwater.errors import InvalidDefinitionError, InvariantViolationError
 
 if TYPE_CHECKING:
     from headwater.definitions.node import NodeDefinition
@@ -55,7 +55,14 @@ class OutputHandle:
 
     __slots__ = ("frame", "is_dynamic", "mapped_over", "ref")
 
-    def __init__(self, frame: CompositionFrame, ref: NodeOutputRef, *, is_dynamic: bool, mapped_over: NodeOutputRef | None) -> None:
+    def __init__(
+        self,
+        frame: CompositionFrame,
+        ref: NodeOutputRef,
+        *,
+        is_dynamic: bool,
+        mapped_over: NodeOutputRef | None,
+    ) -> None:
         self.frame = frame
         self.ref = ref
         self.is_dynamic = is_dynamic
@@ -72,7 +79,8 @@ class OutputHandle:
     def map(self, fn: Callable[[OutputHandle], Any]) -> Any:
         if not self.is_dynamic:
             raise InvalidDefinitionError(
-                f"Output '{self.ref.output}' of '{self.ref.node}' is not dynamic; only a DynamicOut (or the output "
+                f"Output '{self.ref.output}' of '{self.ref.node}' is not dynamic; only a DynamicOut (or the "
+                "output "
                 "of a mapped node) can be mapped."
             )
         source = self.mapped_over or self.ref
@@ -87,9 +95,11 @@ class OutputHandle:
         return CollectHandle(self.ref)
 
     def __iter__(self) -> Any:
-        raise InvalidDefinitionError(
-            f"Attempted to iterate over the output of '{self.ref.node}' inside a graph body. Graph bodies are "
-            "traced, not run: to unpack several outputs, declare them with out={...} on the op."
+        raise InvariantViolationError(
+            f"Attempted to iterate over an InvokedNodeOutputHandle. This object represents the output "
+            f'"{self.ref.output}" from the op/graph "{self.ref.node}". Consider defining multiple Outs if '
+            "you seek "
+            "to pass different parts of this output to different op/graph."
         )
 
     def __repr__(self) -> str:
@@ -135,11 +145,16 @@ class MultiOutputHandles(tuple):  # type: ignore[type-arg]
         return dict(zip(self._names, self, strict=True))
 
 
+def _kind(node_def: NodeDefinition) -> str:
+    return "graph" if hasattr(node_def, "invocations") else "op"
+
+
 class CompositionFrame:
     """Collects the invocations made while a graph body runs."""
 
-    def __init__(self, graph_name: str) -> None:
+    def __init__(self, graph_name: str, decorator: str = "graph") -> None:
         self.graph_name = graph_name
+        self.where = f"@{decorator} {graph_name}"
         self.invocations: dict[str, Invocation] = {}
         self._name_counts: dict[str, int] = {}
 
@@ -173,18 +188,21 @@ class CompositionFrame:
         positional = getattr(node_def, "positional_inputs", input_names)
         if len(args) > len(positional):
             raise InvalidDefinitionError(
-                f"In graph '{self.graph_name}', '{node_name}' was called with {len(args)} positional inputs but "
-                f"takes {len(positional)} ({', '.join(positional) or 'none'})."
+                f"In {self.where}, received too many inputs for invocation {node_name}. Only "
+                f"{len(positional)} "
+                f"defined, received {len(args)}"
             )
         bound: dict[str, Any] = dict(zip(positional, args, strict=False))
         for key, value in kwargs.items():
             if key not in node_def.ins:
                 raise InvalidDefinitionError(
-                    f"In graph '{self.graph_name}', '{node_name}' was called with input '{key}', which it does not "
-                    f"have. Inputs: {', '.join(input_names) or 'none'}."
+                    f'Invalid dependencies: {_kind(node_def)} "{node_name}" does not have input "{key}". '
+                    f"Available inputs: {input_names}"
                 )
             if key in bound:
-                raise InvalidDefinitionError(f"In graph '{self.graph_name}', input '{key}' of '{node_name}' was passed twice.")
+                raise InvalidDefinitionError(
+                    f"In graph '{self.graph_name}', input '{key}' of '{node_name}' was passed twice."
+                )
             bound[key] = value
         inv = Invocation(
             name=node_name,
@@ -217,13 +235,14 @@ class CompositionFrame:
             if value.is_dynamic:
                 if value.mapped_over is None:
                     raise InvalidDefinitionError(
-                        f"In graph '{self.graph_name}', input '{input_name}' of '{node_name}' receives the dynamic "
-                        f"output '{value.ref.output}' of '{value.ref.node}' directly; use .map(...) to fan out or "
-                        ".collect() to gather."
+                        f"In {self.where}, received the dynamic output {value.ref.output} from op "
+                        f"'{value.ref.node}' directly. Dynamic output must be unpacked by invoking map or "
+                        "collect."
                     )
                 if inv.mapped_over is not None and inv.mapped_over != value.mapped_over:
                     raise InvalidDefinitionError(
-                        f"'{node_name}' is mapped over two different dynamic outputs; Headwater, like Dagster, maps "
+                        f"'{node_name}' is mapped over two different dynamic outputs; Headwater, like "
+                        "Dagster, maps "
                         "a node over one dynamic output only."
                     )
                 inv.mapped_over = value.mapped_over
@@ -232,28 +251,35 @@ class CompositionFrame:
             return CollectRef(value.ref)
         if isinstance(value, GraphInputHandle):
             return GraphInputRef(value.name)
-        if isinstance(value, (list, tuple)) and value and all(
-            isinstance(v, (OutputHandle, GraphInputHandle)) for v in value
+        if (
+            isinstance(value, (list, tuple))
+            and value
+            and all(isinstance(v, (OutputHandle, GraphInputHandle)) for v in value)
         ):
             return FanInRef(
                 tuple(v.ref if isinstance(v, OutputHandle) else GraphInputRef(v.name) for v in value)
             )
         raise InvalidDefinitionError(
-            f"In graph '{self.graph_name}', input '{input_name}' of '{node_name}' got {value!r} "
-            f"({type(value).__name__}). Inside a graph body, inputs must be outputs of other nodes or graph inputs; "
-            "pass constant values through config or a default value instead."
+            f'In {self.where}, received invalid type {type(value)} for input "{input_name}" in '
+            f'{_kind(inv.node_def)} invocation "{node_name}". Must pass the output from previous node '
+            "invocations "
+            "or inputs to the composition function as inputs when invoking nodes during composition."
         )
 
 
-_frame: contextvars.ContextVar[CompositionFrame | None] = contextvars.ContextVar("headwater_composition", default=None)
+_frame: contextvars.ContextVar[CompositionFrame | None] = contextvars.ContextVar(
+    "headwater_composition", default=None
+)
 
 
 def current_frame() -> CompositionFrame | None:
     return _frame.get()
 
 
-def trace_body(graph_name: str, fn: Callable[..., Any], args: Sequence[Any]) -> tuple[CompositionFrame, Any]:
-    frame = CompositionFrame(graph_name)
+def trace_body(
+    graph_name: str, fn: Callable[..., Any], args: Sequence[Any], decorator: str = "graph"
+) -> tuple[CompositionFrame, Any]:
+    frame = CompositionFrame(graph_name, decorator)
     token = _frame.set(frame)
     try:
         result = fn(*args)

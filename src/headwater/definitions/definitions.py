@@ -8,7 +8,7 @@ from typing import Any
 
 from headwater.core.asset_key import AssetKey
 from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME, UnresolvedAssetJobDefinition
-from headwater.definitions.asset_layer import AssetCollection, collect_assets
+from headwater.definitions.asset_layer import AssetCollection, collect_assets, paused_gc
 from headwater.definitions.assets import AssetsDefinition
 from headwater.definitions.graph import GraphDefinition
 from headwater.definitions.job import JobDefinition
@@ -54,7 +54,8 @@ class Definitions:
             if name in seen:
                 what = "unresolved job" if isinstance(j, UnresolvedAssetJobDefinition) else "job"
                 raise InvalidDefinitionError(
-                    f"Duplicate {'definition' if what == 'unresolved job' else 'job definition'} found for {what} "
+                    f"Duplicate {'definition' if what == 'unresolved job' else 'job definition'} found for "
+                    f"{what} "
                     f"'{name}'"
                 )
             seen.add(name)
@@ -93,34 +94,38 @@ class Definitions:
     # --- jobs -----------------------------------------------------------------------------
     def _jobs(self) -> dict[str, JobDefinition]:
         if self._resolved_jobs is None:
-            resolved: dict[str, JobDefinition] = {}
-            for j in self.jobs:
-                if isinstance(j, UnresolvedAssetJobDefinition):
-                    job = j.resolve(self.collection, self.resources)
-                elif isinstance(j, GraphDefinition):
-                    job = j.to_job(resource_defs=self.resources)
-                else:
-                    job = j.with_resources(self.resources)
-                if job.executor_def is None and self.executor is not None:
-                    job.executor_def = self.executor
-                resolved[job.name] = job
-            for target in [*self.schedules, *self.sensors]:
-                for tj in _targets(target):
-                    if isinstance(tj, UnresolvedAssetJobDefinition) and tj.name not in resolved:
-                        resolved[tj.name] = tj.resolve(self.collection, self.resources)
-                    elif isinstance(tj, JobDefinition) and tj.name not in resolved:
-                        resolved[tj.name] = tj.with_resources(self.resources)
-            graph = self.collection.graph
-            if (graph.nodes or graph.checks) and IMPLICIT_ASSET_JOB_NAME not in resolved:
-                resolved[IMPLICIT_ASSET_JOB_NAME] = UnresolvedAssetJobDefinition(IMPLICIT_ASSET_JOB_NAME).resolve(
-                    self.collection, self.resources
-                )
-            for job in resolved.values():
-                job.validate_resources(job.resource_defs)
-                if job.asset_layer is not None:
-                    job.asset_layer.validate_load_io_managers(job.spec, job.resource_defs)
-            self._resolved_jobs = resolved
+            with paused_gc():
+                self._resolved_jobs = self._resolve_jobs()
         return self._resolved_jobs
+
+    def _resolve_jobs(self) -> dict[str, JobDefinition]:
+        resolved: dict[str, JobDefinition] = {}
+        for j in self.jobs:
+            if isinstance(j, UnresolvedAssetJobDefinition):
+                job = j.resolve(self.collection, self.resources)
+            elif isinstance(j, GraphDefinition):
+                job = j.to_job(resource_defs=self.resources)
+            else:
+                job = j.with_resources(self.resources)
+            if job.executor_def is None and self.executor is not None:
+                job.executor_def = self.executor
+            resolved[job.name] = job
+        for target in [*self.schedules, *self.sensors]:
+            for tj in _targets(target):
+                if isinstance(tj, UnresolvedAssetJobDefinition) and tj.name not in resolved:
+                    resolved[tj.name] = tj.resolve(self.collection, self.resources)
+                elif isinstance(tj, JobDefinition) and tj.name not in resolved:
+                    resolved[tj.name] = tj.with_resources(self.resources)
+        graph = self.collection.graph
+        if (graph.nodes or graph.checks) and IMPLICIT_ASSET_JOB_NAME not in resolved:
+            resolved[IMPLICIT_ASSET_JOB_NAME] = UnresolvedAssetJobDefinition(IMPLICIT_ASSET_JOB_NAME).resolve(
+                self.collection, self.resources
+            )
+        for job in resolved.values():
+            job.validate_resources(job.resource_defs)
+            if job.asset_layer is not None:
+                job.asset_layer.validate_load_io_managers(job.spec, job.resource_defs)
+        return resolved
 
     def resolve_job_def(self, name: str) -> JobDefinition:
         jobs = self._jobs()
@@ -128,7 +133,8 @@ class Definitions:
             found = ", ".join(f"'{n}'" for n in jobs)
             hint = difflib.get_close_matches(name, list(jobs), n=1)
             raise InvariantViolationError(
-                f"Could not find job '{name}'. Found: {found}." + (f" Did you mean '{hint[0]}'?" if hint else "")
+                f"Could not find job '{name}'. Found: {found}."
+                + (f" Did you mean '{hint[0]}'?" if hint else "")
             )
         return jobs[name]
 
@@ -187,7 +193,8 @@ class Definitions:
             for key, value in d.resources.items():
                 if key in resources and resources[key] is not value:
                     raise InvariantViolationError(
-                        f"Definitions objects {owner[key]} and {i} have different resources with same key '{key}'"
+                        f"Definitions objects {owner[key]} and {i} have different resources with same key "
+                        f"'{key}'"
                     )
                 resources[key] = value
                 owner.setdefault(key, i)

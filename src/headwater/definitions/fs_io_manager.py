@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 
 from pydantic import Field as PydanticField
 
+from headwater.core.metadata import MetadataValue
 from headwater.definitions.config_types import Field, StringSource
 from headwater.definitions.input_context import InputContext
 from headwater.definitions.io_manager import ConfigurableIOManagerFactory, IOManager, io_manager
@@ -86,14 +87,14 @@ class PickledObjectFilesystemIOManager(IOManager):
                         )
                     for key in keys:
                         self._write(self.get_path([*base, key]), obj[key])
-                    context.add_output_metadata({"path": self.get_path(base)})
+                    context.add_output_metadata({"path": MetadataValue.path(self.get_path(base))})
                     return
                 base.append(keys[0])
             path = self.get_path(base)
         else:
             path = self.get_path(context.get_identifier())
         self._write(path, obj)
-        context.add_output_metadata({"path": path})
+        context.add_output_metadata({"path": MetadataValue.path(path)})
 
     @staticmethod
     def _write(path: str, obj: t.Any) -> None:

@@ -132,27 +132,40 @@ class GraphDefinition(NodeDefinition):
                         upstream = self.invocations.get(ref.node)
                         if upstream is None:
                             raise InvalidDefinitionError(
-                                f"In graph '{self.name}', input '{input_name}' of node '{inv.name}' depends on node "
-                                f"'{ref.node}', which is not in the graph."
+                                f'Invalid dependencies: node "{ref.node}" not found in node list. Listed as '
+                                f'dependency for node "{inv.name}" input "{input_name}" '
                             )
                         if ref.output not in upstream.node_def.outs:
                             raise InvalidDefinitionError(
-                                f"In graph '{self.name}', input '{input_name}' of node '{inv.name}' depends on output "
+                                f"In graph '{self.name}', input '{input_name}' of node '{inv.name}' depends "
+                                "on output "
                                 f"'{ref.output}' of node '{ref.node}', which has outputs: "
                                 f"{', '.join(upstream.node_def.outs) or 'none'}."
                             )
         toposort(
             self.invocations,
-            lambda n: [r.node for s in self.invocations[n].inputs.values() for r in _refs(s) if isinstance(r, NodeOutputRef)],
+            lambda n: [
+                r.node
+                for s in self.invocations[n].inputs.values()
+                for r in _refs(s)
+                if isinstance(r, NodeOutputRef)
+            ],
         )
         for out_name, ref in self.output_mappings.items():
             if ref.node not in self.invocations:
-                raise InvalidDefinitionError(f"Graph '{self.name}' maps output '{out_name}' to unknown node '{ref.node}'.")
+                raise InvalidDefinitionError(
+                    f"Graph '{self.name}' maps output '{out_name}' to unknown node '{ref.node}'."
+                )
 
     def toposorted_names(self) -> list[str]:
         return toposort(
             self.invocations,
-            lambda n: [r.node for s in self.invocations[n].inputs.values() for r in _refs(s) if isinstance(r, NodeOutputRef)],
+            lambda n: [
+                r.node
+                for s in self.invocations[n].inputs.values()
+                for r in _refs(s)
+                if isinstance(r, NodeOutputRef)
+            ],
         )
 
     def to_job(
@@ -229,7 +242,8 @@ def _invocations_from_dependencies(
     for nd in node_defs:
         if nd.name in by_name and by_name[nd.name] is not nd:
             raise InvalidDefinitionError(
-                f"Graph '{graph_name}' has two different node definitions named '{nd.name}'; names must be unique."
+                f"Graph '{graph_name}' has two different node definitions named '{nd.name}'; names must be "
+                "unique."
             )
         by_name[nd.name] = nd
     invocations: dict[str, Invocation] = {}
@@ -256,14 +270,23 @@ def _invocations_from_dependencies(
         )
         for input_name, dep in deps.items():
             if input_name not in node_def.ins:
+                kind = "graph" if isinstance(node_def, GraphDefinition) else "op"
                 raise InvalidDefinitionError(
-                    f"Graph '{graph_name}': node '{node_name}' has no input named '{input_name}'. "
-                    f"Inputs: {', '.join(node_def.ins) or 'none'}."
+                    f'Invalid dependencies: {kind} "{node_name}" does not have input "{input_name}". '
+                    f"Available inputs: {list(node_def.ins)}"
                 )
             if isinstance(dep, DependencyDefinition):
                 inv.inputs[input_name] = NodeOutputRef(dep.node, dep.output)
             elif isinstance(dep, MultiDependencyDefinition):
-                inv.inputs[input_name] = FanInRef(tuple(NodeOutputRef(d.node, d.output) for d in dep.dependencies))
+                refs = tuple(NodeOutputRef(d.node, d.output) for d in dep.dependencies)
+                for ref in refs:
+                    if refs.count(ref) > 1:
+                        raise InvalidDefinitionError(
+                            f'Duplicate dependencies on node "{ref.node}" output "{ref.output}" used in the '
+                            "same "
+                            "MultiDependencyDefinition."
+                        )
+                inv.inputs[input_name] = FanInRef(refs)
             else:
                 raise InvalidDefinitionError(
                     f"Graph '{graph_name}': dependency of input '{input_name}' of '{node_name}' must be a "
@@ -285,6 +308,7 @@ def build_graph_from_fn(
     out: GraphOut | Mapping[str, GraphOut] | None,
     tags: Mapping[str, str] | None,
     config: Any = None,
+    decorator: str = "graph",
 ) -> GraphDefinition:
     params = [p for p in inspect.signature(fn).parameters.values()]
     input_names = [p.name for p in params]
@@ -292,7 +316,7 @@ def build_graph_from_fn(
     for p in params:
         if p.default is not inspect.Parameter.empty:
             graph_ins[p.name] = In(default_value=p.default)
-    frame, result = trace_body(name, fn, [GraphInputHandle(n) for n in input_names])
+    frame, result = trace_body(name, fn, [GraphInputHandle(n) for n in input_names], decorator)
     output_mappings: dict[str, NodeOutputRef] = {}
     declared = list(out) if isinstance(out, Mapping) else None
     if result is None:
@@ -302,7 +326,9 @@ def build_graph_from_fn(
     elif isinstance(result, Mapping):
         for key, value in result.items():
             if not isinstance(value, OutputHandle):
-                raise InvalidDefinitionError(f"@graph '{name}' returned {value!r} for output '{key}'; return node outputs.")
+                raise InvalidDefinitionError(
+                    f"@graph '{name}' returned {value!r} for output '{key}'; return node outputs."
+                )
             output_mappings[key] = value.ref
     elif isinstance(result, (tuple, MultiOutputHandles)):
         if declared is None or len(declared) != len(result):
@@ -314,13 +340,16 @@ def build_graph_from_fn(
             output_mappings[key] = value.ref
     else:
         raise InvalidDefinitionError(
-            f"@graph '{name}' returned {result!r} ({type(result).__name__}); a graph body returns node outputs, "
-            "a dict of them, or None."
+            f"@{decorator} '{name}' returned problematic value of type {type(result)}. Expected return "
+            "value from "
+            "invoked node or dict mapping output name to return values from invoked nodes"
         )
     if declared is not None:
         missing = [d for d in declared if d not in output_mappings]
         if missing:
-            raise InvalidDefinitionError(f"@graph '{name}' declares outputs {missing} but does not return them.")
+            raise InvalidDefinitionError(
+                f"@graph '{name}' declares outputs {missing} but does not return them."
+            )
     return GraphDefinition(
         name=name,
         description=description,

@@ -53,17 +53,26 @@ def graph_asset(
 
     def build(fn: Callable[..., Any]) -> AssetsDefinition:
         asset_key = (
-            AssetKey.from_coercible(key) if key is not None else AssetKey([*coerce_prefix(key_prefix), name or fn.__name__])
+            AssetKey.from_coercible(key)
+            if key is not None
+            else AssetKey([*coerce_prefix(key_prefix), name or fn.__name__])
         )
         graph_def = build_graph_from_fn(
-            fn, name=name or asset_key.to_python_identifier(), description=description, ins=None, out=None, tags=None,
+            fn,
+            name=name or asset_key.to_python_identifier(),
+            description=description,
+            ins=None,
+            out=None,
+            tags=None,
             config=config,
         )
         if set(graph_def.output_mappings) != {"result"}:
             raise InvalidDefinitionError(
                 f"@graph_asset '{asset_key.to_user_string()}' must return exactly one op output."
             )
-        input_keys, _ = _input_keys(list(graph_def.ins), ins, what=f"@graph_asset '{asset_key.to_user_string()}'")
+        input_keys, _ = _input_keys(
+            list(graph_def.ins), ins, what=f"@graph_asset '{asset_key.to_user_string()}'"
+        )
         spec = AssetSpec(
             asset_key,
             deps=[AssetDep(k) for k in input_keys.values()],
@@ -111,9 +120,13 @@ def graph_multi_asset(
     def build(fn: Callable[..., Any]) -> AssetsDefinition:
         graph_name = name or fn.__name__
         graph_def = build_graph_from_fn(
-            fn, name=graph_name, description=description, ins=None,
+            fn,
+            name=graph_name,
+            description=description,
+            ins=None,
             out=dict.fromkeys(outs, None),  # type: ignore[arg-type]
-            tags=None, config=config,
+            tags=None,
+            config=config,
         )
         input_keys, _ = _input_keys(list(graph_def.ins), ins, what=f"@graph_multi_asset '{graph_name}'")
         keys_by_output = {n: ao.key or AssetKey([*(ao.key_prefix or []), n]) for n, ao in outs.items()}

@@ -41,7 +41,11 @@ class HookDefinition:
         return hash((self.name, id(self.decorated_fn)))
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, HookDefinition) and other.name == self.name and other.decorated_fn is self.decorated_fn
+        return (
+            isinstance(other, HookDefinition)
+            and other.name == self.name
+            and other.decorated_fn is self.decorated_fn
+        )
 
     def __repr__(self) -> str:
         return f"<HookDefinition {self.name} ({self.kind})>"
@@ -58,7 +62,10 @@ def _hook_decorator(kind: HookKind) -> Callable[..., Any]:
             if not callable(fn):
                 raise InvalidDefinitionError(f"@{kind}_hook expects a function, got {fn!r}.")
             return HookDefinition(
-                name=name or fn.__name__, decorated_fn=fn, kind=kind, required_resource_keys=required_resource_keys
+                name=name or fn.__name__,
+                decorated_fn=fn,
+                kind=kind,
+                required_resource_keys=required_resource_keys,
             )
 
         if hook_fn is not None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from headwater.definitions.inputs import NoValue
-from headwater.errors import InvalidInvocationError
+from headwater.errors import InvalidInvocationError, ResourceNotFoundError, TypeCheckDidNotPass
 
 if TYPE_CHECKING:
     from headwater.definitions.op import OpDefinition
@@ -17,55 +17,45 @@ def _is_context(value: Any) -> bool:
 
 
 def invoke_op_directly(op_def: OpDefinition, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+    """Call ``op_def``'s function the way Dagster's direct invocation does: a context (if one is passed
+    or needed), config, resources and inputs bound by name; input and output values type-checked."""
     sig = op_def.signature
     rest = list(args)
     given = dict(kwargs)
     context: Any = None
-    if sig.context_param is not None:
-        if rest and _is_context(rest[0]):
-            context = rest.pop(0)
-        elif sig.context_param in given:
-            context = given.pop(sig.context_param)
-        else:
-            raise InvalidInvocationError(
-                f"Decorated function '{op_def.name}' has context argument, but no context was provided when "
-                "invoking. Pass one built with build_op_context() or build_asset_context()."
-            )
-    elif rest and _is_context(rest[0]):
+    if rest and _is_context(rest[0]):
+        context = rest.pop(0)
+    elif sig.context_param is not None and sig.context_param in given:
+        context = given.pop(sig.context_param)
+    elif sig.context_param is not None:
         raise InvalidInvocationError(
-            f"Decorated function '{op_def.name}' has no context argument, but a context was provided when invoking."
+            f"Decorated function '{op_def.name}' has context argument '{sig.context_param}', but no value "
+            "for "
+            f"'{sig.context_param}' was found when invoking. Provided kwargs: {dict(kwargs)}"
         )
-    call: dict[str, Any] = {}
     if context is not None and hasattr(context, "bind_for_invocation"):
         context = context.bind_for_invocation(op_def)
+        _check_required_resources(op_def, context)
+    call: dict[str, Any] = {}
     if sig.config_param is not None:
-        if "config" in given:
-            call["config"] = given.pop("config")
-        else:
-            raw = getattr(context, "op_config", None) if context is not None else None
-            assert sig.config_class is not None
-            try:
-                call["config"] = sig.config_class(**(raw or {}))
-            except Exception as exc:
-                raise InvalidInvocationError(
-                    f"'{op_def.name}' takes config of type {sig.config_class.__name__}; pass config=... when "
-                    f"invoking it directly ({exc})."
-                ) from exc
+        call["config"] = _config_arg(op_def, rest, given, context)
     for res_name in sig.resource_params:
         if res_name in given:
             call[res_name] = given.pop(res_name)
-        elif context is not None and hasattr(getattr(context, "resources", None), res_name):
+        elif context is not None and res_name in _resource_names(context):
             call[res_name] = getattr(context.resources, res_name)
         else:
             raise InvalidInvocationError(
-                f"'{op_def.name}' needs resource '{res_name}'; pass it as a keyword argument or on the context "
+                f"'{op_def.name}' needs resource '{res_name}'; pass it as a keyword argument or on the "
+                "context "
                 "(build_op_context(resources={...}))."
             )
     params = sig.inputs
     if len(rest) > len(params):
         raise InvalidInvocationError(
-            f"Too many input arguments were provided for '{op_def.name}': got {len(rest)} positional arguments, "
-            f"it takes {len(params)} ({', '.join(p.name for p in params) or 'none'})."
+            f"Too many input arguments were provided for op '{op_def.name}'. This may be because an "
+            "argument was "
+            "provided for the context parameter, but no context parameter was defined for the op."
         )
     for p, value in zip(params, rest, strict=False):
         call[p.name] = value
@@ -77,7 +67,7 @@ def invoke_op_directly(op_def: OpDefinition, args: Sequence[Any], kwargs: Mappin
         elif op_def.input_types.get(p.name) is not None and op_def.input_types[p.name].is_nothing:
             continue
         else:
-            raise InvalidInvocationError(f"No value provided for required input \"{p.name}\" of '{op_def.name}'.")
+            raise InvalidInvocationError(f'No value provided for required input "{p.name}".')
     if given:
         if sig.has_kwargs:
             call.update(given)
@@ -86,6 +76,70 @@ def invoke_op_directly(op_def: OpDefinition, args: Sequence[Any], kwargs: Mappin
                 f"'{op_def.name}' got unexpected argument(s) {sorted(given)}; its inputs are "
                 f"{', '.join(p.name for p in params) or 'none'}."
             )
+    for p in params:
+        if p.name in call:
+            _type_check(op_def, "input", p.name, op_def.input_types.get(p.name), call[p.name], context)
     if sig.context_param is not None:
-        return op_def.compute_fn(context, **call)
-    return op_def.compute_fn(**call)
+        result = op_def.compute_fn(context, **call)
+    else:
+        result = op_def.compute_fn(**call)
+    if len(op_def.outs) == 1 and not sig.is_generator and not sig.is_async:
+        (out_name,) = op_def.outs
+        value = getattr(result, "value", result) if type(result).__name__ == "Output" else result
+        _type_check(op_def, "output", out_name, op_def.output_types.get(out_name), value, context)
+    return result
+
+
+def _config_arg(op_def: OpDefinition, rest: list[Any], given: dict[str, Any], context: Any) -> Any:
+    config_class = op_def.signature.config_class
+    assert config_class is not None
+    if "config" in given:
+        return given.pop("config")
+    if rest and isinstance(rest[0], config_class):
+        return rest.pop(0)
+    raw = getattr(context, "op_config", None) if context is not None else None
+    if isinstance(raw, config_class):
+        return raw
+    try:
+        return config_class(**(raw or {}))
+    except Exception as exc:
+        raise InvalidInvocationError(
+            f"'{op_def.name}' takes config of type {config_class.__name__}; pass config=... when invoking it "
+            f"directly ({exc})."
+        ) from exc
+
+
+def _resource_names(context: Any) -> set[str]:
+    resources = getattr(context, "resources", None)
+    try:
+        return set(resources) if resources is not None else set()
+    except TypeError:
+        return set()
+
+
+def _check_required_resources(op_def: OpDefinition, context: Any) -> None:
+    available = _resource_names(context)
+    for key in sorted(op_def.required_resource_keys):
+        if key not in available:
+            raise ResourceNotFoundError(
+                f"resource with key '{key}' required by op '{op_def.name}' was not provided. Please provide "
+                "a "
+                f"ResourceDefinition to key '{key}', or change the required key to one of the following "
+                "keys which "
+                f"points to an ResourceDefinition: {sorted(available)}"
+            )
+
+
+def _type_check(
+    op_def: OpDefinition, kind: str, name: str, dagster_type: Any, value: Any, context: Any
+) -> None:
+    if dagster_type is None or dagster_type.type_check_fn is None or dagster_type.is_nothing:
+        return
+    passed, description = dagster_type.check(context, value)
+    if not passed:
+        raise TypeCheckDidNotPass(
+            f'Type check failed for op "{op_def.name}" {kind} "{name}" - expected type '
+            f'"{dagster_type.name}". '
+            f"Description: {description}",
+            dagster_type=dagster_type,
+        )

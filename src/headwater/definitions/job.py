@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from headwater.definitions.graph import GraphDefinition, build_graph_from_fn
 from headwater.definitions.job_compile import CompiledGraph, build_job_spec, compile_graph
-from headwater.errors import InvalidDefinitionError
+from headwater.errors import InvalidDefinitionError, InvariantViolationError
 from headwater.specs.job import JobSpec
 
 if TYPE_CHECKING:
@@ -108,11 +108,15 @@ class JobDefinition:
                     raise _missing_resource(key, f"op '{node.op_name}'", provided)
             for out in node.outputs:
                 if not out.is_nothing and out.io_manager_key not in provided:
-                    raise _missing_resource(out.io_manager_key, f"output '{out.name}' of op '{node.op_name}'", provided)
+                    raise _missing_resource(
+                        out.io_manager_key, f"output '{out.name}' of op '{node.op_name}'", provided
+                    )
         for hook in sorted(self.hook_defs, key=lambda h: h.name):
             for key in sorted(hook.required_resource_keys):
                 if key not in provided:
-                    raise _missing_resource(key, f"hook '{hook.name}' attached to job '{self.name}'", provided)
+                    raise _missing_resource(
+                        key, f"hook '{hook.name}' attached to job '{self.name}'", provided
+                    )
         for compiled in self.compiled.nodes.values():
             for hook in sorted(compiled.hooks, key=lambda h: h.name):
                 for key in sorted(hook.required_resource_keys):
@@ -137,7 +141,9 @@ class JobDefinition:
         job.__dict__.update(self.__dict__)
         return job
 
-    def get_subset(self, *, op_selection: Sequence[str] | None = None, asset_selection: Any = None) -> JobDefinition:
+    def get_subset(
+        self, *, op_selection: Sequence[str] | None = None, asset_selection: Any = None
+    ) -> JobDefinition:
         # Subsetting is applied at planning time; the job object stays the same.
         return self
 
@@ -171,6 +177,12 @@ class JobDefinition:
             resources=resources,
         )
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise InvariantViolationError(
+            f"Attempted to call job '{self.name}' directly. Jobs should be invoked by using an execution API "
+            "function (e.g. `job.execute_in_process`)."
+        )
+
     def __repr__(self) -> str:
         return f"<JobDefinition {self.name}>"
 
@@ -179,8 +191,10 @@ def _missing_resource(key: str, who: str, provided: set[str]) -> InvalidDefiniti
     from headwater.errors import ResourceNotFoundError
 
     return ResourceNotFoundError(
-        f"resource with key '{key}' required by {who} was not provided. Please provide a ResourceDefinition to key "
-        f"'{key}', or change the required key to one of the following keys which points to an ResourceDefinition: "
+        f"resource with key '{key}' required by {who} was not provided. Please provide a ResourceDefinition "
+        "to key "
+        f"'{key}', or change the required key to one of the following keys which points to an "
+        "ResourceDefinition: "
         f"{sorted(provided)}"
     )
 
@@ -235,7 +249,7 @@ def job(
                 f"@job '{job_name}' takes parameters; a job body takes none. Use a @graph for inputs."
             )
         graph_def = build_graph_from_fn(
-            body, name=job_name, description=description, ins=None, out=None, tags=None
+            body, name=job_name, description=description, ins=None, out=None, tags=None, decorator="job"
         )
         return JobDefinition(
             graph_def=graph_def,

@@ -8,7 +8,14 @@ from typing import Any
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
-from headwater.definitions.composition import CollectRef, FanInRef, GraphInputRef, Invocation, NodeOutputRef, Source
+from headwater.definitions.composition import (
+    CollectRef,
+    FanInRef,
+    GraphInputRef,
+    Invocation,
+    NodeOutputRef,
+    Source,
+)
 from headwater.definitions.graph import GraphDefinition
 from headwater.definitions.op import OpDefinition
 from headwater.errors import InvalidDefinitionError
@@ -114,15 +121,21 @@ def _compile_into(
             for input_name, in_def in inner.ins.items():
                 r = resolved.get(input_name)
                 if (r is None or r.kind is InputKind.UNCONNECTED) and in_def.has_default:
-                    r = ResolvedInput(InputKind.UNCONNECTED, graph_default=in_def.default_value, has_graph_default=True)
+                    r = ResolvedInput(
+                        InputKind.UNCONNECTED, graph_default=in_def.default_value, has_graph_default=True
+                    )
                 inner_bindings[input_name] = r
             before = set(out.nodes)
-            _compile_into(out, inner, f"{prefix}{name}.", (*path, name), inner_bindings, mapped, top_level=False)
+            _compile_into(
+                out, inner, f"{prefix}{name}.", (*path, name), inner_bindings, mapped, top_level=False
+            )
             if top_level:
                 _record_graph_input_targets(out, inner, name, before)
 
 
-def _record_graph_input_targets(out: CompiledGraph, inner: GraphDefinition, top_name: str, before: set[str]) -> None:
+def _record_graph_input_targets(
+    out: CompiledGraph, inner: GraphDefinition, top_name: str, before: set[str]
+) -> None:
     prefix = f"{top_name}."
     # Leaf inputs fed by the inner graph's inputs: found by walking the inner graph's invocations.
     stack: list[tuple[GraphDefinition, str, dict[str, str]]] = [(inner, prefix, {n: n for n in inner.ins})]
@@ -133,7 +146,9 @@ def _record_graph_input_targets(out: CompiledGraph, inner: GraphDefinition, top_
                 if isinstance(source, GraphInputRef) and source.name in names:
                     outer_name = names[source.name]
                     if isinstance(inv.node_def, OpDefinition):
-                        out.input_targets.setdefault((top_name, outer_name), []).append((pre + inv.name, input_name))
+                        out.input_targets.setdefault((top_name, outer_name), []).append(
+                            (pre + inv.name, input_name)
+                        )
                     else:
                         assert isinstance(inv.node_def, GraphDefinition)
                         stack.append((inv.node_def, f"{pre}{inv.name}.", {input_name: outer_name}))
@@ -219,7 +234,9 @@ def build_job_spec(
                 after=(after or {}).get(handle, ()),
             )
         )
-    return JobSpec(name=name, nodes=tuple(nodes), description=description, tags=dict(tags), is_asset_job=is_asset_job)
+    return JobSpec(
+        name=name, nodes=tuple(nodes), description=description, tags=dict(tags), is_asset_job=is_asset_job
+    )
 
 
 __all__ = ["CompiledGraph", "CompiledNode", "Invocation", "build_job_spec", "compile_graph"]

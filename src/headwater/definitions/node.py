@@ -8,17 +8,33 @@ from typing import Any
 
 from headwater.definitions.inputs import In
 from headwater.definitions.outputs import Out
-from headwater.errors import InvalidDefinitionError, InvalidInvocationError
+from headwater.errors import InvalidDefinitionError, InvariantViolationError
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-RESERVED_NAMES = frozenset({"context", "conf", "config", "meta", "arg_dict", "dict", "input_arg_dict", "input", "inputs", "output", "outputs", "result", "solid", "op"})
+_NAME = re.compile(r"^[A-Za-z0-9_]+$")
+RESERVED_NAMES = frozenset(
+    {
+        "context",
+        "conf",
+        "config",
+        "meta",
+        "arg_dict",
+        "dict",
+        "input_arg_dict",
+        "input",
+        "inputs",
+        "output",
+        "outputs",
+        "result",
+        "solid",
+        "op",
+    }
+)
 
 
 def check_valid_name(name: str, *, what: str) -> str:
     if not isinstance(name, str) or not _NAME.match(name):
         raise InvalidDefinitionError(
-            f'{what} name "{name}" is not valid: names must match the regex ^[A-Za-z0-9_]+$ '
-            "and not start with a digit."
+            f'"{name}" is not a valid name in Headwater. Names must be in regex ^[A-Za-z0-9_]+$.'
         )
     return name
 
@@ -49,8 +65,10 @@ class NodeDefinition:
         return self.direct_invoke(*args, **kwargs)
 
     def direct_invoke(self, *args: Any, **kwargs: Any) -> Any:
-        raise InvalidInvocationError(
-            f"'{self.name}' can only be called inside the body of a @graph or @job, not directly."
+        raise InvariantViolationError(
+            f"Attempted to call graph '{self.name}' outside of a composition function. Invoking graphs is "
+            "only "
+            "valid in a function decorated with @job or @graph."
         )
 
     # Pending invocations for composition: alias, tag, with_hooks, with_retry_policy.
@@ -108,9 +126,7 @@ class PendingInvocation:
 
         frame = current_frame()
         if frame is None:
-            if self.name is not None or self.tags or self.hooks or self.retry_policy:
-                return self.node_def.direct_invoke(*args, **kwargs)
-        assert frame is not None
+            return self.node_def.direct_invoke(*args, **kwargs)
         return frame.invoke(
             self.node_def,
             self.name or self.node_def.name,

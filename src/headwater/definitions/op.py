@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+import typing
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from headwater.definitions.fn_signature import ComputeSignature, read_signature
@@ -51,10 +52,13 @@ class OpDefinition(NodeDefinition):
             n: resolve_dagster_type(i.dagster_type if i.dagster_type is not NoValue else _ann_for(self, n))
             for n, i in self.ins.items()
         }
-        self.output_types: dict[str, DagsterType] = {n: _output_type(self, n, o) for n, o in self.outs.items()}
+        self.output_types: dict[str, DagsterType] = {
+            n: _output_type(self, n, o) for n, o in self.outs.items()
+        }
         if self.signature.config_class is not None and config_schema is not None:
             raise InvalidDefinitionError(
-                f"@{decorator} '{name}' has both a config_schema and a 'config' parameter annotated with a Config "
+                f"@{decorator} '{name}' has both a config_schema and a 'config' parameter annotated with a "
+                "Config "
                 "class; use one of them."
             )
 
@@ -91,9 +95,18 @@ def _output_type(op: OpDefinition, name: str, out: Out) -> DagsterType:
             return resolve_dagster_type(Any)
         if ret is None or ret is type(None):
             return NOTHING_TYPE
-        names = {getattr(ret, "__name__", "")}
-        if names & {"Output", "MaterializeResult", "ObserveResult", "DynamicOutput"}:
-            return resolve_dagster_type(Any)
+        if out.is_dynamic and typing.get_origin(ret) in (list, typing.Iterator, Iterator, Generator):
+            args = typing.get_args(ret)  # list[DynamicOutput[int]] -> DynamicOutput[int]
+            ret = args[0] if args else Any
+        wrapper = typing.get_origin(ret) or ret
+        if getattr(wrapper, "__name__", "") in {
+            "Output",
+            "MaterializeResult",
+            "ObserveResult",
+            "DynamicOutput",
+        }:
+            args = typing.get_args(ret)
+            return resolve_dagster_type(args[0] if args else Any)
         return resolve_dagster_type(ret)
     return resolve_dagster_type(Any)
 
@@ -105,13 +118,20 @@ def build_ins(
     explicit = dict(ins or {})
     out: dict[str, In] = {}
     param_names = {p.name for p in signature.inputs}
-    for name in explicit:
-        if name not in param_names and not explicit[name].dagster_type is _nothing():
-            if not signature.has_kwargs:
-                raise InvalidDefinitionError(
-                    f"@{decorator} '{fn_name}' declares input '{name}' in ins, but the function has no parameter "
-                    f"named '{name}'. Parameters: {sorted(param_names) or 'none'}."
-                )
+    missing = [
+        name
+        for name in explicit
+        if name not in param_names
+        and explicit[name].dagster_type is not _nothing()
+        and not signature.has_kwargs
+    ]
+    if missing:
+        listed = ", ".join(f"'{m}'" for m in missing)
+        raise InvalidDefinitionError(
+            f"@{decorator} '{fn_name}' decorated function does not have argument(s) {listed}. "
+            f"@{decorator}-decorated functions should have an argument for each of their Ins, except for Ins "
+            "that have the Nothing dagster_type. Alternatively, they can accept **kwargs."
+        )
     for p in signature.inputs:
         given = explicit.pop(p.name, None)
         if given is None:
@@ -191,7 +211,9 @@ def op(
                         f"@op '{fn_name}': out['{out_name}'] must be an Out or DynamicOut, got {value!r}."
                     )
         else:
-            raise InvalidDefinitionError(f"@op '{fn_name}': out must be an Out or a dict of Out, got {out!r}.")
+            raise InvalidDefinitionError(
+                f"@op '{fn_name}': out must be an Out or a dict of Out, got {out!r}."
+            )
         return OpDefinition(
             compute_fn=fn,
             name=name or fn_name,

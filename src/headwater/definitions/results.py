@@ -3,12 +3,15 @@ and the exceptions it raises on purpose (Failure, RetryRequested)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from headwater.core.asset_events import AssetCheckSeverity
 from headwater.core.asset_key import AssetKey, CoercibleToAssetKey
-from headwater.errors import InvalidInvocationError
+from headwater.errors import InvalidDefinitionError
+
+_MAPPING_KEY = re.compile(r"^[A-Za-z0-9_]+$")
 
 
 class Output:
@@ -54,9 +57,9 @@ class DynamicOutput:
         output_name: str = "result",
         metadata: Mapping[str, Any] | None = None,
     ) -> None:
-        if not mapping_key or not all(ch.isalnum() or ch == "_" for ch in mapping_key):
-            raise InvalidInvocationError(
-                f"DynamicOutput mapping_key {mapping_key!r} is not valid: use only letters, digits and underscores."
+        if not isinstance(mapping_key, str) or not _MAPPING_KEY.match(mapping_key):
+            raise InvalidDefinitionError(
+                f'"{mapping_key}" is not a valid name in Headwater. Names must be in regex ^[A-Za-z0-9_]+$.'
             )
         self.value = value
         self.mapping_key = mapping_key
@@ -90,7 +93,10 @@ class AssetCheckResult:
         self.description = description
 
     def __repr__(self) -> str:
-        return f"AssetCheckResult(passed={self.passed}, asset_key={self.asset_key!r}, check_name={self.check_name!r})"
+        return (
+            f"AssetCheckResult(passed={self.passed}, asset_key={self.asset_key!r}, "
+            f"check_name={self.check_name!r})"
+        )
 
 
 class MaterializeResult:

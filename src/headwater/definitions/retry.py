@@ -33,7 +33,9 @@ class RetryPolicy:
         if max_retries < 0:
             raise InvalidDefinitionError(f"RetryPolicy max_retries must be >= 0, got {max_retries}.")
         if (backoff is not None or jitter is not None) and delay is None:
-            raise InvalidDefinitionError("RetryPolicy: backoff and jitter need a delay; pass delay=<seconds>.")
+            raise InvalidDefinitionError(
+                "RetryPolicy: backoff and jitter need a delay; pass delay=<seconds>."
+            )
         self.max_retries = max_retries
         self.delay = delay
         self.backoff = backoff
@@ -44,7 +46,7 @@ class RetryPolicy:
         if self.delay is None:
             return 0.0
         if self.backoff is Backoff.EXPONENTIAL:
-            base = self.delay * (2**attempt_num - 1)
+            base = self.delay * float(2**attempt_num - 1)
         elif self.backoff is Backoff.LINEAR:
             base = self.delay * attempt_num
         else:

@@ -92,7 +92,8 @@ def _python_class(py_type: type, name: str | None = None) -> DagsterType:
         lambda _c, v: isinstance(v, py_type),
         type_name,
         describe_failure=lambda v: (
-            f"Value of type {type(v)} failed type check for Dagster type {type_name}, expected value to be of "
+            f"Value of type {type(v)} failed type check for Dagster type {type_name}, expected value to be "
+            "of "
             f"Python type {qualified}."
         ),
     )

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from headwater.definitions.asset_job import EPHEMERAL_ASSET_JOB_NAME, UnresolvedAssetJobDefinition
-from headwater.definitions.asset_layer import AssetCollection, build_asset_job, collect_assets
+from headwater.definitions.asset_layer import AssetCollection, build_asset_job, collect_assets, paused_gc
 from headwater.definitions.selection import AssetSelection
 from headwater.errors import InvalidInvocationError, InvariantViolationError
 from headwater.events.event import EventLogEntry
@@ -28,7 +28,9 @@ def _instance(instance: Any) -> Any:
     return Instance.ephemeral()
 
 
-def default_resources(resource_defs: Mapping[str, Any], instance: Any, *, in_memory: bool = False) -> dict[str, Any]:
+def default_resources(
+    resource_defs: Mapping[str, Any], instance: Any, *, in_memory: bool = False
+) -> dict[str, Any]:
     """The job's resources plus a default ``io_manager`` when none is given."""
     out = dict(resource_defs)
     if "io_manager" not in out:
@@ -80,14 +82,24 @@ def execute_job(
     if asset_selection is not None:
         if job.asset_layer is None:
             raise InvalidInvocationError(f"asset_selection was passed, but job '{job.name}' has no assets.")
-        selection = AssetSelection.from_coercible(list(asset_selection) if not isinstance(asset_selection, AssetSelection) else asset_selection)
+        selection = AssetSelection.from_coercible(
+            list(asset_selection) if not isinstance(asset_selection, AssetSelection) else asset_selection
+        )
         collection = job.asset_layer.collection
         keys, checks = selection.resolve_assets_and_checks(collection.graph)
         keys = {k for k in keys if k in job.asset_layer.selected_asset_keys}
-        job = build_asset_job(job.name, collection, keys, checks & set(job.asset_layer.selected_check_keys),
-                              resource_defs=job.resource_defs, tags=job.tags, config=job.config,
-                              hooks=job.hook_defs, op_retry_policy=job.op_retry_policy,
-                              partitions_def=job.partitions_def)
+        job = build_asset_job(
+            job.name,
+            collection,
+            keys,
+            checks & set(job.asset_layer.selected_check_keys),
+            resource_defs=job.resource_defs,
+            tags=job.tags,
+            config=job.config,
+            hooks=job.hook_defs,
+            op_retry_policy=job.op_retry_policy,
+            partitions_def=job.partitions_def,
+        )
         selected_assets = keys
     if op_selection is not None:
         step_keys = resolve_op_selection(job.spec, op_selection)
@@ -107,9 +119,9 @@ def execute_job(
         tags=tags,
         input_values=input_values,
         on_events=on_events,
-        asset_selection=selected_assets if selected_assets is not None else (
-            job.asset_layer.selected_asset_keys if job.asset_layer is not None else None
-        ),
+        asset_selection=selected_assets
+        if selected_assets is not None
+        else (job.asset_layer.selected_asset_keys if job.asset_layer is not None else None),
     )
 
 
@@ -124,8 +136,17 @@ def materialize(
     selection: Any = None,
 ) -> ExecuteInProcessResult:
     """Materialize ``assets`` (or the ``selection`` of them) in this process."""
-    return _materialize(assets, run_config, instance, resources, partition_key, raise_on_error, tags, selection,
-                        in_memory=False)
+    return _materialize(
+        assets,
+        run_config,
+        instance,
+        resources,
+        partition_key,
+        raise_on_error,
+        tags,
+        selection,
+        in_memory=False,
+    )
 
 
 def materialize_to_memory(
@@ -139,8 +160,17 @@ def materialize_to_memory(
     selection: Any = None,
 ) -> ExecuteInProcessResult:
     """Like ``materialize``, but every IO manager the assets use keeps values in memory."""
-    return _materialize(assets, run_config, instance, resources, partition_key, raise_on_error, tags, selection,
-                        in_memory=True)
+    return _materialize(
+        assets,
+        run_config,
+        instance,
+        resources,
+        partition_key,
+        raise_on_error,
+        tags,
+        selection,
+        in_memory=True,
+    )
 
 
 def _materialize(
@@ -160,12 +190,15 @@ def _materialize(
         _reject_io_manager_resources(collection, resources or {})
     unresolved = UnresolvedAssetJobDefinition(EPHEMERAL_ASSET_JOB_NAME, selection)
     job = unresolved.resolve(collection, dict(resources or {}))
+    with paused_gc():
+        layer = job.asset_layer
+        assert layer is not None
+        io_keys = layer.used_io_manager_keys(job.spec)
     if in_memory:
         from headwater.definitions.mem_io_manager import InMemoryIOManager
 
-        assert job.asset_layer is not None
         shared = InMemoryIOManager()
-        for key in job.asset_layer.used_io_manager_keys(job.spec):
+        for key in io_keys:
             job.resource_defs[key] = shared
     return execute_job(
         job,

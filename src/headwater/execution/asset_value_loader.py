@@ -90,7 +90,9 @@ class AssetValueLoader:
             asset_key=key,
             dagster_type=resolve_dagster_type(python_type) if python_type is not None else None,
             upstream_output=upstream,
-            definition_metadata=input_definition_metadata if input_definition_metadata is not None else metadata,
+            definition_metadata=input_definition_metadata
+            if input_definition_metadata is not None
+            else metadata,
             resources=self._resources_view(),
             partition_key=partition_key,
             instance=self._instance,
@@ -114,8 +116,10 @@ class AssetValueLoader:
                 f"Cannot load the asset: its IO manager key '{io_key}' has no resource in these Definitions. "
                 f"Provide one in Definitions(resources={{'{io_key}': ...}})."
             )
-        config = {k: v if isinstance(v, Mapping) and "config" in v else {"config": v}
-                  for k, v in (resource_config or {}).items()}
+        config = {
+            k: v if isinstance(v, Mapping) and "config" in v else {"config": v}
+            for k, v in (resource_config or {}).items()
+        }
         built = self._stack.enter_context(
             initialize_resources(resource_defs, config, keys={io_key}, instance=self._instance)
         )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
-from headwater.errors import InvalidInvocationError, InvalidPropertyError, InvariantViolationError
+from headwater.errors import InvalidPropertyError, InvariantViolationError
 from headwater.execution.log_manager import RunLogger
 
 if TYPE_CHECKING:
@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 class _EmptyResources:
     def __getattr__(self, name: str) -> Any:
         raise InvalidPropertyError(
-            f"No resource named '{name}' is available to this op. Add it to the op's required_resource_keys (or "
+            f"No resource named '{name}' is available to this op. Add it to the op's required_resource_keys "
+            "(or "
             "as a typed parameter) and provide it in resources={...}."
         )
 
@@ -35,9 +36,11 @@ class OpExecutionContext:
     __slots__ = (
         "_asset_check_keys",
         "_events",
+        "_exit_stack",
         "_input_asset_keys",
         "_instance",
         "_log",
+        "_mapping_key",
         "_op_config",
         "_op_def",
         "_output_asset_keys",
@@ -51,8 +54,6 @@ class OpExecutionContext:
         "_selected_asset_keys",
         "_step_key",
         "_tags",
-        "_mapping_key",
-        "_exit_stack",
     )
 
     def __init__(
@@ -185,12 +186,14 @@ class OpExecutionContext:
     @property
     def asset_key(self) -> AssetKey:
         keys = set(self._output_asset_keys.values())
-        if len(keys) != 1:
+        if len(keys) > 1:
+            raise InvariantViolationError(
+                "Cannot call `context.asset_key` in a multi_asset with more than one asset. Use "
+                "`context.asset_key_for_output` instead."
+            )
+        if not keys:
             raise InvalidPropertyError(
-                f"Cannot call `context.asset_key` in a multi_asset with more than one asset ({len(keys)} here). "
-                "Use `context.asset_key_for_output(name)` or `context.selected_asset_keys`."
-                if keys
-                else "This op does not compute an asset, so context.asset_key has no value."
+                "This op does not compute an asset, so context.asset_key has no value."
             )
         return next(iter(keys))
 
@@ -251,9 +254,10 @@ class OpExecutionContext:
     ) -> None:
         if output_name is None:
             if self._op_def is not None and len(self._op_def.outs) > 1:
-                raise InvalidInvocationError(
-                    "Attempted to add metadata without specifying an output name on an op with several outputs; "
-                    "pass output_name=..."
+                raise InvariantViolationError(
+                    "Attempted to add metadata without providing output_name, but multiple outputs exist. "
+                    "Please "
+                    "provide an output_name to the invocation of `context.add_output_metadata`."
                 )
             output_name = next(iter(self._op_def.outs)) if self._op_def is not None else "result"
         self._output_metadata.setdefault((output_name, mapping_key), {}).update(metadata)
@@ -347,8 +351,18 @@ def build_op_context(
     retry_number: int = 0,
 ) -> OpExecutionContext:
     """A context for calling an op directly in a test."""
-    return _build(OpExecutionContext, resources, op_config if op_config is not None else config, resources_config,
-                  instance, partition_key, mapping_key, run_tags, retry_number, None)
+    return _build(
+        OpExecutionContext,
+        resources,
+        op_config if op_config is not None else config,
+        resources_config,
+        instance,
+        partition_key,
+        mapping_key,
+        run_tags,
+        retry_number,
+        None,
+    )
 
 
 def build_asset_context(
@@ -362,8 +376,18 @@ def build_asset_context(
 ) -> AssetExecutionContext:
     """A context for calling an asset directly in a test."""
     out_keys = {"result": AssetKey.from_coercible(asset_key)} if asset_key is not None else None
-    ctx = _build(AssetExecutionContext, resources, asset_config, resources_config, instance, partition_key, None,
-                 run_tags, 0, out_keys)
+    ctx = _build(
+        AssetExecutionContext,
+        resources,
+        asset_config,
+        resources_config,
+        instance,
+        partition_key,
+        None,
+        run_tags,
+        0,
+        out_keys,
+    )
     assert isinstance(ctx, AssetExecutionContext)
     return ctx
 
@@ -400,8 +424,19 @@ def _build(
 class HookContext:
     """What a success_hook or failure_hook sees."""
 
-    __slots__ = ("_resources", "hook_def", "instance", "job_name", "log", "op", "op_exception",
-                 "op_output_values", "required_resource_keys", "run_id", "step_key")
+    __slots__ = (
+        "_resources",
+        "hook_def",
+        "instance",
+        "job_name",
+        "log",
+        "op",
+        "op_exception",
+        "op_output_values",
+        "required_resource_keys",
+        "run_id",
+        "step_key",
+    )
 
     def __init__(
         self,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from headwater.events.event_type import EventType
 from headwater.execution.run_context import RunContext
-from headwater.execution.step_runner import run_step
+from headwater.execution.step_runner import format_duration, run_step
 from headwater.planning.active_execution import StepOutcome
 
 
@@ -12,6 +14,14 @@ class InProcessExecutor:
     """Runs each ready step in the calling thread, in plan order."""
 
     def execute(self, run: RunContext) -> None:
+        started = time.perf_counter()
+        try:
+            self._execute(run)
+        finally:
+            elapsed = format_duration((time.perf_counter() - started) * 1000)
+            run.emit(EventType.ENGINE_EVENT, None, f"Finished steps in process (pid: {run.pid}) in {elapsed}")
+
+    def _execute(self, run: RunContext) -> None:
         active = run.active
         _report_decisions(run)
         while True:

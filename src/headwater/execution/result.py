@@ -73,7 +73,11 @@ class ExecuteInProcessResult:
     def _matches(self, step_key: str | None, node_name: str) -> bool:
         if step_key is None:
             return False
-        return step_key == node_name or step_key.startswith(node_name + "[") or step_key.startswith(node_name + ".")
+        return (
+            step_key == node_name
+            or step_key.startswith(node_name + "[")
+            or step_key.startswith(node_name + ".")
+        )
 
     def events_for_node(self, node_name: str) -> list[Event]:
         """The step events of ``node_name`` (an op, a graph, or ``graph.op``; mapped steps included)."""
@@ -143,7 +147,9 @@ class ExecuteInProcessResult:
 
     def asset_observations_for_node(self, node_name: str) -> list[Any]:
         return [
-            e.event_specific_data for e in self.events_for_node(node_name) if e.event_type is EventType.ASSET_OBSERVATION
+            e.event_specific_data
+            for e in self.events_for_node(node_name)
+            if e.event_type is EventType.ASSET_OBSERVATION
         ]
 
     def get_asset_check_evaluations(self) -> list[Any]:
@@ -217,7 +223,9 @@ class ExecuteInProcessResult:
             for out in node.outputs:
                 if out.asset_key == key:
                     return self.output_for_node(node.handle, out.name)
-        raise InvalidInvocationError(f"Asset {key.to_user_string()!r} is not computed by job '{self.job_def.name}'.")
+        raise InvalidInvocationError(
+            f"Asset {key.to_user_string()!r} is not computed by job '{self.job_def.name}'."
+        )
 
 
 def _one(events: Sequence[Event], event_type: EventType) -> Event:

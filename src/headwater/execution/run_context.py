@@ -39,8 +39,12 @@ class RunContext:
         input_values: Mapping[str, Any],
         raise_on_error: bool,
         on_events: Callable[[Sequence[EventLogEntry]], None] | None = None,
+        resource_defs: Mapping[str, Any] | None = None,
     ) -> None:
         self.on_events = on_events
+        # The definitions ``resources`` were built from: executors that run steps in other processes
+        # (the multiprocess executor's workers) build their own resources from them.
+        self.resource_defs: Mapping[str, Any] = resource_defs if resource_defs is not None else {}
         self.job = job
         self.job_name = job.name
         self.plan = plan
@@ -112,7 +116,7 @@ class RunContext:
             evaluation = check_evaluation(self, step_key, event)
             self.emit(EventType.ASSET_CHECK_EVALUATION, step_key, _check_message(evaluation), evaluation)
         elif isinstance(event, ExpectationResult):
-            self.emit(EventType.STEP_EXPECTATION_RESULT, step_key, f"Expectation {event.label} {'passed' if event.success else 'failed'}.", event)
+            self.emit(EventType.STEP_EXPECTATION_RESULT, step_key, f"Expectation {event.label} {'passed' if event.success else 'failed'}", event)
         else:
             from headwater.errors import InvalidInvocationError
 

@@ -27,6 +27,7 @@ def resource_keys_for(job: JobDefinition, step_keys: set[str] | None) -> set[str
     """The resource keys the selected steps need: their own, their outputs' and inputs' IO managers, hooks."""
     keys: set[str] = set()
     layer = job.asset_layer
+    by_handle = {n.handle: n for n in job.spec.nodes}
     for node in job.spec.nodes:
         if step_keys is not None and node.handle not in step_keys:
             continue
@@ -44,7 +45,7 @@ def resource_keys_for(job: JobDefinition, step_keys: set[str] | None) -> set[str
             elif inp.asset_key is not None and layer is not None:
                 keys.add(layer.load_io_manager_key(inp.asset_key))
             for src in inp.sources:
-                upstream = job.spec.node(src.node)
+                upstream = by_handle[src.node]
                 for o in upstream.outputs:
                     if o.name == src.output and not o.is_nothing:
                         keys.add(o.io_manager_key)
@@ -75,8 +76,11 @@ def execute_run(
 
     selected = set(step_keys) if step_keys is not None else None
     job.validate_resources(resource_defs)
-    shape, node_configs = process_run_config(job, run_config, set(resource_defs))
     plan = build_plan(job.spec, selected)
+    all_input_values = {**job.input_values, **(input_values or {})}
+    shape, node_configs = process_run_config(
+        job, run_config, set(resource_defs), plan=plan, input_values=all_input_values
+    )
     all_tags = {**job.tags, **job.run_tags, **(tags or {})}
     if partition_key is not None:
         all_tags[PARTITION_TAG] = partition_key
@@ -98,14 +102,13 @@ def execute_run(
         run_config=shape,
         resources=None,
         partition_key=partition_key,
-        input_values={**job.input_values, **(input_values or {})},
+        input_values=all_input_values,
         raise_on_error=raise_on_error,
         on_events=on_events,
+        resource_defs=resource_defs,
     )
     ctx.emit(EventType.RUN_START, None, f'Started execution of run for "{job.name}".')
-    ctx.emit(
-        EventType.ENGINE_EVENT, None, f"Executing steps in process (pid: {ctx.pid})", EngineEventData()
-    )
+    ctx.emit(EventType.ENGINE_EVENT, None, f"Executing steps in process (pid: {ctx.pid})", EngineEventData())
     ctx.flush()
     resource_error: BaseException | None = None
     try:
@@ -119,7 +122,9 @@ def execute_run(
             run_id=ctx.run_id,
         ) as resources:
             ctx.resources = resources
-            ctx.emit(EventType.RESOURCE_INIT_SUCCESS, None, f"Finished initialization of resources [{names}].")
+            ctx.emit(
+                EventType.RESOURCE_INIT_SUCCESS, None, f"Finished initialization of resources [{names}]."
+            )
             executor.execute(ctx)
     except ResourceInitError as exc:
         resource_error = exc
@@ -132,7 +137,9 @@ def execute_run(
         )
     if ctx.failed_steps or resource_error is not None:
         if resource_error is not None:
-            message = f'Execution of run for "{job.name}" failed. An exception was thrown during resource init.'
+            message = (
+                f'Execution of run for "{job.name}" failed. An exception was thrown during resource init.'
+            )
         else:
             message = f'Execution of run for "{job.name}" failed. Steps failed: {ctx.failed_steps!r}.'
         ctx.emit(

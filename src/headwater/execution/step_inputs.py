@@ -33,8 +33,10 @@ def load_inputs(run: RunContext, attempt: StepAttempt, context: OpExecutionConte
         value = _load_one(run, attempt, step_input)
         if value is _MISSING:
             continue
-        _type_check_input(run, attempt, context, step_input.name, value)
         values[step_input.name] = value
+    # As Dagster: every input is loaded (LOADED_INPUT...) before any is type-checked (STEP_INPUT...).
+    for name, value in values.items():
+        _type_check_input(run, attempt, context, name, value)
     return values
 
 
@@ -49,7 +51,9 @@ def _load_one(run: RunContext, attempt: StepAttempt, step_input: StepInput) -> A
         for ref in step_input.sources:
             for source_key, mapping_key in _upstream(run, attempt, ref):
                 if ref.output in run.active.produced.get(source_key, ()):
-                    values.append(_load_from_step(run, attempt, step_input.name, source_key, ref, mapping_key))
+                    values.append(
+                        _load_from_step(run, attempt, step_input.name, source_key, ref, mapping_key)
+                    )
         return values
     if kind is InputKind.COLLECT:
         ref = step_input.sources[0]
@@ -74,15 +78,25 @@ def _upstream(run: RunContext, attempt: StepAttempt, ref: OutputRef) -> list[tup
 
 
 def _load_from_step(
-    run: RunContext, attempt: StepAttempt, input_name: str, source_key: str, ref: OutputRef,
+    run: RunContext,
+    attempt: StepAttempt,
+    input_name: str,
+    source_key: str,
+    ref: OutputRef,
     mapping_key: str | None,
 ) -> Any:
     out_spec = run.output_spec(ref)
     io_key = out_spec.io_manager_key
     io = run.io_manager(io_key)
     ctx = make_input_context(
-        run, attempt, input_name, asset_key=out_spec.asset_key, upstream_step_key=source_key,
-        upstream_output_name=ref.output, upstream_mapping_key=mapping_key, upstream_io_manager_key=io_key,
+        run,
+        attempt,
+        input_name,
+        asset_key=out_spec.asset_key,
+        upstream_step_key=source_key,
+        upstream_output_name=ref.output,
+        upstream_mapping_key=mapping_key,
+        upstream_io_manager_key=io_key,
     )
     with user_code_error_boundary(
         StepExecutionError, f'Error occurred while loading input "{input_name}" of step "{attempt.key}":'
@@ -126,12 +140,20 @@ def _load_unconnected(run: RunContext, attempt: StepAttempt, step_input: StepInp
     asset_key = step_input.load_asset_key
     if asset_key is not None or op_in.input_manager_key is not None:
         io_key = op_in.input_manager_key or (
-            run.layer.load_io_manager_key(asset_key) if run.layer is not None and asset_key is not None else "io_manager"
+            run.layer.load_io_manager_key(asset_key)
+            if run.layer is not None and asset_key is not None
+            else "io_manager"
         )
         io = run.io_manager(io_key)
         ctx = make_input_context(
-            run, attempt, name, asset_key=asset_key, upstream_step_key=None, upstream_output_name=None,
-            upstream_mapping_key=None, upstream_io_manager_key=io_key,
+            run,
+            attempt,
+            name,
+            asset_key=asset_key,
+            upstream_step_key=None,
+            upstream_output_name=None,
+            upstream_mapping_key=None,
+            upstream_io_manager_key=io_key,
         )
         with user_code_error_boundary(
             StepExecutionError, f'Error occurred while loading input "{name}" of step "{attempt.key}":'
@@ -152,14 +174,16 @@ def _load_unconnected(run: RunContext, attempt: StepAttempt, step_input: StepInp
     if step_input.unresolved_sources:
         src = step_input.unresolved_sources[0]
         raise InputLoadError(
-            f'Input "{name}" of step "{attempt.key}" comes from output "{src.output}" of step "{src.node}", which is '
+            f'Input "{name}" of step "{attempt.key}" comes from output "{src.output}" of step "{src.node}", '
+            "which is "
             "not part of this run's selection. Include that step, or pass the value under "
             f"ops:{attempt.compiled.config_path[-1]}:inputs:{name} in the run config.",
             user_exception=LookupError(name),
             original_traceback="",
         )
     raise InputLoadError(
-        f'Input "{name}" of op "{attempt.op_def.name}" has no upstream output, no default value and no value in '
+        f'Input "{name}" of op "{attempt.op_def.name}" has no upstream output, no default value and no '
+        "value in "
         f"config. Connect it in the graph, give the parameter a default, or pass it as "
         f"ops:{attempt.compiled.config_path[-1]}:inputs:{name} in the run config.",
         user_exception=LookupError(name),
@@ -186,6 +210,7 @@ def _type_check_input(
     )
     if not passed:
         raise TypeCheckDidNotPass(
-            f'Type check failed for step input "{name}" - expected type "{type_name}". Description: {description}',
+            f'Type check failed for step input "{name}" - expected type "{type_name}". Description: '
+            f"{description}",
             dagster_type=dagster_type,
         )

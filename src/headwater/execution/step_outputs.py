@@ -41,7 +41,9 @@ if TYPE_CHECKING:
     from headwater.execution.step_runner import StepAttempt
 
 
-def check_evaluation(run: RunContext | None, step_key: str, result: AssetCheckResult, node: Any = None) -> AssetCheckEvaluation:
+def check_evaluation(
+    run: RunContext | None, step_key: str, result: AssetCheckResult, node: Any = None
+) -> AssetCheckEvaluation:
     """Resolve which check an AssetCheckResult is for, and build its evaluation."""
     keys: list[AssetCheckKey] = []
     if node is not None:
@@ -89,8 +91,18 @@ class OutputHandler:
 
     # --- dispatch -------------------------------------------------------------------------
     def process_return(self, value: Any) -> None:
-        if isinstance(value, (Output, DynamicOutput, MaterializeResult, AssetCheckResult, AssetMaterialization,
-                              AssetObservation, ExpectationResult)):
+        if isinstance(
+            value,
+            (
+                Output,
+                DynamicOutput,
+                MaterializeResult,
+                AssetCheckResult,
+                AssetMaterialization,
+                AssetObservation,
+                ExpectationResult,
+            ),
+        ):
             self.process_item(value)
             return
         if inspect.isgenerator(value) or isinstance(value, Iterator):
@@ -107,19 +119,23 @@ class OutputHandler:
         elif not data_outputs:
             if value is not None:
                 raise InvalidInvocationError(
-                    f"Op '{self.node.op_name}' has no data outputs but returned {type(value).__name__}; return None."
+                    f"Op '{self.node.op_name}' has no data outputs but returned {type(value).__name__}; "
+                    "return None."
                 )
         elif isinstance(value, tuple) and len(value) == len(data_outputs):
             for name, item in zip(data_outputs, value, strict=True):
                 if isinstance(item, Output):
-                    self.handle_output(item.output_name if item.output_name != "result" else name, item.value, item)
+                    self.handle_output(
+                        item.output_name if item.output_name != "result" else name, item.value, item
+                    )
                 else:
                     self.handle_output(name, item, None)
         elif value is None and all(not self.outputs[n].is_required for n in data_outputs):
             return
         else:
             raise InvalidInvocationError(
-                f"Op '{self.node.op_name}' has outputs {data_outputs} but returned {type(value).__name__}; return a "
+                f"Op '{self.node.op_name}' has outputs {data_outputs} but returned {type(value).__name__}; "
+                "return a "
                 "tuple with one value per output, or yield Output(value, output_name=...) for each."
             )
 
@@ -141,7 +157,8 @@ class OutputHandler:
                 self.handle_output(data_outputs[0], item, None)
             else:
                 raise InvalidInvocationError(
-                    f"Op '{self.node.op_name}' yielded {item!r} ({type(item).__name__}); a generator op yields "
+                    f"Op '{self.node.op_name}' yielded {item!r} ({type(item).__name__}); a generator op "
+                    "yields "
                     "Output, DynamicOutput, MaterializeResult, AssetCheckResult or event objects."
                 )
 
@@ -155,7 +172,9 @@ class OutputHandler:
             )
         return spec
 
-    def handle_output(self, name: str, value: Any, output: Output | None, mapping_key: str | None = None) -> None:
+    def handle_output(
+        self, name: str, value: Any, output: Output | None, mapping_key: str | None = None
+    ) -> None:
         spec = self._spec(name)
         if spec.is_dynamic and mapping_key is None:
             raise InvalidInvocationError(
@@ -171,7 +190,11 @@ class OutputHandler:
         op_def = self.attempt.op_def
         dagster_type = op_def.output_types.get(name)
         passed, description = True, None
-        if dagster_type is not None and dagster_type.type_check_fn is not None and not dagster_type.is_nothing:
+        if (
+            dagster_type is not None
+            and dagster_type.type_check_fn is not None
+            and not dagster_type.is_nothing
+        ):
             passed, description = dagster_type.check(self.context, value)
         type_name = spec.type_name
         user_meta = dict(output.metadata) if output is not None and output.metadata else {}
@@ -213,7 +236,12 @@ class OutputHandler:
             mat = AssetMaterialization(
                 spec.asset_key, metadata=metadata or None, partition=run.partition_key, tags=tags
             )
-            run.emit(EventType.ASSET_MATERIALIZATION, key, f"Materialized value {spec.asset_key.to_user_string()}.", mat)
+            run.emit(
+                EventType.ASSET_MATERIALIZATION,
+                key,
+                f"Materialized value {spec.asset_key.to_user_string()}.",
+                mat,
+            )
         if not spec.is_nothing:
             run.emit(
                 EventType.HANDLED_OUTPUT,
@@ -226,7 +254,8 @@ class OutputHandler:
         spec = self._spec(item.output_name)
         if not spec.is_dynamic:
             raise InvalidInvocationError(
-                f"Op '{self.node.op_name}' yielded a DynamicOutput for '{item.output_name}', which is not a DynamicOut."
+                f"Op '{self.node.op_name}' yielded a DynamicOutput for '{item.output_name}', which is not a "
+                "DynamicOut."
             )
         seen = self.dynamic.setdefault(item.output_name, [])
         if item.mapping_key in seen:
@@ -235,7 +264,12 @@ class OutputHandler:
                 f'"{item.mapping_key}" multiple times.'
             )
         seen.append(item.mapping_key)
-        self.handle_output(item.output_name, item.value, Output(item.value, item.output_name, item.metadata), item.mapping_key)
+        self.handle_output(
+            item.output_name,
+            item.value,
+            Output(item.value, item.output_name, item.metadata),
+            item.mapping_key,
+        )
 
     def handle_materialize_result(self, result: MaterializeResult) -> None:
         keyed = {o.asset_key: n for n, o in self.outputs.items() if o.asset_key is not None}
@@ -249,7 +283,8 @@ class OutputHandler:
             name = next(iter(keyed.values()))
         else:
             raise InvariantViolationError(
-                "MaterializeResult did not include asset_key and it can not be inferred. Specify which asset_key, "
+                "MaterializeResult did not include asset_key and it can not be inferred. Specify which "
+                "asset_key, "
                 f"options are: {set(keyed)}."
             )
         spec = self.outputs[name]
@@ -261,15 +296,20 @@ class OutputHandler:
             run.emit(EventType.ASSET_OBSERVATION, key, f"Observed value {asset_key.to_user_string()}.", obs)
             self.produced.add(name)
         elif result.value is not None and not spec.is_nothing:
-            self.handle_output(name, result.value, Output(result.value, name, result.metadata, tags=result.tags))
+            self.handle_output(
+                name, result.value, Output(result.value, name, result.metadata, tags=result.tags)
+            )
         else:
             self._emit_nothing_output(name, "Any" if spec.is_nothing else spec.type_name)
             self.produced.add(name)
             self.output_values[name] = None
             metadata = {**result.metadata, **self.context.output_metadata_for(name)}
-            mat = AssetMaterialization(asset_key, metadata=metadata or None, partition=run.partition_key,
-                                       tags=result.tags)
-            run.emit(EventType.ASSET_MATERIALIZATION, key, f"Materialized value {asset_key.to_user_string()}.", mat)
+            mat = AssetMaterialization(
+                asset_key, metadata=metadata or None, partition=run.partition_key, tags=result.tags
+            )
+            run.emit(
+                EventType.ASSET_MATERIALIZATION, key, f"Materialized value {asset_key.to_user_string()}.", mat
+            )
         for check in result.check_results:
             self.handle_check_result(check)
 
@@ -279,8 +319,12 @@ class OutputHandler:
         blocking = bool(self.run.job.asset_layer and _is_blocking(self.run, evaluation.asset_check_key))
         if blocking:
             evaluation = AssetCheckEvaluation(
-                asset_key=evaluation.asset_key, check_name=evaluation.check_name, passed=evaluation.passed,
-                metadata=evaluation.metadata, severity=evaluation.severity, description=evaluation.description,
+                asset_key=evaluation.asset_key,
+                check_name=evaluation.check_name,
+                passed=evaluation.passed,
+                metadata=evaluation.metadata,
+                severity=evaluation.severity,
+                description=evaluation.description,
                 blocking=True,
             )
         self._emit_nothing_output(out_name, "Any")
@@ -288,7 +332,9 @@ class OutputHandler:
         self.output_values[out_name] = None
         from headwater.execution.run_context import _check_message
 
-        self.run.emit(EventType.ASSET_CHECK_EVALUATION, self.attempt.key, _check_message(evaluation), evaluation)
+        self.run.emit(
+            EventType.ASSET_CHECK_EVALUATION, self.attempt.key, _check_message(evaluation), evaluation
+        )
         if blocking and not evaluation.passed and evaluation.severity == AssetCheckSeverity.ERROR:
             self.blocking_failures.append(evaluation)
 
@@ -308,7 +354,9 @@ class OutputHandler:
     # --- end of step ----------------------------------------------------------------------
     def finish(self) -> None:
         if self.blocking_failures:
-            lines = "\n".join(f"{e.asset_key.to_user_string()}: {e.check_name}" for e in self.blocking_failures)
+            lines = "\n".join(
+                f"{e.asset_key.to_user_string()}: {e.check_name}" for e in self.blocking_failures
+            )
             raise AssetCheckFailedError(
                 f"{len(self.blocking_failures)} blocking asset check failed with ERROR severity:\n{lines}"
             )
@@ -322,7 +370,8 @@ class OutputHandler:
                 self.dynamic.setdefault(name, [])
                 continue
             raise StepOutputNotFoundError(
-                f'Core compute for op "{self.node.op_name}" did not return an output for non-optional output "{name}"'
+                f'Core compute for op "{self.node.op_name}" did not return an output for non-optional output '
+                f'"{name}"'
             )
 
 

@@ -127,7 +127,11 @@ def _attempt(
     if attempt.retry_number == 0:
         run.emit(EventType.STEP_START, key, f'Started execution of step "{key}".')
     else:
-        run.emit(EventType.STEP_RESTARTED, key, f'Started re-execution (attempt # {attempt.retry_number + 1}) of step "{key}".')
+        run.emit(
+            EventType.STEP_RESTARTED,
+            key,
+            f'Started re-execution (attempt # {attempt.retry_number + 1}) of step "{key}".',
+        )
     started = time.perf_counter()
     op_def = attempt.op_def
     context = _make_context(run, attempt)
@@ -139,7 +143,9 @@ def _attempt(
             inputs["config"] = run.node_configs.get(attempt.step.key)
         for res_name in sig.resource_params:
             inputs[res_name] = getattr(run.resources, res_name)
-        with user_code_error_boundary(StepExecutionError, f'Error occurred while executing op "{op_def.name}":'):
+        with user_code_error_boundary(
+            StepExecutionError, f'Error occurred while executing op "{op_def.name}":'
+        ):
             fn = op_def.compute_fn
             value = fn(context, **inputs) if sig.context_param is not None else fn(**inputs)
             if sig.is_async:
@@ -153,7 +159,11 @@ def _attempt(
     except RetryRequested as exc:
         if attempt.retry_number < exc.max_retries:
             return StepResult(False, set(), {}, {}), exc, exc.seconds_to_wait or 0.0
-        return _retries_exceeded(run, attempt, exc, exc.max_retries, "RetryRequested", exc.__cause__), exc, None
+        return (
+            _retries_exceeded(run, attempt, exc, exc.max_retries, "RetryRequested", exc.__cause__),
+            exc,
+            None,
+        )
     except Failure as exc:
         if policy is not None and exc.allow_retries:
             if attempt.retry_number < policy.max_retries:
@@ -173,13 +183,13 @@ def _attempt(
     run.emit(
         EventType.STEP_SUCCESS,
         attempt.key,
-        f'Finished execution of step "{attempt.key}" in {_fmt_ms(duration_ms)}.',
+        f'Finished execution of step "{attempt.key}" in {format_duration(duration_ms)}.',
         StepSuccessData(duration_ms),
     )
     return StepResult(True, handler.produced, handler.dynamic, handler.output_values), None, None
 
 
-def _fmt_ms(ms: float) -> str:
+def format_duration(ms: float) -> str:
     if ms < 1000:
         return f"{ms:.3g}ms"
     return f"{ms / 1000:.3g}s"
@@ -187,6 +197,7 @@ def _fmt_ms(ms: float) -> str:
 
 def _run_async(value: Any) -> Any:
     if inspect.isasyncgen(value):
+
         async def collect() -> list[Any]:
             return [item async for item in value]
 
@@ -217,7 +228,9 @@ def _retries_exceeded(
     )
     raised = MaxRetriesExceededError(message.strip())
     raised.__cause__ = cause
-    return _fail(run, attempt, exc, raised, error_info=info, failure=cause if isinstance(cause, Failure) else None)
+    return _fail(
+        run, attempt, exc, raised, error_info=info, failure=cause if isinstance(cause, Failure) else None
+    )
 
 
 def _fail(
@@ -232,7 +245,9 @@ def _fail(
     user_data = None
     failure = failure if failure is not None else exc if isinstance(exc, Failure) else None
     if failure is not None:
-        user_data = UserFailureData("intentional-failure", failure.description, normalize_metadata(failure.metadata))
+        user_data = UserFailureData(
+            "intentional-failure", failure.description, normalize_metadata(failure.metadata)
+        )
     run.emit(
         EventType.STEP_FAILURE,
         attempt.key,
@@ -282,7 +297,9 @@ def _make_context(run: RunContext, attempt: StepAttempt) -> OpExecutionContext:
     )
 
 
-def _run_hooks(run: RunContext, attempt: StepAttempt, result: StepResult, error: BaseException | None) -> None:
+def _run_hooks(
+    run: RunContext, attempt: StepAttempt, result: StepResult, error: BaseException | None
+) -> None:
     hooks = run.hook_defs | attempt.compiled.hooks
     if not hooks:
         return
@@ -291,7 +308,8 @@ def _run_hooks(run: RunContext, attempt: StepAttempt, result: StepResult, error:
             run.emit(
                 EventType.HOOK_SKIPPED,
                 attempt.key,
-                f'Skipped the execution of hook "{hook.name}". It did not meet its triggering condition during '
+                f'Skipped the execution of hook "{hook.name}". It did not meet its triggering condition '
+                "during "
                 f'the execution of "{attempt.op_def.name}".',
                 HookData(hook.name),
             )
@@ -309,11 +327,18 @@ def _run_hooks(run: RunContext, attempt: StepAttempt, result: StepResult, error:
             instance=run.instance,
         )
         try:
-            with user_code_error_boundary(UserCodeExecutionError, f'Error occurred during the execution of hook "{hook.name}"'):
+            with user_code_error_boundary(
+                UserCodeExecutionError, f'Error occurred during the execution of hook "{hook.name}"'
+            ):
                 hook.decorated_fn(ctx)
         except UserCodeExecutionError as exc:
-            run.emit(EventType.HOOK_ERRORED, attempt.key, f'Error in hook "{hook.name}": {exc.user_exception!r}',
-                     HookData(hook.name, ErrorInfo.from_exception(exc.user_exception)), level=40)
+            run.emit(
+                EventType.HOOK_ERRORED,
+                attempt.key,
+                f'Error in hook "{hook.name}": {exc.user_exception!r}',
+                HookData(hook.name, ErrorInfo.from_exception(exc.user_exception)),
+                level=40,
+            )
             continue
         run.emit(
             EventType.HOOK_COMPLETED,

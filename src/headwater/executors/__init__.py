@@ -1,1 +1,2 @@
-"""Executors: in-process now; multiprocess (warm pool), Celery and Dask behind the same protocol."""
+"""Executors: in-process, multiprocess (a warm pool of step workers); Celery and Dask behind the same
+protocol (``headwater.execution.executor.Executor``)."""

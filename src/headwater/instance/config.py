@@ -14,6 +14,11 @@ storage:
   mysql:
     mysql_url: mysql://root@localhost/headwater
     # or mysql_db: {hostname, port: 3306, username, password, db_name, params: {}}
+
+storage_retry:               # optional: how long writes keep trying while the database is away
+  attempts: 5                # (the defaults: about 10 s in all)
+  first_delay: 0.6           # seconds, doubled after each attempt
+  max_delay: 5
 ```
 
 Any string value may be written ``{env: VAR}`` to read it from the environment. Unknown keys are
@@ -29,13 +34,14 @@ from pathlib import Path
 from typing import Any
 
 from headwater.storage.errors import StorageConfigError
+from headwater.storage.retry import RetryPolicy
 
 HOME_ENV = "HEADWATER_HOME"
 DEFAULT_HOME = ".headwater"
 CONFIG_FILE = "headwater.yaml"
 SQLITE_FILE = "headwater.db"
 
-_SECTIONS = ("storage",)
+_SECTIONS = ("storage", "storage_retry")
 _BACKENDS = {
     "sqlite": ("base_dir",),
     "postgres": ("postgres_url", "postgres_db"),
@@ -95,6 +101,14 @@ def read_config_file(path: Path) -> dict[str, Any]:
             f"{path} must hold a mapping (e.g. `storage: ...`); got {type(data).__name__}."
         )
     return data
+
+
+def retry_policy(config: Mapping[str, Any]) -> RetryPolicy:
+    """The ``storage_retry`` section as a ``RetryPolicy`` (the default when absent)."""
+    section = config.get("storage_retry")
+    if section is not None:
+        section = {k: resolve_value(v, f"storage_retry.{k}") for k, v in dict(section).items()}
+    return RetryPolicy.from_config(section, "storage_retry")
 
 
 def storage_url(config: Mapping[str, Any], home: Path, path: Path | None = None) -> str:

@@ -18,20 +18,21 @@ from typing import Any
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.core.ids import make_new_run_id
-from headwater.errors import RunNotFoundError
 from headwater.events.event import Event, EventLogEntry, EventLogRecord
 from headwater.events.event_type import EventType
 from headwater.events.payloads import EngineEventData, RunFailureData
 from headwater.events.run_status import RunStatus
 from headwater.instance.asset_methods import AssetMethods
-from headwater.instance.config import CONFIG_FILE, home_directory, read_config_file, storage_url
+from headwater.instance.config import CONFIG_FILE, home_directory, read_config_file, retry_policy, storage_url
+from headwater.instance.maintenance import MaintenanceMethods
+from headwater.storage.errors import StorageUnavailableError
 from headwater.storage.memory import MemoryStorage
 from headwater.storage.protocols import EventStore, OfType, RunStore, Storage
 from headwater.storage.records import (
     EventLogConnection,
     EventRecordsFilter,
 )
-from headwater.storage.runs import RUN_EVENT_TO_STATUS, Run, RunRecord, RunsFilter, status_after_event
+from headwater.storage.runs import Run, RunRecord, RunsFilter
 
 
 def _make_temp_dir() -> str:
@@ -46,7 +47,7 @@ def _remove_tree(path: str) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-class Instance(AssetMethods):
+class Instance(AssetMethods, MaintenanceMethods):
     """Where runs and events are stored and how runs are executed (Dagster's ``DagsterInstance``)."""
 
     def __init__(
@@ -65,6 +66,7 @@ class Instance(AssetMethods):
         self._is_ephemeral = is_ephemeral
         self._cleanup: weakref.finalize[Any, Any] | None = None
         self._disposed = False
+        self._interrupted_runs: dict[str, str] = {}
 
     # -- construction
     @staticmethod
@@ -86,23 +88,31 @@ class Instance(AssetMethods):
         return instance
 
     @staticmethod
-    def get() -> Instance:
+    def get(*, upgrade: bool = False) -> Instance:
         """The instance ``$HEADWATER_HOME/headwater.yaml`` describes (``$HEADWATER_HOME`` defaults to
-        ``./.headwater``); without that file, SQLite storage at ``$HEADWATER_HOME/headwater.db``."""
+        ``./.headwater``); without that file, SQLite storage at ``$HEADWATER_HOME/headwater.db``.
+
+        A store at an older schema revision raises ``SchemaMismatchError`` unless ``upgrade``
+        (``headwater instance migrate``)."""
         home = home_directory()
         path = home / CONFIG_FILE
         config = read_config_file(path) if path.is_file() else {}
-        return Instance.from_config(config, home, config_path=path)
+        return Instance.from_config(config, home, config_path=path, upgrade=upgrade)
 
     @staticmethod
     def from_config(
-        config: Mapping[str, Any], home: str | os.PathLike[str], *, config_path: Path | None = None
+        config: Mapping[str, Any],
+        home: str | os.PathLike[str],
+        *,
+        config_path: Path | None = None,
+        upgrade: bool = False,
     ) -> Instance:
         """An instance rooted at ``home`` from ``headwater.yaml`` content (see ``instance.config``)."""
         url = storage_url(config, Path(home).resolve(), config_path)
+        retry = retry_policy(config)
         from headwater.storage.sql import SqlStorage
 
-        return Instance(SqlStorage(url), root_directory=home)
+        return Instance(SqlStorage(url, upgrade=upgrade, retry=retry), root_directory=home)
 
     def __repr__(self) -> str:
         return f"Instance(storage={self._storage!r}, root_directory={self._root!r})"
@@ -138,6 +148,7 @@ class Instance(AssetMethods):
         if self._disposed:
             return
         self._disposed = True
+        self._recover_before_dispose()
         self._storage.dispose()
         if self._cleanup is not None:
             self._cleanup()
@@ -257,34 +268,23 @@ class Instance(AssetMethods):
 
     # -- writing events
     def handle_new_events(self, entries: Sequence[EventLogEntry]) -> list[int]:
-        """Store ``entries`` in one batch and apply the run status changes of run events.
+        """Store ``entries`` and apply the run status changes of run events, atomically (one
+        transaction on SQL stores); returns the entries' storage ids.
 
-        Status changes are checked first (``check_transition``): an unknown run or an illegal change
-        raises before anything is written. Returns the entries' storage ids.
+        An unknown run or an illegal status change raises before anything is written. When the
+        database stays unreachable through the retries, ``StorageUnavailableError`` is raised and the
+        batch's runs are remembered: once storage answers again (the next write, or ``dispose()``),
+        those still in progress are marked FAILED (see ``recover_from_storage_outage``).
         """
         entries = list(entries)
-        changes = [
-            (entry, event)
-            for entry in entries
-            if (event := entry.dagster_event) is not None and event.event_type in RUN_EVENT_TO_STATUS
-        ]
-        if changes:
-            self._check_status_changes(changes)
-        ids = self._events.store_events(entries)
-        for entry, event in changes:
-            self._runs.handle_run_event(entry.run_id, event, entry.timestamp)
-        return ids
-
-    def _check_status_changes(self, changes: Sequence[tuple[EventLogEntry, Event]]) -> None:
-        runs: dict[str, Run] = {}
-        for entry, event in changes:
-            run = runs.get(entry.run_id) or self.get_run_by_id(entry.run_id)
-            if run is None:
-                raise RunNotFoundError(
-                    f"Cannot store {event.event_type.value} for run {entry.run_id}: no such run in storage. "
-                    "Create the run with instance.create_run(...) before reporting its events."
-                )
-            runs[entry.run_id] = run.with_status(status_after_event(run, event.event_type))
+        if self._interrupted_runs:
+            self.recover_from_storage_outage()
+        try:
+            return self._storage.handle_new_events(entries)
+        except StorageUnavailableError as exc:
+            for entry in entries:
+                self._interrupted_runs.setdefault(entry.run_id, str(exc))
+            raise
 
     def handle_new_event(self, event: EventLogEntry) -> int:
         return self.handle_new_events([event])[0]

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from headwater.planning.plan import ExecutionPlan, ExecutionStep
 from headwater.specs.job import InputKind, OutputRef
 
 
-class StepOutcome(str, Enum):
+class StepOutcome(StrEnum):
     SUCCESS = "SUCCESS"
     FAILURE = "FAILURE"
     SKIPPED = "SKIPPED"
@@ -96,15 +96,12 @@ class ActiveExecution:
                 ref = inp.sources[0]
                 if ref.output not in self.produced.get(inst.source_key(ref, self.mapped_handles), ()):
                     return False
-            elif inp.kind is InputKind.FAN_IN:
-                if not any(
-                    r.output in self.produced.get(inst.source_key(r, self.mapped_handles), ()) for r in inp.sources
-                ):
-                    return False
-        for before in inst.step.node.after:
-            if self._outcome.get(before) is StepOutcome.SKIPPED:
+            elif inp.kind is InputKind.FAN_IN and not any(
+                r.output in self.produced.get(inst.source_key(r, self.mapped_handles), ())
+                for r in inp.sources
+            ):
                 return False
-        return True
+        return all(self._outcome.get(before) is not StepOutcome.SKIPPED for before in inst.step.node.after)
 
     # --- progress -------------------------------------------------------------------------
     def pop_ready(self, limit: int | None = None) -> list[StepInstance]:
@@ -176,7 +173,9 @@ class ActiveExecution:
             elif inst is not None and inst.step.mapped_over is None and oc is not StepOutcome.SUCCESS:
                 # A static step that did not succeed: its mapped dependents never expand.
                 for mapped in self._mapped_over_step(inst.step.key):
-                    stack.append((_group(mapped), oc if oc is not StepOutcome.SKIPPED else StepOutcome.SKIPPED))
+                    stack.append(
+                        (_group(mapped), oc if oc is not StepOutcome.SKIPPED else StepOutcome.SKIPPED)
+                    )
             for child in self._children.pop(k, ()):
                 if oc in (StepOutcome.FAILURE, StepOutcome.ABANDONED):
                     self._dep_failed.add(child)
@@ -219,5 +218,7 @@ class ActiveExecution:
     def source_keys(self, inst: StepInstance, ref: OutputRef) -> list[str]:
         """Instance keys whose output ``ref.output`` feeds ``inst`` (one, or every mapped instance)."""
         if ref.node in self.mapped_handles and inst.mapping_key is None:
-            return [m for m in self._group_members.get(ref.node, []) if ref.output in self.produced.get(m, ())]
+            return [
+                m for m in self._group_members.get(ref.node, []) if ref.output in self.produced.get(m, ())
+            ]
         return [inst.source_key(ref, self.mapped_handles)]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from headwater.errors import InvalidSubsetError
 from headwater.specs.job import JobSpec
@@ -17,44 +16,56 @@ def _top(handle: str) -> str:
 
 
 def resolve_op_selection(job: JobSpec, selection: Sequence[str]) -> set[str]:
-    """Leaf step handles selected by ``selection`` (clauses are ORed; ``a,b`` inside one clause too)."""
+    """Leaf step handles selected by ``selection`` (clauses are ORed).
+
+    A clause names a top-level node (an op, or a graph: all its ops), or a node inside a graph by its
+    dotted handle (``"g.inner_op"``); ``+``/``*`` walk the dependencies among nodes of that level.
+    """
     tops: dict[str, list[str]] = {}
     parents: dict[str, set[str]] = {}
+    leaf_parents: dict[str, set[str]] = {}
     for node in job.nodes:
         top = _top(node.handle)
         tops.setdefault(top, []).append(node.handle)
         parents.setdefault(top, set())
+        leaf_parents[node.handle] = set(node.upstream_nodes)
         for up in node.upstream_nodes:
             if _top(up) != top:
                 parents[top].add(_top(up))
-    children: dict[str, set[str]] = {t: set() for t in tops}
-    for top, ups in parents.items():
-        for up in ups:
-            children[up].add(top)
+    children = _reverse(parents)
+    leaf_children: dict[str, set[str]] | None = None
     selected: set[str] = set()
-    for clause in _clauses(selection):
-        match = _CLAUSE.match(clause)
+    for clause in selection:
+        match = _CLAUSE.match(clause.strip())
         if match is None:
-            raise InvalidSubsetError(f"Invalid op selection clause {clause!r}: use name, *name, +name, name+ or name*.")
+            raise InvalidSubsetError(f"No qualified ops to execute found for op_selection={list(selection)}")
         name = match["name"]
-        if name not in tops:
-            hint = difflib.get_close_matches(name, list(tops), n=1)
-            raise InvalidSubsetError(
-                f"No qualified ops to execute found for op_selection={list(selection)}: op {name!r} is not in job "
-                f"'{job.name}'." + (f" Did you mean {hint[0]!r}?" if hint else "")
+        if name in tops:
+            chosen = (
+                {name}
+                | _walk(name, parents, _depth(match["up"]))
+                | _walk(name, children, _depth(match["down"]))
             )
-        chosen = {name}
-        chosen |= _walk(name, parents, _depth(match["up"]))
-        chosen |= _walk(name, children, _depth(match["down"]))
-        selected |= chosen
-    return {h for top in selected for h in tops[top]}
+            selected.update(h for top in chosen for h in tops[top])
+            continue
+        leaves = [h for h in leaf_parents if h == name or h.startswith(name + ".")]
+        if not leaves:
+            raise InvalidSubsetError(f"No qualified ops to execute found for op_selection={list(selection)}")
+        if leaf_children is None:
+            leaf_children = _reverse(leaf_parents)
+        for leaf in leaves:
+            selected.add(leaf)
+            selected |= _walk(leaf, leaf_parents, _depth(match["up"]))
+            selected |= _walk(leaf, leaf_children, _depth(match["down"]))
+    return selected
 
 
-def _clauses(selection: Iterable[str]) -> list[str]:
-    out: list[str] = []
-    for item in selection:
-        out.extend(part.strip() for part in item.split(",") if part.strip())
-    return out
+def _reverse(parents: dict[str, set[str]]) -> dict[str, set[str]]:
+    children: dict[str, set[str]] = {n: set() for n in parents}
+    for node, ups in parents.items():
+        for up in ups:
+            children.setdefault(up, set()).add(node)
+    return children
 
 
 def _depth(marks: str) -> int | None:

@@ -76,7 +76,8 @@ def build_plan(job: JobSpec, step_keys: Iterable[str] | None = None) -> Executio
             continue
         if node.mapped_over is not None and node.mapped_over.node not in selected:
             raise InvalidSubsetError(
-                f"Step '{node.handle}' is mapped over the dynamic output of '{node.mapped_over.node}'; select that "
+                f"Step '{node.handle}' is mapped over the dynamic output of '{node.mapped_over.node}'; "
+                "select that "
                 "step too."
             )
         inputs: list[StepInput] = []
@@ -87,7 +88,9 @@ def build_plan(job: JobSpec, step_keys: Iterable[str] | None = None) -> Executio
             for src in spec.sources:
                 if src.node not in selected:
                     continue
-                if spec.kind is InputKind.COLLECT or (src.node in mapped_handles and node.mapped_over is None):
+                if spec.kind is InputKind.COLLECT or (
+                    src.node in mapped_handles and node.mapped_over is None
+                ):
                     if src.node in mapped_handles:
                         collects.add(src.node)
                     else:

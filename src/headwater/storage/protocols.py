@@ -28,6 +28,7 @@ from headwater.storage.records import (
     EventLogConnection,
     EventRecordsFilter,
 )
+from headwater.storage.retention import PruneResult, StorageInfo
 from headwater.storage.runs import Run, RunRecord, RunsFilter
 
 #: An event type filter: one type, a set of them, or None for all.
@@ -192,5 +193,18 @@ class Storage(Protocol):
 
     @property
     def event_store(self) -> EventStore: ...
+
+    def handle_new_events(self, entries: Sequence[EventLogEntry]) -> list[int]:
+        """Store ``entries`` (as ``EventStore.store_events``) and apply the run status changes of
+        run events (as ``RunStore.handle_run_event``) atomically: in one transaction on SQL. An
+        unknown run or an illegal status change raises and nothing is written."""
+        ...
+
+    def prune(self, before: float, *, dry_run: bool = False) -> PruneResult:
+        """Delete finished runs that ended before ``before`` (epoch seconds) and their events, keeping
+        every event an asset or partition index row points at (see ``storage.retention``)."""
+        ...
+
+    def info(self) -> StorageInfo: ...
 
     def dispose(self) -> None: ...

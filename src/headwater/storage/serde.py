@@ -1,25 +1,17 @@
-"""JSON form of stored objects: event log entries and runs (versioned, stdlib only).
+"""JSON form of stored objects: event log entries and runs (versioned).
 
-Event payloads are encoded generically, by type, for any class defined under ``headwater``:
-
-* a class with ``to_json()``/``from_json()`` (asset events, metadata) -> ``{"__t": path, "__j": ...}``
-* a dataclass or NamedTuple -> ``{"__t": path, "__f": {field: value}}``
-* a ``core._record.Record`` -> ``{"__t": path, "__s": [values]}`` (restored without ``__init__``)
-* an Enum -> ``{"__e": path, "v": value}``; an AssetKey -> ``{"__k": path}``; a tuple -> ``{"__tu": [...]}``
-* a dict whose keys are strings not starting with ``__`` -> itself; other dicts -> ``{"__m": pairs}``
-
-Only classes under ``headwater.`` are ever imported on decode, so a row cannot name arbitrary code.
+The rules live in :mod:`headwater.core.serde`, the one serde of Headwater (also used for specs on the
+wire); this module applies them to stored rows and reports problems as ``StorageError``.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import importlib
 import json
+import logging
 from collections.abc import Callable, Mapping
-from enum import Enum
 from typing import Any
 
+from headwater.core import serde as _serde
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.errors import StorageError
@@ -28,120 +20,27 @@ from headwater.events.event_type import EventType
 from headwater.events.run_status import RunStatus
 from headwater.storage.runs import Run
 
-FORMAT_VERSION = 1
-_PRIMITIVES = (str, int, float, bool, type(None))
-_classes: dict[str, type[Any]] = {}
-
-
-def _path(cls: type[Any]) -> str:
-    return f"{cls.__module__}:{cls.__qualname__}"
-
-
-def _resolve(path: str) -> type[Any]:
-    cls = _classes.get(path)
-    if cls is not None:
-        return cls
-    module_name, _, qualname = path.partition(":")
-    if not module_name.startswith("headwater.") or not qualname:
-        raise StorageError(
-            f"Stored data names type {path!r}, which is not a Headwater type; refusing to load it."
-        )
-    try:
-        obj: Any = importlib.import_module(module_name)
-        for part in qualname.split("."):
-            obj = getattr(obj, part)
-    except (ImportError, AttributeError) as exc:
-        raise StorageError(
-            f"Stored data names type {path!r}, which this version of Headwater does not have ({exc})."
-        ) from exc
-    if not isinstance(obj, type):
-        raise StorageError(f"Stored data names {path!r}, which is not a class.")
-    _classes[path] = obj
-    return obj
-
-
-def _check_headwater(cls: type[Any], value: object) -> str:
-    path = _path(cls)
-    if not cls.__module__.startswith("headwater."):
-        raise StorageError(
-            f"Cannot store {value!r}: its type {path} is not a Headwater type. Event data must be built "
-            "from Headwater types, JSON values (str, int, float, bool, None, list, dict) and tuples."
-        )
-    return path
-
-
-def _asdict(value: Any) -> dict[str, Any]:
-    return dict(value._asdict())
+FORMAT_VERSION = _serde.FORMAT_VERSION
+log = logging.getLogger("headwater.storage")
 
 
 def encode(value: Any) -> Any:
-    """``value`` as JSON-able data (see the module docstring)."""
-    if isinstance(value, _PRIMITIVES):
-        return value
-    if isinstance(value, list):
-        return [encode(v) for v in value]
-    if isinstance(value, dict):
-        if all(isinstance(k, str) and not k.startswith("__") for k in value):
-            return {k: encode(v) for k, v in value.items()}
-        return {"__m": [[encode(k), encode(v)] for k, v in value.items()]}
-    if isinstance(value, AssetKey):
-        return {"__k": value.path}
-    if isinstance(value, Enum):
-        return {"__e": _check_headwater(type(value), value), "v": value.value}
-    cls = type(value)
-    if hasattr(cls, "to_json") and hasattr(cls, "from_json"):
-        return {"__t": _check_headwater(cls, value), "__j": value.to_json()}
-    if isinstance(value, tuple) and hasattr(cls, "_fields") and cls is not tuple:
-        return {
-            "__t": _check_headwater(cls, value),
-            "__f": {k: encode(v) for k, v in _asdict(value).items()},
-        }
-    if isinstance(value, tuple):
-        return {"__tu": [encode(v) for v in value]}
-    if isinstance(value, (set, frozenset)):
-        return {"__set": [encode(v) for v in value]}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
-        return {"__t": _check_headwater(cls, value), "__f": fields}
-    state = getattr(value, "__getstate__", None)
-    if hasattr(cls, "_fields") and hasattr(cls, "__setstate__") and state is not None:
-        return {"__t": _check_headwater(cls, value), "__s": [encode(v) for v in state()]}
-    raise StorageError(
-        f"Cannot store {value!r} ({_path(cls)}): not a JSON value, dataclass, NamedTuple, Enum or a "
-        "class with to_json()/from_json()."
-    )
+    """``value`` as JSON-able data (see :mod:`headwater.core.serde`, tagged form)."""
+    try:
+        return _serde.encode(value)
+    except _serde.SerdeError as exc:
+        raise StorageError(str(exc)) from exc
 
 
 def decode(data: Any) -> Any:
     """Inverse of :func:`encode`."""
-    if isinstance(data, _PRIMITIVES):
-        return data
-    if isinstance(data, list):
-        return [decode(v) for v in data]
-    if "__t" in data:
-        cls = _resolve(data["__t"])
-        if "__j" in data:
-            return cls.from_json(data["__j"])
-        if "__f" in data:
-            return cls(**{k: decode(v) for k, v in data["__f"].items()})
-        obj = object.__new__(cls)
-        obj.__setstate__(tuple(decode(v) for v in data["__s"]))
-        return obj
-    if "__k" in data:
-        return AssetKey(data["__k"])
-    if "__e" in data:
-        return _resolve(data["__e"])(data["v"])
-    if "__tu" in data:
-        return tuple(decode(v) for v in data["__tu"])
-    if "__set" in data:
-        return frozenset(decode(v) for v in data["__set"])
-    if "__m" in data:
-        return {decode(k): decode(v) for k, v in data["__m"]}
-    return {k: decode(v) for k, v in data.items()}
+    try:
+        return _serde.decode(data)
+    except _serde.SerdeError as exc:
+        raise StorageError(str(exc)) from exc
 
 
-def _dumps(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+_dumps = _serde.dumps
 
 
 # -- event log entries
@@ -170,8 +69,14 @@ def entry_to_json(entry: EventLogEntry) -> str:
 
 
 def entry_from_json(text: str, storage_id: int | None = None) -> EventLogEntry:
+    """Decode an event log row; a malformed one raises ``CorruptRowError`` naming ``storage_id``."""
     try:
         body = json.loads(text)
+        version = body.get("v")
+        if version != FORMAT_VERSION:
+            raise ValueError(
+                f"unknown format version {version!r} (this Headwater reads version {FORMAT_VERSION})"
+            )
         ev = body.get("event")
         event = None
         if ev is not None:
@@ -193,14 +98,28 @@ def entry_from_json(text: str, storage_id: int | None = None) -> EventLogEntry:
             level=body.get("level", 10),
             user_message=body.get("user_message", ""),
         )
-    except StorageError:
+    except CorruptRowError:
         raise
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (StorageError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise _corrupt("event log row", storage_id, exc) from exc
 
 
-def _corrupt(what: str, ident: object, exc: Exception) -> StorageError:
-    return StorageError(
+def entry_or_none(text: str, storage_id: int | None) -> EventLogEntry | None:
+    """Decode an event log row, or log a warning naming its storage id and return None: readers skip
+    a corrupt row instead of failing on it."""
+    try:
+        return entry_from_json(text, storage_id)
+    except CorruptRowError as exc:
+        log.warning("Skipping event log row %s: %s", storage_id, exc)
+        return None
+
+
+class CorruptRowError(StorageError):
+    """A stored row cannot be decoded (bad JSON, an unknown format version or type)."""
+
+
+def _corrupt(what: str, ident: object, exc: Exception) -> CorruptRowError:
+    return CorruptRowError(
         f"Cannot read {what} {ident}: its stored JSON is malformed ({type(exc).__name__}: {exc}). "
         "The row was written by another tool or damaged; delete it or restore it from a backup."
     )

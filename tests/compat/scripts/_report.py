@@ -34,7 +34,9 @@ ERROR_CLASSES = (
 def show_run(label: str, result: Any) -> None:
     print(f"== {label}: success={result.success}")
     run_level = [
-        e.event_type_value for e in result.all_events if e.step_key is None and e.event_type_value not in NOISE
+        e.event_type_value
+        for e in result.all_events
+        if e.step_key is None and e.event_type_value not in NOISE
     ]
     print("  run:", " ".join(run_level))
     steps: dict[str, list[str]] = {}
@@ -42,7 +44,10 @@ def show_run(label: str, result: Any) -> None:
         if event.step_key is not None and event.event_type_value not in NOISE:
             steps.setdefault(event.step_key, []).append(event.event_type_value)
     for key in sorted(steps):
-        print(f"  {key}: {' '.join(steps[key])}")
+        # hooks come from a set (hooks={...}), so their order is arbitrary in Dagster too: sort them
+        hooks = sorted(t for t in steps[key] if t.startswith("HOOK_"))
+        others = [t for t in steps[key] if not t.startswith("HOOK_")]
+        print(f"  {key}: {' '.join(others + hooks)}")
 
 
 def error_names(exc: BaseException) -> str:

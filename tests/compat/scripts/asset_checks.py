@@ -26,7 +26,10 @@ def warn_only(prices: list[float]) -> dg.AssetCheckResult:
 
 
 @dg.asset(
-    check_specs=[dg.AssetCheckSpec("positive_total", asset="orders"), dg.AssetCheckSpec("small", asset="orders")]
+    check_specs=[
+        dg.AssetCheckSpec("positive_total", asset="orders"),
+        dg.AssetCheckSpec("small", asset="orders"),
+    ]
 )
 def orders(prices: list[float]):
     total = sum(prices)
@@ -38,7 +41,8 @@ def orders(prices: list[float]):
 def show_checks(result) -> None:
     evaluations = result.get_asset_check_evaluations()
     for ev in sorted(evaluations, key=lambda e: (e.asset_key.to_user_string(), e.check_name)):
-        print(f"  check {ev.asset_key.to_user_string()}:{ev.check_name} passed={ev.passed} severity={ev.severity.value}")
+        key = f"{ev.asset_key.to_user_string()}:{ev.check_name}"
+        print(f"  check {key} passed={ev.passed} severity={ev.severity.value}")
 
 
 result = dg.materialize([prices, orders, no_negative_prices, not_empty, warn_only])

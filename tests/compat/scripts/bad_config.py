@@ -37,9 +37,13 @@ def run(config):
 
 show_error("missing required field", run({"ops": {"legacy": {"config": {"limit": 1, "tags": []}}}}))
 show_error("wrong type", run({"ops": {**good["ops"], "configured": {"config": {"rows": "many"}}}}))
-show_error("unknown field", run({"ops": {**good["ops"], "configured": {"config": {"rows": 1, "colour": "red"}}}}))
+show_error(
+    "unknown field", run({"ops": {**good["ops"], "configured": {"config": {"rows": 1, "colour": "red"}}}})
+)
 show_error("unknown op", run({"ops": {**good["ops"], "nope": {"config": {}}}}))
-show_error("list of wrong items", run({"ops": {**good["ops"], "legacy": {"config": {"limit": 1, "tags": [1]}}}}))
+show_error(
+    "list of wrong items", run({"ops": {**good["ops"], "legacy": {"config": {"limit": 1, "tags": [1]}}}})
+)
 show_error("no config at all", run(None))
 
 try:
@@ -60,9 +64,14 @@ def scaled(config: AssetConfig) -> int:
 print("scaled default =", dg.materialize([scaled]).output_for_node("scaled"))
 print(
     "scaled configured =",
-    dg.materialize([scaled], run_config=dg.RunConfig({"scaled": AssetConfig(factor=5)})).output_for_node("scaled"),
+    dg.materialize([scaled], run_config=dg.RunConfig({"scaled": AssetConfig(factor=5)})).output_for_node(
+        "scaled"
+    ),
 )
-show_error("asset bad config", lambda: dg.materialize([scaled], run_config={"ops": {"scaled": {"config": {"factor": "x"}}}}))
+show_error(
+    "asset bad config",
+    lambda: dg.materialize([scaled], run_config={"ops": {"scaled": {"config": {"factor": "x"}}}}),
+)
 
 
 @dg.op

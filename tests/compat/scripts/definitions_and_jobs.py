@@ -36,7 +36,9 @@ jobs = [
     dg.define_asset_job("from_joined", selection="key:joined+"),
     dg.define_asset_job("bronze", selection="tag:layer=bronze"),
     dg.define_asset_job("model_or_report", selection='group:model or key:"report"'),
-    dg.define_asset_job("all_but_report", selection=dg.AssetSelection.all() - dg.AssetSelection.assets(report)),
+    dg.define_asset_job(
+        "all_but_report", selection=dg.AssetSelection.all() - dg.AssetSelection.assets(report)
+    ),
     dg.define_asset_job("report_parents", selection="+key:report and not key:report"),
 ]
 defs = dg.Definitions(assets=[raw_a, raw_b, joined, scored, report], jobs=jobs)
@@ -53,8 +55,15 @@ show_run("everything", everything)
 print("report =", everything.output_for_node("report"))
 
 print("asset keys:", sorted(k.to_user_string() for k in defs.resolve_all_asset_keys()))
+graph = defs.resolve_asset_graph()
 sel = dg.AssetSelection.groups("model").downstream()
-print("model downstream:", sorted(k.to_user_string() for k in sel.resolve([raw_a, raw_b, joined, scored, report])))
+print("model downstream:", sorted(k.to_user_string() for k in sel.resolve(graph)))
 sel = dg.AssetSelection.from_string("+key:scored")
-print("+scored:", sorted(k.to_user_string() for k in sel.resolve([raw_a, raw_b, joined, scored, report])))
+print("+scored:", sorted(k.to_user_string() for k in sel.resolve(graph)))
+sel = dg.AssetSelection.assets("joined").upstream(depth=1) | dg.AssetSelection.tag("layer", "bronze")
+print("joined 1 up or bronze:", sorted(k.to_user_string() for k in sel.resolve(graph)))
+print(
+    "kind python:",
+    sorted(k.to_user_string() for k in dg.AssetSelection.from_string("kind:python").resolve(graph)),
+)
 print("report spec owners:", defs.get_assets_def("report").specs_by_key[dg.AssetKey("report")].owners)

@@ -35,7 +35,9 @@ show_run("failing", result)
 print("failed steps:", sorted(result.get_failed_step_keys()))
 print("independent =", result.output_for_node("independent"))
 failure = result.get_step_failure_events()[0]
-print("failure step:", failure.step_key, "error class:", failure.step_failure_data.error.cls_name)
+# error.cls_name is the framework's wrapper (DagsterExecutionStepExecutionError in Dagster, the native
+# StepExecutionError in Headwater); its cause is the user's exception
+print("failure step:", failure.step_key, "user error class:", failure.step_failure_data.error.cause.cls_name)
 print("is_node_failed(explode):", result.is_node_failed("explode"))
 print("is_node_success(start):", result.is_node_success("start"))
 

@@ -47,4 +47,6 @@ print("doubled_sorted =", result.output_for_node("doubled_sorted"))
 print("low_sum =", result.output_for_node("halves", "low_sum"))
 print("high_sum =", result.output_for_node("halves", "high_sum"))
 print("keys:", sorted(k.to_user_string() for k in halves.keys))
-print("materialized:", sorted(e.asset_key.to_user_string() for e in result.get_asset_materialization_events()))
+print(
+    "materialized:", sorted(e.asset_key.to_user_string() for e in result.get_asset_materialization_events())
+)

@@ -67,7 +67,8 @@ show_run("reporting", r2)
 print("materialization key:", mat.asset_key.to_user_string(), "description:", mat.description)
 for name in sorted(mat.metadata):
     value = mat.metadata[name]
-    print(f"  {name}: {type(value).__name__} {value.value if name != 'schema' else [c.name for c in value.value.columns]}")
+    shown = [c.name for c in value.value.columns] if name == "schema" else value.value
+    print(f"  {name}: {type(value).__name__} {shown}")
 outputs = [e for e in r2.all_events if e.event_type_value == "STEP_OUTPUT"]
 out_meta = outputs[0].step_output_data.metadata
 print("output metadata:", sorted((k, type(v).__name__, v.value) for k, v in out_meta.items()))

@@ -48,7 +48,13 @@ with tempfile.TemporaryDirectory() as tmp:
     print("always_runs =", result.output_for_node("always_runs"))
 
     run = instance.get_run_by_id(result.run_id)
-    print("stored run:", run.job_name, run.status, run.tags.get("team"), run.status == dg.DagsterRunStatus.SUCCESS)
+    print(
+        "stored run:",
+        run.job_name,
+        run.status.value,
+        run.tags.get("team"),
+        run.status == dg.DagsterRunStatus.SUCCESS,
+    )
     records = instance.get_run_records(filters=dg.RunsFilter(job_name="nothing_job"))
     print("run records:", len(records))
     events = instance.all_logs(result.run_id, of_type=dg.DagsterEventType.STEP_SUCCESS)

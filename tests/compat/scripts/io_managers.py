@@ -46,7 +46,7 @@ def source() -> list[int]:
     return [1, 2, 3]
 
 
-@dg.asset(io_manager_key="other")
+@dg.asset(io_manager_key="other", ins={"source": dg.AssetIn(key_prefix="lake")})
 def summary(source: list[int]) -> int:
     return sum(source)
 

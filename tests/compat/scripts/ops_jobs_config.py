@@ -38,7 +38,10 @@ print("decorate =", r1.output_for_node("decorate"), "length =", r1.output_for_no
 
 r2 = greeting_job.execute_in_process(
     run_config=dg.RunConfig(
-        ops={"greet": GreetConfig(name="bob", times=2), "decorate": {"config": {"suffix": "?", "upper": False}}}
+        ops={
+            "greet": GreetConfig(name="bob", times=2),
+            "decorate": {"config": {"suffix": "?", "upper": False}},
+        }
     )
 )
 print("decorate =", r2.output_for_node("decorate"), "length =", r2.output_for_node("length"))
@@ -63,6 +66,7 @@ r3 = nested_job.execute_in_process()
 show_run("nested", r3)
 print("inner.length =", r3.output_for_node("inner.length"))
 print("inner output =", r3.output_for_node("inner"))
+
 
 # the same graph turned into two jobs
 @dg.graph

@@ -75,7 +75,9 @@ def use_namer(context: dg.OpExecutionContext, text: str) -> str:
     return context.resources.namer + text
 
 
-@dg.job(resource_defs={"api": Api(base_url="http://local", credentials=Credentials(token="abc")), "namer": namer})
+@dg.job(
+    resource_defs={"api": Api(base_url="http://local", credentials=Credentials(token="abc")), "namer": namer}
+)
 def resource_job():
     use_namer(use_api())
 

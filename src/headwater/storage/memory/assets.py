@@ -179,6 +179,21 @@ class AssetIndex:
         for open_key in [k for k in self._open_checks if k[1] == run_id]:
             del self._open_checks[open_key]
 
+    def remove_records(self, run_id: str, deleted_ids: set[int]) -> None:
+        """Retention: forget deleted events by asset, and the run's check executions except each
+        check's latest; the asset rows and partition status stay as they are."""
+        if deleted_ids:
+            for per_type in self.events.values():
+                for et, records in per_type.items():
+                    if any(r.storage_id in deleted_ids for r in records):
+                        per_type[et] = [r for r in records if r.storage_id not in deleted_ids]
+        for executions in self.checks.values():
+            latest = next(reversed(executions), None)
+            for check_id in [i for i, r in executions.items() if r.run_id == run_id and i != latest]:
+                del executions[check_id]
+        for open_key in [k for k in self._open_checks if k[1] == run_id]:
+            del self._open_checks[open_key]
+
     def _rebuild(self, key: AssetKey) -> None:
         per_type = self.events[key]
         indexed = sorted(

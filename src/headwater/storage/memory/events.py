@@ -82,6 +82,24 @@ class MemoryEventStore:
                 self._by_type[et] = [r for r in self._by_type[et] if r.storage_id not in deleted]
             self._assets.remove_run(run_id, deleted)
 
+    def remove_run_events(self, run_id: str, keep: set[int]) -> None:
+        """Retention: drop a run's events except ``keep`` and its check executions except each
+        check's latest, leaving the asset and partition indexes as they are."""
+        with self._lock:
+            records = self._by_run.pop(run_id, [])
+            kept = [r for r in records if r.storage_id in keep]
+            if kept:
+                self._by_run[run_id] = kept
+            deleted = {r.storage_id for r in records} - keep
+            types = set()
+            for storage_id in deleted:
+                record = self._records.pop(storage_id)
+                if record.event_log_entry.dagster_event is not None:
+                    types.add(record.event_log_entry.dagster_event.event_type)
+            for et in types:
+                self._by_type[et] = [r for r in self._by_type[et] if r.storage_id not in deleted]
+            self._assets.remove_records(run_id, deleted)
+
     def wipe_assets(self, asset_keys: Sequence[AssetKey]) -> None:
         now = self._clock()
         with self._lock:

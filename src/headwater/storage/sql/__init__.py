@@ -8,34 +8,58 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
+from headwater.events.event import EventLogEntry
+from headwater.storage.retention import PruneResult, StorageInfo
+from headwater.storage.retry import RetryPolicy
+from headwater.storage.runs import RUN_EVENT_TO_STATUS
 from headwater.storage.sql.database import Database
-from headwater.storage.sql.events import SqlEventStore
-from headwater.storage.sql.migrate import HEAD_REVISION, ensure_schema
-from headwater.storage.sql.runs import SqlRunStore
+from headwater.storage.sql.events import SqlEventStore, event_rows, write_events
+from headwater.storage.sql.migrate import HEAD_REVISION, SchemaChange, current_revision, ensure_schema
+from headwater.storage.sql.retention import prune
+from headwater.storage.sql.runs import SqlRunStore, apply_run_event
+from headwater.storage.sql.schema import event_logs, runs
 
 __all__ = ["HEAD_REVISION", "Database", "SqlEventStore", "SqlRunStore", "SqlStorage"]
 
 
 class SqlStorage:
-    """A ``Storage`` in one SQL database; the schema is created or upgraded on open."""
+    """A ``Storage`` in one SQL database.
+
+    On open, a new database gets the current schema; an older one raises ``SchemaMismatchError``
+    unless ``upgrade=True`` (what ``headwater instance migrate`` does); ``check_schema=False`` skips
+    both. ``retry`` says how long writes keep trying while the database is unreachable.
+    """
 
     def __init__(
-        self, url: str | sa.URL, *, clock: Callable[[], float] = time.time, migrate: bool = True
+        self,
+        url: str | sa.URL,
+        *,
+        clock: Callable[[], float] = time.time,
+        upgrade: bool = False,
+        check_schema: bool = True,
+        retry: RetryPolicy | None = None,
     ) -> None:
-        self._db = Database(url)
-        if migrate:
-            ensure_schema(self._db)
+        self._db = Database(url, retry=retry)
+        self.schema_change: SchemaChange | None = None
+        if check_schema:
+            try:
+                self.schema_change = ensure_schema(self._db, upgrade=upgrade)
+            except BaseException:
+                self._db.dispose()
+                raise
         self._run_store = SqlRunStore(self._db, clock)
         self._event_store = SqlEventStore(self._db, clock)
 
     @staticmethod
-    def sqlite(path: str | os.PathLike[str], *, clock: Callable[[], float] = time.time) -> SqlStorage:
+    def sqlite(
+        path: str | os.PathLike[str], *, clock: Callable[[], float] = time.time, upgrade: bool = False
+    ) -> SqlStorage:
         """SQLite storage in the file ``path`` (its directory is created if missing)."""
-        return SqlStorage(f"sqlite:///{os.path.abspath(os.fspath(path))}", clock=clock)
+        return SqlStorage(f"sqlite:///{os.path.abspath(os.fspath(path))}", clock=clock, upgrade=upgrade)
 
     @property
     def database(self) -> Database:
@@ -48,6 +72,42 @@ class SqlStorage:
     @property
     def event_store(self) -> SqlEventStore:
         return self._event_store
+
+    def handle_new_events(self, entries: Sequence[EventLogEntry]) -> list[int]:
+        """Store ``entries``, update the asset and partition indexes and apply the run status
+        changes of run events, all in ONE transaction: an unknown run or an illegal status change
+        rolls everything back."""
+        rows = event_rows(entries)
+        if not rows:
+            return []
+        changes = [
+            (entry, event)
+            for entry in entries
+            if (event := entry.dagster_event) is not None and event.event_type in RUN_EVENT_TO_STATUS
+        ]
+
+        def write(conn: sa.Connection) -> list[int]:
+            ids = write_events(conn, entries, rows)
+            for entry, event in changes:
+                apply_run_event(conn, entry.run_id, event, entry.timestamp)
+            return ids
+
+        return self._db.run_write(write)
+
+    def prune(self, before: float, *, dry_run: bool = False) -> PruneResult:
+        return prune(self._db, before, dry_run=dry_run)
+
+    def schema_revision(self) -> str | None:
+        with self._db.read() as conn:
+            return current_revision(conn)
+
+    def info(self) -> StorageInfo:
+        with self._db.read() as conn:
+            revision = current_revision(conn)
+            run_count = conn.execute(sa.select(sa.func.count()).select_from(runs)).scalar_one()
+            event_count = conn.execute(sa.select(sa.func.count()).select_from(event_logs)).scalar_one()
+        location = (self._db.url.database or "") if self._db.dialect == "sqlite" else self._db.describe()
+        return StorageInfo(self._db.dialect, location, revision, int(run_count), int(event_count))
 
     def dispose(self) -> None:
         self._db.dispose()

@@ -22,7 +22,7 @@ from headwater.storage.records import (
     AssetPartitionRecord,
     AssetRecord,
 )
-from headwater.storage.serde import entry_from_json
+from headwater.storage.serde import entry_or_none
 from headwater.storage.sql.database import Database, insert_ignore
 from headwater.storage.sql.schema import (
     asset_check_executions,
@@ -75,7 +75,7 @@ def _partition_record(row: AnyRow) -> AssetPartitionRecord:
 
 def _check_record(row: AnyRow) -> AssetCheckExecutionRecord:
     key = AssetCheckKey(AssetKey(json.loads(row.asset_key)), row.check_name)
-    event = entry_from_json(row.event, row.evaluation_event_storage_id) if row.event is not None else None
+    event = entry_or_none(row.event, row.evaluation_event_storage_id) if row.event is not None else None
     status = AssetCheckExecutionRecordStatus(row.execution_status)
     return AssetCheckExecutionRecord(
         key,
@@ -100,7 +100,12 @@ class SqlAssetReads:
         if not wanted:
             return {}
         rows = conn.execute(sa.select(event_logs.c.id, event_logs.c.event).where(event_logs.c.id.in_(wanted)))
-        return {row.id: EventLogRecord(row.id, entry_from_json(row.event, row.id)) for row in rows}
+        out = {}
+        for row in rows:
+            entry = entry_or_none(row.event, row.id)
+            if entry is not None:
+                out[row.id] = EventLogRecord(row.id, entry)
+        return out
 
     # -- the asset index
     def get_latest_materialization_events(

@@ -7,6 +7,7 @@ per event. SQLite runs in WAL mode with a busy timeout, and every write transact
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import sqlite3
@@ -20,6 +21,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
 
 from headwater.storage.errors import StorageConfigError, StorageUnavailableError
+from headwater.storage.retry import RetryPolicy
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 _WRITE = "headwater_write"
+_DEADLOCK_ATTEMPTS = 5
+log = logging.getLogger("headwater.storage")
 
 _HOW_TO_START = {
     "postgresql": "start PostgreSQL (e.g. `pg_ctlcluster 15 main start`) or fix the URL's host/port/user",
@@ -79,8 +83,9 @@ def normalize_url(url: str | sa.URL) -> sa.URL:
 class Database:
     """An engine plus Headwater's transaction helpers."""
 
-    def __init__(self, url: str | sa.URL, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str | sa.URL, *, retry: RetryPolicy | None = None, **engine_kwargs: Any) -> None:
         self.url = normalize_url(url)
+        self.retry_policy = retry or RetryPolicy()
         self.dialect = self.url.get_backend_name()
         if self.dialect == "mariadb":
             self.dialect = "mysql"
@@ -114,17 +119,27 @@ class Database:
 
     @contextmanager
     def _connect(self) -> Iterator[sa.Connection]:
+        """A pooled connection; a database that cannot be reached (now or mid-transaction) raises
+        ``StorageUnavailableError``."""
         self._check_fork()
         try:
             conn = self.engine.connect()
-        except sa.exc.OperationalError as exc:
-            hint = _HOW_TO_START.get(self.dialect, "check the URL")
-            reason = " ".join(str(exc.orig).split()).rstrip(".")
-            raise StorageUnavailableError(
-                f"Cannot connect to {self.describe()}: {reason}. To fix: {hint}."
-            ) from exc
-        with conn:
-            yield conn
+        except sa.exc.DBAPIError as exc:
+            if not isinstance(exc, sa.exc.OperationalError) and not is_unavailable(exc):
+                raise
+            raise self._unavailable(exc, "Cannot connect to") from exc
+        try:
+            with conn:
+                yield conn
+        except sa.exc.DBAPIError as exc:
+            if is_unavailable(exc):
+                raise self._unavailable(exc, "Lost the connection to") from exc
+            raise
+
+    def _unavailable(self, exc: sa.exc.DBAPIError, what: str) -> StorageUnavailableError:
+        hint = _HOW_TO_START.get(self.dialect, "check the URL")
+        reason = " ".join(str(exc.orig).split()).rstrip(".")
+        return StorageUnavailableError(f"{what} {self.describe()}: {reason}. To fix: {hint}.")
 
     @contextmanager
     def write(self) -> Iterator[sa.Connection]:
@@ -140,21 +155,65 @@ class Database:
         with self._connect() as conn, conn.begin():
             yield conn
 
-    def run_write(self, work: Callable[[sa.Connection], T], attempts: int = 5) -> T:
-        """Run ``work`` in a write transaction, again (after a short random pause) if the database
-        aborted it to break a deadlock; other errors pass through."""
-        for attempt in range(attempts):
+    def run_write(self, work: Callable[[sa.Connection], T], retry: RetryPolicy | None = None) -> T:
+        """Run ``work`` in a write transaction (it may run more than once, so it must only write
+        through ``conn``).
+
+        A transaction the database aborted to break a deadlock is re-run at once (after a few ms). A
+        database that cannot be reached is tried again with backoff (``retry``, default the
+        database's ``retry_policy``); when it stays away, ``StorageUnavailableError`` says for how
+        long it was tried. Other errors pass through.
+        """
+        policy = retry or self.retry_policy
+        delays = policy.delays()
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 with self.write() as conn:
                     return work(conn)
+            except StorageUnavailableError as exc:
+                delay = next(delays, None)
+                if delay is None:
+                    waited = time.monotonic() - started
+                    raise StorageUnavailableError(
+                        f"{exc} Gave up writing after {attempt} attempt(s) over {waited:.1f} s; "
+                        "the batch was not stored."
+                    ) from exc
+                log.warning(
+                    "Storage %s unavailable (attempt %d of %d), retrying in %.2f s: %s",
+                    self.describe(), attempt, policy.attempts, delay, exc,
+                )  # fmt: skip
+                policy.sleep(delay)
             except sa.exc.DBAPIError as exc:
-                if attempt == attempts - 1 or not is_retryable(exc):
+                if attempt >= _DEADLOCK_ATTEMPTS or not is_retryable(exc):
                     raise
                 time.sleep(random.uniform(0.005, 0.02) * 2**attempt)
-        raise AssertionError("unreachable")
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_PG_UNAVAILABLE_STATES = ("57P01", "57P02", "57P03")  # admin/crash shutdown, cannot connect now
+_MYSQL_UNAVAILABLE_CODES = (2002, 2003, 2006, 2013, 2055)  # can't connect, gone away, lost connection
+_SQLITE_UNAVAILABLE = ("unable to open database file", "disk i/o error", "readonly database")
+
+
+def is_unavailable(exc: sa.exc.DBAPIError) -> bool:
+    """The database cannot be reached (or written, for a SQLite file): worth trying again later."""
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None)
+    if isinstance(state, str) and (state.startswith("08") or state in _PG_UNAVAILABLE_STATES):
+        return True
+    args = getattr(orig, "args", ())
+    if args and args[0] in _MYSQL_UNAVAILABLE_CODES:
+        return True
+    return isinstance(orig, sqlite3.OperationalError) and any(
+        text in str(orig).lower() for text in _SQLITE_UNAVAILABLE
+    )
 
 
 def is_retryable(exc: sa.exc.DBAPIError) -> bool:

@@ -8,7 +8,7 @@ transaction, by upserts of the asset index (``asset_keys``), the partition statu
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -27,7 +27,7 @@ from headwater.storage.records import (
     encode_cursor,
     event_type_set,
 )
-from headwater.storage.serde import entry_from_json, entry_to_json
+from headwater.storage.serde import entry_or_none, entry_to_json
 from headwater.storage.sql.assets import SqlAssetReads
 from headwater.storage.sql.database import Database, insert_returning_ids, upsert
 from headwater.storage.sql.schema import (
@@ -57,8 +57,14 @@ _PARTITION_COLUMNS: dict[EventType, tuple[str, str | None]] = {
 }
 
 
-def to_record(row: AnyRow) -> EventLogRecord:
-    return EventLogRecord(row.id, entry_from_json(row.event, row.id))
+def to_records(rows: Iterable[AnyRow]) -> list[EventLogRecord]:
+    """Rows of (id, event) as records; a corrupt row is skipped with a warning naming its id."""
+    out = []
+    for row in rows:
+        entry = entry_or_none(row.event, row.id)
+        if entry is not None:
+            out.append(EventLogRecord(row.id, entry))
+    return out
 
 
 def _bounded(value: str | None, limit: int, what: str, entry: EventLogEntry) -> str | None:
@@ -84,102 +90,106 @@ def _event_row(entry: EventLogEntry) -> dict[str, Any]:
     }
 
 
+def event_rows(entries: Sequence[EventLogEntry]) -> list[dict[str, Any]]:
+    """The ``event_logs`` rows of ``entries`` (validated and encoded outside the transaction)."""
+    validate_entries(entries)
+    return [_event_row(entry) for entry in entries]
+
+
+def write_events(
+    conn: sa.Connection, entries: Sequence[EventLogEntry], rows: list[dict[str, Any]]
+) -> list[int]:
+    """In the transaction of ``conn``: insert the event rows, then update the asset index, the
+    partition status index and the check executions; return the storage ids."""
+    ids = insert_returning_ids(conn, event_logs, rows)
+    assets: dict[str, dict[str, Any]] = {}
+    partitions: dict[tuple[str, str], dict[str, Any]] = {}
+    for entry, storage_id in zip(entries, ids, strict=True):
+        event = entry.dagster_event
+        if event is None:
+            continue
+        et = event.event_type
+        if et in ASSET_INDEX_EVENT_TYPES:
+            key = event.asset_key
+            if key is None:
+                continue
+            key_str = key.to_string()
+            id_col, run_col = _ASSET_COLUMNS[et]
+            values = assets.setdefault(key_str, {})
+            values[id_col] = storage_id
+            if run_col is not None:
+                values[run_col] = entry.run_id
+            partition = event.partition
+            if partition is not None:
+                id_col, run_col = _PARTITION_COLUMNS[et]
+                values = partitions.setdefault((key_str, partition), {})
+                values[id_col] = storage_id
+                if run_col is not None:
+                    values[run_col] = entry.run_id
+        elif et in CHECK_EVENT_TYPES:
+            _store_check(conn, entry, event, storage_id)
+    # Sorted, so that concurrent writers take row locks in one order (no deadlocks).
+    for key_str in sorted(assets):
+        upsert(conn, asset_keys, {"asset_key": key_str}, assets[key_str])
+    for key_str, partition in sorted(partitions):
+        values = partitions[(key_str, partition)]
+        upsert(conn, asset_partitions, {"asset_key": key_str, "partition": partition}, values)
+    return ids
+
+
+def _store_check(conn: sa.Connection, entry: EventLogEntry, event: Event, storage_id: int) -> None:
+    check_key = event.asset_check_key
+    assert check_key is not None
+    t = asset_check_executions
+    partition = getattr(event.event_specific_data, "partition", None)
+    key_str = check_key.asset_key.to_string()
+    body = entry_to_json(entry)
+    if event.event_type is EventType.ASSET_CHECK_EVALUATION:
+        passed = getattr(event.event_specific_data, "passed", False)
+        status = (
+            AssetCheckExecutionRecordStatus.SUCCEEDED if passed else AssetCheckExecutionRecordStatus.FAILED
+        )
+        open_id = conn.execute(
+            sa.select(sa.func.max(t.c.id)).where(
+                t.c.asset_key == key_str,
+                t.c.check_name == check_key.name,
+                t.c.run_id == entry.run_id,
+                t.c.partition.is_(None) if partition is None else t.c.partition == partition,
+                t.c.execution_status == AssetCheckExecutionRecordStatus.PLANNED.value,
+            )
+        ).scalar()
+        values = {
+            "execution_status": status.value,
+            "event": body,
+            "evaluation_event_storage_id": storage_id,
+        }
+        if open_id is not None:
+            conn.execute(sa.update(t).where(t.c.id == open_id).values(**values))
+            return
+    else:
+        values = {"execution_status": AssetCheckExecutionRecordStatus.PLANNED.value, "event": body}
+    conn.execute(
+        sa.insert(t).values(
+            asset_key=key_str,
+            check_name=check_key.name,
+            partition=partition,
+            run_id=entry.run_id,
+            create_timestamp=entry.timestamp,
+            **values,
+        )
+    )
+
+
 class SqlEventStore(SqlAssetReads):
     def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         super().__init__(db, clock)
 
     # -- writes
     def store_events(self, entries: Sequence[EventLogEntry]) -> list[int]:
-        validate_entries(entries)
-        if not entries:
+        rows = event_rows(entries)
+        if not rows:
             return []
-        rows = [_event_row(entry) for entry in entries]
-
-        def write(conn: sa.Connection) -> list[int]:
-            ids = insert_returning_ids(conn, event_logs, rows)
-            self._index(conn, entries, ids)
-            return ids
-
-        return self._db.run_write(write)
-
-    def _index(self, conn: sa.Connection, entries: Sequence[EventLogEntry], ids: Sequence[int]) -> None:
-        assets: dict[str, dict[str, Any]] = {}
-        partitions: dict[tuple[str, str], dict[str, Any]] = {}
-        for entry, storage_id in zip(entries, ids, strict=True):
-            event = entry.dagster_event
-            if event is None:
-                continue
-            et = event.event_type
-            if et in ASSET_INDEX_EVENT_TYPES:
-                key = event.asset_key
-                if key is None:
-                    continue
-                key_str = key.to_string()
-                id_col, run_col = _ASSET_COLUMNS[et]
-                values = assets.setdefault(key_str, {})
-                values[id_col] = storage_id
-                if run_col is not None:
-                    values[run_col] = entry.run_id
-                partition = event.partition
-                if partition is not None:
-                    id_col, run_col = _PARTITION_COLUMNS[et]
-                    values = partitions.setdefault((key_str, partition), {})
-                    values[id_col] = storage_id
-                    if run_col is not None:
-                        values[run_col] = entry.run_id
-            elif et in CHECK_EVENT_TYPES:
-                self._store_check(conn, entry, event, storage_id)
-        # Sorted, so that concurrent writers take row locks in one order (no deadlocks).
-        for key_str in sorted(assets):
-            upsert(conn, asset_keys, {"asset_key": key_str}, assets[key_str])
-        for key_str, partition in sorted(partitions):
-            values = partitions[(key_str, partition)]
-            upsert(conn, asset_partitions, {"asset_key": key_str, "partition": partition}, values)
-
-    @staticmethod
-    def _store_check(conn: sa.Connection, entry: EventLogEntry, event: Event, storage_id: int) -> None:
-        check_key = event.asset_check_key
-        assert check_key is not None
-        t = asset_check_executions
-        partition = getattr(event.event_specific_data, "partition", None)
-        key_str = check_key.asset_key.to_string()
-        body = entry_to_json(entry)
-        if event.event_type is EventType.ASSET_CHECK_EVALUATION:
-            passed = getattr(event.event_specific_data, "passed", False)
-            status = (
-                AssetCheckExecutionRecordStatus.SUCCEEDED
-                if passed
-                else AssetCheckExecutionRecordStatus.FAILED
-            )
-            open_id = conn.execute(
-                sa.select(sa.func.max(t.c.id)).where(
-                    t.c.asset_key == key_str,
-                    t.c.check_name == check_key.name,
-                    t.c.run_id == entry.run_id,
-                    t.c.partition.is_(None) if partition is None else t.c.partition == partition,
-                    t.c.execution_status == AssetCheckExecutionRecordStatus.PLANNED.value,
-                )
-            ).scalar()
-            values = {
-                "execution_status": status.value,
-                "event": body,
-                "evaluation_event_storage_id": storage_id,
-            }
-            if open_id is not None:
-                conn.execute(sa.update(t).where(t.c.id == open_id).values(**values))
-                return
-        else:
-            values = {"execution_status": AssetCheckExecutionRecordStatus.PLANNED.value, "event": body}
-        conn.execute(
-            sa.insert(t).values(
-                asset_key=key_str,
-                check_name=check_key.name,
-                partition=partition,
-                run_id=entry.run_id,
-                create_timestamp=entry.timestamp,
-                **values,
-            )
-        )
+        return self._db.run_write(lambda conn: write_events(conn, entries, rows))
 
     def delete_events(self, run_id: str) -> None:
         with self._db.write() as conn:
@@ -208,7 +218,7 @@ class SqlEventStore(SqlAssetReads):
             query = query.offset(cursor + 1)
         with self._db.read() as conn:
             rows = conn.execute(query).all()
-        return [entry_from_json(row.event, row.id) for row in rows]
+        return [r.event_log_entry for r in to_records(rows)]
 
     @staticmethod
     def _of_type(query: AnySelect, of_type: OfType) -> AnySelect:
@@ -234,9 +244,9 @@ class SqlEventStore(SqlAssetReads):
         if limit is not None:
             query = query.limit(limit)
         with self._db.read() as conn:
-            records = [to_record(row) for row in conn.execute(query)]
-        new_cursor = encode_cursor(records[-1].storage_id) if records else (cursor or encode_cursor(-1))
-        return EventLogConnection(records, new_cursor, limit is not None and len(records) == limit)
+            rows = conn.execute(query).all()
+        new_cursor = encode_cursor(rows[-1].id) if rows else (cursor or encode_cursor(-1))
+        return EventLogConnection(to_records(rows), new_cursor, limit is not None and len(rows) == limit)
 
     def get_event_records(
         self, event_records_filter: EventRecordsFilter, limit: int | None = None, ascending: bool = False
@@ -262,7 +272,7 @@ class SqlEventStore(SqlAssetReads):
         if limit is not None:
             query = query.limit(limit)
         with self._db.read() as conn:
-            return [to_record(row) for row in conn.execute(query)]
+            return to_records(conn.execute(query))
 
     def get_maximum_record_id(self) -> int | None:
         with self._db.read() as conn:

@@ -93,6 +93,28 @@ def _filter_clauses(filters: RunsFilter) -> list[sa.ColumnElement[bool]]:
     return clauses
 
 
+def locked_run_row(conn: sa.Connection, run_id: str) -> AnyRow:
+    row = conn.execute(sa.select(runs).where(runs.c.run_id == run_id).with_for_update()).first()
+    if row is None:
+        raise RunNotFoundError(
+            f"Run {run_id} is not in storage; create it with instance.create_run(...) first."
+        )
+    return row
+
+
+def apply_run_event(conn: sa.Connection, run_id: str, event: Event, timestamp: float) -> RunRecord:
+    """In the transaction of ``conn``: the status change of a run event, checked by the transition
+    table (an illegal change raises and so rolls the whole transaction back)."""
+    row = locked_run_row(conn, run_id)
+    run = run_from_json(row.run_body)
+    status = status_after_event(run, event.event_type)
+    start, end = times_after_status(status, timestamp, row.start_time, row.end_time)
+    new_run = run.with_status(status)
+    values = {"status": status.value, "run_body": run_to_json(new_run), "update_timestamp": timestamp}
+    conn.execute(sa.update(runs).where(runs.c.id == row.id).values(start_time=start, end_time=end, **values))
+    return RunRecord(row.id, new_run, to_datetime(row.create_timestamp), to_datetime(timestamp), start, end)
+
+
 class SqlRunStore:
     def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         self._db = db
@@ -100,14 +122,17 @@ class SqlRunStore:
 
     def add_run(self, run: Run) -> Run:
         now = self._clock()
-        try:
-            with self._db.write() as conn:
-                conn.execute(
-                    sa.insert(runs).values(
-                        run_id=run.run_id, create_timestamp=now, update_timestamp=now, **_run_columns(run)
-                    )
+
+        def write(conn: sa.Connection) -> None:
+            conn.execute(
+                sa.insert(runs).values(
+                    run_id=run.run_id, create_timestamp=now, update_timestamp=now, **_run_columns(run)
                 )
-                self._insert_tags(conn, run.run_id, run.tags)
+            )
+            self._insert_tags(conn, run.run_id, run.tags)
+
+        try:
+            self._db.run_write(write)
         except sa.exc.IntegrityError as exc:
             if self.has_run(run.run_id):
                 raise DuplicateRunError(
@@ -168,34 +193,13 @@ class SqlRunStore:
         with self._db.read() as conn:
             return int(conn.execute(query).scalar_one())
 
-    def _locked_row(self, conn: sa.Connection, run_id: str) -> AnyRow:
-        row = conn.execute(sa.select(runs).where(runs.c.run_id == run_id).with_for_update()).first()
-        if row is None:
-            raise RunNotFoundError(
-                f"Run {run_id} is not in storage; create it with instance.create_run(...) first."
-            )
-        return row
-
     def handle_run_event(self, run_id: str, event: Event, timestamp: float) -> RunRecord:
-        def write(conn: sa.Connection) -> RunRecord:
-            row = self._locked_row(conn, run_id)
-            run = run_from_json(row.run_body)
-            status = status_after_event(run, event.event_type)
-            start, end = times_after_status(status, timestamp, row.start_time, row.end_time)
-            new_run = run.with_status(status)
-            values = {"status": status.value, "run_body": run_to_json(new_run), "update_timestamp": timestamp}
-            conn.execute(
-                sa.update(runs).where(runs.c.id == row.id).values(start_time=start, end_time=end, **values)
-            )
-            created = to_datetime(row.create_timestamp)
-            return RunRecord(row.id, new_run, created, to_datetime(timestamp), start, end)
-
-        return self._db.run_write(write)
+        return self._db.run_write(lambda conn: apply_run_event(conn, run_id, event, timestamp))
 
     def add_run_tags(self, run_id: str, new_tags: Mapping[str, str]) -> Run:
         tags = validate_tags(new_tags)
         with self._db.write() as conn:
-            row = self._locked_row(conn, run_id)
+            row = locked_run_row(conn, run_id)
             run = run_from_json(row.run_body)
             new_run = run.with_tags({**run.tags, **tags})
             values = _run_columns(new_run)

@@ -63,6 +63,7 @@ runs = sa.Table(
     sa.Index("idx_runs_status", "status", "id"),
     sa.Index("idx_runs_update_timestamp", "update_timestamp"),
     sa.Index("idx_runs_backfill_id", "backfill_id"),
+    sa.Index("idx_runs_finished", "status", "end_time"),  # revision 0002: retention
     sqlite_autoincrement=True,
 )
 

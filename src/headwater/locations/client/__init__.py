@@ -1,0 +1,33 @@
+"""The server side of code locations: clients of code servers and the workspace that starts them.
+
+Never imports user code (nor definitions, execution or locations.server): everything arrives as JSON.
+"""
+
+from headwater.locations.client.address import LocationAddress
+from headwater.locations.client.client import LocationClient
+from headwater.locations.client.errors import (
+    LocationAddressError,
+    LocationError,
+    LocationLoadError,
+    LocationRequestError,
+    LocationUnavailableError,
+    RemoteUserCodeError,
+)
+from headwater.locations.client.workspace import LocationHandle, Workspace
+from headwater.locations.client.workspace_file import LocationEntry, WorkspaceFileError, read_workspace_file
+
+__all__ = [
+    "LocationAddress",
+    "LocationAddressError",
+    "LocationClient",
+    "LocationEntry",
+    "LocationError",
+    "LocationHandle",
+    "LocationLoadError",
+    "LocationRequestError",
+    "LocationUnavailableError",
+    "RemoteUserCodeError",
+    "Workspace",
+    "WorkspaceFileError",
+    "read_workspace_file",
+]

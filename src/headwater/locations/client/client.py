@@ -1,0 +1,187 @@
+"""LocationClient: the server's method list, called over HTTP/JSON (stdlib ``http.client``).
+
+Never imports user code: specs and plans arrive as JSON and are read into spec classes. The one
+exception to "data only" is :meth:`LocationClient.asset_value`, which unpickles what the server
+sends; that is why clients, like servers, talk to loopback addresses and Unix sockets only (the
+process that calls it trusts the user code that wrote the value).
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import pickle
+import socket
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from headwater.core import serde
+from headwater.core.asset_key import AssetKey
+from headwater.locations.client.address import LocationAddress
+from headwater.locations.client.errors import (
+    LocationLoadError,
+    LocationRequestError,
+    LocationUnavailableError,
+    RemoteUserCodeError,
+)
+from headwater.planning.plan import ExecutionPlan
+from headwater.specs import location as location_spec
+from headwater.specs.location import LocationSpec
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path: str, timeout: float) -> None:
+        super().__init__("localhost", timeout=timeout)
+        self._path = path
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        try:
+            sock.connect(self._path)
+        except OSError:
+            sock.close()
+            raise
+        self.sock = sock
+
+
+class LocationClient:
+    """Talks to one code server. Thread-safe: each call opens its own connection.
+
+    ``timeout`` bounds each request in seconds (a reload or an asset load runs user code: give it room).
+    """
+
+    def __init__(
+        self, address: str | LocationAddress, *, name: str | None = None, timeout: float = 60.0
+    ) -> None:
+        self.address = LocationAddress.parse(address)
+        self.name = name or str(self.address)
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"LocationClient({str(self.address)!r}, name={self.name!r})"
+
+    # -- the server's methods ---------------------------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        """``{"status": "ok"|"error", "location", "hash", "pid", "generation", "error"}``.
+
+        Never raises a load error: a location whose code failed to load reports ``status: "error"``.
+        """
+        return self._json("GET", "/health")
+
+    def spec_hash(self) -> str:
+        return str(self._json("GET", "/spec/hash")["hash"])
+
+    def spec(self, cached_hash: str | None = None) -> LocationSpec | None:
+        """The location's spec; None when ``cached_hash`` is still current (the body is not sent again)."""
+        headers = {"If-None-Match": f'"{cached_hash}"'} if cached_hash else {}
+        status, body = self._request("GET", "/spec", headers=headers)
+        if status == 304:
+            return None
+        self._raise_for(status, body)
+        try:
+            return location_spec.from_json(body)
+        except serde.SerdeError as exc:
+            raise LocationRequestError(
+                str(exc), status=status, kind="bad_response", location=self.name
+            ) from exc
+
+    def reload(self) -> dict[str, Any]:
+        """Re-import the code: ``{"hash", "changed", "generation"}``; LocationLoadError if it fails."""
+        return self._json("POST", "/reload", {})
+
+    def plan(self, job_name: str, step_keys: Iterable[str] | None = None) -> ExecutionPlan:
+        """The execution plan of ``job_name``, restricted to ``step_keys`` when given."""
+        data = self._json(
+            "POST", "/plan", {"job": job_name, "step_keys": None if step_keys is None else list(step_keys)}
+        )
+        serde.check_version(data, "an execution plan")
+        plan: ExecutionPlan = serde.from_data(data["plan"], ExecutionPlan)
+        return plan
+
+    def asset_value(self, asset_key: Any, partition_key: str | None = None) -> Any:
+        """The stored value of ``asset_key``, loaded by its IO manager in the server and unpickled here."""
+        key = AssetKey.from_coercible(asset_key) if not isinstance(asset_key, AssetKey) else asset_key
+        data = self._json("POST", "/asset-value", {"asset_key": key.path, "partition_key": partition_key})
+        return pickle.loads(base64.b64decode(data["pickle_b64"]))
+
+    def wait_until_up(self, timeout: float = 30.0) -> dict[str, Any]:
+        """Poll /health until the server answers (loaded or not); LocationUnavailableError at timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return self.health()
+            except LocationUnavailableError:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.05)
+
+    # -- plumbing ---------------------------------------------------------------------------------------
+    def _json(self, method: str, path: str, payload: Any = None) -> dict[str, Any]:
+        status, body = self._request(method, path, payload=payload)
+        self._raise_for(status, body)
+        try:
+            data = json.loads(body)
+        except ValueError as exc:
+            raise self._bad_response(status, f"not JSON ({exc})") from exc
+        if not isinstance(data, dict):
+            raise self._bad_response(status, "not a JSON object")
+        return data
+
+    def _request(
+        self, method: str, path: str, *, payload: Any = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
+        hdrs = dict(headers or {})
+        body = None
+        if payload is not None:
+            body = json.dumps(payload).encode()
+            hdrs["Content-Type"] = "application/json"
+        conn = self._connection()
+        try:
+            conn.request(method, path, body=body, headers=hdrs)
+            response = conn.getresponse()
+            return response.status, response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            raise LocationUnavailableError(
+                f"Code location {self.name!r} at {self.address} is not answering "
+                f"({type(exc).__name__}: {exc}). Is its code server running? Start it with "
+                "`headwater code-server start -m MODULE` or through a workspace.",
+                location=self.name,
+            ) from exc
+        finally:
+            conn.close()
+
+    def _connection(self) -> http.client.HTTPConnection:
+        if self.address.socket_path is not None:
+            return _UnixConnection(self.address.socket_path, self.timeout)
+        assert self.address.host is not None
+        return http.client.HTTPConnection(self.address.host, self.address.port, timeout=self.timeout)
+
+    def _raise_for(self, status: int, body: bytes) -> None:
+        if status < 400:
+            return
+        try:
+            error = json.loads(body)["error"]
+            kind, message, tb = str(error["kind"]), str(error["message"]), error.get("traceback")
+        except (ValueError, KeyError, TypeError):
+            raise self._bad_response(status, body[:200].decode(errors="replace")) from None
+        if kind == "load_error":
+            raise LocationLoadError(
+                f"Code location {self.name!r} failed to load: {message}", tb, location=self.name
+            )
+        if kind == "user_code_error":
+            raise RemoteUserCodeError(f"In code location {self.name!r}: {message}", tb, location=self.name)
+        if kind == "internal_error" and tb:
+            message = f"{message}\n\n{tb}"
+        raise LocationRequestError(message, status=status, kind=kind, location=self.name)
+
+    def _bad_response(self, status: int, what: str) -> LocationRequestError:
+        return LocationRequestError(
+            f"Code location {self.name!r} at {self.address} sent a response this client cannot read "
+            f"(HTTP {status}): {what}. Is that a Headwater code server of the same version?",
+            status=status,
+            kind="bad_response",
+            location=self.name,
+        )

@@ -1,0 +1,197 @@
+"""CodeLocation: the loaded user code of one code server, its spec, and the requests that need the code.
+
+A load (or reload) either succeeds — Definitions, its LocationSpec and the spec's wire form, built
+once — or fails, and then the location holds the error with the user's traceback and keeps serving
+it; a later reload may fix it. Requests read one immutable snapshot, so a reload in one thread never
+shows another thread half a location.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import os
+import pickle
+import sys
+import sysconfig
+import threading
+import time
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from headwater.core import serde
+from headwater.core.asset_key import AssetKey
+from headwater.definitions.definitions import Definitions
+from headwater.errors import HeadwaterError
+from headwater.locations.server.loader import CodeLoadError, load_definitions
+from headwater.locations.server.spec_builder import build_location_spec
+from headwater.planning.plan import ExecutionPlan, build_plan
+from headwater.specs import location as location_spec
+from headwater.specs.location import LocationSpec
+
+
+@dataclass(frozen=True, slots=True)
+class LoadError:
+    message: str
+    user_traceback: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": "load_error", "message": self.message, "traceback": self.user_traceback}
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One load of the code: either (defs, spec, spec_json) or an error."""
+
+    defs: Definitions | None
+    spec: LocationSpec | None
+    spec_json: bytes
+    error: LoadError | None
+    loaded_at: float
+    generation: int
+
+    @property
+    def content_hash(self) -> str | None:
+        return self.spec.content_hash if self.spec is not None else None
+
+
+class UserCodeRequestError(HeadwaterError):
+    """User code raised while serving a request; carries its traceback for the client."""
+
+    def __init__(self, message: str, user_traceback: str) -> None:
+        super().__init__(message)
+        self.user_traceback = user_traceback
+
+
+@dataclass(frozen=True, slots=True)
+class CodeTarget:
+    """Where the code is: a module or a file, the Definitions attribute, the directory to import from."""
+
+    module_name: str | None = None
+    python_file: str | None = None
+    attribute: str | None = None
+    working_directory: str | None = None
+
+    @property
+    def description(self) -> str:
+        return self.module_name or self.python_file or "?"
+
+
+class CodeLocation:
+    def __init__(self, target: CodeTarget, name: str | None = None) -> None:
+        self.target = target
+        self.name = name or target.module_name or Path(target.python_file or "location").stem
+        self._baseline_modules = set(sys.modules)
+        self._reload_lock = threading.Lock()
+        self._generation = 0
+        self.snapshot = self._load()
+
+    # -- loading ----------------------------------------------------------------------------------------
+    def reload(self) -> Snapshot:
+        """Re-import the user code (dropping the modules it imported last time) and rebuild the spec."""
+        with self._reload_lock:
+            self._purge_user_modules()
+            importlib.invalidate_caches()
+            self.snapshot = self._load()
+            return self.snapshot
+
+    def _load(self) -> Snapshot:
+        self._generation += 1
+        t = self.target
+        try:
+            defs = load_definitions(
+                module_name=t.module_name,
+                python_file=t.python_file,
+                attribute=t.attribute,
+                working_directory=t.working_directory,
+            )
+            spec = build_location_spec(defs)
+            body = location_spec.to_json(spec).encode()
+        except CodeLoadError as exc:
+            message = str(exc).split("\n\n", 1)[0] if exc.user_traceback else str(exc)
+            return self._failed(LoadError(message, exc.user_traceback))
+        except Exception as exc:  # a definition error surfaced while resolving jobs and the graph
+            return self._failed(
+                LoadError(
+                    f"Error while loading definitions from {t.description}: {type(exc).__name__}: {exc}",
+                    "".join(traceback.format_exception(exc)),
+                )
+            )
+        return Snapshot(defs, spec, body, None, time.time(), self._generation)
+
+    def _failed(self, error: LoadError) -> Snapshot:
+        return Snapshot(None, None, b"", error, time.time(), self._generation)
+
+    def _purge_user_modules(self) -> None:
+        roots = _code_roots(self.target)
+        for name in list(sys.modules):
+            if name in self._baseline_modules or name == "headwater" or name.startswith("headwater."):
+                continue
+            module = sys.modules.get(name)
+            path = getattr(module, "__file__", None)
+            if path is None or _under(path, roots):
+                sys.modules.pop(name, None)
+
+    # -- requests that need the code ----------------------------------------------------------------------
+    def plan(self, job_name: str, step_keys: Iterable[str] | None) -> dict[str, Any]:
+        spec = self._loaded().spec
+        assert spec is not None
+        plan = build_plan(spec.job(job_name), step_keys)
+        return {"v": serde.FORMAT_VERSION, "plan": serde.to_data(plan, ExecutionPlan)}
+
+    def asset_value(self, asset_key: AssetKey, partition_key: str | None) -> dict[str, Any]:
+        """The stored value of ``asset_key``, pickled and base64-encoded.
+
+        Trust: the value is a pickle, and only the client unpickles it. Code servers listen on loopback
+        (or a Unix socket) only, and the process that reads this already trusts the user code that
+        produced the value; never expose a code server beyond the machine.
+        """
+        defs = self._loaded().defs
+        assert defs is not None
+        if asset_key not in defs.resolve_asset_graph().nodes:
+            raise KeyError(asset_key)
+        try:
+            value = defs.load_asset_value(asset_key, partition_key=partition_key)
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            raise UserCodeRequestError(
+                f"Loading the value of asset {asset_key.to_user_string()!r} raised "
+                f"{type(exc).__name__}: {exc}",
+                "".join(traceback.format_exception(exc)),
+            ) from exc
+        return {"asset_key": asset_key.path, "pickle_b64": base64.b64encode(data).decode("ascii")}
+
+    def _loaded(self) -> Snapshot:
+        snap = self.snapshot
+        if snap.error is not None:
+            raise LocationNotLoadedError(snap.error)
+        return snap
+
+
+class LocationNotLoadedError(HeadwaterError):
+    def __init__(self, error: LoadError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _code_roots(target: CodeTarget) -> list[str]:
+    roots = [os.path.realpath(target.working_directory or os.getcwd())]
+    if target.python_file:
+        roots.append(os.path.realpath(Path(target.python_file).resolve().parent))
+    return roots
+
+
+_LIBRARY_DIRS = tuple(
+    os.path.realpath(p)
+    for p in {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+)
+
+
+def _under(path: str, roots: list[str]) -> bool:
+    real = os.path.realpath(path)
+    if any(real.startswith(lib + os.sep) for lib in _LIBRARY_DIRS):
+        return False
+    return any(real == root or real.startswith(root + os.sep) for root in roots)
