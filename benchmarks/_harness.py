@@ -12,6 +12,7 @@ Only the standard library is imported here, so the same code runs in either inte
 from __future__ import annotations
 
 import argparse
+import collections
 import datetime
 import json
 import os
@@ -19,6 +20,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -102,8 +104,16 @@ def _worker(case: Case, lib: str) -> None:
 
 
 def _where(exc: BaseException) -> str:
-    stage = getattr(exc, "bench_stage", None)
-    return f" ({stage})" if stage else ""
+    """`` (stage; recursing in package/module.py:function)`` for a RecursionError."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    counts = collections.Counter((f.filename, f.name) for f in frames)
+    parts = [getattr(exc, "bench_stage", None)]
+    if counts:
+        (filename, name), _ = counts.most_common(1)[0]
+        short = filename.split("site-packages/")[-1].split("/src/")[-1]
+        parts.append(f"recursing in {short}:{name}")
+    shown = "; ".join(p for p in parts if p)
+    return f" ({shown})" if shown else ""
 
 
 def _run_one(python: str, module: str, case: Case, lib: str, env: dict[str, str]) -> Outcome:

@@ -405,3 +405,36 @@ def test_an_importable_error_class_crosses_processes_even_with_another_init(inst
     with pytest.raises(TwoArgError, match="two args 1 2") as info:
         two_job.execute_in_process(instance=instance)
     assert (info.value.a, info.value.b) == (1, 2)
+
+
+# --- start methods other than fork -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_spawn_and_forkserver_workers_import_the_job_by_name(instance: Instance, method: str) -> None:
+    from . import _spawn_jobs
+
+    config = {"execution": {"config": {"start_method": {method: {}}, "max_concurrent": 1}}}
+    result = _spawn_jobs.module_job.execute_in_process(instance=instance, run_config=config)
+    worker = result.output_for_node("worker_pid")
+    assert worker != os.getpid()
+    assert result.output_for_node("plus_one") == worker + 1
+    asset_result = _spawn_jobs.defs.get_job_def("asset_job").execute_in_process(
+        instance=instance, run_config=config
+    )
+    assert asset_result.output_for_node("pid_asset") != os.getpid()
+
+
+def test_spawn_needs_an_importable_job(instance: Instance) -> None:
+    @hw.op
+    def local() -> int:
+        return 1
+
+    @hw.job(executor_def=MultiprocessExecutor(start_method="spawn"))
+    def closure_job() -> None:
+        local()
+
+    with pytest.raises(UnmetExecutorRequirementsError, match="top level of a module"):
+        closure_job.execute_in_process(instance=instance)
+    (run,) = instance.get_runs()
+    assert run.status.value == "FAILURE"

@@ -45,7 +45,7 @@ from headwater.execution.run_driver import resource_keys_for
 from headwater.executors.limits import ConcurrencyLimiter, TagLimit, by_priority, parse_pool_limits
 from headwater.executors.output_capture import CaptureMap
 from headwater.executors.step_worker import StepDone, WorkerSetup, build_task
-from headwater.executors.worker_pool import START_METHODS, Died, WorkerPool
+from headwater.executors.worker_pool import START_METHODS, Died, WorkerPool, default_start_method
 from headwater.planning.active_execution import StepInstance, StepOutcome
 
 _KEYS = (
@@ -176,13 +176,13 @@ class MultiprocessExecutor:
         selected = set(run.plan.step_keys) if run.plan.is_subset else None
         keys = frozenset(k for k in resource_keys_for(run.job, selected) if k in run.resource_defs)
         method = settings.start_method or None
-        pool = WorkerPool(
-            WorkerSetup.from_run(
-                run, keys, settings.capture_limit, share_instance=(method or "fork") == "fork"
-            ),
-            size,
-            method,
-        )
+        forked = (method or default_start_method()) == "fork"
+        try:
+            setup = WorkerSetup.from_run(run, keys, settings.capture_limit, forked=forked)
+        except UnmetExecutorRequirementsError as exc:
+            _fail_run(run, exc)
+            raise
+        pool = WorkerPool(setup, size, method)
         capture = CaptureMap(run)
         run.output_capture = capture
         started = time.perf_counter()
@@ -239,15 +239,20 @@ def _check_io_managers(run: RunContext) -> None:
         "process (in_process_executor, materialize_to_memory)."
     )
     error = UnmetExecutorRequirementsError(message)
+    _fail_run(run, error)
+    raise error
+
+
+def _fail_run(run: RunContext, error: BaseException) -> None:
+    """The run cannot start its steps: record RUN_FAILURE (the caller raises ``error``)."""
     run.emit(
         EventType.RUN_FAILURE,
         None,
-        message,
+        str(error),
         RunFailureData(ErrorInfo.from_exception(error), "JOB_INITIALIZATION_FAILURE", None),
         level=40,
     )
     run.flush()
-    raise error
 
 
 class _Driver:

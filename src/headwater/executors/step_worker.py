@@ -15,6 +15,7 @@ Parent -> worker: a ``StepTask``, or ``None`` to stop.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import os
 import pickle
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from headwater.core.error_info import ErrorInfo
 from headwater.definitions.resource_init import initialize_resources
+from headwater.errors import UnmetExecutorRequirementsError
 from headwater.events.event import EventLogEntry
 from headwater.events.event_type import EventType
 from headwater.events.payloads import StepFailureData
@@ -42,10 +44,43 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
+class JobRef:
+    """Where a job can be found again in a fresh interpreter (spawn/forkserver workers): a module
+    attribute holding the job, or a ``Definitions`` holding a job of that name."""
+
+    module: str
+    attr: str
+    job_name: str | None = None  # set when ``attr`` is a Definitions
+
+    def resolve(self) -> Any:
+        target = getattr(importlib.import_module(self.module), self.attr)
+        return target.get_job_def(self.job_name) if self.job_name is not None else target
+
+    @staticmethod
+    def find(job: Any) -> JobRef | None:
+        from headwater.definitions.definitions import Definitions
+
+        modules = {"__main__"} | {
+            getattr(node.op_def.compute_fn, "__module__", None) or "__main__"
+            for node in job.compiled.nodes.values()
+        }
+        for name in sorted(modules):
+            module = sys.modules.get(name)
+            for attr, value in vars(module).items() if module is not None else ():
+                if value is job:
+                    return JobRef(name, attr)
+                if isinstance(value, Definitions) and any(
+                    j.name == job.name for j in value.get_all_job_defs()
+                ):
+                    return JobRef(name, attr, job.name)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class WorkerSetup:
     """What a worker needs to build its RunContext. Inherited as is under fork; pickled otherwise."""
 
-    job: JobDefinition
+    job: JobDefinition | JobRef  # a JobRef when the setup is pickled (spawn/forkserver)
     plan: ExecutionPlan
     run: Any
     instance: Any  # None when the instance cannot cross processes (spawn/forkserver)
@@ -59,13 +94,24 @@ class WorkerSetup:
 
     @staticmethod
     def from_run(
-        run: RunContext, resource_keys: frozenset[str], capture_limit: int, *, share_instance: bool
+        run: RunContext, resource_keys: frozenset[str], capture_limit: int, *, forked: bool
     ) -> WorkerSetup:
+        job: JobDefinition | JobRef = run.job
+        if not forked:
+            ref = JobRef.find(run.job)
+            if ref is None:
+                raise UnmetExecutorRequirementsError(
+                    "The multiprocess executor cannot start spawn/forkserver workers for job "
+                    f"'{run.job_name}': it is not a module-level attribute (nor in a module-level "
+                    "Definitions) that a new interpreter can import. Define it at the top level of a "
+                    "module, or use the fork start method (the default where the platform has it)."
+                )
+            job = ref
         return WorkerSetup(
-            job=run.job,
+            job=job,
             plan=run.plan,
             run=run.run,
-            instance=run.instance if share_instance else None,
+            instance=run.instance if forked else None,
             node_configs=run.node_configs,
             run_config=run.run_config,
             partition_key=run.partition_key,
@@ -270,7 +316,7 @@ def worker_main(conn: Connection, setup: WorkerSetup) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     instance = WorkerInstance(setup.instance, conn)
     run = RunContext(
-        job=setup.job,
+        job=setup.job.resolve() if isinstance(setup.job, JobRef) else setup.job,
         plan=setup.plan,
         run=setup.run,
         instance=instance,

@@ -223,13 +223,17 @@ class _UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 
 
 class CodeServer:
-    """A CodeLocation served on ``address`` (port 0 picks a free port; see ``bound_address``)."""
+    """A CodeLocation served on ``address`` (port 0 picks a free port; see ``bound_address``).
 
-    def __init__(self, location: CodeLocation, address: LocationAddress) -> None:
+    The socket is bound at construction, so a taken port fails before the code is loaded; requests
+    wait in the backlog until :meth:`serve_forever`.
+    """
+
+    def __init__(self, location: CodeLocation | None, address: LocationAddress) -> None:
         # TCP_NODELAY: a response's headers and body are separate writes; Unix sockets have no Nagle.
         tcp = address.socket_path is None
         handler = type("Handler", (_Handler,), {"location": location, "disable_nagle_algorithm": tcp})
-        self.location = location
+        self._handler: type[_Handler] = handler
         self._socket_path = address.socket_path
         self._server: socketserver.BaseServer
         if address.socket_path is not None:
@@ -251,7 +255,17 @@ class CodeServer:
             self.bound_address = LocationAddress.tcp(address.host, self._server.server_address[1])
         self._stopped = threading.Event()
 
+    @property
+    def location(self) -> CodeLocation:
+        return self._handler.location
+
+    @location.setter
+    def location(self, location: CodeLocation) -> None:
+        self._handler.location = location
+
     def serve_forever(self) -> None:
+        if getattr(self._handler, "location", None) is None:
+            raise RuntimeError("CodeServer.serve_forever: set .location first.")
         try:
             self._server.serve_forever(poll_interval=0.2)
         finally:

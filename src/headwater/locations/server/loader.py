@@ -23,7 +23,10 @@ class CodeLoadError(HeadwaterError):
 
 
 def load_definitions(
-    *, module_name: str | None = None, python_file: str | None = None, attribute: str | None = None,
+    *,
+    module_name: str | None = None,
+    python_file: str | None = None,
+    attribute: str | None = None,
     working_directory: str | None = None,
 ) -> Definitions:
     """Import ``module_name`` or ``python_file`` and return its Definitions."""
@@ -68,8 +71,8 @@ def find_definitions(module: Any, where: str, attribute: str | None = None) -> D
     found = {name: v for name, v in vars(module).items() if isinstance(v, Definitions)}
     if not found:
         raise CodeLoadError(
-            f"{where} defines no Definitions object. Add `defs = Definitions(assets=[...], jobs=[...])` at module "
-            "level."
+            f"{where} defines no Definitions object. Add `defs = Definitions(assets=[...], jobs=[...])` at "
+            "module level."
         )
     if len(found) > 1:
         if "defs" in found:

@@ -31,8 +31,8 @@ def run_code_server(
 ) -> int:
     # Reload must see edited sources even when an edit keeps the size and mtime second of the file.
     sys.dont_write_bytecode = True
-    location = CodeLocation(target, name)
-    server = CodeServer(location, address)
+    server = CodeServer(None, address)  # bind first: a taken port fails before the (slow) load
+    location = server.location = CodeLocation(target, name)
     stop = threading.Event()
 
     def request_stop(signum: int = 0, frame: FrameType | None = None) -> None:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
+from headwater.core.serde import paused_gc
 from headwater.events.event import EventLogEntry, EventLogRecord
 from headwater.events.event_type import EventType
 from headwater.storage.records import (
@@ -23,7 +24,8 @@ from headwater.storage.records import (
     AssetRecord,
 )
 from headwater.storage.serde import entry_or_none
-from headwater.storage.sql.database import Database, insert_ignore
+from headwater.storage.sql.database import Database
+from headwater.storage.sql.dynamic_partitions import SqlDynamicPartitions
 from headwater.storage.sql.schema import (
     asset_check_executions,
     asset_keys,
@@ -31,6 +33,7 @@ from headwater.storage.sql.schema import (
     dynamic_partitions,
     event_logs,
 )
+from headwater.storage.sql.statements import sqlite_rows
 
 if TYPE_CHECKING:
     from headwater.storage.sql.database import AnyRow
@@ -65,6 +68,19 @@ _CLEARED_ON_WIPE = (
 )
 
 
+_IN_CHUNK = 5000
+_LATEST_MATERIALIZATIONS = sa.select(_A.asset_key, event_logs.c.id, event_logs.c.event).join(
+    event_logs, event_logs.c.id == _A.last_materialization_id
+)
+_SQLITE_LATEST_MATERIALIZATIONS = (
+    "SELECT a.asset_key, e.id, e.event FROM asset_keys AS a JOIN event_logs AS e "
+    "ON e.id = a.last_materialization_id WHERE a.asset_key IN (SELECT value FROM json_each(?))"
+)
+_SQLITE_MATERIALIZED = (
+    'SELECT "partition" FROM asset_partitions WHERE asset_key = ? AND last_materialization_id IS NOT NULL'
+)
+
+
 def _partition_record(row: AnyRow) -> AssetPartitionRecord:
     return AssetPartitionRecord(
         AssetKey(json.loads(row.asset_key)), row.partition, row.last_materialization_id,
@@ -89,7 +105,7 @@ def _check_record(row: AnyRow) -> AssetCheckExecutionRecord:
     )
 
 
-class SqlAssetReads:
+class SqlAssetReads(SqlDynamicPartitions):
     def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         self._db = db
         self._clock = clock
@@ -99,8 +115,10 @@ class SqlAssetReads:
         wanted = sorted({i for i in ids if i is not None})
         if not wanted:
             return {}
-        rows = conn.execute(sa.select(event_logs.c.id, event_logs.c.event).where(event_logs.c.id.in_(wanted)))
+        query = sa.select(event_logs.c.id, event_logs.c.event).where(event_logs.c.id.in_(wanted))
         out = {}
+        with paused_gc():
+            rows = conn.execute(query).all()
         for row in rows:
             entry = entry_or_none(row.event, row.id)
             if entry is not None:
@@ -116,15 +134,20 @@ class SqlAssetReads:
         if not keys:
             return out
         by_string = {k.to_string(): k for k in keys}
+        wanted = list(by_string)
         with self._db.read() as conn:
-            rows = conn.execute(
-                sa.select(_A.asset_key, _A.last_materialization_id).where(_A.asset_key.in_(list(by_string)))
-            ).all()
-            records = self._records_by_id(conn, (row.last_materialization_id for row in rows))
-        for row in rows:
-            record = records.get(row.last_materialization_id)
-            if record is not None:
-                out[by_string[row.asset_key]] = record.event_log_entry
+            if conn.dialect.name == "sqlite":  # the keys as one JSON parameter, not one each
+                rows = sqlite_rows(conn, _SQLITE_LATEST_MATERIALIZATIONS, (json.dumps(wanted),))
+            else:
+                rows = []
+                for start in range(0, len(wanted), _IN_CHUNK):
+                    query = _LATEST_MATERIALIZATIONS.where(
+                        _A.asset_key.in_(wanted[start : start + _IN_CHUNK])
+                    )
+                    rows.extend(conn.execute(query).all())
+        with paused_gc():
+            for key_str, storage_id, body in rows:
+                out[by_string[key_str]] = entry_or_none(body, storage_id)
         return out
 
     def get_asset_records(self, asset_keys_: Sequence[AssetKey] | None = None) -> Sequence[AssetRecord]:
@@ -252,21 +275,25 @@ class SqlAssetReads:
     ) -> set[str]:
         key_str = asset_key.to_string()
         if before_cursor is None and after_cursor is None:
-            query = sa.select(_P.partition).where(
-                _P.asset_key == key_str, _P.last_materialization_id.is_not(None)
-            )
-        else:
-            c = event_logs.c
-            query = sa.select(c.partition).distinct()
-            query = query.where(
-                c.asset_key == key_str,
-                c.dagster_event_type == EventType.ASSET_MATERIALIZATION.value,
-                c.partition.is_not(None),
-            )
-            if before_cursor is not None:
-                query = query.where(c.id < before_cursor)
-            if after_cursor is not None:
-                query = query.where(c.id > after_cursor)
+            # From the partition status index alone (idx_asset_partitions_materialized covers it).
+            with self._db.read() as conn:
+                if conn.dialect.name == "sqlite":
+                    return {row[0] for row in sqlite_rows(conn, _SQLITE_MATERIALIZED, (key_str,))}
+                query = sa.select(_P.partition).where(
+                    _P.asset_key == key_str, _P.last_materialization_id.is_not(None)
+                )
+                return set(conn.execute(query).scalars())
+        c = event_logs.c
+        query = sa.select(c.partition).distinct()
+        query = query.where(
+            c.asset_key == key_str,
+            c.dagster_event_type == EventType.ASSET_MATERIALIZATION.value,
+            c.partition.is_not(None),
+        )
+        if before_cursor is not None:
+            query = query.where(c.id < before_cursor)
+        if after_cursor is not None:
+            query = query.where(c.id > after_cursor)
         with self._db.read() as conn:
             return set(conn.execute(query).scalars())
 
@@ -323,44 +350,6 @@ class SqlAssetReads:
             query = query.where(t.execution_status.in_([s.value for s in status]))
         with self._db.read() as conn:
             return [_check_record(row) for row in conn.execute(query.order_by(t.id.desc()).limit(limit))]
-
-    # -- dynamic partitions
-    def add_dynamic_partitions(self, partitions_def_name: str, partition_keys: Sequence[str]) -> None:
-        if isinstance(partition_keys, str):
-            raise TypeError(f"partition_keys must be a list of keys, not the string {partition_keys!r}.")
-        if not partition_keys:
-            return
-        now = self._clock()
-        keys = list(dict.fromkeys(partition_keys))
-        rows = [
-            {"partitions_def_name": partitions_def_name, "partition": k, "create_timestamp": now}
-            for k in keys
-        ]
-        with self._db.write() as conn:
-            insert_ignore(conn, dynamic_partitions, rows)
-
-    def get_dynamic_partitions(self, partitions_def_name: str) -> Sequence[str]:
-        d = dynamic_partitions.c
-        query = sa.select(d.partition).where(d.partitions_def_name == partitions_def_name).order_by(d.id)
-        with self._db.read() as conn:
-            return list(conn.execute(query).scalars())
-
-    def has_dynamic_partition(self, partitions_def_name: str, partition_key: str) -> bool:
-        d = dynamic_partitions.c
-        query = sa.select(d.id).where(
-            d.partitions_def_name == partitions_def_name, d.partition == partition_key
-        )
-        with self._db.read() as conn:
-            return conn.execute(query).first() is not None
-
-    def delete_dynamic_partition(self, partitions_def_name: str, partition_key: str) -> None:
-        d = dynamic_partitions.c
-        with self._db.write() as conn:
-            conn.execute(
-                sa.delete(dynamic_partitions).where(
-                    d.partitions_def_name == partitions_def_name, d.partition == partition_key
-                )
-            )
 
     # -- housekeeping
     def wipe(self) -> None:

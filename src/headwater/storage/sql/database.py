@@ -12,7 +12,7 @@ import os
 import random
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT_MS = 60_000
+#: WAL pages between checkpoints (SQLite: 1000): fewer of the fsyncs a checkpoint costs.
+SQLITE_WAL_AUTOCHECKPOINT_PAGES = 4000
 _WRITE = "headwater_write"
 _DEADLOCK_ATTEMPTS = 5
 log = logging.getLogger("headwater.storage")
@@ -50,12 +52,16 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) ->
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_WAL_AUTOCHECKPOINT_PAGES}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
 
 
 def _on_sqlite_begin(conn: sa.Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+    # Straight on the sqlite3 connection: this runs once per transaction, on the hot path.
+    dbapi_connection = conn.connection.driver_connection
+    assert isinstance(dbapi_connection, sqlite3.Connection)
+    dbapi_connection.execute("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
 
 
 def normalize_url(url: str | sa.URL) -> sa.URL:
@@ -225,54 +231,3 @@ def is_retryable(exc: sa.exc.DBAPIError) -> bool:
     if args and args[0] in (1213, 1205):  # MySQL: deadlock, lock wait timeout
         return True
     return "database is locked" in str(orig)
-
-
-# -- dialect-specific statements
-def upsert(conn: sa.Connection, table: sa.Table, keys: Mapping[str, Any], values: Mapping[str, Any]) -> None:
-    """Insert a row, or update ``values`` on the row with these unique ``keys``."""
-    name = conn.dialect.name
-    if name == "mysql":
-        from sqlalchemy.dialects.mysql import insert as mysql_insert
-
-        stmt_mysql = mysql_insert(table).values(**keys, **values).on_duplicate_key_update(**values)
-        conn.execute(stmt_mysql)
-    elif name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt_pg = pg_insert(table).values(**keys, **values)
-        conn.execute(stmt_pg.on_conflict_do_update(index_elements=list(keys), set_=dict(values)))
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        stmt_lite = sqlite_insert(table).values(**keys, **values)
-        conn.execute(stmt_lite.on_conflict_do_update(index_elements=list(keys), set_=dict(values)))
-
-
-def insert_ignore(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows``, skipping any that collide with a unique key."""
-    if not rows:
-        return
-    name = conn.dialect.name
-    if name == "mysql":
-        conn.execute(sa.insert(table).prefix_with("IGNORE"), rows)
-    elif name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        conn.execute(pg_insert(table).on_conflict_do_nothing(), rows)
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        conn.execute(sqlite_insert(table).on_conflict_do_nothing(), rows)
-
-
-def insert_returning_ids(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert ``rows`` in one statement where the driver can; return their ids in order."""
-    if conn.dialect.insert_executemany_returning_sort_by_parameter_order:
-        stmt = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return [row[0] for row in conn.execute(stmt, rows)]
-    ids: list[int] = []
-    for row in rows:
-        key = conn.execute(sa.insert(table), row).inserted_primary_key
-        assert key is not None
-        ids.append(int(key[0]))
-    return ids

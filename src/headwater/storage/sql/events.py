@@ -29,7 +29,7 @@ from headwater.storage.records import (
 )
 from headwater.storage.serde import entry_or_none, entry_to_json
 from headwater.storage.sql.assets import SqlAssetReads
-from headwater.storage.sql.database import Database, insert_returning_ids, upsert
+from headwater.storage.sql.database import Database
 from headwater.storage.sql.schema import (
     MAX_ASSET_KEY_LENGTH,
     MAX_NAME_LENGTH,
@@ -38,6 +38,7 @@ from headwater.storage.sql.schema import (
     asset_partitions,
     event_logs,
 )
+from headwater.storage.sql.statements import insert_event_rows, upsert_many
 
 if TYPE_CHECKING:
     from headwater.storage.sql.database import AnyRow, AnySelect
@@ -101,7 +102,7 @@ def write_events(
 ) -> list[int]:
     """In the transaction of ``conn``: insert the event rows, then update the asset index, the
     partition status index and the check executions; return the storage ids."""
-    ids = insert_returning_ids(conn, event_logs, rows)
+    ids = insert_event_rows(conn, event_logs, rows)
     assets: dict[str, dict[str, Any]] = {}
     partitions: dict[tuple[str, str], dict[str, Any]] = {}
     for entry, storage_id in zip(entries, ids, strict=True):
@@ -129,11 +130,12 @@ def write_events(
         elif et in CHECK_EVENT_TYPES:
             _store_check(conn, entry, event, storage_id)
     # Sorted, so that concurrent writers take row locks in one order (no deadlocks).
-    for key_str in sorted(assets):
-        upsert(conn, asset_keys, {"asset_key": key_str}, assets[key_str])
-    for key_str, partition in sorted(partitions):
-        values = partitions[(key_str, partition)]
-        upsert(conn, asset_partitions, {"asset_key": key_str, "partition": partition}, values)
+    if assets:
+        upsert_many(conn, asset_keys, ("asset_key",), [{"asset_key": k, **assets[k]} for k in sorted(assets)])
+    if partitions:
+        keys = ("asset_key", "partition")
+        rows_ = [{"asset_key": k, "partition": p, **partitions[(k, p)]} for k, p in sorted(partitions)]
+        upsert_many(conn, asset_partitions, keys, rows_)
     return ids
 
 

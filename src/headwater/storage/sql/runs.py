@@ -25,8 +25,9 @@ from headwater.storage.runs import (
     validate_tags,
 )
 from headwater.storage.serde import run_from_json, run_to_json
-from headwater.storage.sql.database import Database, insert_ignore
+from headwater.storage.sql.database import Database
 from headwater.storage.sql.schema import run_tags, runs, snapshots
+from headwater.storage.sql.statements import insert_ignore
 
 if TYPE_CHECKING:
     from headwater.storage.sql.database import AnyRow

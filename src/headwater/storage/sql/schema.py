@@ -135,6 +135,8 @@ asset_partitions = sa.Table(
     sa.Column("last_planned_id", sa.BigInteger(), nullable=True),
     sa.Column("last_planned_run_id", Key(), nullable=True),
     sa.UniqueConstraint("asset_key", "partition", name="uq_asset_partitions"),
+    # revision 0002: covers "which partitions of this asset are materialized" (no table lookups)
+    sa.Index("idx_asset_partitions_materialized", "asset_key", "last_materialization_id", "partition"),
 )
 
 asset_check_executions = sa.Table(
