@@ -48,8 +48,6 @@ def run_under_headwater(script: Path, cwd: Path) -> subprocess.CompletedProcess[
 # Known engine gaps, reported to the lead. strict: once the engine is fixed the test passes, xfail turns
 # into a failure, and the entry must go.
 KNOWN_GAPS = {
-    "definitions_and_jobs": "Definitions.resolve_all_asset_keys() is missing",
-    "dynamic_outputs": "OpDefinition.configured() is missing",
 }
 
 

@@ -166,3 +166,14 @@ def test_load_asset_value_after_materialize(tmp_path: Path) -> None:
     loader: Any
     with defs.get_asset_value_loader() as loader:
         assert loader.load_asset_value("a") == 1
+
+
+def test_resolve_all_asset_keys_lists_every_asset() -> None:
+    import headwater as hw
+
+    @hw.asset
+    def one() -> int:
+        return 1
+
+    defs = hw.Definitions(assets=[one, hw.AssetSpec("external")])
+    assert set(defs.resolve_all_asset_keys()) == {hw.AssetKey("one"), hw.AssetKey("external")}

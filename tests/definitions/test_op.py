@@ -133,3 +133,24 @@ def test_star_args_rejected() -> None:
         @hw.op
         def f(*args):  # type: ignore[no-untyped-def]
             return 1
+
+
+def test_configured_op_fixes_its_config_and_takes_a_new_name() -> None:
+    import headwater as hw
+
+    @hw.op(config_schema={"n": int})
+    def times(context) -> int:  # type: ignore[no-untyped-def]
+        return int(context.op_config["n"]) * 2
+
+    three = times.configured({"n": 3}, name="three")
+    doubled = times.configured(lambda cfg: {"n": cfg["m"] + 1}, name="plus_one", config_schema={"m": int})
+
+    @hw.job
+    def both() -> None:
+        three()
+        doubled()
+
+    result = both.execute_in_process(run_config={"ops": {"plus_one": {"config": {"m": 4}}}})
+    assert result.output_for_node("three") == 6
+    assert result.output_for_node("plus_one") == 10
+    assert times.name == "times" and times.configured_from is None

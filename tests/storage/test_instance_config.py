@@ -125,3 +125,33 @@ def test_local_temp_in_a_given_directory(tmp_path: Path) -> None:
     with Instance.local_temp(tmp_path) as instance:
         instance.create_run(job_name="job")
     assert (tmp_path / "headwater.db").is_file()
+
+
+def test_storage_directory_is_under_headwater_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEADWATER_HOME", str(tmp_path / "home"))
+    with Instance.get() as instance:
+        assert instance.storage_directory() == str(tmp_path / "home" / "storage")
+        from headwater.definitions.fs_io_manager import default_storage_dir
+
+        assert default_storage_dir(instance) == str(tmp_path / "home" / "storage")
+
+
+def test_storage_retry_from_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from headwater.instance.config import retry_policy
+    from headwater.storage.retry import RetryPolicy
+
+    assert retry_policy({}) == RetryPolicy()
+    assert list(RetryPolicy().delays()) == [0.6, 1.2, 2.4, 4.8] and RetryPolicy().total_delay == 9.0
+    monkeypatch.setenv("HW_ATTEMPTS", "2")
+    policy = retry_policy({"storage_retry": {"attempts": {"env": "HW_ATTEMPTS"}, "first_delay": 0.5}})
+    assert (policy.attempts, policy.first_delay, list(policy.delays())) == (2, 0.5, [0.5])
+    with pytest.raises(StorageConfigError, match=r"Unknown key 'tries' at storage_retry"):
+        retry_policy({"storage_retry": {"tries": 3}})
+    with pytest.raises(StorageConfigError, match="at least 1"):
+        retry_policy({"storage_retry": {"attempts": 0}})
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "headwater.yaml").write_text("storage_retry:\n  attempts: 3\n")
+    monkeypatch.setenv("HEADWATER_HOME", str(tmp_path / "home"))
+    with Instance.get() as instance:
+        storage = instance.storage
+        assert isinstance(storage, SqlStorage) and storage.database.retry_policy.attempts == 3

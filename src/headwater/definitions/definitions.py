@@ -88,6 +88,9 @@ class Definitions:
     def resolve_all_asset_specs(self) -> list[Any]:
         return [s for ad in self.collection.assets_defs for s in ad.specs_by_key.values()]
 
+    def resolve_all_asset_keys(self) -> list[AssetKey]:
+        return [s.key for s in self.resolve_all_asset_specs()]
+
     def get_all_asset_specs(self) -> list[Any]:
         return self.resolve_all_asset_specs()
 

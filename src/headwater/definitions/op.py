@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import inspect
 import typing
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
@@ -48,6 +49,8 @@ class OpDefinition(NodeDefinition):
         self.retry_policy = retry_policy
         self.code_version = code_version
         self.pool = pool
+        # (original schema, fixed value or function of the new config, new schema) after .configured()
+        self.configured_from: tuple[Any, Any, Any] | None = None
         self.input_types: dict[str, DagsterType] = {
             n: resolve_dagster_type(i.dagster_type if i.dagster_type is not NoValue else _ann_for(self, n))
             for n, i in self.ins.items()
@@ -61,6 +64,21 @@ class OpDefinition(NodeDefinition):
                 "Config "
                 "class; use one of them."
             )
+
+    def configured(
+        self,
+        config_or_config_fn: Any,
+        name: str,
+        config_schema: Any = None,
+        description: str | None = None,
+    ) -> OpDefinition:
+        """A copy of this op named ``name`` whose config is fixed (or computed from ``config_schema``)."""
+        new = copy.copy(self)
+        new.name = check_valid_name(name, what="Op")
+        new.description = description or self.description
+        new.configured_from = (self.config_schema, config_or_config_fn, config_schema)
+        new.config_schema = config_schema
+        return new
 
     @property
     def positional_inputs(self) -> list[str]:

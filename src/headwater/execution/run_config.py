@@ -80,10 +80,17 @@ def process_run_config(
         op_def = node.op_def
         schema = op_def.config_schema
         config_class = op_def.signature.config_class
-        if schema is None and config_class is None:
+        configured = op_def.configured_from
+        if schema is None and config_class is None and configured is None:
             continue
         raw = _lookup(ops, node.config_path)
         path = ("ops", *_config_path(node.config_path), "config")
+        if configured is not None:
+            try:
+                node_configs[handle] = _configured_config(op_def, configured, raw, path, job.name)
+            except InvalidConfigError as exc:
+                errors.extend(exc.errors)
+            continue
         if raw is None:
             field = config_field(config_class if config_class is not None else schema)
             if field.is_required:
@@ -200,6 +207,17 @@ def _sorted_dict(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _sorted_dict(value[k]) for k in sorted(value)}
     return value
+
+
+def _configured_config(op_def: Any, configured: Any, raw: Any, path: tuple[str, ...], job_name: str) -> Any:
+    """Config of an op made with ``.configured(...)``: its fixed value, or its function of the new schema."""
+    inner_schema, value_or_fn, outer_schema = configured
+    if callable(value_or_fn):
+        outer = process_node_config(outer_schema, None, raw, path=path, job_name=job_name)
+        value = value_or_fn(outer)
+    else:
+        value = value_or_fn
+    return process_node_config(inner_schema, op_def.signature.config_class, value, path=path, job_name=job_name)
 
 
 def _config_path(path: tuple[str, ...]) -> list[str]:

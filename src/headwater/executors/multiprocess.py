@@ -16,7 +16,9 @@ are handled inside each step).
 
 The parent process keeps the run's ActiveExecution: it decides which steps are ready (expanding
 dynamic outputs), sends each to a worker with what it knows of the step's upstream outputs, writes
-the events workers send back to the instance (one batch per step) and marks steps done. Output
+the events workers send back to the instance and marks steps done. Events are stored in one batch
+per wake-up of the parent loop (at most one per step), written after the next ready steps are
+dispatched so the write overlaps their execution. Output
 values come back pickled when small (``capture_limit``, 1 MiB); bigger ones are loaded through
 the step's IO manager when ``output_for_node`` asks for them.
 """

@@ -126,6 +126,8 @@ class Instance(AssetMethods, MaintenanceMethods):
         return self._root
 
     def storage_directory(self) -> str:
+        """Where the default ``FilesystemIOManager`` keeps values: ``<root>/storage``, which is
+        ``$HEADWATER_HOME/storage`` for ``Instance.get()``."""
         return os.path.join(self.root_directory, "storage")
 
     @property
