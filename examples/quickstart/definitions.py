@@ -39,7 +39,9 @@ class OrdersConfig(hw.Config):
 def raw_customers(context: hw.AssetExecutionContext) -> list[dict[str, object]]:
     """Customers with their country."""
     countries = ["NL", "DE", "FR", "US", "JP"]
-    rows: list[dict[str, object]] = [{"id": i, "country": countries[i % len(countries)]} for i in range(1, 41)]
+    rows: list[dict[str, object]] = [
+        {"id": i, "country": countries[i % len(countries)]} for i in range(1, 41)
+    ]
     context.log.info(f"generated {len(rows)} customers")
     return rows
 
@@ -54,12 +56,14 @@ def raw_orders(context: hw.AssetExecutionContext, config: OrdersConfig) -> list[
         for _ in range(rng.randint(20, 40)):
             order_id = len(rows) + 1
             amount = None if rng.random() < 0.03 else round(rng.uniform(5, 250), 2)
-            rows.append({
-                "id": order_id,
-                "customer_id": rng.randint(1, 40),
-                "day": (start + timedelta(days=day)).isoformat(),
-                "amount": amount,
-            })
+            rows.append(
+                {
+                    "id": order_id,
+                    "customer_id": rng.randint(1, 40),
+                    "day": (start + timedelta(days=day)).isoformat(),
+                    "amount": amount,
+                }
+            )
             if rng.random() < 0.02:
                 rows.append(dict(rows[-1]))
     context.add_output_metadata({"rows": len(rows)})
@@ -91,8 +95,10 @@ def daily_revenue(orders: list[dict[str, object]]) -> hw.MaterializeResult:
     totals: dict[str, float] = defaultdict(float)
     for row in orders:
         totals[str(row["day"])] += float(row["amount"])  # type: ignore[arg-type]
-    return hw.MaterializeResult(metadata={"days": len(totals), "total": round(sum(totals.values()), 2)},
-                                value=[{"day": d, "revenue": round(v, 2)} for d, v in sorted(totals.items())])
+    return hw.MaterializeResult(
+        metadata={"days": len(totals), "total": round(sum(totals.values()), 2)},
+        value=[{"day": d, "revenue": round(v, 2)} for d, v in sorted(totals.items())],
+    )
 
 
 @hw.asset(group_name="reports", kinds={"python"})
@@ -104,7 +110,9 @@ def revenue_by_country(
     totals: dict[str, float] = defaultdict(float)
     for row in orders:
         totals[str(country[row["customer_id"]])] += float(row["amount"])  # type: ignore[arg-type]
-    rows: list[dict[str, object]] = [{"country": k, "revenue": round(v, 2)} for k, v in sorted(totals.items())]
+    rows: list[dict[str, object]] = [
+        {"country": k, "revenue": round(v, 2)} for k, v in sorted(totals.items())
+    ]
     path = warehouse.publish("revenue_by_country", rows)
     return hw.MaterializeResult(metadata={"path": hw.MetadataValue.path(str(path)), "countries": len(rows)})
 

@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 
 _NAMES = native_names()
 
-__all__ = sorted(_NAMES)  # noqa: PLE0605
+__all__ = sorted(_NAMES)
 
 
 def __getattr__(name: str) -> Any:

@@ -180,10 +180,10 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("AssetExecutionContext", "AssetExecutionContext", f"{_E}.context", "AssetExecutionContext"),
     ("AssetCheckExecutionContext", "AssetCheckExecutionContext", f"{_E}.context",
      "AssetCheckExecutionContext"),
-    ("HookContext", "HookContext", f"{_E}.context", "HookContext"),
+    ("HookContext", "HookContext", f"{_E}.hook_context", "HookContext"),
     ("build_op_context", "build_op_context", f"{_E}.context", "build_op_context"),
     ("build_asset_context", "build_asset_context", f"{_E}.context", "build_asset_context"),
-    ("build_hook_context", "build_hook_context", f"{_E}.context", "build_hook_context"),
+    ("build_hook_context", "build_hook_context", f"{_E}.hook_context", "build_hook_context"),
     # events, runs, instance
     ("EventType", "DagsterEventType", "headwater.events.event_type", "EventType"),
     ("RunStatus", "DagsterRunStatus", "headwater.events.run_status", "RunStatus"),

@@ -71,7 +71,9 @@ class UnknownResourceError(HeadwaterError):
 class TypeCheckDidNotPass(HeadwaterError):
     """An input or output value failed its type check."""
 
-    def __init__(self, description: str | None = None, metadata: object = None, dagster_type: object = None) -> None:
+    def __init__(
+        self, description: str | None = None, metadata: object = None, dagster_type: object = None
+    ) -> None:
         super().__init__(description)
         self.description = description
         self.metadata = metadata

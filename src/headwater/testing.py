@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.execution.api import materialize, materialize_to_memory
-from headwater.execution.context import build_asset_context, build_hook_context, build_op_context
+from headwater.execution.context import build_asset_context, build_op_context
+from headwater.execution.hook_context import build_hook_context
 from headwater.instance import Instance
 
 

@@ -47,8 +47,7 @@ def run_under_headwater(script: Path, cwd: Path) -> subprocess.CompletedProcess[
 
 # Known engine gaps, reported to the lead. strict: once the engine is fixed the test passes, xfail turns
 # into a failure, and the entry must go.
-KNOWN_GAPS = {
-}
+KNOWN_GAPS = {}
 
 
 def _param(script: Path) -> object:

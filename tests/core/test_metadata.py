@@ -59,7 +59,7 @@ from headwater.errors import HeadwaterError, InvalidMetadataError
 DEFAULT_COLUMN = "TableColumnConstraints(nullable=True, unique=False, other=[])"
 
 
-class Color(str, enum.Enum):  # noqa: UP042 - str(Color.RED) is 'Color.RED', the tricky case
+class Color(str, enum.Enum):
     RED = "red"
 
 

@@ -21,8 +21,13 @@ def asset_group() -> None:
 @asset_group.command("list")
 @code_options
 @click.option("--select", default="*", show_default=True, help="Asset selection (Dagster's syntax).")
-def list_assets(select: str, module_name: str | None, python_file: str | None, attribute: str | None,
-                working_directory: str | None) -> None:
+def list_assets(
+    select: str,
+    module_name: str | None,
+    python_file: str | None,
+    attribute: str | None,
+    working_directory: str | None,
+) -> None:
     """List the assets of a code location."""
     defs = load_from_options(module_name, python_file, attribute, working_directory)
     graph = defs.resolve_asset_graph()
@@ -34,8 +39,12 @@ def list_assets(select: str, module_name: str | None, python_file: str | None, a
     for key in graph.toposorted():
         if key in keys:
             node = graph.nodes[key]
-            table.add_row(key.to_user_string(), node.group_name, ", ".join(d.to_user_string() for d in node.deps),
-                          ", ".join(sorted(node.kinds)))
+            table.add_row(
+                key.to_user_string(),
+                node.group_name,
+                ", ".join(d.to_user_string() for d in node.deps),
+                ", ".join(sorted(node.kinds)),
+            )
     Console().print(table)
 
 
@@ -44,8 +53,15 @@ def list_assets(select: str, module_name: str | None, python_file: str | None, a
 @click.option("--select", required=True, help="Assets to materialize, e.g. '*', 'group:raw', 'key:orders+'.")
 @click.option("--partition", default=None, help="Partition key to materialize.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every event, not only step progress.")
-def materialize_assets(select: str, partition: str | None, verbose: bool, module_name: str | None,
-                       python_file: str | None, attribute: str | None, working_directory: str | None) -> None:
+def materialize_assets(
+    select: str,
+    partition: str | None,
+    verbose: bool,
+    module_name: str | None,
+    python_file: str | None,
+    attribute: str | None,
+    working_directory: str | None,
+) -> None:
     """Materialize the selected assets, printing each step's progress and result."""
     from headwater.execution.api import execute_job
 
@@ -60,16 +76,21 @@ def materialize_assets(select: str, partition: str | None, verbose: bool, module
         raise click.ClickException(f"The selection {select!r} matches no materializable assets.")
     instance = open_instance()
     printer = ProgressPrinter(console, verbose=verbose)
-    console.print(f"[bold]Materializing {len(job.asset_layer.selected_asset_keys)} asset(s)[/bold] "
-                  f"({len(job.spec.nodes)} step(s))")
+    console.print(
+        f"[bold]Materializing {len(job.asset_layer.selected_asset_keys)} asset(s)[/bold] "
+        f"({len(job.spec.nodes)} step(s))"
+    )
     try:
-        result = execute_job(job, instance=instance, partition_key=partition, raise_on_error=False,
-                             on_events=printer)
+        result = execute_job(
+            job, instance=instance, partition_key=partition, raise_on_error=False, on_events=printer
+        )
     except HeadwaterError as exc:
         raise click.ClickException(str(exc)) from exc
     c = printer.counts
     status = "[green]SUCCESS[/green]" if result.success else "[red]FAILURE[/red]"
-    console.print(f"Run {result.run_id}: {status} — {c['success']} succeeded, {c['failure']} failed, "
-                  f"{c['skipped']} skipped")
+    console.print(
+        f"Run {result.run_id}: {status} — {c['success']} succeeded, {c['failure']} failed, "
+        f"{c['skipped']} skipped"
+    )
     if not result.success:
         raise SystemExit(1)

@@ -15,20 +15,30 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def code_options(fn: F) -> F:
-    fn = click.option("-d", "--working-directory", default=None, help="Directory to import from (default: cwd).")(fn)
-    fn = click.option("-a", "--attribute", default=None, help="Name of the Definitions object in the module.")(fn)
+    fn = click.option(
+        "-d", "--working-directory", default=None, help="Directory to import from (default: cwd)."
+    )(fn)
+    fn = click.option(
+        "-a", "--attribute", default=None, help="Name of the Definitions object in the module."
+    )(fn)
     fn = click.option("-f", "--python-file", default=None, help="Python file that defines a Definitions.")(fn)
-    fn = click.option("-m", "--module-name", default=None, help="Python module that defines a Definitions.")(fn)
+    fn = click.option("-m", "--module-name", default=None, help="Python module that defines a Definitions.")(
+        fn
+    )
     return fn
 
 
-def load_from_options(module_name: str | None, python_file: str | None, attribute: str | None,
-                      working_directory: str | None) -> Definitions:
+def load_from_options(
+    module_name: str | None, python_file: str | None, attribute: str | None, working_directory: str | None
+) -> Definitions:
     if module_name is None and python_file is None:
         raise click.UsageError("Say where the code is: -m MODULE or -f FILE.")
     try:
         return load_definitions(
-            module_name=module_name, python_file=python_file, attribute=attribute, working_directory=working_directory
+            module_name=module_name,
+            python_file=python_file,
+            attribute=attribute,
+            working_directory=working_directory,
         )
     except HeadwaterError as exc:
         raise click.ClickException(str(exc)) from exc

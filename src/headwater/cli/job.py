@@ -21,8 +21,9 @@ def job_group() -> None:
 
 @job_group.command("list")
 @code_options
-def list_jobs(module_name: str | None, python_file: str | None, attribute: str | None,
-              working_directory: str | None) -> None:
+def list_jobs(
+    module_name: str | None, python_file: str | None, attribute: str | None, working_directory: str | None
+) -> None:
     """List the jobs of a code location."""
     defs = load_from_options(module_name, python_file, attribute, working_directory)
     table = Table("job", "steps", "description")
@@ -52,8 +53,16 @@ def _read_config(paths: tuple[str, ...]) -> dict[str, Any]:
 @click.option("-c", "--config", "config_files", multiple=True, help="Run config YAML file(s).")
 @click.option("--tags", default=None, help='Run tags as JSON, e.g. \'{"team": "core"}\'.')
 @click.option("-v", "--verbose", is_flag=True)
-def execute(job_name: str, config_files: tuple[str, ...], tags: str | None, verbose: bool, module_name: str | None,
-            python_file: str | None, attribute: str | None, working_directory: str | None) -> None:
+def execute(
+    job_name: str,
+    config_files: tuple[str, ...],
+    tags: str | None,
+    verbose: bool,
+    module_name: str | None,
+    python_file: str | None,
+    attribute: str | None,
+    working_directory: str | None,
+) -> None:
     """Run a job in this process, printing each step's progress."""
     import json
 
@@ -65,8 +74,14 @@ def execute(job_name: str, config_files: tuple[str, ...], tags: str | None, verb
         job = defs.resolve_job_def(job_name)
         run_tags = json.loads(tags) if tags else None
         printer = ProgressPrinter(console, verbose=verbose)
-        result = execute_job(job, run_config=_read_config(config_files) or None, instance=open_instance(),
-                             tags=run_tags, raise_on_error=False, on_events=printer)
+        result = execute_job(
+            job,
+            run_config=_read_config(config_files) or None,
+            instance=open_instance(),
+            tags=run_tags,
+            raise_on_error=False,
+            on_events=printer,
+        )
     except (HeadwaterError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     status = "[green]SUCCESS[/green]" if result.success else "[red]FAILURE[/red]"

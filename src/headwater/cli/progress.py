@@ -48,13 +48,17 @@ class ProgressPrinter:
                     self.counts["skipped"] += 1
                 self.console.print(f"[{color}]{mark}[/{color}] {ev.step_key} {word}{extra}")
             elif ev.event_type is EventType.ASSET_MATERIALIZATION:
-                self.console.print(f"    [green]materialized[/green] {_asset(ev)}{_meta(ev.event_specific_data)}")
+                self.console.print(
+                    f"    [green]materialized[/green] {_asset(ev)}{_meta(ev.event_specific_data)}"
+                )
             elif ev.event_type is EventType.ASSET_CHECK_EVALUATION:
                 data = ev.event_specific_data
                 ok = "[green]passed[/green]" if data.passed else "[red]failed[/red]"
                 self.console.print(f"    check {data.asset_key.to_user_string()}:{data.check_name} {ok}")
             elif self.verbose:
-                self.console.print(f"  [dim]{ev.event_type.value} {ev.step_key or ''} {ev.message or ''}[/dim]")
+                self.console.print(
+                    f"  [dim]{ev.event_type.value} {ev.step_key or ''} {ev.message or ''}[/dim]"
+                )
 
 
 def _asset(ev: Any) -> str:

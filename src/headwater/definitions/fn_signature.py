@@ -16,7 +16,12 @@ _CONTEXT_CLASS_NAMES = frozenset(
     {"OpExecutionContext", "AssetExecutionContext", "AssetCheckExecutionContext", "HookContext"}
 )
 _RESOURCE_BASES = frozenset(
-    {"ConfigurableResource", "ConfigurableResourceFactory", "ConfigurableIOManager", "ConfigurableIOManagerFactory"}
+    {
+        "ConfigurableResource",
+        "ConfigurableResourceFactory",
+        "ConfigurableIOManager",
+        "ConfigurableIOManagerFactory",
+    }
 )
 
 
@@ -50,7 +55,9 @@ def is_resource_annotation(annotation: Any) -> bool:
     if _mro_names(annotation) & _RESOURCE_BASES:
         return True
     if typing.get_origin(annotation) is typing.Annotated:
-        return any("ResourceParam" in type(m).__name__ or m == "resource_param" for m in annotation.__metadata__)
+        return any(
+            "ResourceParam" in type(m).__name__ or m == "resource_param" for m in annotation.__metadata__
+        )
     return False
 
 

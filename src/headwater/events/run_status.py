@@ -54,5 +54,6 @@ def check_transition(run_id: str, current: RunStatus, new: RunStatus) -> None:
     if not can_transition(current, new):
         allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current])) or "none: it is final"
         raise InvalidStatusTransitionError(
-            f"Run {run_id} cannot go from {current.value} to {new.value}; allowed from {current.value}: {allowed}."
+            f"Run {run_id} cannot go from {current.value} to {new.value}; "
+            f"allowed from {current.value}: {allowed}."
         )

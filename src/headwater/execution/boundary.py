@@ -12,9 +12,7 @@ from headwater.errors import HeadwaterError, UserCodeExecutionError
 
 
 @contextmanager
-def user_code_error_boundary(
-    error_cls: type[UserCodeExecutionError], message: str
-) -> Iterator[None]:
+def user_code_error_boundary(error_cls: type[UserCodeExecutionError], message: str) -> Iterator[None]:
     """Run a block of user code; wrap anything it raises (other than our own errors) in ``error_cls``.
 
     ``Failure`` and ``RetryRequested`` are user signals and pass through, as do Headwater errors,

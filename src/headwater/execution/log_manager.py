@@ -71,7 +71,7 @@ class RunLogger:
     def exception(self, msg: Any, *args: Any, **kw: Any) -> None:
         self.log(logging.ERROR, msg, *args, **kw)
 
-    def isEnabledFor(self, level: int) -> bool:  # noqa: N802 - logging.Logger's name
+    def isEnabledFor(self, level: int) -> bool:
         return True
 
 

@@ -217,7 +217,9 @@ def _configured_config(op_def: Any, configured: Any, raw: Any, path: tuple[str, 
         value = value_or_fn(outer)
     else:
         value = value_or_fn
-    return process_node_config(inner_schema, op_def.signature.config_class, value, path=path, job_name=job_name)
+    return process_node_config(
+        inner_schema, op_def.signature.config_class, value, path=path, job_name=job_name
+    )
 
 
 def _config_path(path: tuple[str, ...]) -> list[str]:

@@ -105,9 +105,19 @@ class RunContext:
         from headwater.definitions.results import AssetCheckResult, ExpectationResult
 
         if isinstance(event, AssetMaterialization):
-            self.emit(EventType.ASSET_MATERIALIZATION, step_key, f"Materialized value {event.asset_key.to_user_string()}.", event)
+            self.emit(
+                EventType.ASSET_MATERIALIZATION,
+                step_key,
+                f"Materialized value {event.asset_key.to_user_string()}.",
+                event,
+            )
         elif isinstance(event, AssetObservation):
-            self.emit(EventType.ASSET_OBSERVATION, step_key, f"Observed value {event.asset_key.to_user_string()}.", event)
+            self.emit(
+                EventType.ASSET_OBSERVATION,
+                step_key,
+                f"Observed value {event.asset_key.to_user_string()}.",
+                event,
+            )
         elif isinstance(event, AssetCheckEvaluation):
             self.emit(EventType.ASSET_CHECK_EVALUATION, step_key, _check_message(event), event)
         elif isinstance(event, AssetCheckResult):
@@ -116,7 +126,12 @@ class RunContext:
             evaluation = check_evaluation(self, step_key, event)
             self.emit(EventType.ASSET_CHECK_EVALUATION, step_key, _check_message(evaluation), evaluation)
         elif isinstance(event, ExpectationResult):
-            self.emit(EventType.STEP_EXPECTATION_RESULT, step_key, f"Expectation {event.label} {'passed' if event.success else 'failed'}", event)
+            self.emit(
+                EventType.STEP_EXPECTATION_RESULT,
+                step_key,
+                f"Expectation {event.label} {'passed' if event.success else 'failed'}",
+                event,
+            )
         else:
             from headwater.errors import InvalidInvocationError
 

@@ -29,9 +29,9 @@ from headwater.execution.boundary import user_code_error_boundary
 from headwater.execution.context import (
     AssetCheckExecutionContext,
     AssetExecutionContext,
-    HookContext,
     OpExecutionContext,
 )
+from headwater.execution.hook_context import HookContext
 from headwater.execution.log_manager import RunLogger, current_step
 from headwater.execution.step_inputs import load_inputs
 from headwater.execution.step_outputs import OutputHandler

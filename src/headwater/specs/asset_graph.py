@@ -74,7 +74,9 @@ class AssetGraph:
         try:
             return self.nodes[key]
         except KeyError:
-            raise InvalidDefinitionError(f"No asset with key {key.to_user_string()!r} in this asset graph.") from None
+            raise InvalidDefinitionError(
+                f"No asset with key {key.to_user_string()!r} in this asset graph."
+            ) from None
 
     def parents(self, key: AssetKey) -> tuple[AssetKey, ...]:
         node = self.nodes.get(key)
@@ -91,7 +93,9 @@ class AssetGraph:
             self._order = toposort(self.nodes, lambda k: [d for d in self.parents(k) if d in self.nodes])
         return self._order
 
-    def upstream(self, keys: Iterable[AssetKey], depth: int | None = None, *, include_self: bool = True) -> set[AssetKey]:
+    def upstream(
+        self, keys: Iterable[AssetKey], depth: int | None = None, *, include_self: bool = True
+    ) -> set[AssetKey]:
         return self._walk(keys, self.parents, depth, include_self)
 
     def downstream(

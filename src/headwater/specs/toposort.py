@@ -11,7 +11,9 @@ from headwater.errors import CircularDependencyError
 T = TypeVar("T", bound=Hashable)
 
 
-def toposort(nodes: Iterable[T], parents_of: Callable[[T], Iterable[T]], describe: Callable[[T], str] = str) -> list[T]:
+def toposort(
+    nodes: Iterable[T], parents_of: Callable[[T], Iterable[T]], describe: Callable[[T], str] = str
+) -> list[T]:
     """Return ``nodes`` ordered parents-first, stable in input order.
 
     Raises CircularDependencyError naming the nodes of a cycle when there is one.
@@ -54,6 +56,6 @@ def _find_cycle(remaining: set[T], parents_of: Callable[[T], Iterable[T]]) -> li
         seen[node] = len(path)
         path.append(node)
         node = next(p for p in parents_of(node) if p in remaining)
-    cycle = path[seen[node]:] + [node]
+    cycle = [*path[seen[node] :], node]
     cycle.reverse()
     return cycle
