@@ -9,6 +9,7 @@ import typing as t
 from collections.abc import Mapping, Sequence
 
 from headwater.core.asset_key import AssetKey, CoercibleToAssetKey
+from headwater.definitions.io_context_assets import AssetPartitionProperties
 from headwater.definitions.output_context import (
     DEFAULT_LOG,
     EMPTY_MAPPING,
@@ -21,7 +22,7 @@ from headwater.definitions.resource_context import Resources
 from headwater.errors import InvalidPropertyError
 
 
-class InputContext:
+class InputContext(AssetPartitionProperties):
     """Describes one input being loaded: its name, the upstream output, the asset key and partitions…"""
 
     __slots__ = (
@@ -42,6 +43,8 @@ class InputContext:
         "_upstream_output",
         "_user_metadata",
     )
+
+    _side = "input"
 
     def __init__(
         self,
@@ -161,56 +164,6 @@ class InputContext:
 
     # -- assets and partitions --------------------------------------------------------------------
 
-    @property
-    def has_asset_key(self) -> bool:
-        return self._asset_key is not None
-
-    @property
-    def asset_key(self) -> AssetKey:
-        if self._asset_key is None:
-            raise InvalidPropertyError(
-                "Attempting to access asset_key, but no asset is associated with this input"
-            )
-        return self._asset_key
-
-    @property
-    def has_partition_key(self) -> bool:
-        return self._partition_key is not None
-
-    @property
-    def partition_key(self) -> str:
-        if self._partition_key is None:
-            raise InvalidPropertyError("Tried to access partition_key on a non-partitioned run.")
-        return self._partition_key
-
-    @property
-    def has_asset_partitions(self) -> bool:
-        return self._asset_key is not None and (
-            self._partition_key is not None or bool(self._asset_partition_keys)
-        )
-
-    @property
-    def asset_partition_keys(self) -> list[str]:
-        """The upstream asset's partitions this input reads."""
-        if self._asset_partition_keys:
-            return list(self._asset_partition_keys)
-        if self._partition_key is not None and self._asset_key is not None:
-            return [self._partition_key]
-        raise InvalidPropertyError("The input does not correspond to a partitioned asset.")
-
-    @property
-    def asset_partition_key(self) -> str:
-        keys = self.asset_partition_keys
-        if len(keys) != 1:
-            raise InvalidPropertyError(f"The input covers {len(keys)} partitions: use asset_partition_keys.")
-        return keys[0]
-
-    @property
-    def asset_partitions_def(self) -> t.Any:
-        if self._asset_partitions_def is None:
-            raise absent_property("asset_partitions_def", "InputContext")
-        return self._asset_partitions_def
-
     def get_identifier(self) -> list[str]:
         """The upstream output's identifier (``[run_id, step_key, name]``)."""
         if self._upstream_output is None:
@@ -218,13 +171,6 @@ class InputContext:
                 "InputContext.upstream_output not defined. Cannot compute an identifier"
             )
         return self._upstream_output.get_identifier()
-
-    def get_asset_identifier(self) -> list[str]:
-        """The (upstream) asset key's path, plus the partition key when one partition is read."""
-        path = list(self.asset_key.path)
-        if self.has_asset_partitions:
-            path.append(self.asset_partition_key)
-        return path
 
 
 def build_input_context(

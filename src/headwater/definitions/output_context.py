@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 from headwater.core.asset_key import AssetKey, CoercibleToAssetKey
+from headwater.definitions.io_context_assets import AssetPartitionProperties
 from headwater.definitions.resource_context import Resources
 from headwater.errors import InvalidPropertyError
 
@@ -31,7 +32,7 @@ def as_resources(resources: Resources | Mapping[str, t.Any] | None) -> Resources
     return Resources(resources)
 
 
-class OutputContext:
+class OutputContext(AssetPartitionProperties):
     """Describes one output being stored: its step and name, run, asset key and partition, metadata…"""
 
     __slots__ = (
@@ -57,6 +58,8 @@ class OutputContext:
         "_user_metadata",
         "_version",
     )
+
+    _side = "output"
 
     def __init__(
         self,
@@ -222,57 +225,10 @@ class OutputContext:
     # -- assets and partitions --------------------------------------------------------------------
 
     @property
-    def has_asset_key(self) -> bool:
-        return self._asset_key is not None
-
-    @property
-    def asset_key(self) -> AssetKey:
-        if self._asset_key is None:
-            raise absent_property("asset_key", "OutputContext")
-        return self._asset_key
-
-    @property
     def asset_spec(self) -> t.Any:
         if self._asset_spec is None:
             raise absent_property("asset_spec", "OutputContext")
         return self._asset_spec
-
-    @property
-    def has_partition_key(self) -> bool:
-        return self._partition_key is not None
-
-    @property
-    def partition_key(self) -> str:
-        if self._partition_key is None:
-            raise InvalidPropertyError("Tried to access partition_key on a non-partitioned run.")
-        return self._partition_key
-
-    @property
-    def has_asset_partitions(self) -> bool:
-        return self._asset_key is not None and (
-            self._partition_key is not None or bool(self._asset_partition_keys)
-        )
-
-    @property
-    def asset_partition_keys(self) -> list[str]:
-        if self._asset_partition_keys:
-            return list(self._asset_partition_keys)
-        if self._partition_key is not None and self._asset_key is not None:
-            return [self._partition_key]
-        raise InvalidPropertyError("The output does not correspond to a partitioned asset.")
-
-    @property
-    def asset_partition_key(self) -> str:
-        keys = self.asset_partition_keys
-        if len(keys) != 1:
-            raise InvalidPropertyError(f"The output covers {len(keys)} partitions: use asset_partition_keys.")
-        return keys[0]
-
-    @property
-    def asset_partitions_def(self) -> t.Any:
-        if self._asset_partitions_def is None:
-            raise absent_property("asset_partitions_def", "OutputContext")
-        return self._asset_partitions_def
 
     def get_identifier(self) -> list[str]:
         """``[run_id, step_key, name]`` (+ mapping key), or ``["versioned_outputs", version, step_key,
@@ -283,13 +239,6 @@ class OutputContext:
         if self._mapping_key:
             identifier.append(self._mapping_key)
         return identifier
-
-    def get_asset_identifier(self) -> list[str]:
-        """The asset key's path, plus the partition key for a partitioned asset."""
-        path = list(self.asset_key.path)
-        if self.has_asset_partitions:
-            path.append(self.asset_partition_key)
-        return path
 
 
 def coerce_asset_key(asset_key: AssetKey | CoercibleToAssetKey | None) -> AssetKey | None:

@@ -77,7 +77,8 @@ _SQLITE_LATEST_MATERIALIZATIONS = (
     "ON e.id = a.last_materialization_id WHERE a.asset_key IN (SELECT value FROM json_each(?))"
 )
 _SQLITE_MATERIALIZED = (
-    'SELECT "partition" FROM asset_partitions WHERE asset_key = ? AND last_materialization_id IS NOT NULL'
+    'SELECT json_group_array("partition") FROM asset_partitions '
+    "WHERE asset_key = ? AND last_materialization_id IS NOT NULL"
 )
 
 
@@ -276,13 +277,16 @@ class SqlAssetReads(SqlDynamicPartitions):
         key_str = asset_key.to_string()
         if before_cursor is None and after_cursor is None:
             # From the partition status index alone (idx_asset_partitions_materialized covers it).
+            # The keys come back as one value (a JSON array / a PostgreSQL array), not a row each.
+            where = (_P.asset_key == key_str, _P.last_materialization_id.is_not(None))
             with self._db.read() as conn:
                 if conn.dialect.name == "sqlite":
-                    return {row[0] for row in sqlite_rows(conn, _SQLITE_MATERIALIZED, (key_str,))}
-                query = sa.select(_P.partition).where(
-                    _P.asset_key == key_str, _P.last_materialization_id.is_not(None)
-                )
-                return set(conn.execute(query).scalars())
+                    [(text,)] = sqlite_rows(conn, _SQLITE_MATERIALIZED, (key_str,))
+                    return set(json.loads(text))
+                if conn.dialect.name == "postgresql":
+                    found = conn.execute(sa.select(sa.func.array_agg(_P.partition)).where(*where)).scalar()
+                    return set(found or ())
+                return set(conn.execute(sa.select(_P.partition).where(*where)).scalars())
         c = event_logs.c
         query = sa.select(c.partition).distinct()
         query = query.where(

@@ -1,0 +1,85 @@
+"""What InputContext and OutputContext share: the asset and partition an IO manager reads or writes."""
+
+from __future__ import annotations
+
+import typing as t
+
+from headwater.core.asset_key import AssetKey
+from headwater.errors import InvalidPropertyError
+
+
+class AssetPartitionProperties:
+    """Asset key and partition properties over the ``_asset_key``/``_partition_key``/… slots."""
+
+    __slots__ = ()
+
+    _asset_key: AssetKey | None
+    _partition_key: str | None
+    _asset_partition_keys: t.Sequence[str] | None
+    _asset_partitions_def: t.Any
+    _side: str  # "input" or "output", for messages
+
+    def _missing_asset_key(self) -> InvalidPropertyError:
+        return InvalidPropertyError(
+            f"Attempting to access asset_key, but no asset is associated with this {self._side}"
+        )
+
+    @property
+    def has_asset_key(self) -> bool:
+        return self._asset_key is not None
+
+    @property
+    def asset_key(self) -> AssetKey:
+        if self._asset_key is None:
+            raise self._missing_asset_key()
+        return self._asset_key
+
+    @property
+    def has_partition_key(self) -> bool:
+        return self._partition_key is not None
+
+    @property
+    def partition_key(self) -> str:
+        if self._partition_key is None:
+            raise InvalidPropertyError("Tried to access partition_key on a non-partitioned run.")
+        return self._partition_key
+
+    @property
+    def has_asset_partitions(self) -> bool:
+        return self._asset_key is not None and (
+            self._partition_key is not None or bool(self._asset_partition_keys)
+        )
+
+    @property
+    def asset_partition_keys(self) -> list[str]:
+        """The asset partitions this input reads or this output writes."""
+        if self._asset_partition_keys:
+            return list(self._asset_partition_keys)
+        if self._partition_key is not None and self._asset_key is not None:
+            return [self._partition_key]
+        raise InvalidPropertyError(f"The {self._side} does not correspond to a partitioned asset.")
+
+    @property
+    def asset_partition_key(self) -> str:
+        keys = self.asset_partition_keys
+        if len(keys) != 1:
+            raise InvalidPropertyError(
+                f"The {self._side} covers {len(keys)} partitions: use asset_partition_keys."
+            )
+        return keys[0]
+
+    @property
+    def asset_partitions_def(self) -> t.Any:
+        if self._asset_partitions_def is None:
+            raise InvalidPropertyError(
+                f"Attempting to access asset_partitions_def, but it was not provided when constructing the "
+                f"{self._side.capitalize()}Context"
+            )
+        return self._asset_partitions_def
+
+    def get_asset_identifier(self) -> list[str]:
+        """The asset key's path, plus the partition key when one partition is read or written."""
+        path = list(self.asset_key.path)
+        if self.has_asset_partitions:
+            path.append(self.asset_partition_key)
+        return path
