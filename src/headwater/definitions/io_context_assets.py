@@ -20,9 +20,12 @@ class AssetPartitionProperties:
     _side: str  # "input" or "output", for messages
 
     def _missing_asset_key(self) -> InvalidPropertyError:
-        return InvalidPropertyError(
-            f"Attempting to access asset_key, but no asset is associated with this {self._side}"
-        )
+        # Dagster's two wordings: an output was built without one; an input reads no asset.
+        if self._side == "output":
+            return InvalidPropertyError(
+                "Attempting to access asset_key, but it was not provided when constructing the OutputContext"
+            )
+        return InvalidPropertyError("Attempting to access asset_key, but no asset is associated with this input")
 
     @property
     def has_asset_key(self) -> bool:

@@ -26,6 +26,7 @@ from headwater.storage.records import (
 from headwater.storage.serde import entry_or_none
 from headwater.storage.sql.database import Database
 from headwater.storage.sql.dynamic_partitions import SqlDynamicPartitions
+from headwater.storage.sql.entry_cache import EntryCache
 from headwater.storage.sql.schema import (
     asset_check_executions,
     asset_keys,
@@ -110,20 +111,19 @@ class SqlAssetReads(SqlDynamicPartitions):
     def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         self._db = db
         self._clock = clock
+        self._entry_cache = EntryCache()
 
-    @staticmethod
-    def _records_by_id(conn: sa.Connection, ids: Iterable[int | None]) -> dict[int, EventLogRecord]:
+    def _records_by_id(self, conn: sa.Connection, ids: Iterable[int | None]) -> dict[int, EventLogRecord]:
         wanted = sorted({i for i in ids if i is not None})
         if not wanted:
             return {}
         query = sa.select(event_logs.c.id, event_logs.c.event).where(event_logs.c.id.in_(wanted))
         out = {}
         with paused_gc():
-            rows = conn.execute(query).all()
-        for row in rows:
-            entry = entry_or_none(row.event, row.id)
-            if entry is not None:
-                out[row.id] = EventLogRecord(row.id, entry)
+            for row in conn.execute(query).all():
+                entry = self._entry_cache.decode(row.id, row.event)
+                if entry is not None:
+                    out[row.id] = EventLogRecord(row.id, entry)
         return out
 
     # -- the asset index
@@ -146,9 +146,10 @@ class SqlAssetReads(SqlDynamicPartitions):
                         _A.asset_key.in_(wanted[start : start + _IN_CHUNK])
                     )
                     rows.extend(conn.execute(query).all())
+        decode = self._entry_cache.decode
         with paused_gc():
             for key_str, storage_id, body in rows:
-                out[by_string[key_str]] = entry_or_none(body, storage_id)
+                out[by_string[key_str]] = decode(storage_id, body)
         return out
 
     def get_asset_records(self, asset_keys_: Sequence[AssetKey] | None = None) -> Sequence[AssetRecord]:
