@@ -25,7 +25,9 @@ class AssetPartitionProperties:
             return InvalidPropertyError(
                 "Attempting to access asset_key, but it was not provided when constructing the OutputContext"
             )
-        return InvalidPropertyError("Attempting to access asset_key, but no asset is associated with this input")
+        return InvalidPropertyError(
+            "Attempting to access asset_key, but no asset is associated with this input"
+        )
 
     @property
     def has_asset_key(self) -> bool:

@@ -358,6 +358,7 @@ class SqlAssetReads(SqlDynamicPartitions):
 
     # -- housekeeping
     def wipe(self) -> None:
+        self._entry_cache.clear()
         with self._db.write() as conn:
             for table in (
                 event_logs,
