@@ -5,12 +5,13 @@ Selection, planning and the servers work on this shape; it never holds user code
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.errors import InvalidDefinitionError
+from headwater.specs.toposort import toposort
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +89,6 @@ class AssetGraph:
     def toposorted(self) -> list[AssetKey]:
         """Keys with every parent before its children (Kahn's algorithm, no recursion)."""
         if self._order is None:
-            from headwater.specs.toposort import toposort
-
             self._order = toposort(self.nodes, lambda k: [d for d in self.parents(k) if d in self.nodes])
         return self._order
 
@@ -104,17 +103,22 @@ class AssetGraph:
         return self._walk(keys, self.children, depth, include_self)
 
     @staticmethod
-    def _walk(keys: Iterable[AssetKey], step: object, depth: int | None, include_self: bool) -> set[AssetKey]:
-        nxt = step  # type: ignore[assignment]
+    def _walk(
+        keys: Iterable[AssetKey],
+        step: Callable[[AssetKey], Iterable[AssetKey]],
+        depth: int | None,
+        include_self: bool,
+    ) -> set[AssetKey]:
+        """Breadth-first over ``step`` up to ``depth`` levels (all when None); no recursion."""
         start = set(keys)
         seen: set[AssetKey] = set(start) if include_self else set()
+        visited = set(start)
         frontier = list(start)
         level = 0
-        visited = set(start)
         while frontier and (depth is None or level < depth):
             new: list[AssetKey] = []
             for key in frontier:
-                for other in nxt(key):  # type: ignore[operator]
+                for other in step(key):
                     if other not in visited:
                         visited.add(other)
                         seen.add(other)
