@@ -45,10 +45,10 @@ def load_from_options(
 
 
 def open_instance() -> Any:
-    """The instance of HEADWATER_HOME (SQLite by default), or an ephemeral one if none can be configured."""
+    """The instance of HEADWATER_HOME (SQLite at ./.headwater/headwater.db by default)."""
     from headwater.instance import Instance
 
-    getter = getattr(Instance, "get", None)
-    if getter is None:
-        return Instance.ephemeral()
-    return getter()
+    try:
+        return Instance.get()
+    except HeadwaterError as exc:
+        raise click.ClickException(str(exc)) from exc

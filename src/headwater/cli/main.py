@@ -10,6 +10,8 @@ from headwater.cli.asset import asset_group
 from headwater.cli.code_server import code_server_group
 from headwater.cli.instance import instance_group
 from headwater.cli.job import job_group
+from headwater.cli.run import run_group
+from headwater.cli.run_worker import run_worker_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,6 +24,8 @@ cli.add_command(asset_group)
 cli.add_command(job_group)
 cli.add_command(instance_group)
 cli.add_command(code_server_group)
+cli.add_command(run_group)
+cli.add_command(run_worker_command)
 
 
 def main() -> None:

@@ -47,6 +47,7 @@ def upstream_output_context(
     output_name: str | None,
     asset_key: AssetKey | None,
     mapping_key: str | None,
+    run_id: str | None = None,
 ) -> OutputContext:
     op_def = None
     definition_metadata: Mapping[str, Any] | None = None
@@ -61,7 +62,7 @@ def upstream_output_context(
         step_key=step_key,
         name=output_name or "result",
         job_name=run.job_name,
-        run_id=run.run_id,
+        run_id=run_id or run.run_id,
         definition_metadata=definition_metadata,
         mapping_key=mapping_key,
         resources=run.resources,
@@ -81,7 +82,9 @@ def make_input_context(
     upstream_output_name: str | None,
     upstream_mapping_key: str | None,
     upstream_io_manager_key: str,
+    upstream_run_id: str | None = None,
 ) -> InputContext:
+    """``upstream_run_id``: the run that produced the upstream output, when not this one (re-execution)."""
     op_def = attempt.op_def
     in_def = op_def.ins.get(input_name)
     return InputContext(
@@ -90,7 +93,7 @@ def make_input_context(
         op_def=op_def,
         definition_metadata=in_def.metadata if in_def is not None else None,
         upstream_output=upstream_output_context(
-            run, upstream_step_key, upstream_output_name, asset_key, upstream_mapping_key
+            run, upstream_step_key, upstream_output_name, asset_key, upstream_mapping_key, upstream_run_id
         ),
         dagster_type=op_def.input_types.get(input_name),
         resources=run.resources,

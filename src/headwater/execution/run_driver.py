@@ -13,7 +13,7 @@ from headwater.events.event_type import EventType
 from headwater.events.payloads import EngineEventData, RunFailureData
 from headwater.execution.run_config import process_run_config
 from headwater.execution.run_context import RunContext
-from headwater.planning.plan import build_plan
+from headwater.planning.plan import ExecutionPlan, build_plan
 
 if TYPE_CHECKING:
     from headwater.definitions.job import JobDefinition
@@ -71,12 +71,17 @@ def execute_run(
     input_values: Mapping[str, Any] | None,
     asset_selection: Iterable[Any] | None = None,
     on_events: Callable[[Sequence[EventLogEntry]], None] | None = None,
+    existing_run: Any = None,
+    plan: ExecutionPlan | None = None,
 ) -> ExecuteInProcessResult:
+    """Run ``job``: create the run record, then drive the executor. A run worker passes the run it
+    executes (``existing_run``, already stored) and the plan stored with it (``plan``) instead."""
     from headwater.execution.result import ExecuteInProcessResult
 
     selected = set(step_keys) if step_keys is not None else None
     job.validate_resources(resource_defs)
-    plan = build_plan(job.spec, selected)
+    if plan is None:
+        plan = build_plan(job.spec, selected)
     all_input_values = {**job.input_values, **(input_values or {})}
     shape, node_configs = process_run_config(
         job, run_config, set(resource_defs), plan=plan, input_values=all_input_values
@@ -84,7 +89,7 @@ def execute_run(
     all_tags = {**job.tags, **job.run_tags, **(tags or {})}
     if partition_key is not None:
         all_tags[PARTITION_TAG] = partition_key
-    run = instance.create_run(
+    run = existing_run or instance.create_run(
         job_name=job.name,
         run_id=run_id,
         run_config=shape,

@@ -84,6 +84,7 @@ def _load_from_step(
     source_key: str,
     ref: OutputRef,
     mapping_key: str | None,
+    upstream_run_id: str | None = None,
 ) -> Any:
     out_spec = run.output_spec(ref)
     io_key = out_spec.io_manager_key
@@ -97,16 +98,18 @@ def _load_from_step(
         upstream_output_name=ref.output,
         upstream_mapping_key=mapping_key,
         upstream_io_manager_key=io_key,
+        upstream_run_id=upstream_run_id,
     )
     with user_code_error_boundary(
         StepExecutionError, f'Error occurred while loading input "{input_name}" of step "{attempt.key}":'
     ):
         value = io.load_input(ctx)
+    of_run = f" of run {upstream_run_id}" if upstream_run_id else ""
     run.emit(
         EventType.LOADED_INPUT,
         attempt.key,
         f'Loaded input "{input_name}" using input manager "{io_key}", from output "{ref.output}" of step '
-        f'"{source_key}"',
+        f'"{source_key}"{of_run}',
         LoadedInputData(input_name, io_key, ref.output, source_key),
     )
     return value
@@ -167,6 +170,10 @@ def _load_unconnected(run: RunContext, attempt: StepAttempt, step_input: StepInp
             LoadedInputData(name, io_key),
         )
         return value
+    if step_input.unresolved_sources and getattr(run.run, "parent_run_id", None):
+        loaded = _load_from_parent_runs(run, attempt, step_input)
+        if loaded is not _MISSING:
+            return loaded
     if compiled_input is not None and compiled_input.has_graph_default:
         return compiled_input.graph_default
     if op_in.has_default:
@@ -214,3 +221,33 @@ def _type_check_input(
             f"{description}",
             dagster_type=dagster_type,
         )
+
+
+# -- re-execution: inputs from steps of an earlier run in the chain of parents -----------------------
+def _producing_run(run: RunContext, step_key: str) -> str | None:
+    """The nearest ancestor run (parent, its parent, ...) that stored an output of ``step_key``."""
+    instance = run.instance
+    run_id: str | None = run.run.parent_run_id
+    seen: set[str] = set()
+    while run_id is not None and run_id not in seen:
+        seen.add(run_id)
+        if any(e.step_key == step_key for e in instance.all_logs(run_id, of_type=EventType.HANDLED_OUTPUT)):
+            return run_id
+        parent = instance.get_run_by_id(run_id)
+        run_id = parent.parent_run_id if parent is not None else None
+    return None
+
+
+def _load_from_parent_runs(run: RunContext, attempt: StepAttempt, step_input: StepInput) -> Any:
+    """An input whose upstream step is not in this (re-execution) run: load the upstream's output
+    through its IO manager, as written by the run that produced it. ``_MISSING`` when none did."""
+    spec = next((i for i in run.nodes[attempt.step.handle].inputs if i.name == step_input.name), None)
+    if spec is None or spec.kind not in (InputKind.SINGLE, InputKind.FAN_IN):
+        return _MISSING  # a dynamic (collect) input cannot be rebuilt from a parent run
+    values = []
+    for ref in step_input.unresolved_sources:
+        source_run = _producing_run(run, ref.node)
+        if source_run is None:
+            return _MISSING
+        values.append(_load_from_step(run, attempt, step_input.name, ref.node, ref, None, source_run))
+    return values[0] if spec.kind is InputKind.SINGLE else values

@@ -41,7 +41,8 @@ DEFAULT_HOME = ".headwater"
 CONFIG_FILE = "headwater.yaml"
 SQLITE_FILE = "headwater.db"
 
-_SECTIONS = ("storage", "storage_retry")
+# run_coordinator, run_launcher, run_monitoring: validated by headwater.runs.settings (runs package).
+_SECTIONS = ("storage", "storage_retry", "run_coordinator", "run_launcher", "run_monitoring")
 _BACKENDS = {
     "sqlite": ("base_dir",),
     "postgres": ("postgres_url", "postgres_db"),

@@ -25,6 +25,7 @@ from headwater.events.run_status import RunStatus
 from headwater.instance.asset_methods import AssetMethods
 from headwater.instance.config import CONFIG_FILE, home_directory, read_config_file, retry_policy, storage_url
 from headwater.instance.maintenance import MaintenanceMethods
+from headwater.instance.run_methods import RunMethods  # runs out of process (runs package)
 from headwater.storage.errors import StorageUnavailableError
 from headwater.storage.memory import MemoryStorage
 from headwater.storage.protocols import EventStore, OfType, RunStore, Storage
@@ -47,7 +48,7 @@ def _remove_tree(path: str) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-class Instance(AssetMethods, MaintenanceMethods):
+class Instance(AssetMethods, MaintenanceMethods, RunMethods):
     """Where runs and events are stored and how runs are executed (Dagster's ``DagsterInstance``)."""
 
     def __init__(
@@ -112,7 +113,9 @@ class Instance(AssetMethods, MaintenanceMethods):
         retry = retry_policy(config)
         from headwater.storage.sql import SqlStorage
 
-        return Instance(SqlStorage(url, upgrade=upgrade, retry=retry), root_directory=home)
+        instance = Instance(SqlStorage(url, upgrade=upgrade, retry=retry), root_directory=home)
+        instance.configure_runs(config)  # run_coordinator / run_launcher / run_monitoring (runs package)
+        return instance
 
     def __repr__(self) -> str:
         return f"Instance(storage={self._storage!r}, root_directory={self._root!r})"

@@ -70,17 +70,31 @@ _CLEARED_ON_WIPE = (
 
 
 _IN_CHUNK = 5000
-_LATEST_MATERIALIZATIONS = sa.select(_A.asset_key, event_logs.c.id, event_logs.c.event).join(
-    event_logs, event_logs.c.id == _A.last_materialization_id
-)
-_SQLITE_LATEST_MATERIALIZATIONS = (
-    "SELECT a.asset_key, e.id, e.event FROM asset_keys AS a JOIN event_logs AS e "
-    "ON e.id = a.last_materialization_id WHERE a.asset_key IN (SELECT value FROM json_each(?))"
-)
 _SQLITE_MATERIALIZED = (
     'SELECT json_group_array("partition") FROM asset_partitions '
     "WHERE asset_key = ? AND last_materialization_id IS NOT NULL"
 )
+
+
+def _select_in(
+    conn: sa.Connection, column: sa.ColumnElement[Any], key: sa.Column[Any], values: list[Any]
+) -> list[Any]:
+    """``(key, column)`` rows whose ``key`` is one of ``values`` (thousands of them): one JSON
+    parameter on SQLite, one array parameter on PostgreSQL, chunks of IN lists on MySQL."""
+    if conn.dialect.name == "sqlite":
+        table, name, other = key.table.name, key.name, column.name  # type: ignore[attr-defined]
+        sql = f'SELECT "{name}", "{other}" FROM "{table}" WHERE "{name}" IN (SELECT value FROM json_each(?))'
+        return sqlite_rows(conn, sql, (json.dumps(values),))
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        array = sa.bindparam("values", values, type_=ARRAY(key.type))
+        return list(conn.execute(sa.select(key, column).where(key == sa.func.any(array))).all())
+    rows: list[Any] = []
+    for start in range(0, len(values), _IN_CHUNK):
+        query = sa.select(key, column).where(key.in_(values[start : start + _IN_CHUNK]))
+        rows.extend(conn.execute(query).all())
+    return rows
 
 
 def _partition_record(row: AnyRow) -> AssetPartitionRecord:
@@ -135,21 +149,25 @@ class SqlAssetReads(SqlDynamicPartitions):
         if not keys:
             return out
         by_string = {k.to_string(): k for k in keys}
-        wanted = list(by_string)
+        cache = self._entry_cache
         with self._db.read() as conn:
-            if conn.dialect.name == "sqlite":  # the keys as one JSON parameter, not one each
-                rows = sqlite_rows(conn, _SQLITE_LATEST_MATERIALIZATIONS, (json.dumps(wanted),))
-            else:
-                rows = []
-                for start in range(0, len(wanted), _IN_CHUNK):
-                    query = _LATEST_MATERIALIZATIONS.where(
-                        _A.asset_key.in_(wanted[start : start + _IN_CHUNK])
-                    )
-                    rows.extend(conn.execute(query).all())
-        decode = self._entry_cache.decode
+            latest = _select_in(conn, _A.last_materialization_id, _A.asset_key, list(by_string))
+            found: dict[str, EventLogEntry] = {}
+            missing: list[int] = []
+            for key_str, storage_id in latest:
+                if storage_id is not None:
+                    entry = cache.get(storage_id)
+                    if entry is not None:
+                        found[key_str] = entry
+                    else:
+                        missing.append(storage_id)
+            bodies = _select_in(conn, event_logs.c.event, event_logs.c.id, missing) if missing else []
         with paused_gc():
-            for key_str, storage_id, body in rows:
-                out[by_string[key_str]] = decode(storage_id, body)
+            decoded = {storage_id: cache.decode(storage_id, body) for storage_id, body in bodies}
+        for key_str, storage_id in latest:
+            entry = found.get(key_str) or decoded.get(storage_id)
+            if entry is not None:
+                out[by_string[key_str]] = entry
         return out
 
     def get_asset_records(self, asset_keys_: Sequence[AssetKey] | None = None) -> Sequence[AssetRecord]:

@@ -13,7 +13,7 @@ import random
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
@@ -141,6 +141,10 @@ class Database:
             if is_unavailable(exc):
                 raise self._unavailable(exc, "Lost the connection to") from exc
             raise
+
+    def connection(self) -> AbstractContextManager[sa.Connection]:
+        """A pooled connection with no transaction begun (SQLAlchemy begins one on first use)."""
+        return self._connect()
 
     def _unavailable(self, exc: sa.exc.DBAPIError, what: str) -> StorageUnavailableError:
         hint = _HOW_TO_START.get(self.dialect, "check the URL")

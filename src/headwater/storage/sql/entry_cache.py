@@ -24,6 +24,13 @@ class EntryCache:
         self._entries: OrderedDict[int, EventLogEntry] = OrderedDict()
         self._lock = threading.Lock()
 
+    def get(self, storage_id: int) -> EventLogEntry | None:
+        with self._lock:
+            entry = self._entries.get(storage_id)
+            if entry is not None:
+                self._entries.move_to_end(storage_id)
+            return entry
+
     def decode(self, storage_id: int, body: str) -> EventLogEntry | None:
         """The entry stored as ``body``; a corrupt row is skipped with a warning (None)."""
         with self._lock:

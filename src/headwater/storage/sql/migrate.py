@@ -66,13 +66,18 @@ def ensure_schema(db: Database, *, upgrade: bool = False) -> SchemaChange | None
         return None
     _check_revision(db, revision, upgrade)
     if db.dialect == "mysql":
-        with db.write() as conn:
-            # MySQL DDL commits implicitly, so a named lock (held by the session) serializes upgrades.
+        with db.connection() as conn:
+            # MySQL DDL commits implicitly, so a named lock (held by the session) serializes upgrades;
+            # the work runs in a transaction begun once the lock is held (a snapshot that sees the
+            # schema another process may have just created).
             conn.execute(sa.text("SELECT GET_LOCK(:name, 600)"), {"name": _LOCK_NAME})
+            conn.commit()
             try:
-                return _change_locked(db, conn, upgrade)
+                with conn.begin():
+                    return _change_locked(db, conn, upgrade)
             finally:
                 conn.execute(sa.text("SELECT RELEASE_LOCK(:name)"), {"name": _LOCK_NAME})
+                conn.commit()
     with db.write() as conn:  # BEGIN IMMEDIATE on SQLite: one migrating process at a time
         if db.dialect == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PG_LOCK_ID})
@@ -87,7 +92,8 @@ def _change_locked(db: Database, conn: sa.Connection, upgrade: bool) -> SchemaCh
     if revision is None:
         log.info("Creating the Headwater schema (revision %s) in %s", HEAD_REVISION, db.describe())
         metadata.create_all(conn)
-        _VERSION_TABLE.create(conn)
+        _VERSION_TABLE.create(conn, checkfirst=True)
+        conn.execute(sa.delete(_VERSION_TABLE))
         conn.execute(sa.insert(_VERSION_TABLE).values(version_num=HEAD_REVISION))
         return SchemaChange(None, HEAD_REVISION)
     upgrade_locked(db, conn, "head")

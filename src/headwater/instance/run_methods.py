@@ -1,0 +1,74 @@
+"""The run half of ``Instance`` (out-of-process runs): its run coordinator and run launcher, from the
+``run_coordinator``/``run_launcher``/``run_monitoring`` sections of ``headwater.yaml`` (``runs.settings``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
+
+from headwater.errors import RunNotFoundError
+from headwater.runs.coordinator import RunCoordinator, coordinator_for
+from headwater.runs.launcher import DefaultRunLauncher
+from headwater.runs.protocols import RunLauncher
+from headwater.runs.settings import RunsSettings
+from headwater.storage.runs import Run
+
+if TYPE_CHECKING:
+    from headwater.runs.protocols import RunsInstance
+
+
+class RunMethods:
+    """Mixed into ``Instance``: Dagster's ``run_coordinator``, ``run_launcher``, ``submit_run``,
+    ``launch_run``."""
+
+    _runs_settings: RunsSettings | None = None
+    _run_coordinator: RunCoordinator | None = None
+    _run_launcher: RunLauncher | None = None
+
+    def configure_runs(
+        self,
+        config: Mapping[str, Any] | None = None,
+        *,
+        coordinator: RunCoordinator | None = None,
+        launcher: RunLauncher | None = None,
+    ) -> None:
+        """Set the run settings from ``headwater.yaml`` content (validated), or the parts directly."""
+        if config is not None:
+            self._runs_settings = RunsSettings.from_config(config)
+            self._run_coordinator = None
+        if coordinator is not None:
+            self._run_coordinator = coordinator
+        if launcher is not None:
+            self._run_launcher = launcher
+
+    @property
+    def runs_settings(self) -> RunsSettings:
+        if self._runs_settings is None:
+            self._runs_settings = RunsSettings()
+        return self._runs_settings
+
+    @property
+    def run_coordinator(self) -> RunCoordinator:
+        if self._run_coordinator is None:
+            self._run_coordinator = coordinator_for(self.runs_settings)
+        return self._run_coordinator
+
+    @property
+    def run_launcher(self) -> RunLauncher:
+        if self._run_launcher is None:
+            self._run_launcher = DefaultRunLauncher()
+        return self._run_launcher
+
+    def _run(self, run_id: str) -> Run:
+        run = cast("RunsInstance", self).get_run_by_id(run_id)
+        if run is None:
+            raise RunNotFoundError(f"No run {run_id} in this instance; `headwater run list` shows the runs.")
+        return run
+
+    def submit_run(self, run_id: str) -> Run:
+        """Hand a created run to the run coordinator (launch now, or queue)."""
+        return self.run_coordinator.submit_run(cast("RunsInstance", self), self._run(run_id))
+
+    def launch_run(self, run_id: str) -> Run:
+        """Start a created run's worker through the run launcher, bypassing the coordinator."""
+        return self.run_launcher.launch_run(cast("RunsInstance", self), self._run(run_id))

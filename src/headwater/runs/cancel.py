@@ -1,0 +1,77 @@
+"""Canceling a run: CANCELING, SIGTERM to its worker, SIGKILL after a grace period, CANCELED.
+
+The worker, on SIGTERM, stops launching steps, terminates its step workers and stores RUN_CANCELED
+itself; when it does not within the grace period it is killed and the run is marked CANCELED here.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Callable
+
+from headwater.errors import HeadwaterError, RunNotFoundError
+from headwater.events.event_type import EventType
+from headwater.events.run_status import RunStatus
+from headwater.runs.processes import pid_alive, send_signal, worker_pid
+from headwater.runs.protocols import RunsInstance
+from headwater.runs.run_events import emit_run_event
+from headwater.storage.runs import Run
+
+_POLL = 0.05
+
+
+class CancelError(HeadwaterError):
+    """A run cannot be canceled (it has finished)."""
+
+
+def cancel_run(
+    instance: RunsInstance,
+    run_id: str,
+    *,
+    grace_period: float | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Run:
+    """Cancel ``run_id`` and wait (up to ``grace_period`` seconds, then SIGKILL) until it is CANCELED
+    (or it finished first). Returns the run as it ends up."""
+    run = instance.get_run_by_id(run_id)
+    if run is None:
+        raise RunNotFoundError(f"No run {run_id} in this instance; `headwater run list` shows the runs.")
+    if run.is_finished:
+        raise CancelError(
+            f"Run {run_id} has already finished ({run.status.value}); there is nothing to cancel."
+        )
+    grace = instance.runs_settings.cancel_grace_period_seconds if grace_period is None else grace_period
+    if run.status in (RunStatus.QUEUED, RunStatus.NOT_STARTED):
+        instance.report_run_canceled(run, "Canceled before it started.")
+        return instance.get_run_by_id(run_id) or run
+    if run.status is not RunStatus.CANCELING:
+        emit_run_event(
+            instance, run, EventType.RUN_CANCELING, "Sending the run worker a termination request."
+        )
+    pid = worker_pid(run.tags)
+    if pid is not None and send_signal(pid, signal.SIGTERM):
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            current = instance.get_run_by_id(run_id)
+            if current is not None and current.is_finished and not pid_alive(pid):
+                return current
+            if not pid_alive(pid):
+                break
+            sleep(_POLL)
+        if pid_alive(pid):
+            send_signal(pid, signal.SIGKILL)
+            for _ in range(100):
+                if not pid_alive(pid):
+                    break
+                sleep(_POLL)
+    current = instance.get_run_by_id(run_id) or run
+    if not current.is_finished:
+        why = (
+            f"the run worker (pid {pid}) did not stop within {grace:g} s of SIGTERM and was killed"
+            if pid is not None
+            else "no run worker process was found on this machine"
+        )
+        instance.report_run_canceled(current, f"Run canceled: {why}.")
+        current = instance.get_run_by_id(run_id) or current
+    return current

@@ -1,0 +1,42 @@
+"""Run coordinators: when a created run is launched.
+
+* ``ImmediateRunCoordinator`` (the default): hand the run to the launcher now.
+* ``QueuedRunCoordinator``: put it in QUEUED (a RUN_ENQUEUED event); ``dequeue_tick`` launches queued
+  runs as the concurrency limits allow. The queue is the runs table: a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+from headwater.events.event_type import EventType
+from headwater.runs.protocols import RunCoordinator, RunsInstance
+from headwater.runs.run_events import emit_run_event
+from headwater.runs.settings import RunsSettings
+from headwater.storage.runs import Run
+
+__all__ = ["ImmediateRunCoordinator", "QueuedRunCoordinator", "RunCoordinator", "coordinator_for"]
+
+
+def _latest(instance: RunsInstance, run: Run) -> Run:
+    latest = instance.get_run_by_id(run.run_id)
+    return latest if latest is not None else run
+
+
+class ImmediateRunCoordinator:
+    """Launches each submitted run at once (Dagster's ``DefaultRunCoordinator``)."""
+
+    def submit_run(self, instance: RunsInstance, run: Run) -> Run:
+        return instance.run_launcher.launch_run(instance, run)
+
+
+class QueuedRunCoordinator:
+    """Queues each submitted run; ``dequeue_tick`` (the daemon, ``headwater run dequeue``) launches it."""
+
+    def submit_run(self, instance: RunsInstance, run: Run) -> Run:
+        emit_run_event(instance, run, EventType.RUN_ENQUEUED, "Placed run in the queue.")
+        return _latest(instance, run)
+
+
+def coordinator_for(settings: RunsSettings) -> RunCoordinator:
+    if settings.coordinator == "queued":
+        return QueuedRunCoordinator()
+    return ImmediateRunCoordinator()

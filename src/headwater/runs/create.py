@@ -1,0 +1,52 @@
+"""Creating a run that a worker in another process can execute."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from headwater.core.asset_key import AssetKey
+from headwater.planning.plan import build_plan
+from headwater.runs.code_pointer import CodePointer
+from headwater.runs.protocols import RunsInstance
+from headwater.runs.snapshots import store_job_spec, store_plan
+from headwater.runs.tags import CODE_POINTER_TAG
+from headwater.specs.job import JobSpec
+from headwater.storage.runs import PARENT_RUN_ID_TAG, ROOT_RUN_ID_TAG, Run
+
+
+def create_run_for_launch(
+    instance: RunsInstance,
+    job_spec: JobSpec,
+    code_pointer: CodePointer,
+    *,
+    run_config: Mapping[str, Any] | None = None,
+    tags: Mapping[str, str] | None = None,
+    step_keys: Sequence[str] | None = None,
+    asset_selection: Iterable[AssetKey] | None = None,
+    parent_run_id: str | None = None,
+    root_run_id: str | None = None,
+    run_id: str | None = None,
+) -> Run:
+    """Store a NOT_STARTED run with everything a worker needs: the code pointer (a tag), the job spec
+    and the execution plan (snapshots, by content hash), run config, tags and step selection.
+
+    The plan is computed here, from specs only (no user code); the worker runs exactly this plan.
+    """
+    plan = build_plan(job_spec, step_keys)
+    all_tags = {**job_spec.tags, **(tags or {}), CODE_POINTER_TAG: code_pointer.to_tag()}
+    if parent_run_id is not None:
+        all_tags[PARENT_RUN_ID_TAG] = parent_run_id
+        all_tags[ROOT_RUN_ID_TAG] = root_run_id or parent_run_id
+    return instance.create_run(
+        job_name=job_spec.name,
+        run_id=run_id,
+        run_config=dict(run_config or {}),
+        tags=all_tags,
+        asset_selection=asset_selection,
+        step_keys_to_execute=sorted(plan.step_keys) if step_keys is not None else None,
+        parent_run_id=parent_run_id,
+        root_run_id=(root_run_id or parent_run_id) if parent_run_id is not None else None,
+        job_snapshot_id=store_job_spec(instance, job_spec),
+        execution_plan_snapshot_id=store_plan(instance, plan),
+    )
