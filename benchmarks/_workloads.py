@@ -43,22 +43,15 @@ def asset_fan(dg: ModuleType, n: int) -> list[Any]:
 
 def op_chain_job(dg: ModuleType, n: int) -> Any:
     """A job of ``n`` ops in a chain: ``start`` then ``inc_1`` ... ``inc_{n-1}``."""
+    start = dg.op(name="start")(_root)
+    inc = dg.op(name="inc")(_child())
 
-    @dg.op
-    def start() -> int:
-        return 1
-
-    @dg.op
-    def inc(x: int) -> int:
-        return x + 1
-
-    @dg.job(name=f"op_chain_{n}")
     def chain() -> None:
         value = start()
         for i in range(1, n):
             value = inc.alias(f"inc_{i}")(value)
 
-    return chain
+    return dg.job(name=f"op_chain_{n}")(chain)
 
 
 def plain_loop(n: int) -> int:

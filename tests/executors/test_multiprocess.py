@@ -15,6 +15,7 @@ import headwater as hw
 import headwater.compat.dagster as dg
 from headwater.errors import InvalidConfigError, StepWorkerError, UnmetExecutorRequirementsError
 from headwater.events.event_type import EventType
+from headwater.execution.api import execute_job
 from headwater.executors.multiprocess import MultiprocessExecutor, multiprocess_executor
 from headwater.instance import Instance
 
@@ -74,7 +75,7 @@ def test_steps_run_in_a_warm_pool_of_forked_workers(instance: Instance) -> None:
     def chain() -> None:
         pid_after.alias("c")(pid_after.alias("b")(pid()))
 
-    result = chain.execute_in_process(instance=instance)
+    result = execute_job(chain, instance=instance)
     first = result.output_for_node("pid")
     assert first != os.getpid()
     assert result.output_for_node("c")[1] == first  # one worker ran every step: no process per step
@@ -102,7 +103,7 @@ def test_each_worker_builds_its_resources_once_and_tears_them_down(
         for i in range(6):
             use.alias(f"use_{i}")()
 
-    result = many.execute_in_process(instance=instance)
+    result = execute_job(many, instance=instance)
     worker_pids = {result.output_for_node(f"use_{i}") for i in range(6)}
     inits = {p.name for p in tmp_path.glob("init-*")} - {f"init-{os.getpid()}"}
     assert inits == {f"init-{pid}" for pid in worker_pids}
@@ -130,7 +131,7 @@ def test_dynamic_mapped_steps_spread_over_workers(instance: Instance) -> None:
     def mapped() -> None:
         pids(items().map(slow).collect())
 
-    result = mapped.execute_in_process(instance=instance)
+    result = execute_job(mapped, instance=instance)
     assert len(result.output_for_node("pids")) == 2
     spans = [(s, e) for _, s, e in result.output_for_node("slow").values()]
     assert _max_overlap(spans) == 2
@@ -152,7 +153,7 @@ def test_in_memory_io_manager_is_rejected_at_run_start(instance: Instance, manag
     with pytest.raises(
         UnmetExecutorRequirementsError, match="Use FilesystemIOManager or another persistent IO manager"
     ):
-        in_memory.execute_in_process(instance=instance)
+        execute_job(in_memory, instance=instance)
     (run,) = instance.get_runs()
     assert run.status.value == "FAILURE"
     assert not [e for e in instance.all_logs(run.run_id) if e.step_key is not None]
@@ -172,7 +173,7 @@ def test_big_output_values_are_loaded_through_the_io_manager(instance: Instance)
         big()
         fan()
 
-    result = bigs.execute_in_process(instance=instance)
+    result = execute_job(bigs, instance=instance)
     assert result.output_for_node("big") == list(range(10_000))
     assert result.output_for_node("fan") == {"a": "x" * 500}
 
@@ -191,7 +192,7 @@ def test_an_error_that_cannot_cross_processes_is_sent_as_text(instance: Instance
         odd()
 
     with pytest.raises(StepWorkerError, match="odd 1 2"):
-        odd_job.execute_in_process(instance=instance)
+        execute_job(odd_job, instance=instance)
 
 
 def test_the_instance_is_readable_in_a_worker(tmp_path: Path) -> None:
@@ -204,7 +205,7 @@ def test_the_instance_is_readable_in_a_worker(tmp_path: Path) -> None:
         my_run()
 
     with Instance.local_temp(tmp_path / "sqlite") as inst:
-        assert reader.execute_in_process(instance=inst).output_for_node("my_run") == "reader"
+        assert execute_job(reader, instance=inst).output_for_node("my_run") == "reader"
 
 
 # --- dying workers, interrupts ---------------------------------------------------------------
@@ -246,7 +247,7 @@ def test_a_dead_worker_fails_its_step_and_the_run_goes_on(
         after_crash(crash(x))
         after_steady(steady(x))
 
-    result = crashing.execute_in_process(instance=instance, raise_on_error=False)
+    result = execute_job(crashing, instance=instance, raise_on_error=False)
     assert not result.success
     assert result.get_failed_step_keys() == {"crash"}
     message = result.failure_data_for_node("crash").error.message
@@ -267,7 +268,7 @@ def test_a_dead_worker_raises_with_raise_on_error(instance: Instance) -> None:
         crash()
 
     with pytest.raises(StepWorkerError, match=r'step "crash".*SIGKILL'):
-        crashing.execute_in_process(instance=instance)
+        execute_job(crashing, instance=instance)
 
 
 def test_keyboard_interrupt_shuts_the_pool_down(instance: Instance, tmp_path: Path) -> None:
@@ -283,7 +284,7 @@ def test_keyboard_interrupt_shuts_the_pool_down(instance: Instance, tmp_path: Pa
 
     started = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
-        interrupted.execute_in_process(instance=instance)
+        execute_job(interrupted, instance=instance)
     assert time.monotonic() - started < 10
     assert not _alive(int((tmp_path / "pid").read_text()))
 
@@ -293,20 +294,22 @@ def test_keyboard_interrupt_shuts_the_pool_down(instance: Instance, tmp_path: Pa
 
 def test_pool_limits_cap_steps_of_a_pool(instance: Instance) -> None:
     job = _naps_job(MultiprocessExecutor(max_concurrent=4, pool_limits={"db": 1}), pool="db")
-    assert _overlap(job.execute_in_process(instance=instance)) == 1
+    assert _overlap(execute_job(job, instance=instance)) == 1
     free = _naps_job(MultiprocessExecutor(max_concurrent=4, pool_limits={"other": 1}), pool="db")
-    assert _overlap(free.execute_in_process(instance=instance)) >= 2
+    assert _overlap(execute_job(free, instance=instance)) >= 2
 
 
 def test_pools_from_run_config_and_tag_limits(instance: Instance) -> None:
     job = _naps_job(multiprocess_executor, pool="db")
-    result = job.execute_in_process(
-        instance=instance, run_config={"execution": {"config": {"max_concurrent": 4, "pools": {"db": 1}}}}
+    result = execute_job(
+        job,
+        instance=instance,
+        run_config={"execution": {"config": {"max_concurrent": 4, "pools": {"db": 1}}}},
     )
     assert _overlap(result) == 1
     tagged = _naps_job(multiprocess_executor, tags={"kind": "heavy"})
     config = {"max_concurrent": 4, "tag_concurrency_limits": [{"key": "kind", "value": "heavy", "limit": 1}]}
-    result = tagged.execute_in_process(instance=instance, run_config={"execution": {"config": config}})
+    result = execute_job(tagged, instance=instance, run_config={"execution": {"config": config}})
     assert _overlap(result) == 1
 
 
@@ -319,7 +322,7 @@ def test_pools_from_run_config_and_tag_limits(instance: Instance) -> None:
 )
 def test_run_config_sets_max_concurrent(instance: Instance, execution: dict[str, Any]) -> None:
     job = _naps_job(MultiprocessExecutor(max_concurrent=4), n=3)
-    result = job.execute_in_process(instance=instance, run_config={"execution": execution})
+    result = execute_job(job, instance=instance, run_config={"execution": execution})
     assert _overlap(result, 3) == 1
 
 
@@ -332,9 +335,7 @@ def test_run_config_can_select_in_process(instance: Instance) -> None:
     def here() -> None:
         pid()
 
-    result = here.execute_in_process(
-        instance=instance, run_config={"execution": {"config": {"in_process": {}}}}
-    )
+    result = execute_job(here, instance=instance, run_config={"execution": {"config": {"in_process": {}}}})
     assert result.output_for_node("pid") == os.getpid()
 
 
@@ -343,7 +344,7 @@ def test_configured_and_dagster_names(instance: Instance) -> None:
     assert dg.in_process_executor is hw.in_process_executor
     one = hw.multiprocess_executor.configured({"max_concurrent": 1})
     assert one.max_concurrent == 1 and multiprocess_executor.max_concurrent is None
-    assert _overlap(_naps_job(one, n=3).execute_in_process(instance=instance), 3) == 1
+    assert _overlap(execute_job(_naps_job(one, n=3), instance=instance), 3) == 1
 
 
 def test_definitions_executor_selects_multiprocess(instance: Instance) -> None:
@@ -352,7 +353,7 @@ def test_definitions_executor_selects_multiprocess(instance: Instance) -> None:
         return os.getpid()
 
     defs = hw.Definitions(assets=[where], jobs=[hw.define_asset_job("j")], executor=multiprocess_executor)
-    result = defs.get_job_def("j").execute_in_process(instance=instance)
+    result = execute_job(defs.get_job_def("j"), instance=instance)
     assert result.output_for_node("where") != os.getpid()
 
 
@@ -383,7 +384,7 @@ def test_priority_tag_orders_ready_steps(instance: Instance) -> None:
         stamp.alias("low")()
         stamp.alias("high").tag({"dagster/priority": "5"})()
 
-    result = ordered.execute_in_process(instance=instance)
+    result = execute_job(ordered, instance=instance)
     assert result.output_for_node("high") < result.output_for_node("low")
 
 
@@ -403,7 +404,7 @@ def test_an_importable_error_class_crosses_processes_even_with_another_init(inst
         two()
 
     with pytest.raises(TwoArgError, match="two args 1 2") as info:
-        two_job.execute_in_process(instance=instance)
+        execute_job(two_job, instance=instance)
     assert (info.value.a, info.value.b) == (1, 2)
 
 
@@ -415,12 +416,12 @@ def test_spawn_and_forkserver_workers_import_the_job_by_name(instance: Instance,
     from . import _spawn_jobs
 
     config = {"execution": {"config": {"start_method": {method: {}}, "max_concurrent": 1}}}
-    result = _spawn_jobs.module_job.execute_in_process(instance=instance, run_config=config)
+    result = execute_job(_spawn_jobs.module_job, instance=instance, run_config=config)
     worker = result.output_for_node("worker_pid")
     assert worker != os.getpid()
     assert result.output_for_node("plus_one") == worker + 1
-    asset_result = _spawn_jobs.defs.get_job_def("asset_job").execute_in_process(
-        instance=instance, run_config=config
+    asset_result = execute_job(
+        _spawn_jobs.defs.get_job_def("asset_job"), instance=instance, run_config=config
     )
     assert asset_result.output_for_node("pid_asset") != os.getpid()
 
@@ -435,6 +436,6 @@ def test_spawn_needs_an_importable_job(instance: Instance) -> None:
         local()
 
     with pytest.raises(UnmetExecutorRequirementsError, match="top level of a module"):
-        closure_job.execute_in_process(instance=instance)
+        execute_job(closure_job, instance=instance)
     (run,) = instance.get_runs()
     assert run.status.value == "FAILURE"

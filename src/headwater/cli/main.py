@@ -1,31 +1,45 @@
-"""``headwater``: the command group."""
+"""``headwater``: the command group.
+
+Subcommands are imported when used (``_LazyGroup``): a command pays only for its own imports. That
+matters most for ``headwater run-worker``, whose start-up is part of every launched run's latency.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
-from headwater.cli.asset import asset_group
-from headwater.cli.code_server import code_server_group
-from headwater.cli.instance import instance_group
-from headwater.cli.job import job_group
-from headwater.cli.run import run_group
-from headwater.cli.run_worker import run_worker_command
+#: name -> "module:attribute" of each subcommand, in the order ``--help`` lists them.
+_COMMANDS = {
+    "asset": "headwater.cli.asset:asset_group",
+    "job": "headwater.cli.job:job_group",
+    "instance": "headwater.cli.instance:instance_group",
+    "code-server": "headwater.cli.code_server:code_server_group",
+    "run": "headwater.cli.run:run_group",
+    "run-worker": "headwater.cli.run_worker:run_worker_command",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*_COMMANDS, *sorted(n for n in self.commands if n not in _COMMANDS)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in _COMMANDS:
+            return self.commands.get(cmd_name)
+        module, attribute = _COMMANDS[cmd_name].split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        self.add_command(command, cmd_name)
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="headwater")
 def cli() -> None:
     """Headwater: software-defined assets, ops and jobs, with Dagster's API."""
-
-
-cli.add_command(asset_group)
-cli.add_command(job_group)
-cli.add_command(instance_group)
-cli.add_command(code_server_group)
-cli.add_command(run_group)
-cli.add_command(run_worker_command)
 
 
 def main() -> None:

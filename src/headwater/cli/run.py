@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import click
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from headwater.cli.progress import ProgressPrinter
 from headwater.errors import HeadwaterError
@@ -36,7 +37,8 @@ _STATUS_STYLE = {
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    # Piped output (tests, scripts) gets wide lines rather than rich's 80 columns.
+    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 
 def _open() -> Instance:
@@ -91,7 +93,8 @@ def list_runs(statuses: tuple[str, ...], job_name: str | None, limit: int) -> No
         records = instance.get_run_records(
             RunsFilter(statuses=[RunStatus(s) for s in statuses], job_name=job_name), limit=limit
         )
-        table = Table("run id", "job", "status", "created", "started", "ended")
+        table = Table("job", "status", "created", "started", "ended")
+        table.columns.insert(0, Column("run id", no_wrap=True))
         for record in records:
             run = record.dagster_run
             table.add_row(

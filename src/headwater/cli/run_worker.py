@@ -80,7 +80,11 @@ def _work(instance: Any, run: Run) -> int:
     except (Exception, SystemExit) as exc:
         _fail_before_start(instance, run, exc)
         return 1
-    result = _execute(instance, run, job, plan)
+    try:
+        result = _execute(instance, run, job, plan)
+    except Exception as exc:  # config, resources or executor setup: the run must not stay STARTED
+        _fail_unfinished(instance, run.run_id, exc)
+        return 1
     return 0 if result.success else 1
 
 
@@ -156,6 +160,21 @@ def _fail_before_start(instance: Any, run: Run, exc: BaseException) -> None:
         run,
         EventType.RUN_FAILURE,
         f"{headline}\n\n{detail}",
+        RunFailureData(error, "JOB_INITIALIZATION_FAILURE", None),
+        level=logging.ERROR,
+    )
+
+
+def _fail_unfinished(instance: Any, run_id: str, exc: BaseException) -> None:
+    current = instance.get_run_by_id(run_id)
+    if current is None or current.is_finished:
+        return
+    error = ErrorInfo.from_exception(exc)
+    emit_run_event(
+        instance,
+        current,
+        EventType.RUN_FAILURE,
+        f"Execution of run {run_id} failed: {type(exc).__name__}: {exc}",
         RunFailureData(error, "JOB_INITIALIZATION_FAILURE", None),
         level=logging.ERROR,
     )

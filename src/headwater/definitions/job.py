@@ -175,6 +175,10 @@ class JobDefinition:
             input_values=input_values,
             tags=tags,
             resources=resources,
+            # Dagster's semantics: in this process; an op job's default io_manager keeps values in
+            # memory (asset jobs keep the filesystem one, so assets outside the run can be loaded).
+            in_memory=self.asset_layer is None,
+            in_process=True,
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

@@ -67,11 +67,14 @@ def execute_job(
     tags: Mapping[str, str] | None = None,
     resources: Mapping[str, Any] | None = None,
     in_memory: bool = False,
+    in_process: bool = False,
     on_events: Callable[[Sequence[EventLogEntry]], None] | None = None,
 ) -> ExecuteInProcessResult:
-    """Run ``job`` in this process, in order, and return its result.
+    """Run ``job`` with its executor (``in_process=True``: in this process) and return its result.
 
-    ``on_events`` is called with each batch of events as it is stored (one batch per step).
+    ``in_memory=True`` makes the default ``io_manager`` an in-memory one (``execute_in_process``);
+    otherwise it is a FilesystemIOManager under the instance's storage directory. ``on_events`` is
+    called with each batch of events as it is stored (one batch per step).
     """
     inst = _instance(instance)
     if resources:
@@ -108,7 +111,7 @@ def execute_job(
         job.asset_layer.validate_load_io_managers(job.spec, resource_defs)
     return execute_run(
         job,
-        executor=_executor_for(job),
+        executor=in_process_executor if in_process else _executor_for(job),
         instance=inst,
         run_config=run_config,
         resource_defs=resource_defs,

@@ -57,6 +57,7 @@ def process_run_config(
     *,
     plan: ExecutionPlan | None = None,
     input_values: Mapping[str, Any] | None = None,
+    parent_run_outputs: bool = False,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return (normalized run config, processed config per node handle); raise InvalidConfigError.
 
@@ -103,7 +104,7 @@ def process_run_config(
         except InvalidConfigError as exc:
             errors.extend(exc.errors)
     if plan is not None:
-        _check_inputs(job, plan, ops, input_values or {}, required, errors)
+        _check_inputs(job, plan, ops, input_values or {}, required, errors, parent_run_outputs)
     given = merged.to_config_dict() if hasattr(merged, "to_config_dict") else merged
     errors.extend(_missing_entry_errors(given if isinstance(given, Mapping) else {}, required))
     if errors:
@@ -126,8 +127,11 @@ def _check_inputs(
     input_values: Mapping[str, Any],
     required: dict[tuple[str, ...], Any],
     errors: list[ConfigErrorEntry],
+    parent_run_outputs: bool = False,
 ) -> None:
-    """Inputs that only run config can feed must be there; scalar-typed ones must have the right type."""
+    """Inputs that only run config can feed must be there; scalar-typed ones must have the right type.
+    ``parent_run_outputs``: a re-execution, whose inputs from steps left out are loaded from the
+    outputs of the parent run (``step_inputs``), not from config."""
     fed_by_values = {
         target
         for name, targets in job.compiled.graph_input_targets.items()
@@ -162,6 +166,7 @@ def _check_inputs(
                 or inp.load_asset_key is not None
                 or compiled.op_def.ins[inp.name].input_manager_key is not None
                 or (step.key, inp.name) in fed_by_values
+                or (parent_run_outputs and inp.unresolved_sources)
             ):
                 continue
             required[path] = scalar[0].sample() if scalar is not None else "<selector>"

@@ -84,7 +84,12 @@ def execute_run(
         plan = build_plan(job.spec, selected)
     all_input_values = {**job.input_values, **(input_values or {})}
     shape, node_configs = process_run_config(
-        job, run_config, set(resource_defs), plan=plan, input_values=all_input_values
+        job,
+        run_config,
+        set(resource_defs),
+        plan=plan,
+        input_values=all_input_values,
+        parent_run_outputs=getattr(existing_run, "parent_run_id", None) is not None,
     )
     all_tags = {**job.tags, **job.run_tags, **(tags or {})}
     if partition_key is not None:

@@ -16,6 +16,7 @@ import pytest
 
 import headwater as hw
 from headwater.events.event_type import EventType
+from headwater.execution.api import execute_job
 from headwater.instance import Instance
 
 from .conftest import MakeExecutor
@@ -54,7 +55,7 @@ def test_values_flow_through_chains_and_fan_in(executor: MakeExecutor, instance:
         y = add_one(add_one(x))
         total([y, times_ten(x), add_one(times_ten(y))])
 
-    result = values.execute_in_process(instance=instance)
+    result = execute_job(values, instance=instance)
     assert result.success
     assert result.output_for_node("add_one_2") == 3
     assert result.output_for_node("times_ten_2") == 30
@@ -79,7 +80,7 @@ def test_multiple_outputs_and_graph_outputs(executor: MakeExecutor, instance: In
     def nested() -> None:
         inner()
 
-    result = nested.execute_in_process(instance=instance)
+    result = execute_job(nested, instance=instance)
     assert result.output_for_node("inner.split", "b") == "seven"
     assert result.output_for_node("inner.describe") == "seven=7"
 
@@ -110,7 +111,7 @@ def test_optional_output_not_produced_skips_downstream(executor: MakeExecutor, i
         on_yes(yes)
         after_no(on_no(no))
 
-    result = optional.execute_in_process(instance=instance)
+    result = execute_job(optional, instance=instance)
     assert result.success
     assert result.output_for_node("on_yes") == 2
     assert result.is_node_skipped("on_no")
@@ -144,7 +145,7 @@ def test_failure_leaves_downstream_untouched_and_other_branches_run(
         after_boom(boom(x))
         fine(x)
 
-    result = failing.execute_in_process(instance=instance, raise_on_error=False)
+    result = execute_job(failing, instance=instance, raise_on_error=False)
     assert not result.success
     assert result.is_node_failed("boom")
     assert result.is_node_untouched("after_boom")
@@ -166,7 +167,7 @@ def test_raise_on_error_raises_the_user_error(executor: MakeExecutor, instance: 
         boom()
 
     with pytest.raises(KeyError, match="missing thing"):
-        failing.execute_in_process(instance=instance)
+        execute_job(failing, instance=instance)
 
 
 # --- retries ---------------------------------------------------------------------------------
@@ -188,7 +189,7 @@ def test_retry_policy_retries_within_the_step(
     def retrying() -> None:
         flaky()
 
-    result = retrying.execute_in_process(instance=instance)
+    result = execute_job(retrying, instance=instance)
     assert result.success
     assert result.output_for_node("flaky") == 3
     assert result.retry_attempts_for_node("flaky") == 2
@@ -208,7 +209,7 @@ def test_retry_requested_exhausted_fails(executor: MakeExecutor, instance: Insta
     def exhausted() -> None:
         always()
 
-    result = exhausted.execute_in_process(instance=instance, raise_on_error=False)
+    result = execute_job(exhausted, instance=instance, raise_on_error=False)
     assert not result.success
     assert counter.read_text() == "3"
     assert "Exceeded max_retries of 2" in result.failure_data_for_node("always").error.message
@@ -239,7 +240,7 @@ def test_dynamic_map_and_collect(executor: MakeExecutor, instance: Instance) -> 
     def dynamic() -> None:
         gather(fan_out().map(square).map(plus_one).collect())
 
-    result = dynamic.execute_in_process(instance=instance)
+    result = execute_job(dynamic, instance=instance)
     assert result.success
     assert result.output_for_node("square") == {"k0": 0, "k1": 1, "k2": 4, "k3": 9}
     assert result.output_for_node("gather") == 0 + 1 + 4 + 9 + 4
@@ -265,7 +266,7 @@ def test_dynamic_with_no_items_and_a_failed_member(executor: MakeExecutor, insta
     def partly() -> None:
         gather(items().map(check).collect())
 
-    result = partly.execute_in_process(instance=instance, raise_on_error=False)
+    result = execute_job(partly, instance=instance, raise_on_error=False)
     assert not result.success
     assert result.get_failed_step_keys() == {"check[2]"}
     assert result.is_node_untouched("gather")
@@ -298,7 +299,7 @@ def test_hooks_fire_on_success_and_failure(
         good()
         bad()
 
-    result = hooked.execute_in_process(instance=instance, raise_on_error=False)
+    result = execute_job(hooked, instance=instance, raise_on_error=False)
     assert (tmp_path / "ok-good").exists()
     assert "bad" in (tmp_path / "fail-bad").read_text()
     assert not (tmp_path / "ok-bad").exists()
@@ -334,7 +335,7 @@ def test_asset_materializations_with_the_filesystem_io_manager(
         resources={"io_manager": hw.FilesystemIOManager(base_dir=str(store))},
         executor=executor(),
     )
-    result = defs.get_job_def("all_assets").execute_in_process(instance=instance)
+    result = execute_job(defs.get_job_def("all_assets"), instance=instance)
     assert result.success
     assert sorted(p.name for p in store.iterdir()) == ["downstream", "other", "upstream"]
     mats = {
@@ -373,7 +374,7 @@ def test_events_are_recorded_in_the_instance(executor: MakeExecutor, any_instanc
     def logged() -> None:
         second(first())
 
-    result = logged.execute_in_process(instance=any_instance)
+    result = execute_job(logged, instance=any_instance)
     stored = any_instance.all_logs(result.run_id)
     assert len(stored) == len(result.event_log_entries)
     stored_types = [e.dagster_event.event_type for e in stored if e.dagster_event is not None]
@@ -411,7 +412,7 @@ def test_max_concurrent_is_honoured(executor: MakeExecutor, executor_name: str, 
         for i in range(5):
             nap.alias(f"nap_{i}")()
 
-    result = naps.execute_in_process(instance=instance)
+    result = execute_job(naps, instance=instance)
     spans = [result.output_for_node(f"nap_{i}") for i in range(5)]
     overlap = _max_overlap(spans)
     assert overlap <= 2
