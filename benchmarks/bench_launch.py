@@ -124,7 +124,8 @@ def main() -> int:
         bench_cli(code, side)  # warm-up: creates the database, warms the OS file cache
         cache = "off" if args.no_bytecode_cache else "on"
         print(
-            f"launch latency to the first line of user code, median of {args.runs} (s; bytecode cache {cache})"
+            f"launch latency to the first line of user code, median of {args.runs} "
+            f"(s; bytecode cache {cache})"
         )
         for name, fn in (("cli", bench_cli), ("api", bench_api)):
             times = [fn(code, side) for _ in range(args.runs)]

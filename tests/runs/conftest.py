@@ -41,7 +41,9 @@ class Home:
             timeout=timeout,
         )
         if check and result.returncode != 0:
-            raise AssertionError(f"headwater {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
+            raise AssertionError(
+                f"headwater {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
+            )
         return result
 
     def launch(self, job: str, *extra: str) -> str:

@@ -15,7 +15,8 @@ from headwater.runs.code_pointer import CodePointer
 from headwater.runs.create import create_run_for_launch
 from headwater.runs.snapshots import load_job_spec, load_plan
 from headwater.runs.tags import CODE_POINTER_TAG, WORKER_PID_TAG
-from .conftest import CODE, Home, wait_for
+
+from .conftest import CODE, Home
 
 
 def test_launch_succeeds_and_is_visible_from_another_process(home: Home) -> None:

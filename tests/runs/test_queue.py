@@ -106,7 +106,10 @@ def test_tag_limits_value_key_and_per_unique_value(instance: Instance) -> None:
     assert launched == ("rs1", "pg", "heavy1", "team-a1", "team-b")
     _finish(instance, "rs1")
     _finish(instance, "team-a1")
-    assert dequeue_tick(instance, clock(), settings=settings, launcher=launcher).launched == ("rs2", "team-a2")
+    assert dequeue_tick(instance, clock(), settings=settings, launcher=launcher).launched == (
+        "rs2",
+        "team-a2",
+    )
 
 
 def test_the_queue_survives_a_restart(home: Home) -> None:
@@ -135,7 +138,9 @@ def test_run_coordinator_config_is_validated(home: Home) -> None:
                 "class": "QueuedRunCoordinator",
                 "config": {
                     "max_concurrent_runs": 3,
-                    "tag_concurrency_limits": [{"key": "t", "value": {"applyLimitPerUniqueValue": True}, "limit": 2}],
+                    "tag_concurrency_limits": [
+                        {"key": "t", "value": {"applyLimitPerUniqueValue": True}, "limit": 2}
+                    ],
                 },
             }
         }

@@ -16,7 +16,12 @@ def test_from_failure_reuses_upstream_outputs_along_the_chain(home: Home) -> Non
     (home.side / "fail").write_text("")
     parent = home.launch("chain")
     assert home.wait_for_run(parent).status is RunStatus.FAILURE
-    assert (home.count("first"), home.count("second"), home.count("flaky"), home.count("last")) == (1, 1, 1, 0)
+    assert (home.count("first"), home.count("second"), home.count("flaky"), home.count("last")) == (
+        1,
+        1,
+        1,
+        0,
+    )
 
     # Still failing: a second retry, whose parent ran only flaky + last.
     middle = _reexecute(home, parent, "--from-failure")
@@ -26,7 +31,12 @@ def test_from_failure_reuses_upstream_outputs_along_the_chain(home: Home) -> Non
     run = home.wait_for_run(child)
     assert run.status is RunStatus.SUCCESS, home.log(child)
     # first and second ran once, in the first run: flaky loaded second's output from there.
-    assert (home.count("first"), home.count("second"), home.count("flaky"), home.count("last")) == (1, 1, 3, 1)
+    assert (home.count("first"), home.count("second"), home.count("flaky"), home.count("last")) == (
+        1,
+        1,
+        3,
+        1,
+    )
     assert (home.side / "result").read_text() == "42"
     assert run.step_keys_to_execute == ("flaky", "last")
     assert run.parent_run_id == middle and run.root_run_id == parent
