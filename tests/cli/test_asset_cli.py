@@ -122,3 +122,17 @@ def test_example_project_materializes(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert result.exit_code == 0, result.output
     assert "materialized revenue_by_country" in result.output
     assert "check orders:orders_have_positive_amounts passed" in result.output
+
+
+def test_wait_without_launch_is_a_usage_error(code_file: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["asset", "materialize", "--select", "*", "-f", str(code_file), "--wait"]
+    )
+    assert result.exit_code == 2
+    assert "--wait follows a launched run" in result.output
+
+
+def test_materialize_help_mentions_launch_and_wait() -> None:
+    result = CliRunner().invoke(cli, ["asset", "materialize", "--help"])
+    assert result.exit_code == 0
+    assert "--launch" in result.output and "--wait" in result.output

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from rich.console import Console
 from rich.table import Table
 
 from headwater.cli.code_options import code_options, load_from_options, open_instance
 from headwater.cli.progress import ProgressPrinter
+from headwater.cli.run_worker import EPHEMERAL_ASSET_JOB_NAME
 from headwater.definitions.asset_job import selection_job
 from headwater.definitions.selection import AssetSelection
 from headwater.errors import HeadwaterError
+from headwater.runs.code_pointer import CodePointer
 
 
 @click.group("asset")
@@ -52,28 +56,52 @@ def list_assets(
 @code_options
 @click.option("--select", required=True, help="Assets to materialize, e.g. '*', 'group:raw', 'key:orders+'.")
 @click.option("--partition", default=None, help="Partition key to materialize.")
+@click.option(
+    "--launch",
+    is_flag=True,
+    help="Launch the run in its own process (through the instance's run coordinator and launcher) and "
+    "print its run id, instead of running it in this process.",
+)
+@click.option("--wait", is_flag=True, help="With --launch: follow the run's progress until it finishes.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every event, not only step progress.")
 def materialize_assets(
     select: str,
     partition: str | None,
+    launch: bool,
+    wait: bool,
     verbose: bool,
     module_name: str | None,
     python_file: str | None,
     attribute: str | None,
     working_directory: str | None,
 ) -> None:
-    """Materialize the selected assets, printing each step's progress and result."""
-    from headwater.execution.api import execute_job
+    """Materialize the selected assets, printing each step's progress and result.
 
+    By default the run executes in this process. With --launch it runs in a ``headwater run-worker``
+    process (a queued coordinator queues it for the daemon); --wait then follows it and exits non-zero
+    when it does not succeed.
+    """
+    if wait and not launch:
+        raise click.UsageError("--wait follows a launched run: pass it with --launch.")
     defs = load_from_options(module_name, python_file, attribute, working_directory)
     console = Console(highlight=False, soft_wrap=True)
     try:
         selection = AssetSelection.from_string(select)
-        job = selection_job("__ASSET_JOB", defs.collection, selection, defs.resources)
+        job = selection_job(EPHEMERAL_ASSET_JOB_NAME, defs.collection, selection, defs.resources)
     except HeadwaterError as exc:
         raise click.ClickException(str(exc)) from exc
     if not job.spec.nodes:
         raise click.ClickException(f"The selection {select!r} matches no materializable assets.")
+    if launch:
+        pointer = CodePointer.from_options(module_name, python_file, attribute, working_directory)
+        _launch(job, pointer, partition, wait=wait, verbose=verbose, console=console)
+    else:
+        _execute_here(job, partition, verbose=verbose, console=console)
+
+
+def _execute_here(job: Any, partition: str | None, *, verbose: bool, console: Console) -> None:
+    from headwater.execution.api import execute_job
+
     instance = open_instance()
     printer = ProgressPrinter(console, verbose=verbose)
     console.print(
@@ -93,4 +121,34 @@ def materialize_assets(
         f"{c['skipped']} skipped"
     )
     if not result.success:
+        raise SystemExit(1)
+
+
+def _launch(
+    job: Any, pointer: CodePointer, partition: str | None, *, wait: bool, verbose: bool, console: Console
+) -> None:
+    """Create the run (spec, plan, code pointer and asset selection stored with it), submit it, print
+    its id; the run worker rebuilds the job from the run's asset selection."""
+    from headwater.cli.run import wait_for_run
+    from headwater.execution.api import default_resources
+    from headwater.execution.run_config import process_run_config
+    from headwater.planning.plan import build_plan
+    from headwater.runs.create import create_asset_run_for_launch
+
+    instance = open_instance()
+    try:
+        # Check config and resources here, where the mistake can be reported, not in the worker.
+        resources = default_resources(job.resource_defs, instance)
+        job.asset_layer.validate_load_io_managers(job.spec, resources)
+        process_run_config(
+            job, None, set(resources), plan=build_plan(job.spec), input_values=job.input_values
+        )
+        run = create_asset_run_for_launch(
+            instance, job.spec, pointer, job.asset_layer.selected_asset_keys, partition_key=partition
+        )
+        run = instance.submit_run(run.run_id)
+    except (HeadwaterError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.print(run.run_id)
+    if wait and not wait_for_run(instance, run.run_id, console, verbose=verbose).is_success:
         raise SystemExit(1)

@@ -26,6 +26,12 @@ def code_server_group() -> None:
 @click.option(
     "-n", "--location-name", default=None, help="Name of the location (default: module or file name)."
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Reload the location when a .py file under the code's directories (the working directory, and "
+    "the -f file's) changes. A failed reload keeps the server up, serving the error until a fix.",
+)
 @click.option("--ready-file", default=None, hidden=True, help="Write the bound address here once serving.")
 @click.option("--parent-pid", type=int, default=None, hidden=True, help="Exit when this process exits.")
 def start(
@@ -37,10 +43,15 @@ def start(
     port: int | None,
     socket_path: str | None,
     location_name: str | None,
+    watch: bool,
     ready_file: str | None,
     parent_pid: int | None,
 ) -> None:
-    """Load a code location and serve it until stopped (Ctrl-C). Loopback only."""
+    """Load a code location and serve it until stopped (Ctrl-C). Loopback only.
+
+    With --watch, editing a .py file under the code's directory reloads the location (as POST /reload
+    does); a reload error is served (health status "error") until a later edit fixes it.
+    """
     from headwater.locations.server.code_location import CodeTarget
     from headwater.locations.server.runner import run_code_server
 
@@ -55,7 +66,9 @@ def start(
             else LocationAddress.tcp(host, DEFAULT_PORT if port is None else port)
         )
         target = CodeTarget(module_name, python_file, attribute, working_directory)
-        run_code_server(target, address, name=location_name, ready_file=ready_file, parent_pid=parent_pid)
+        run_code_server(
+            target, address, name=location_name, ready_file=ready_file, parent_pid=parent_pid, watch=watch
+        )
     except HeadwaterError as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:

@@ -3,7 +3,8 @@
 * ``migrate`` -- upgrade the database schema in place (a no-op when it is current);
 * ``prune --older-than 30d [--dry-run]`` -- delete old finished runs and their events, keeping each
   asset's and each partition's latest events;
-* ``info`` -- backend, location, schema revision, how many runs and events are stored.
+* ``info`` -- backend, location, schema revision, how many runs and events are stored;
+* ``concurrency set|info|get|delete`` -- instance-wide pool limits (``cli.concurrency``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from headwater.cli.concurrency import concurrency_group
 from headwater.errors import HeadwaterError
 
 if TYPE_CHECKING:
@@ -118,3 +120,6 @@ def info() -> None:
         click.echo(f"events:          {details.events}")
     finally:
         instance.dispose()
+
+
+instance_group.add_command(concurrency_group)

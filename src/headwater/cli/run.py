@@ -1,4 +1,5 @@
-"""``headwater run``: list, show, follow, cancel and re-execute runs; one tick of the queue/monitor."""
+"""``headwater run``: list, show, follow, cancel and re-execute runs; one tick of the queue, the monitor
+(which also retries failed runs) or run retries."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from headwater.runs.follow import RunFollower, follow_run
 from headwater.runs.monitor import monitor_tick
 from headwater.runs.queue import dequeue_tick
 from headwater.runs.reexecute import ReexecutionStrategy, create_reexecution_run
+from headwater.runs.retry import RetryResult, retry_tick
 from headwater.runs.tags import CODE_POINTER_TAG
 from headwater.storage.runs import Run, RunsFilter
 
@@ -221,10 +223,29 @@ def dequeue(once: bool) -> None:
 @click.option("--once", is_flag=True, help="Run one tick (the only mode until the daemon exists).")
 @click.option("--timeout", type=float, default=None, help="Heartbeat timeout in seconds.")
 def monitor(once: bool, timeout: float | None) -> None:
-    """Fail the runs whose worker stopped heartbeating or exited (one tick of run monitoring)."""
+    """Fail the runs whose worker stopped heartbeating or exited, freeing their pool slots; then retry
+    the failed runs tagged dagster/max_retries (one tick of run monitoring and of run retries)."""
     with _open() as instance:
         result = monitor_tick(instance, time.time(), timeout)
         console = _console()
         console.print(f"checked {result.checked} run(s) in progress; {len(result.failed)} lost")
         for run_id, reason in result.failed:
             console.print(f"  {run_id}: {reason}", markup=False)
+        _print_retries(retry_tick(instance, time.time()))
+
+
+@run_group.command("retry")
+@click.option("--once", is_flag=True, help="Run one tick (the only mode until the daemon exists).")
+def retry(once: bool) -> None:
+    """Re-execute the failed runs tagged dagster/max_retries (one tick of run retries)."""
+    with _open() as instance:
+        _print_retries(retry_tick(instance, time.time()))
+
+
+def _print_retries(result: RetryResult) -> None:
+    console = _console()
+    console.print(f"retried {len(result.retried)} failed run(s)")
+    for failed, child in result.retried:
+        console.print(f"  {failed} -> {child}")
+    for failed, why in result.given_up:
+        console.print(f"  {failed}: not retried, {why}", markup=False)

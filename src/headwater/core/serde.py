@@ -19,6 +19,10 @@ One set of rules, two entry points:
 
   Only classes under ``headwater.`` are ever imported on decode, so data cannot name arbitrary code.
 
+  ``encode(value, compact=True)`` (stored event payloads) writes the same shapes, smaller: a class with a
+  registered short name (``core._serde_names``) is tagged by it (``"StepInputData"``), and fields of a
+  dataclass or NamedTuple equal to their default are left out. ``decode`` reads both forms.
+
 Each top-level document carries a format version (``"v"``); readers refuse versions newer than theirs.
 """
 
@@ -33,7 +37,8 @@ from collections.abc import Iterator
 from enum import Enum
 from typing import Any
 
-from headwater.core import _serde_typed
+from headwater.core import _serde_compact, _serde_typed
+from headwater.core._serde_names import SHORT_NAMES
 from headwater.core.asset_key import AssetKey
 from headwater.errors import HeadwaterError
 
@@ -131,10 +136,17 @@ def _path(cls: type[Any]) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
-def _resolve(path: str) -> type[Any]:
-    cls = _classes.get(path)
+def _resolve(tag: str) -> type[Any]:
+    """The class a stored tag names: a registered short name or a ``module:qualname`` path."""
+    cls = _classes.get(tag)
     if cls is not None:
         return cls
+    path = tag if ":" in tag else SHORT_NAMES.get(tag)
+    if path is None:
+        raise SerdeError(
+            f"Stored data names type {tag!r}, which this version of Headwater does not have (no such "
+            "short type name)."
+        )
     module_name, _, qualname = path.partition(":")
     if not module_name.startswith("headwater.") or not qualname:
         raise SerdeError(
@@ -150,7 +162,7 @@ def _resolve(path: str) -> type[Any]:
         ) from exc
     if not isinstance(obj, type):
         raise SerdeError(f"Stored data names {path!r}, which is not a class.")
-    _classes[path] = obj
+    _classes[tag] = obj
     return obj
 
 
@@ -168,8 +180,11 @@ def _asdict(value: Any) -> dict[str, Any]:
     return dict(value._asdict())
 
 
-def encode(value: Any) -> Any:
-    """``value`` as JSON-able data with type tags (see the module docstring)."""
+def encode(value: Any, *, compact: bool = False) -> Any:
+    """``value`` as JSON-able data with type tags (see the module docstring); ``compact``: short type
+    names, default-valued fields left out."""
+    if compact:
+        return _serde_compact.encode(value)
     if isinstance(value, _PRIMITIVES):
         return value
     if isinstance(value, list):

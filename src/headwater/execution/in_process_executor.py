@@ -1,13 +1,18 @@
-"""The in-process executor: steps run one after another in this process."""
+"""The in-process executor: steps run one after another in this process.
+
+A step whose instance pool is full (``execution.pool_slots``) waits while the other ready steps run;
+when every ready step waits, the executor sleeps until the next time a pool is worth asking again.
+"""
 
 from __future__ import annotations
 
 import time
 
 from headwater.events.event_type import EventType
+from headwater.execution.pool_slots import PoolSlots
 from headwater.execution.run_context import RunContext
 from headwater.execution.step_runner import format_duration, run_step
-from headwater.planning.active_execution import StepOutcome
+from headwater.planning.active_execution import StepInstance, StepOutcome
 
 
 class InProcessExecutor:
@@ -23,21 +28,38 @@ class InProcessExecutor:
 
     def _execute(self, run: RunContext) -> None:
         active = run.active
+        slots = PoolSlots(run)
         _report_decisions(run)
-        while True:
-            ready = active.pop_ready()
-            if not ready:
-                break
-            for inst in ready:
-                result = run_step(run, inst)
-                if result.success:
-                    active.mark_success(inst.key, result.outputs, result.dynamic)
-                else:
-                    active.mark_failed(inst.key)
-                    if run.raise_on_error:
-                        _report_decisions(run)
-                        return
-                _report_decisions(run)
+        waiting: list[StepInstance] = []  # ready, but their instance pool is full
+        try:
+            while True:
+                ready = waiting + active.pop_ready() if waiting else active.pop_ready()
+                if not ready:
+                    break
+                waiting = []
+                ran = False
+                for inst in ready:
+                    if not slots.try_claim(inst):
+                        waiting.append(inst)
+                        continue
+                    ran = True
+                    try:
+                        result = run_step(run, inst)
+                    finally:
+                        slots.free(inst.key)
+                    if result.success:
+                        active.mark_success(inst.key, result.outputs, result.dynamic)
+                    else:
+                        active.mark_failed(inst.key)
+                        if run.raise_on_error:
+                            _report_decisions(run)
+                            return
+                    _report_decisions(run)
+                if not ran:  # every ready step waits for a pool held by other runs
+                    run.flush()
+                    time.sleep(slots.retry_delay())
+        finally:
+            slots.free_all()
 
 
 def _report_decisions(run: RunContext) -> None:

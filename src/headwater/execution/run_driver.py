@@ -11,6 +11,7 @@ from headwater.errors import ResourceInitError
 from headwater.events.event import EventLogEntry
 from headwater.events.event_type import EventType
 from headwater.events.payloads import EngineEventData, RunFailureData
+from headwater.execution.pool_slots import free_run_slots
 from headwater.execution.run_config import process_run_config
 from headwater.execution.run_context import RunContext
 from headwater.planning.plan import ExecutionPlan, build_plan
@@ -135,7 +136,10 @@ def execute_run(
             ctx.emit(
                 EventType.RESOURCE_INIT_SUCCESS, None, f"Finished initialization of resources [{names}]."
             )
-            executor.execute(ctx)
+            try:
+                executor.execute(ctx)
+            finally:
+                free_run_slots(ctx)  # instance pool slots a step still holds, however the executor stopped
     except ResourceInitError as exc:
         resource_error = exc
         ctx.emit(

@@ -1,7 +1,8 @@
 """Concurrency limits inside one run: op/asset pools, Dagster's tag limits, step priority.
 
 A step's pool is its op's ``pool=`` (or the legacy ``dagster/concurrency_key`` tag). ``pool_limits``
-caps how many steps of each pool run at once in this run (instance-wide pools come later).
+caps how many steps of each pool run at once in this run; instance-wide pool limits
+(``headwater instance concurrency set``) are claimed per step through ``execution.pool_slots``.
 ``tag_concurrency_limits`` are Dagster's executor config: ``{"key": k, "limit": n}`` caps every step
 tagged ``k``; with ``"value": v`` only those tagged ``k=v``; with
 ``"value": {"applyLimitPerUniqueValue": True}`` each distinct value of ``k`` separately.
@@ -15,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from headwater.errors import ConfigErrorEntry, InvalidConfigError
+from headwater.execution.pool_slots import step_pool
 from headwater.planning.active_execution import StepInstance
 from headwater.specs.job import NodeSpec
 
-POOL_TAG = "dagster/concurrency_key"
 PRIORITY_TAG = "dagster/priority"
 
 
@@ -83,7 +84,7 @@ def parse_pool_limits(raw: Mapping[str, Any] | None) -> dict[str, int]:
 
 
 def pool_of(node: NodeSpec) -> str | None:
-    return node.pool or node.tags.get(POOL_TAG)
+    return step_pool(node)
 
 
 def _priority(inst: StepInstance) -> int:

@@ -42,6 +42,7 @@ from headwater.errors import (
 from headwater.events.event_type import EventType
 from headwater.events.payloads import EngineEventData, RunFailureData, StepFailureData
 from headwater.execution.in_process_executor import InProcessExecutor
+from headwater.execution.pool_slots import PoolSlots
 from headwater.execution.run_context import RunContext
 from headwater.execution.run_driver import resource_keys_for
 from headwater.executors.limits import ConcurrencyLimiter, TagLimit, by_priority, parse_pool_limits
@@ -270,8 +271,15 @@ class _Driver:
         self.pending: list[StepInstance] = []
         self.running: dict[str, StepInstance] = {}
         self.stopping = False
+        self.slots = PoolSlots(run)  # instance-wide pools, claimed per step
 
     def drive(self) -> None:
+        try:
+            self._drive()
+        finally:
+            self.slots.free_all()
+
+    def _drive(self) -> None:
         run, active, pool = self.run, self.run.active, self.pool
         while True:
             self._report_decisions()
@@ -281,9 +289,13 @@ class _Driver:
             # Store what arrived only now, after the next steps are on their way: the write (a
             # transaction on SQL stores) overlaps their execution instead of delaying their start.
             run.flush()
+            blocked = bool(self.slots.waiting) and not self.stopping
             if not self.running:
-                break
-            for _worker, message in pool.wait(_WAIT):
+                if not (blocked and self.pending):
+                    break
+                time.sleep(self.slots.retry_delay())  # every ready step waits for a full pool
+                continue
+            for _worker, message in pool.wait(self.slots.retry_delay() if blocked else _WAIT):
                 if isinstance(message, Died):
                     self._died(message)
                 elif message[0] == "events":
@@ -300,7 +312,7 @@ class _Driver:
         for inst in by_priority(self.pending):
             if not pool.has_capacity:
                 break
-            if not limiter.can_start(inst.step.node):
+            if not limiter.can_start(inst.step.node) or not self.slots.try_claim(inst):
                 continue
             limiter.start(inst.step.node)
             self.running[inst.key] = inst
@@ -312,6 +324,7 @@ class _Driver:
     def _finish(self, key: str) -> StepInstance:
         inst = self.running.pop(key)
         self.limiter.finish(inst.step.node)
+        self.slots.free(key)
         return inst
 
     def _done(self, done: StepDone) -> None:

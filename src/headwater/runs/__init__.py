@@ -7,7 +7,9 @@ The lifecycle of a launched run::
     launcher.launch_run     STARTING, then `python -m headwater.cli.main run-worker RUN_ID`, detached
     run worker              loads the code, runs the stored plan, writes events, heartbeats, exits
     cancel_run              CANCELING, SIGTERM, SIGKILL after a grace period, CANCELED
-    monitor_tick            FAILURE for runs whose worker stopped heartbeating or exited
+    monitor_tick            FAILURE for runs whose worker stopped heartbeating or exited (frees their
+                            instance pool slots)
+    retry_tick              re-executes FAILURE runs tagged dagster/max_retries (Dagster's run retries)
 
 This package holds no user code and imports none (DESIGN.md §2): the worker itself is
 ``headwater.cli.run_worker``. Functions take the instance structurally (``RunsInstance``): the
@@ -24,6 +26,7 @@ from headwater.runs.launcher import DefaultRunLauncher, RunLauncher
 from headwater.runs.monitor import monitor_tick
 from headwater.runs.queue import TagConcurrencyLimit, dequeue_tick, select_runs_to_dequeue
 from headwater.runs.reexecute import ReexecutionStrategy, create_reexecution_run
+from headwater.runs.retry import retry_tick
 from headwater.runs.settings import RunsSettings
 
 __all__ = [
@@ -41,5 +44,6 @@ __all__ = [
     "create_run_for_launch",
     "dequeue_tick",
     "monitor_tick",
+    "retry_tick",
     "select_runs_to_dequeue",
 ]

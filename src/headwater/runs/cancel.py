@@ -73,5 +73,6 @@ def cancel_run(
             else "no run worker process was found on this machine"
         )
         instance.report_run_canceled(current, f"Run canceled: {why}.")
+        instance.free_concurrency_slots_for_run(run_id)  # its worker could not free them
         current = instance.get_run_by_id(run_id) or current
     return current

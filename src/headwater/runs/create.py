@@ -12,7 +12,7 @@ from headwater.runs.protocols import RunsInstance
 from headwater.runs.snapshots import store_job_spec, store_plan
 from headwater.runs.tags import CODE_POINTER_TAG
 from headwater.specs.job import JobSpec
-from headwater.storage.runs import PARENT_RUN_ID_TAG, ROOT_RUN_ID_TAG, Run
+from headwater.storage.runs import PARENT_RUN_ID_TAG, PARTITION_NAME_TAG, ROOT_RUN_ID_TAG, Run
 
 
 def create_run_for_launch(
@@ -49,4 +49,27 @@ def create_run_for_launch(
         root_run_id=(root_run_id or parent_run_id) if parent_run_id is not None else None,
         job_snapshot_id=store_job_spec(instance, job_spec),
         execution_plan_snapshot_id=store_plan(instance, plan),
+    )
+
+
+def create_asset_run_for_launch(
+    instance: RunsInstance,
+    job_spec: JobSpec,
+    code_pointer: CodePointer,
+    asset_selection: Iterable[AssetKey],
+    *,
+    partition_key: str | None = None,
+    tags: Mapping[str, str] | None = None,
+) -> Run:
+    """A launchable run of an ad-hoc asset job (``headwater asset materialize --launch``).
+
+    ``job_spec`` is the spec of the job built for the selection, named as the run worker expects for
+    such jobs; the run stores the selected keys, from which the worker rebuilds the job (and checks it
+    against the stored plan). ``partition_key`` goes into the run's partition tag.
+    """
+    all_tags = dict(tags or {})
+    if partition_key is not None:
+        all_tags[PARTITION_NAME_TAG] = partition_key
+    return create_run_for_launch(
+        instance, job_spec, code_pointer, tags=all_tags, asset_selection=frozenset(asset_selection)
     )

@@ -2,7 +2,8 @@
 
 ``monitor_tick(instance, now)`` checks every STARTING/STARTED/CANCELING run: a worker heartbeat older
 than ``timeout`` seconds, or a worker pid (on this host) that is gone, ends the run -- FAILURE with
-the reason, or CANCELED for a run that was being canceled.
+the reason, or CANCELED for a run that was being canceled -- and frees the instance pool slots its
+steps held.
 """
 
 from __future__ import annotations
@@ -64,5 +65,6 @@ def monitor_tick(instance: RunsInstance, now: float, timeout: float | None = Non
                 current, f"Run failed: {reason}.", RunFailureData(None, "RUN_WORKER_LOST", None)
             )
         run_worker_store(instance.storage).clear(run.run_id)
+        instance.free_concurrency_slots_for_run(run.run_id)  # the dead worker's pool slots
         failed.append((run.run_id, reason))
     return MonitorResult(len(records), tuple(failed))

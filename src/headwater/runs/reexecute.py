@@ -53,8 +53,13 @@ def _inherited_tags(parent: Run) -> Mapping[str, str]:
     return {k: v for k, v in parent.tags.items() if k not in skip}
 
 
-def create_reexecution_run(instance: RunsInstance, parent_run_id: str, strategy: ReexecutionStrategy) -> Run:
-    """Create (not launch) the re-execution of ``parent_run_id``."""
+def create_reexecution_run(
+    instance: RunsInstance,
+    parent_run_id: str,
+    strategy: ReexecutionStrategy,
+    extra_tags: Mapping[str, str] | None = None,
+) -> Run:
+    """Create (not launch) the re-execution of ``parent_run_id`` (with ``extra_tags`` added)."""
     parent = instance.get_run_by_id(parent_run_id)
     if parent is None:
         raise RunNotFoundError(
@@ -65,7 +70,7 @@ def create_reexecution_run(instance: RunsInstance, parent_run_id: str, strategy:
             f"Run {parent_run_id} is {parent.status.value}; re-execute it once it has finished "
             "(or cancel it first: `headwater run cancel`)."
         )
-    tags = dict(_inherited_tags(parent))
+    tags = {**_inherited_tags(parent), **(extra_tags or {})}
     if strategy is ReexecutionStrategy.FROM_FAILURE:
         if parent.is_success:
             raise ReexecutionError(

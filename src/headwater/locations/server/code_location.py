@@ -126,7 +126,7 @@ class CodeLocation:
         return Snapshot(None, None, b"", error, time.time(), self._generation)
 
     def _purge_user_modules(self) -> None:
-        roots = _code_roots(self.target)
+        roots = code_roots(self.target)
         for name in list(sys.modules):
             if name in self._baseline_modules or name == "headwater" or name.startswith("headwater."):
                 continue
@@ -177,7 +177,9 @@ class LocationNotLoadedError(HeadwaterError):
         self.error = error
 
 
-def _code_roots(target: CodeTarget) -> list[str]:
+def code_roots(target: CodeTarget) -> list[str]:
+    """The directories whose modules a reload re-imports (and ``--watch`` watches): the working directory
+    (default: cwd) and the directory of the Python file, if any."""
     roots = [os.path.realpath(target.working_directory or os.getcwd())]
     if target.python_file:
         roots.append(os.path.realpath(Path(target.python_file).resolve().parent))

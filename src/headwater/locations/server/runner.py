@@ -4,6 +4,8 @@ The code is loaded before the server answers, and a load error does not stop it:
 anyway and serves the error (with the user's traceback) until a reload succeeds. When ``ready_file``
 is given, the bound address is written there (atomically) once the server answers requests; when
 ``parent_pid`` is given, the server exits when that process does (servers started by a Workspace).
+With ``watch``, a change to a ``.py`` file under the code's directories reloads the location
+(``watch.CodeWatcher``); the watcher is in place before the ready file is written.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ def run_code_server(
     name: str | None = None,
     ready_file: str | None = None,
     parent_pid: int | None = None,
+    watch: bool = False,
 ) -> int:
     # Reload must see edited sources even when an edit keeps the size and mtime second of the file.
     sys.dont_write_bytecode = True
@@ -51,9 +54,23 @@ def run_code_server(
         file=sys.stderr,
         flush=True,
     )
+    watcher = None
+    if watch:
+        from headwater.locations.server.watch import CodeWatcher
+
+        watcher = CodeWatcher(location, stop=stop).start()
+        print(
+            f"headwater code-server: watching {', '.join(watcher.directories)} for changes to .py files",
+            file=sys.stderr,
+            flush=True,
+        )
     if ready_file is not None:
         _write_ready(ready_file, server.bound_address)
-    server.serve_forever()
+    try:
+        server.serve_forever()
+    finally:
+        if watcher is not None:
+            watcher.stop()
     return 0
 
 

@@ -26,7 +26,7 @@ from headwater.storage.records import (
 from headwater.storage.serde import entry_or_none
 from headwater.storage.sql.database import Database
 from headwater.storage.sql.dynamic_partitions import SqlDynamicPartitions
-from headwater.storage.sql.entry_cache import EntryCache
+from headwater.storage.sql.entry_cache import ENTRY_COLUMNS, EntryCache
 from headwater.storage.sql.schema import (
     asset_check_executions,
     asset_keys,
@@ -77,22 +77,23 @@ _SQLITE_MATERIALIZED = (
 
 
 def _select_in(
-    conn: sa.Connection, column: sa.ColumnElement[Any], key: sa.Column[Any], values: list[Any]
+    conn: sa.Connection, columns: Sequence[sa.Column[Any]], key: sa.Column[Any], values: list[Any]
 ) -> list[Any]:
-    """``(key, column)`` rows whose ``key`` is one of ``values`` (thousands of them): one JSON
+    """``(key, *columns)`` rows whose ``key`` is one of ``values`` (thousands of them): one JSON
     parameter on SQLite, one array parameter on PostgreSQL, chunks of IN lists on MySQL."""
     if conn.dialect.name == "sqlite":
-        table, name, other = key.table.name, key.name, column.name  # type: ignore[attr-defined]
-        sql = f'SELECT "{name}", "{other}" FROM "{table}" WHERE "{name}" IN (SELECT value FROM json_each(?))'
+        table, name = key.table.name, key.name  # type: ignore[attr-defined]
+        others = "".join(f', "{c.name}"' for c in columns)
+        sql = f'SELECT "{name}"{others} FROM "{table}" WHERE "{name}" IN (SELECT value FROM json_each(?))'
         return sqlite_rows(conn, sql, (json.dumps(values),))
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import ARRAY
 
         array = sa.bindparam("values", values, type_=ARRAY(key.type))
-        return list(conn.execute(sa.select(key, column).where(key == sa.func.any(array))).all())
+        return list(conn.execute(sa.select(key, *columns).where(key == sa.func.any(array))).all())
     rows: list[Any] = []
     for start in range(0, len(values), _IN_CHUNK):
-        query = sa.select(key, column).where(key.in_(values[start : start + _IN_CHUNK]))
+        query = sa.select(key, *columns).where(key.in_(values[start : start + _IN_CHUNK]))
         rows.extend(conn.execute(query).all())
     return rows
 
@@ -131,11 +132,11 @@ class SqlAssetReads(SqlDynamicPartitions):
         wanted = sorted({i for i in ids if i is not None})
         if not wanted:
             return {}
-        query = sa.select(event_logs.c.id, event_logs.c.event).where(event_logs.c.id.in_(wanted))
+        query = sa.select(*ENTRY_COLUMNS).where(event_logs.c.id.in_(wanted))
         out = {}
         with paused_gc():
             for row in conn.execute(query).all():
-                entry = self._entry_cache.decode(row.id, row.event)
+                entry = self._entry_cache.decode(row)
                 if entry is not None:
                     out[row.id] = EventLogRecord(row.id, entry)
         return out
@@ -151,7 +152,7 @@ class SqlAssetReads(SqlDynamicPartitions):
         by_string = {k.to_string(): k for k in keys}
         cache = self._entry_cache
         with self._db.read() as conn:
-            latest = _select_in(conn, _A.last_materialization_id, _A.asset_key, list(by_string))
+            latest = _select_in(conn, [_A.last_materialization_id], _A.asset_key, list(by_string))
             found: dict[str, EventLogEntry] = {}
             missing: list[int] = []
             for key_str, storage_id in latest:
@@ -161,9 +162,9 @@ class SqlAssetReads(SqlDynamicPartitions):
                         found[key_str] = entry
                     else:
                         missing.append(storage_id)
-            bodies = _select_in(conn, event_logs.c.event, event_logs.c.id, missing) if missing else []
+            rows = _select_in(conn, ENTRY_COLUMNS[1:], ENTRY_COLUMNS[0], missing) if missing else []
         with paused_gc():
-            decoded = {storage_id: cache.decode(storage_id, body) for storage_id, body in bodies}
+            decoded = {row[0]: cache.decode(row) for row in rows}
         for key_str, storage_id in latest:
             entry = found.get(key_str) or decoded.get(storage_id)
             if entry is not None:

@@ -27,9 +27,10 @@ from headwater.storage.records import (
     encode_cursor,
     event_type_set,
 )
-from headwater.storage.serde import entry_or_none, entry_to_json
+from headwater.storage.serde import entry_to_json
 from headwater.storage.sql.assets import SqlAssetReads
 from headwater.storage.sql.database import Database
+from headwater.storage.sql.entry_cache import ENTRY_COLUMNS, decode_row
 from headwater.storage.sql.schema import (
     MAX_ASSET_KEY_LENGTH,
     MAX_NAME_LENGTH,
@@ -59,12 +60,12 @@ _PARTITION_COLUMNS: dict[EventType, tuple[str, str | None]] = {
 
 
 def to_records(rows: Iterable[AnyRow]) -> list[EventLogRecord]:
-    """Rows of (id, event) as records; a corrupt row is skipped with a warning naming its id."""
+    """Rows of :data:`ENTRY_COLUMNS` as records; a corrupt row is skipped with a warning naming its id."""
     out = []
     for row in rows:
-        entry = entry_or_none(row.event, row.id)
+        entry = decode_row(row)
         if entry is not None:
-            out.append(EventLogRecord(row.id, entry))
+            out.append(EventLogRecord(row[0], entry))
     return out
 
 
@@ -82,7 +83,7 @@ def _event_row(entry: EventLogEntry) -> dict[str, Any]:
     key = event.asset_key if event is not None else None
     return {
         "run_id": entry.run_id,
-        "event": entry_to_json(entry),
+        "event": entry_to_json(entry, in_row=True),
         "dagster_event_type": event.event_type.value if event is not None else None,
         "timestamp": entry.timestamp,
         "step_key": entry.step_key,
@@ -214,7 +215,7 @@ class SqlEventStore(SqlAssetReads):
     def get_logs_for_run(
         self, run_id: str, cursor: int = -1, of_type: OfType = None
     ) -> Sequence[EventLogEntry]:
-        query = sa.select(event_logs.c.id, event_logs.c.event).where(event_logs.c.run_id == run_id)
+        query = sa.select(*ENTRY_COLUMNS).where(event_logs.c.run_id == run_id)
         query = self._of_type(query, of_type).order_by(event_logs.c.id)
         if cursor >= 0:
             query = query.offset(cursor + 1)
@@ -238,7 +239,7 @@ class SqlEventStore(SqlAssetReads):
         ascending: bool = True,
     ) -> EventLogConnection:
         c = event_logs.c
-        query = self._of_type(sa.select(c.id, c.event).where(c.run_id == run_id), of_type)
+        query = self._of_type(sa.select(*ENTRY_COLUMNS).where(c.run_id == run_id), of_type)
         position = decode_cursor(cursor)
         if position is not None:
             query = query.where(c.id > position if ascending else c.id < position)
@@ -255,7 +256,7 @@ class SqlEventStore(SqlAssetReads):
     ) -> Sequence[EventLogRecord]:
         f = event_records_filter
         c = event_logs.c
-        query = sa.select(c.id, c.event).where(c.dagster_event_type == f.event_type.value)
+        query = sa.select(*ENTRY_COLUMNS).where(c.dagster_event_type == f.event_type.value)
         if f.asset_key is not None:
             query = query.where(c.asset_key == f.asset_key.to_string())
         if f.asset_partitions is not None:
