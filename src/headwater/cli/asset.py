@@ -10,8 +10,7 @@ from rich.table import Table
 
 from headwater.cli.code_options import code_options, load_from_options, open_instance
 from headwater.cli.progress import ProgressPrinter
-from headwater.cli.run_worker import EPHEMERAL_ASSET_JOB_NAME
-from headwater.definitions.asset_job import selection_job
+from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME, selection_job
 from headwater.definitions.selection import AssetSelection
 from headwater.errors import HeadwaterError
 from headwater.runs.code_pointer import CodePointer
@@ -87,7 +86,7 @@ def materialize_assets(
     console = Console(highlight=False, soft_wrap=True)
     try:
         selection = AssetSelection.from_string(select)
-        job = selection_job(EPHEMERAL_ASSET_JOB_NAME, defs.collection, selection, defs.resources)
+        job = selection_job(IMPLICIT_ASSET_JOB_NAME, defs.collection, selection, defs.resources)
     except HeadwaterError as exc:
         raise click.ClickException(str(exc)) from exc
     if not job.spec.nodes:

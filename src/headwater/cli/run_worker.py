@@ -28,8 +28,6 @@ from headwater.runs.worker_support import Heartbeat, InterruptOnSigterm, RunInte
 from headwater.storage.run_workers import run_worker_store
 from headwater.storage.runs import PARTITION_NAME_TAG, Run
 
-EPHEMERAL_ASSET_JOB_NAME = "__ASSET_JOB"
-
 
 class PlanMismatchError(HeadwaterError):
     """The job's code changed since the run was created: the stored plan no longer fits it."""
@@ -100,13 +98,14 @@ def _prepare(instance: Any, run: Run) -> tuple[Any, Any]:
         attribute=pointer.attribute,
         working_directory=pointer.working_directory,
     )
-    if run.job_name == EPHEMERAL_ASSET_JOB_NAME:
-        from headwater.definitions.asset_job import selection_job
+    from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME, selection_job
+
+    if run.job_name == IMPLICIT_ASSET_JOB_NAME:
         from headwater.definitions.selection import AssetSelection
 
         keys = sorted(run.asset_selection or (), key=lambda k: k.to_string())
         job = selection_job(
-            EPHEMERAL_ASSET_JOB_NAME, defs.collection, AssetSelection.assets(*keys), defs.resources
+            IMPLICIT_ASSET_JOB_NAME, defs.collection, AssetSelection.assets(*keys), defs.resources
         )
     else:
         job = defs.resolve_job_def(run.job_name)

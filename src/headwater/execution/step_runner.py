@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import time
 from dataclasses import dataclass
@@ -196,6 +195,8 @@ def format_duration(ms: float) -> str:
 
 
 def _run_async(value: Any) -> Any:
+    import asyncio  # only async compute functions need it (~60 ms to import)
+
     if inspect.isasyncgen(value):
 
         async def collect() -> list[Any]:

@@ -13,9 +13,9 @@ from typing import Any, NamedTuple
 
 from headwater.core import serde as _serde
 from headwater.core.asset_check_key import AssetCheckKey
+from headwater.core.asset_events import AssetCheckEvaluation, AssetMaterialization, AssetObservation
 from headwater.core.asset_key import AssetKey
 from headwater.errors import StorageError
-from headwater.core.asset_events import AssetCheckEvaluation, AssetMaterialization, AssetObservation
 from headwater.events import payloads
 from headwater.events.event import Event, EventLogEntry
 from headwater.events.event_type import EventType
@@ -170,7 +170,7 @@ def _entry_v2(body: dict[str, Any], columns: RowColumns | None) -> EventLogEntry
         run_id, timestamp = get("run_id", columns.run_id), get("timestamp", columns.timestamp)
         step_key, type_value = get("step_key", columns.step_key), columns.event_type
     type_value = get("event_type", type_value)
-    job_name = get("job_name")
+    job_name: Any = get("job_name")
     event = None
     if type_value is not None:
         event_type = EventType(type_value)
