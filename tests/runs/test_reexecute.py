@@ -58,3 +58,25 @@ def test_from_failure_of_a_successful_run_is_refused(home: Home) -> None:
     assert home.wait_for_run(parent).status is RunStatus.SUCCESS
     result = home.cli("run", "reexecute", parent, "--from-failure", check=False)
     assert result.returncode != 0 and "succeeded" in result.stderr
+
+
+def test_steps_reruns_exactly_the_named_steps(home: Home) -> None:
+    parent = home.launch("chain")
+    assert home.wait_for_run(parent).status is RunStatus.SUCCESS
+    child = home.cli("run", "reexecute", parent, "--steps", "flaky,last").stdout.strip().splitlines()[0]
+    run = home.wait_for_run(child)
+    assert run.status is RunStatus.SUCCESS, home.log(child)
+    assert run.step_keys_to_execute == ("flaky", "last")
+    assert (home.count("first"), home.count("second"), home.count("flaky"), home.count("last")) == (
+        1,
+        1,
+        2,
+        2,
+    )
+
+
+def test_steps_must_be_steps_of_the_run(home: Home) -> None:
+    parent = home.launch("quick")
+    assert home.wait_for_run(parent).status is RunStatus.SUCCESS
+    result = home.cli("run", "reexecute", parent, "--steps", "nope", check=False)
+    assert result.returncode != 0 and "Cannot re-execute steps ['nope']" in result.stderr

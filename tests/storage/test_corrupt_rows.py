@@ -31,8 +31,8 @@ def _mat(run_id: str, key: str, ts: float) -> EventLogEntry:
 def _garbage() -> list[str]:
     good = json.loads(entry_to_json(_mat("r1", "a", 1.0)))
     newer = {**good, "v": 99}
-    unknown_type = {**good, "event": {**good["event"], "event_type": "NO_SUCH_EVENT"}}
-    foreign = {**good, "event": {**good["event"], "data": {"__t": "os:system", "__f": {}}}}
+    unknown_type = {**good, "event_type": "NO_SUCH_EVENT"}
+    foreign = {**{k: v for k, v in good.items() if k != "fields"}, "data": {"__t": "os:system", "__f": {}}}
     return [
         "not json at all",
         entry_to_json(_mat("r1", "a", 1.0))[:40],  # truncated

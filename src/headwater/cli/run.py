@@ -188,14 +188,18 @@ def cancel(run_id: str, grace_period: float | None) -> None:
 @click.argument("run_id")
 @click.option("--from-failure", "strategy", flag_value=ReexecutionStrategy.FROM_FAILURE.value)
 @click.option("--all", "strategy", flag_value=ReexecutionStrategy.ALL_STEPS.value)
+@click.option("--steps", default=None, help="Comma-separated step keys to run again, e.g. 'flaky,last'.")
 @click.option("--wait", is_flag=True, help="Follow the new run's progress until it finishes.")
-def reexecute(run_id: str, strategy: str | None, wait: bool) -> None:
-    """Re-execute a finished run: --from-failure (the steps that did not succeed) or --all."""
-    if strategy is None:
-        raise click.UsageError("Say what to re-execute: --from-failure or --all.")
+def reexecute(run_id: str, strategy: str | None, steps: str | None, wait: bool) -> None:
+    """Re-execute a finished run: --from-failure (the steps that did not succeed), --all, or --steps."""
+    if (strategy is None) == (steps is None):
+        raise click.UsageError("Say what to re-execute: one of --from-failure, --all or --steps a,b.")
+    step_list = [s.strip() for s in steps.split(",") if s.strip()] if steps is not None else None
     with _open() as instance:
         try:
-            run = create_reexecution_run(instance, run_id, ReexecutionStrategy(strategy))
+            run = create_reexecution_run(
+                instance, run_id, ReexecutionStrategy(strategy) if strategy else None, steps=step_list
+            )
             run = instance.submit_run(run.run_id)
         except HeadwaterError as exc:
             raise click.ClickException(str(exc)) from exc

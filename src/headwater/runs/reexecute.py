@@ -7,7 +7,7 @@ the IO managers from the outputs of the run that produced them (``execution.step
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import Enum
 
 from headwater.errors import HeadwaterError, RunNotFoundError
@@ -56,10 +56,15 @@ def _inherited_tags(parent: Run) -> Mapping[str, str]:
 def create_reexecution_run(
     instance: RunsInstance,
     parent_run_id: str,
-    strategy: ReexecutionStrategy,
+    strategy: ReexecutionStrategy | None,
     extra_tags: Mapping[str, str] | None = None,
+    *,
+    steps: Sequence[str] | None = None,
 ) -> Run:
-    """Create (not launch) the re-execution of ``parent_run_id`` (with ``extra_tags`` added)."""
+    """Create (not launch) the re-execution of ``parent_run_id`` (with ``extra_tags`` added).
+
+    ``steps`` (instead of a strategy) re-executes exactly those step keys of the parent's plan.
+    """
     parent = instance.get_run_by_id(parent_run_id)
     if parent is None:
         raise RunNotFoundError(
@@ -71,12 +76,21 @@ def create_reexecution_run(
             "(or cancel it first: `headwater run cancel`)."
         )
     tags = {**_inherited_tags(parent), **(extra_tags or {})}
-    if strategy is ReexecutionStrategy.FROM_FAILURE:
+    if steps is not None:
+        plan_keys = load_plan(instance, parent).step_keys
+        unknown = [key for key in steps if key not in plan_keys]
+        if unknown or not steps:
+            raise ReexecutionError(
+                f"Cannot re-execute steps {unknown or list(steps)} of run {parent_run_id}: its steps are "
+                f"{', '.join(plan_keys)}."
+            )
+        step_keys: list[str] | None = [key for key in plan_keys if key in set(steps)]
+    elif strategy is ReexecutionStrategy.FROM_FAILURE:
         if parent.is_success:
             raise ReexecutionError(
                 f"Run {parent_run_id} succeeded: no step to retry from failure. Use --all to run it again."
             )
-        step_keys: list[str] | None = steps_to_retry(instance, parent)
+        step_keys = steps_to_retry(instance, parent)
         tags[RESUME_RETRY_TAG] = "true"
     else:
         step_keys = list(parent.step_keys_to_execute) if parent.step_keys_to_execute is not None else None
