@@ -2,6 +2,9 @@
 
 The rules live in :mod:`headwater.core.serde`, the one serde of Headwater (also used for specs on the
 wire); this module applies them to stored rows and reports problems as ``StorageError``.
+
+Event log entries are written in format 2 (:func:`entry_to_json`: compact, and an ``event_logs`` row's
+body leaves out what its columns hold); format 1 rows, written by Headwater 0.1, are still read.
 """
 
 from __future__ import annotations
