@@ -99,11 +99,13 @@ class Event:
 
     @property
     def partition(self) -> str | None:
-        return getattr(self.event_specific_data, "partition", None)
+        value = getattr(self.event_specific_data, "partition", None)
+        return value if isinstance(value, str) else None  # a str payload has a .partition method
 
     @property
     def asset_check_key(self) -> AssetCheckKey | None:
-        return getattr(self.event_specific_data, "asset_check_key", None)
+        value = getattr(self.event_specific_data, "asset_check_key", None)
+        return value if isinstance(value, AssetCheckKey) else None
 
     @property
     def materialization(self) -> Any:
