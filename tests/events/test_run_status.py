@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from headwater.errors import InvalidStatusTransitionError
@@ -28,7 +30,7 @@ def test_every_status_has_a_row_and_finished_ones_are_final() -> None:
 
 def test_the_normal_lifecycle_is_allowed() -> None:
     path = [RunStatus.NOT_STARTED, RunStatus.QUEUED, RunStatus.STARTING, RunStatus.STARTED, RunStatus.SUCCESS]
-    for current, new in zip(path, path[1:], strict=False):
+    for current, new in itertools.pairwise(path):
         check_transition("r1", current, new)
     assert can_transition(RunStatus.STARTED, RunStatus.STARTED)
 
