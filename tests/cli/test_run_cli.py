@@ -68,7 +68,7 @@ def test_unknown_run_ids_say_so(home: Path) -> None:
 def test_reexecute_needs_a_strategy(home: Path) -> None:
     run_id = _finished_run({})
     code, out = _invoke("run", "reexecute", run_id)
-    assert code != 0 and "--from-failure or --all" in out
+    assert code != 0 and "one of --from-failure, --all or --steps" in out
 
 
 def test_cancel_of_a_finished_run_is_an_error(home: Path) -> None:
