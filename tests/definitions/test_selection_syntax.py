@@ -8,53 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from headwater.core.asset_check_key import AssetCheckKey
-from headwater.core.asset_key import AssetKey
 from headwater.definitions.selection import AssetSelection
 from headwater.definitions.selection_lexer import InvalidAssetSelectionError, tokenize
 from headwater.definitions.selection_syntax import parse_clause, parse_selection
 from headwater.errors import InvalidSubsetError
-from headwater.specs.asset_graph import AssetCheckNodeSpec, AssetGraph, AssetNodeSpec
+from headwater.specs.asset_graph import AssetGraph, AssetNodeSpec
+
+from .selection_graph import K, build_graph
 
 S = AssetSelection
-K = AssetKey.from_user_string
-
-
-def build_graph() -> AssetGraph:
-    """src (external) -> a -> b -> c -> p/x -> p/y/z;  a -> d -> p/y/z;  e -> m1, m2 (one multi-asset)."""
-
-    def node(key: str, deps: tuple[str, ...] = (), **kw: object) -> AssetNodeSpec:
-        return AssetNodeSpec(key=K(key), deps=tuple(K(d) for d in deps), **kw)  # type: ignore[arg-type]
-
-    nodes = [
-        node(
-            "src",
-            group_name="raw",
-            tags={"tier": "gold"},
-            owners=("team:data",),
-            kinds=frozenset({"s3"}),
-            is_materializable=False,
-        ),
-        node(
-            "a",
-            ("src",),
-            group_name="g1",
-            tags={"tier": "gold", "pii": ""},
-            owners=("alice@x.com",),
-            kinds=frozenset({"python"}),
-        ),
-        node("b", ("a",), group_name="g1", kinds=frozenset({"python", "snowflake"})),
-        node("c", ("b",), group_name="g2", tags={"tier": "silver"}, owners=("team:data",)),
-        node("d", ("a",), group_name="g2"),
-        node("e", group_name="g3"),
-        node("p/x", ("c",), group_name="g3"),
-        node("p/y/z", ("p/x", "d"), group_name="g3"),
-        node("m1", ("e",), group_name="g3", node_name="m"),
-        node("m2", ("e",), group_name="g3", node_name="m"),
-    ]
-    checks = [("a", "a_ok"), ("a", "a_fresh"), ("c", "c_ok"), ("src", "src_ok")]
-    return AssetGraph(nodes, [AssetCheckNodeSpec(AssetCheckKey(K(a), name)) for a, name in checks])
-
 
 G = build_graph()
 ALL = ["a", "b", "c", "d", "e", "m1", "m2", "p/x", "p/y/z"]
