@@ -144,9 +144,9 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("ResourceDefinition", "ResourceDefinition", f"{_D}.resources", "ResourceDefinition"),
     ("resource", "resource", f"{_D}.resources", "resource"),
     ("InitResourceContext", "InitResourceContext", f"{_D}.resource_context", "InitResourceContext"),
-    ("build_init_resource_context", "build_init_resource_context", f"{_D}.resource_init",
+    ("build_init_resource_context", "build_init_resource_context", f"{_E}.resource_builder",
      "build_init_resource_context"),
-    ("build_resources", "build_resources", f"{_D}.resource_init", "build_resources"),
+    ("build_resources", "build_resources", f"{_E}.resource_builder", "build_resources"),
     ("ResourceParam", "ResourceParam", f"{_D}.resources", "ResourceParam"),
     ("ResourceDependency", "ResourceDependency", f"{_D}.resources", "ResourceDependency"),
     # IO managers

@@ -88,6 +88,15 @@ class UserCodeExecutionError(HeadwaterError):
         self.user_exception = user_exception
         self.original_traceback = original_traceback
 
+    @property
+    def user_traceback(self) -> str:
+        """The traceback of the user's exception (file and line included)."""
+        return self.original_traceback
+
+    def with_traceback_text(self) -> str:
+        """The message followed by the user's traceback: what a command line shows."""
+        return f"{self}\n\n{self.original_traceback}"
+
 
 class StepExecutionError(UserCodeExecutionError):
     """User code raised while executing a step (an op's or an asset's body)."""

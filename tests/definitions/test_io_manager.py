@@ -30,9 +30,9 @@ from headwater.definitions.io_manager import (
 from headwater.definitions.mem_io_manager import InMemoryIOManager, mem_io_manager
 from headwater.definitions.output_context import OutputContext, build_output_context
 from headwater.definitions.resource_context import InitResourceContext
-from headwater.definitions.resource_init import build_resources, initialize_resources
 from headwater.definitions.resources import coerce_to_resource
 from headwater.errors import InvalidPropertyError, StepOutputNotFoundError
+from headwater.execution.resource_builder import build_resources, initialize_resources
 
 
 def files_under(root: Path) -> list[str]:

@@ -18,12 +18,6 @@ from headwater.definitions.configurable_resource import (
     is_resource_annotation,
 )
 from headwater.definitions.resource_context import InitResourceContext, Resources
-from headwater.definitions.resource_init import (
-    build_init_resource_context,
-    build_resources,
-    initialize_resources,
-    resource_dependencies,
-)
 from headwater.definitions.resources import (
     ResourceDefinition,
     ResourceDependency,
@@ -39,6 +33,12 @@ from headwater.errors import (
     ResourceNotFoundError,
     UnknownResourceError,
     UserCodeExecutionError,
+)
+from headwater.execution.resource_builder import (
+    build_init_resource_context,
+    build_resources,
+    initialize_resources,
+    resource_dependencies,
 )
 
 EVENTS: list[tuple[Any, ...]] = []

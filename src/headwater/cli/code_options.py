@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import click
 
 from headwater.definitions.definitions import Definitions
-from headwater.errors import HeadwaterError
+from headwater.errors import HeadwaterError, UserCodeExecutionError
 from headwater.locations.server.loader import load_definitions
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,6 +40,8 @@ def load_from_options(
             attribute=attribute,
             working_directory=working_directory,
         )
+    except UserCodeExecutionError as exc:
+        raise click.ClickException(exc.with_traceback_text()) from exc
     except HeadwaterError as exc:
         raise click.ClickException(str(exc)) from exc
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from headwater.core.asset_key import AssetKey
 from headwater.definitions.input_context import InputContext
 from headwater.definitions.output_context import OutputContext
-from headwater.definitions.resource_init import initialize_resources
 from headwater.definitions.types import resolve_dagster_type
 from headwater.errors import InvariantViolationError
+from headwater.execution.resource_builder import initialize_resources
 
 if TYPE_CHECKING:
     from headwater.definitions.definitions import Definitions

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextvars
 import logging
-import time
 from typing import TYPE_CHECKING, Any
 
 from headwater.definitions.logger import BUILTIN_LOGGER_NAME
@@ -39,7 +38,7 @@ class RunLogger:
             run.add_entry(
                 EventLogEntry(
                     run.run_id,
-                    time.time(),
+                    run.clock(),
                     None,
                     job_name=run.job_name,
                     step_key=self._step_key,
@@ -86,7 +85,7 @@ class _CaptureHandler(logging.Handler):
         run.add_entry(
             EventLogEntry(
                 run.run_id,
-                record.created,
+                run.clock(),
                 None,
                 job_name=run.job_name,
                 step_key=step_key,

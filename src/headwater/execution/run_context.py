@@ -40,8 +40,11 @@ class RunContext:
         raise_on_error: bool,
         on_events: Callable[[Sequence[EventLogEntry]], None] | None = None,
         resource_defs: Mapping[str, Any] | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.on_events = on_events
+        #: Where event timestamps come from: the instance's clock (a fake one in tests).
+        self.clock = clock
         # The definitions ``resources`` were built from: executors that run steps in other processes
         # (the multiprocess executor's workers) build their own resources from them.
         self.resource_defs: Mapping[str, Any] = resource_defs if resource_defs is not None else {}
@@ -83,7 +86,7 @@ class RunContext:
     ) -> EventLogEntry:
         event = Event(event_type, self.job_name, step_key, message, data, None, self.pid)
         entry = EventLogEntry(
-            self.run_id, time.time(), event, job_name=self.job_name, step_key=step_key, level=level
+            self.run_id, self.clock(), event, job_name=self.job_name, step_key=step_key, level=level
         )
         self.events.append(entry)
         self._pending.append(entry)

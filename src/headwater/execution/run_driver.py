@@ -6,12 +6,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from headwater.core.error_info import ErrorInfo
-from headwater.definitions.resource_init import initialize_resources
 from headwater.errors import ResourceInitError
 from headwater.events.event import EventLogEntry
 from headwater.events.event_type import EventType
 from headwater.events.payloads import EngineEventData, RunFailureData
 from headwater.execution.pool_slots import free_run_slots
+from headwater.execution.resource_builder import initialize_resources
 from headwater.execution.run_config import process_run_config
 from headwater.execution.run_context import RunContext
 from headwater.planning.plan import ExecutionPlan, build_plan
@@ -117,6 +117,7 @@ def execute_run(
         raise_on_error=raise_on_error,
         on_events=on_events,
         resource_defs=resource_defs,
+        clock=instance.clock,
     )
     ctx.emit(EventType.RUN_START, None, f'Started execution of run for "{job.name}".')
     ctx.emit(EventType.ENGINE_EVENT, None, f"Executing steps in process (pid: {ctx.pid})", EngineEventData())

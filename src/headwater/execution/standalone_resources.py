@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from headwater.definitions.resource_context import Resources
-from headwater.definitions.resource_init import initialize_resources
+from headwater.execution.resource_builder import initialize_resources
 
 
 def standalone_resources(

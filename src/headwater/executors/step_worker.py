@@ -28,11 +28,11 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from headwater.core.error_info import ErrorInfo
-from headwater.definitions.resource_init import initialize_resources
 from headwater.errors import UnmetExecutorRequirementsError
 from headwater.events.event import EventLogEntry
 from headwater.events.event_type import EventType
 from headwater.events.payloads import StepFailureData
+from headwater.execution.resource_builder import initialize_resources
 from headwater.execution.run_context import RunContext
 from headwater.execution.step_runner import run_step
 from headwater.planning.active_execution import ActiveExecution, StepInstance

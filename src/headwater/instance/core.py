@@ -70,6 +70,11 @@ class Instance(AssetMethods, MaintenanceMethods, RunMethods, ConcurrencyMethods)
         self._disposed = False
         self._interrupted_runs: dict[str, str] = {}
 
+    @property
+    def clock(self) -> Callable[[], float]:
+        """Where this instance's times come from (epoch seconds): ``time.time`` unless given."""
+        return self._clock
+
     # -- construction
     @staticmethod
     def ephemeral(tempdir: str | os.PathLike[str] | None = None) -> Instance:

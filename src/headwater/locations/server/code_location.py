@@ -17,7 +17,7 @@ import sysconfig
 import threading
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,9 @@ from typing import Any
 from headwater.core import serde
 from headwater.core.asset_key import AssetKey
 from headwater.definitions.definitions import Definitions
-from headwater.errors import HeadwaterError
-from headwater.locations.server.loader import CodeLoadError, load_definitions
+from headwater.errors import HeadwaterError, UserCodeExecutionError
+from headwater.execution.boundary import user_code_error_boundary
+from headwater.locations.server.loader import CodeLoadError, UserCodeLoadError, load_definitions
 from headwater.locations.server.spec_builder import build_location_spec
 from headwater.planning.plan import ExecutionPlan, build_plan
 from headwater.specs import location as location_spec
@@ -58,14 +59,6 @@ class Snapshot:
         return self.spec.content_hash if self.spec is not None else None
 
 
-class UserCodeRequestError(HeadwaterError):
-    """User code raised while serving a request; carries its traceback for the client."""
-
-    def __init__(self, message: str, user_traceback: str) -> None:
-        super().__init__(message)
-        self.user_traceback = user_traceback
-
-
 @dataclass(frozen=True, slots=True)
 class CodeTarget:
     """Where the code is: a module or a file, the Definitions attribute, the directory to import from."""
@@ -81,8 +74,11 @@ class CodeTarget:
 
 
 class CodeLocation:
-    def __init__(self, target: CodeTarget, name: str | None = None) -> None:
+    def __init__(
+        self, target: CodeTarget, name: str | None = None, *, clock: Callable[[], float] = time.time
+    ) -> None:
         self.target = target
+        self._clock = clock
         self.name = name or target.module_name or Path(target.python_file or "location").stem
         self._baseline_modules = set(sys.modules)
         self._reload_lock = threading.Lock()
@@ -108,22 +104,29 @@ class CodeLocation:
                 attribute=t.attribute,
                 working_directory=t.working_directory,
             )
-            spec = build_location_spec(defs)
+            # Resolving jobs and the asset graph runs user code too (e.g. config schemas).
+            where = t.description
+            with user_code_error_boundary(
+                UserCodeLoadError,
+                lambda exc: f"Error while loading definitions from {where}: {type(exc).__name__}: {exc}",
+            ):
+                spec = build_location_spec(defs)
             body = location_spec.to_json(spec).encode()
+        except UserCodeExecutionError as exc:
+            return self._failed(LoadError(str(exc), exc.user_traceback))
         except CodeLoadError as exc:
-            message = str(exc).split("\n\n", 1)[0] if exc.user_traceback else str(exc)
-            return self._failed(LoadError(message, exc.user_traceback))
-        except Exception as exc:  # a definition error surfaced while resolving jobs and the graph
+            return self._failed(LoadError(str(exc), None))
+        except HeadwaterError as exc:  # a definition error surfaced while resolving jobs and the graph
             return self._failed(
                 LoadError(
                     f"Error while loading definitions from {t.description}: {type(exc).__name__}: {exc}",
                     "".join(traceback.format_exception(exc)),
                 )
             )
-        return Snapshot(defs, spec, body, None, time.time(), self._generation)
+        return Snapshot(defs, spec, body, None, self._clock(), self._generation)
 
     def _failed(self, error: LoadError) -> Snapshot:
-        return Snapshot(None, None, b"", error, time.time(), self._generation)
+        return Snapshot(None, None, b"", error, self._clock(), self._generation)
 
     def _purge_user_modules(self) -> None:
         roots = code_roots(self.target)
@@ -153,15 +156,15 @@ class CodeLocation:
         assert defs is not None
         if asset_key not in defs.resolve_asset_graph().nodes:
             raise KeyError(asset_key)
-        try:
+        with user_code_error_boundary(
+            UserCodeExecutionError,
+            lambda exc: (
+                f"Loading the value of asset {asset_key.to_user_string()!r} raised "
+                f"{type(exc).__name__}: {exc}"
+            ),
+        ):
             value = defs.load_asset_value(asset_key, partition_key=partition_key)
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:
-            raise UserCodeRequestError(
-                f"Loading the value of asset {asset_key.to_user_string()!r} raised "
-                f"{type(exc).__name__}: {exc}",
-                "".join(traceback.format_exception(exc)),
-            ) from exc
         return {"asset_key": asset_key.path, "pickle_b64": base64.b64encode(data).decode("ascii")}
 
     def _loaded(self) -> Snapshot:

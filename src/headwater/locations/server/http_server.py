@@ -29,13 +29,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from headwater.core.asset_key import AssetKey
-from headwater.errors import HeadwaterError, InvariantViolationError
+from headwater.errors import HeadwaterError, InvariantViolationError, UserCodeExecutionError
 from headwater.locations.client.address import LocationAddress
-from headwater.locations.server.code_location import (
-    CodeLocation,
-    LocationNotLoadedError,
-    UserCodeRequestError,
-)
+from headwater.locations.server.code_location import CodeLocation, LocationNotLoadedError
 
 MAX_BODY = 1 << 20
 
@@ -85,7 +81,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(exc.status, exc.kind, exc.message, exc.tb)
         except LocationNotLoadedError as exc:
             self._error(503, "load_error", exc.error.message, exc.error.user_traceback)
-        except UserCodeRequestError as exc:
+        except UserCodeExecutionError as exc:
             self._error(500, "user_code_error", str(exc), exc.user_traceback)
         except InvariantViolationError as exc:
             self._error(404, "not_found", str(exc))

@@ -6,20 +6,20 @@ import importlib
 import importlib.util
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
 from headwater.definitions.definitions import Definitions
-from headwater.errors import HeadwaterError
+from headwater.errors import HeadwaterError, UserCodeExecutionError
+from headwater.execution.boundary import user_code_error_boundary
 
 
 class CodeLoadError(HeadwaterError):
-    """User code could not be imported, or defines no (or several) Definitions."""
+    """The code cannot be found, or defines no (or several) Definitions."""
 
-    def __init__(self, message: str, user_traceback: str | None = None) -> None:
-        super().__init__(message if not user_traceback else f"{message}\n\n{user_traceback}")
-        self.user_traceback = user_traceback
+
+class UserCodeLoadError(UserCodeExecutionError):
+    """Importing the user's code raised; carries the user's exception and traceback."""
 
 
 def load_definitions(
@@ -36,7 +36,9 @@ def load_definitions(
     if cwd not in sys.path:
         sys.path.insert(0, cwd)
     where = module_name or python_file
-    try:
+    with user_code_error_boundary(
+        UserCodeLoadError, lambda exc: f"Error while importing {where}: {type(exc).__name__}: {exc}"
+    ):
         if module_name is not None:
             module = importlib.import_module(module_name)
         else:
@@ -52,13 +54,6 @@ def load_definitions(
             if str(path.parent) not in sys.path:
                 sys.path.insert(0, str(path.parent))
             spec.loader.exec_module(module)
-    except CodeLoadError:
-        raise
-    except Exception as exc:
-        raise CodeLoadError(
-            f"Error while importing {where}: {type(exc).__name__}: {exc}",
-            "".join(traceback.format_exception(exc)),
-        ) from exc
     return find_definitions(module, str(where), attribute)
 
 

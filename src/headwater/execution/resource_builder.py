@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import traceback
 import typing as t
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
@@ -21,13 +20,13 @@ from headwater.definitions.resource_context import InitResourceContext, Resource
 from headwater.definitions.resources import ResourceDefinition, ResourceDefinitionSource, coerce_to_resource
 from headwater.errors import (
     ConfigErrorEntry,
-    HeadwaterError,
     InvalidConfigError,
     InvalidDefinitionError,
     ResourceInitError,
     ResourceNotFoundError,
     UserCodeExecutionError,
 )
+from headwater.execution.boundary import user_code_error_boundary
 
 R = t.TypeVar("R")
 
@@ -37,16 +36,11 @@ def _is_resource_like(value: object) -> bool:
 
 
 def _user_code(key: str, fn: Callable[[], R]) -> R:
-    try:
+    with user_code_error_boundary(
+        ResourceInitError,
+        lambda exc: f'Error executing resource_fn on ResourceDefinition "{key}": {type(exc).__name__}: {exc}',
+    ):
         return fn()
-    except HeadwaterError:
-        raise
-    except Exception as exc:
-        raise ResourceInitError(
-            f'Error executing resource_fn on ResourceDefinition "{key}": {type(exc).__name__}: {exc}',
-            user_exception=exc,
-            original_traceback=traceback.format_exc(),
-        ) from exc
 
 
 class _Teardown:
@@ -61,16 +55,12 @@ class _Teardown:
     def __call__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> bool:
-        try:
+        key = self._key
+        with user_code_error_boundary(
+            UserCodeExecutionError,
+            lambda err: f'Error while tearing down resource "{key}": {type(err).__name__}: {err}',
+        ):
             self._cm.__exit__(None, None, None)  # teardown runs as on success; the error is not passed in
-        except HeadwaterError:
-            raise
-        except Exception as err:
-            raise UserCodeExecutionError(
-                f'Error while tearing down resource "{self._key}": {type(err).__name__}: {err}',
-                user_exception=err,
-                original_traceback=traceback.format_exc(),
-            ) from err
         return False
 
 
