@@ -16,7 +16,7 @@ _X = "headwater.executors"
 API: tuple[tuple[str | None, str | None, str, str], ...] = (
     # assets
     ("asset", "asset", f"{_D}.asset_decorators", "asset"),
-    ("multi_asset", "multi_asset", f"{_D}.asset_decorators", "multi_asset"),
+    ("multi_asset", "multi_asset", f"{_D}.multi_asset", "multi_asset"),
     ("graph_asset", "graph_asset", f"{_D}.asset_decorators", "graph_asset"),
     ("graph_multi_asset", "graph_multi_asset", f"{_D}.asset_decorators", "graph_multi_asset"),
     ("AssetIn", "AssetIn", f"{_D}.inputs", "AssetIn"),
