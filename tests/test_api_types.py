@@ -120,7 +120,7 @@ defs = hw.Definitions(assets=[numbers, total, greeting], resources={"warehouse":
 result = hw.materialize([numbers, total, greeting], resources={"warehouse": Warehouse(url="x")})
 succeeded: bool = result.success
 key: hw.AssetKey = hw.AssetKey(["warehouse", "orders"])
-selection = hw.AssetSelection.assets(key, "raw/events") | hw.AssetSelection.groups("reports")
+selection = hw.AssetSelection.assets(numbers, key, "raw/events") | hw.AssetSelection.groups("reports")
 status: hw.RunStatus = hw.RunStatus.SUCCESS
 
 
@@ -167,6 +167,7 @@ MISTAKES = [
     ("hw.Definitions(assets=3)", 'Argument "assets" to "Definitions" has incompatible type "int"'),
     ("hw.AssetKey(3)", 'Argument 1 to "AssetKey" has incompatible type "int"'),
     ("hw.AssetSelection.groups(7)", 'Argument 1 to "groups" of "AssetSelection" has incompatible type'),
+    ("hw.AssetSelection.assets(3)", 'Argument 1 to "assets" of "AssetSelection" has incompatible type'),
     ("hw.materialize(assets=[], tags=['a'])", 'Argument "tags" to "materialize" has incompatible type'),
     ("hw.Definitons", 'Module has no attribute "Definitons"; maybe "Definitions"?'),
     ("dg.DagsterInstance.ephemeral(tempdir=3)", 'Argument "tempdir" to "ephemeral" of "Instance"'),
