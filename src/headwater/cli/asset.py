@@ -11,9 +11,9 @@ from rich.table import Table
 from headwater.cli.code_options import code_options, load_from_options, open_instance
 from headwater.cli.progress import ProgressPrinter
 from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME, selection_job
-from headwater.definitions.selection import AssetSelection
 from headwater.errors import HeadwaterError
 from headwater.runs.code_pointer import CodePointer
+from headwater.selection.asset_selection import AssetSelection
 
 
 @click.group("asset")
