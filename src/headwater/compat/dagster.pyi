@@ -114,8 +114,6 @@ from headwater.definitions.outputs import AssetOut as AssetOut
 from headwater.definitions.outputs import DynamicOut as DynamicOut
 from headwater.definitions.outputs import Out as Out
 from headwater.definitions.resource_context import InitResourceContext as InitResourceContext
-from headwater.definitions.resource_init import build_init_resource_context as build_init_resource_context
-from headwater.definitions.resource_init import build_resources as build_resources
 from headwater.definitions.resources import ResourceDefinition as ResourceDefinition
 from headwater.definitions.resources import ResourceDependency as ResourceDependency
 from headwater.definitions.resources import ResourceParam as ResourceParam
@@ -164,6 +162,8 @@ from headwater.execution.context import build_op_context as build_op_context
 from headwater.execution.hook_context import HookContext as HookContext
 from headwater.execution.hook_context import build_hook_context as build_hook_context
 from headwater.execution.in_process_executor import in_process_executor as in_process_executor
+from headwater.execution.resource_builder import build_init_resource_context as build_init_resource_context
+from headwater.execution.resource_builder import build_resources as build_resources
 from headwater.execution.result import ExecuteInProcessResult as ExecuteInProcessResult
 from headwater.executors.multiprocess import multiprocess_executor as multiprocess_executor
 from headwater.selection.asset_selection import AssetSelection as AssetSelection
