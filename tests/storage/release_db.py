@@ -22,7 +22,7 @@ import sqlite3
 import sys
 import tempfile
 from contextlib import closing
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from headwater.core.asset_events import (
@@ -105,7 +105,7 @@ def metadata_of_every_type() -> dict[str, MetadataValue[Any]]:
             "url": MetadataValue.url("https://example.com"),
             "md": MetadataValue.md("# Title"),
             "artifact": MetadataValue.python_artifact(_Artifact),
-            "timestamp": MetadataValue.timestamp(datetime(2024, 1, 1, tzinfo=timezone.utc)),
+            "timestamp": MetadataValue.timestamp(datetime(2024, 1, 1, tzinfo=UTC)),
             "run": MetadataValue.dagster_run("run-1"),
             "asset": AssetKey(["a", "b"]),
             "job": MetadataValue.job("j", "loc", repository_name="repo"),
@@ -390,10 +390,9 @@ def _describe(entry: Any) -> list[Any]:
 
 
 def main(out_dir: str) -> None:
+    import headwater
     from headwater.runs.snapshots import store_job_spec, store_plan
     from headwater.storage.sql import SqlStorage
-
-    import headwater
 
     print("writing with", headwater.__file__)
     home = tempfile.mkdtemp(prefix="hw-release-")
@@ -413,7 +412,7 @@ def main(out_dir: str) -> None:
     ids = storage.event_store.store_events(built)
     storage.dispose()
     with closing(sqlite3.connect(path)) as conn, conn:
-        for i, (storage_id, entry) in enumerate(zip(ids, built)):
+        for i, (storage_id, entry) in enumerate(zip(ids, built, strict=True)):
             if i % V1_EVERY == 0:
                 conn.execute("UPDATE event_logs SET event = ? WHERE id = ?", (_v1_body(entry), storage_id))
     storage = SqlStorage.sqlite(path)
