@@ -1,7 +1,8 @@
-"""Metadata: coercing raw values to MetadataValue, and a lossless JSON form for storage.
+"""Metadata: coercing raw values to MetadataValue, the closed union of value classes, and its JSON form.
 
-The value classes live in ``metadata_values``, ``table`` and ``code_references``; this module is the
-one place to import them from.
+The value classes live in ``metadata_values``, ``structured_metadata``, ``table`` and
+``code_references``; this module is the one place to import them from. ``AnyMetadataValue`` is the
+tagged union the codec reads a stored value as (``{"type": "int", "value": 3}``).
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ import numbers
 import os
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
+from headwater.core import codec
 from headwater.core.asset_key import AssetKey
 from headwater.core.code_references import CodeReference, LocalFileCodeReference, UrlCodeReference
 from headwater.core.metadata_values import (
@@ -51,6 +53,7 @@ from headwater.core.table import (
 from headwater.errors import InvalidMetadataError
 
 __all__ = [
+    "AnyMetadataValue",
     "BoolMetadataValue",
     "CodeReference",
     "CodeReferencesMetadataValue",
@@ -88,6 +91,34 @@ __all__ = [
     "normalize_metadata",
     "normalize_metadata_value",
 ]
+
+#: Every metadata value class: the closed tagged union that stored metadata is read as (to a type
+#: checker, any MetadataValue).
+if TYPE_CHECKING:
+    AnyMetadataValue: TypeAlias = MetadataValue[Any]
+else:
+    AnyMetadataValue = Union[
+        TextMetadataValue,
+        UrlMetadataValue,
+        PathMetadataValue,
+        NotebookMetadataValue,
+        JsonMetadataValue,
+        MarkdownMetadataValue,
+        PythonArtifactMetadataValue,
+        FloatMetadataValue,
+        IntMetadataValue,
+        BoolMetadataValue,
+        TimestampMetadataValue,
+        NullMetadataValue,
+        PoolMetadataValue,
+        DagsterRunMetadataValue,
+        DagsterJobMetadataValue,
+        DagsterAssetMetadataValue,
+        TableMetadataValue,
+        TableSchemaMetadataValue,
+        TableColumnLineageMetadataValue,
+        CodeReferencesMetadataValue,
+    ]
 
 RawMetadataValue = Union[
     MetadataValue[Any],
@@ -204,7 +235,8 @@ def normalize_metadata(
 
 def metadata_to_json(values: Mapping[str, MetadataValue[Any]]) -> dict[str, dict[str, Any]]:
     """Plain JSON-able form of normalized metadata: key → ``{"type": tag, ...fields}``."""
-    return {key: value.to_json() for key, value in values.items()}
+    data: dict[str, dict[str, Any]] = codec.to_builtins(dict(values))
+    return data
 
 
 def metadata_from_json(data: Mapping[str, Any]) -> dict[str, MetadataValue[Any]]:
@@ -212,7 +244,7 @@ def metadata_from_json(data: Mapping[str, Any]) -> dict[str, MetadataValue[Any]]
     out: dict[str, MetadataValue[Any]] = {}
     for key, entry in data.items():
         try:
-            out[key] = MetadataValue.from_json(entry)
-        except InvalidMetadataError as exc:
+            out[key] = codec.convert(entry, AnyMetadataValue, "a metadata value")  # type: ignore[arg-type]
+        except codec.SerdeError as exc:
             raise InvalidMetadataError(f'Cannot read stored metadata entry "{key}": {exc}') from None
     return out

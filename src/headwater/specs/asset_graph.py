@@ -5,23 +5,24 @@ Selection, planning and the servers work on this shape; it never holds user code
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+import msgspec
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
+from headwater.core.metadata import AnyMetadataValue
 from headwater.errors import InvalidDefinitionError
+from headwater.specs.partitions import PartitionsSpec
 from headwater.specs.toposort import toposort
 
 
-@dataclass(frozen=True, slots=True)
-class AssetNodeSpec:
+class AssetNodeSpec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     """What the orchestrator knows of one asset without its code."""
 
     key: AssetKey
     deps: tuple[AssetKey, ...] = ()
     group_name: str = "default"
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = {}
     owners: tuple[str, ...] = ()
     kinds: frozenset[str] = frozenset()
     description: str | None = None
@@ -31,11 +32,17 @@ class AssetNodeSpec:
     check_keys: tuple[AssetCheckKey, ...] = ()
     # Name of the node (op or graph) that computes this asset; None for external assets.
     node_name: str | None = None
-    partitioned: bool = False
+    # How the asset is partitioned (None: it is not); see specs.partitions.
+    partitions: PartitionsSpec | None = None
+    # The asset's definition metadata.
+    metadata: dict[str, AnyMetadataValue] = {}
+
+    @property
+    def partitioned(self) -> bool:
+        return self.partitions is not None
 
 
-@dataclass(frozen=True, slots=True)
-class AssetCheckNodeSpec:
+class AssetCheckNodeSpec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     key: AssetCheckKey
     blocking: bool = False
     description: str | None = None

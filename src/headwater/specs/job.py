@@ -1,13 +1,20 @@
-"""A job as specs: a flat list of op nodes (nested graphs flattened) and where each input comes from."""
+"""A job as specs: a flat list of op nodes (nested graphs flattened) and where each input comes from.
+
+Frozen msgspec Structs: their JSON (through ``core.codec``) is their fields, defaults left out.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import Enum
+
+import msgspec
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
+
+
+class _Spec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
+    pass
 
 
 class InputKind(str, Enum):
@@ -17,14 +24,12 @@ class InputKind(str, Enum):
     UNCONNECTED = "unconnected"  # from config, a default, an input value, or an asset by key
 
 
-@dataclass(frozen=True, slots=True)
-class OutputRef:
+class OutputRef(_Spec, frozen=True):
     node: str  # handle of the producing node, e.g. "outer.inner"
     output: str
 
 
-@dataclass(frozen=True, slots=True)
-class NodeInputSpec:
+class NodeInputSpec(_Spec, frozen=True):
     name: str
     kind: InputKind
     sources: tuple[OutputRef, ...] = ()
@@ -34,8 +39,7 @@ class NodeInputSpec:
     type_name: str = "Any"
 
 
-@dataclass(frozen=True, slots=True)
-class NodeOutputSpec:
+class NodeOutputSpec(_Spec, frozen=True):
     name: str
     is_required: bool = True
     is_dynamic: bool = False
@@ -46,13 +50,12 @@ class NodeOutputSpec:
     type_name: str = "Any"
 
 
-@dataclass(frozen=True, slots=True)
-class NodeSpec:
+class NodeSpec(_Spec, frozen=True):
     handle: str
     op_name: str
     inputs: tuple[NodeInputSpec, ...] = ()
     outputs: tuple[NodeOutputSpec, ...] = ()
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = {}
     pool: str | None = None
     mapped_over: OutputRef | None = None
     required_resource_keys: frozenset[str] = frozenset()
@@ -64,12 +67,11 @@ class NodeSpec:
         return {s.node for i in self.inputs for s in i.sources} | set(self.after)
 
 
-@dataclass(frozen=True, slots=True)
-class JobSpec:
+class JobSpec(_Spec, frozen=True):
     name: str
     nodes: tuple[NodeSpec, ...]  # parents before children
     description: str | None = None
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = {}
     is_asset_job: bool = False
 
     def node(self, handle: str) -> NodeSpec:
