@@ -64,10 +64,6 @@ JOB = "__ephemeral_asset_job__"
 V1_EVERY = 3
 
 
-class _Artifact:
-    pass
-
-
 def error() -> ErrorInfo:
     cause = ErrorInfo("KeyError: 'inner'\n", ('  File "a.py", line 3, in f\n    d["inner"]\n',), "KeyError")
     return ErrorInfo(
@@ -104,7 +100,7 @@ def metadata_of_every_type() -> dict[str, MetadataValue[Any]]:
             "notebook": MetadataValue.notebook("/n.ipynb"),
             "url": MetadataValue.url("https://example.com"),
             "md": MetadataValue.md("# Title"),
-            "artifact": MetadataValue.python_artifact(_Artifact),
+            "artifact": MetadataValue.python_artifact(json.dumps),
             "timestamp": MetadataValue.timestamp(datetime(2024, 1, 1, tzinfo=UTC)),
             "run": MetadataValue.dagster_run("run-1"),
             "asset": AssetKey(["a", "b"]),
@@ -375,7 +371,8 @@ def _v1_body(entry: EventLogEntry) -> str:
     return serde.dumps(body)
 
 
-def _describe(entry: Any) -> list[Any]:
+def describe(entry: Any) -> list[Any]:
+    """What the test compares of a real run's rows (their pids and times differ from run to run)."""
     ev = entry.dagster_event
     data = ev.event_specific_data if ev is not None else None
     metadata = getattr(data, "metadata", None)
@@ -417,7 +414,7 @@ def main(out_dir: str) -> None:
                 conn.execute("UPDATE event_logs SET event = ? WHERE id = ?", (_v1_body(entry), storage_id))
     storage = SqlStorage.sqlite(path)
     real = [
-        [r.storage_id, *_describe(r.event_log_entry)]
+        [r.storage_id, *describe(r.event_log_entry)]
         for record in storage.run_store.get_run_records()
         if record.dagster_run.run_id not in {r.run_id for r in runs()}
         for r in storage.event_store.get_records_for_run(record.dagster_run.run_id).records

@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey, CoercibleToAssetKey
 from headwater.core.metadata import (
     AnyMetadataValue,
-    MetadataValue,
     PathMetadataValue,
     RawMetadataValue,
     normalize_metadata,

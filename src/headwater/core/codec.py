@@ -69,7 +69,8 @@ def _enc_hook(value: Any) -> Any:
     )
 
 
-def _dec_hook(tp: type[Any], value: Any) -> Any:
+def dec_hook(tp: type[Any], value: Any) -> Any:
+    """msgspec's decoding hook for the classes that are not Structs (``AssetKey``)."""
     if tp is AssetKey:
         if not isinstance(value, list):
             raise TypeError(f"an asset key is a list of strings, got {type(value).__name__}")
@@ -102,7 +103,7 @@ def decoder(tp: type[T]) -> msgspec.json.Decoder[T]:
     """The cached decoder of ``tp`` (for a hot path that handles msgspec's errors itself)."""
     dec = _decoders.get(tp)
     if dec is None:
-        dec = _decoders[tp] = msgspec.json.Decoder(tp, dec_hook=_dec_hook)
+        dec = _decoders[tp] = msgspec.json.Decoder(tp, dec_hook=dec_hook)
     return dec
 
 
@@ -118,7 +119,7 @@ def decode(data: bytes | str, tp: type[T], what: str | None = None) -> T:
 def convert(data: Any, tp: type[T], what: str | None = None) -> T:
     """Read already-parsed JSON data (dicts, lists, ...) as ``tp``, with the checks of :func:`decode`."""
     try:
-        return msgspec.convert(data, tp, dec_hook=_dec_hook)
+        return msgspec.convert(data, tp, dec_hook=dec_hook)
     except (msgspec.ValidationError, HeadwaterError, TypeError, ValueError) as exc:
         raise _read_error(what or _type_name(tp), exc) from exc
 
@@ -148,10 +149,12 @@ def version_of(data: bytes | str, what: str) -> int:
     """The format version ``"v"`` of a JSON object document, without decoding the rest of it."""
     try:
         version = decoder(_Version).decode(data).v
-    except (msgspec.DecodeError, TypeError, ValueError) as exc:
+    except msgspec.ValidationError as exc:
         raise SerdeError(
             f"Cannot read {what}: expected a JSON object with a format version ({exc})."
         ) from exc
+    except msgspec.DecodeError as exc:
+        raise SerdeError(f"Cannot read {what}: it is not JSON ({exc}).") from exc
     if not isinstance(version, int) or isinstance(version, bool):
         raise SerdeError(f'Cannot read {what}: it has no format version ("v"), got {version!r}.')
     return version
@@ -168,7 +171,8 @@ def check_version(version: int, what: str, newest: int, oldest: int = 1) -> None
     if version < oldest:
         raise SerdeError(
             f"Cannot read {what}: it has format version {version}, and this Headwater reads versions "
-            f"{oldest} to {newest}."
+            f"{oldest} to {newest}. It was written by an older Headwater: upgrade the other side "
+            "(all processes should run the same version)."
         )
 
 

@@ -11,7 +11,9 @@ import numbers
 import os
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeAlias, Union
+from typing import TYPE_CHECKING, Any, TypeAlias, Union, get_args
+
+import msgspec
 
 from headwater.core import codec
 from headwater.core.asset_key import AssetKey
@@ -50,6 +52,7 @@ from headwater.core.table import (
     TableRecord,
     TableSchema,
 )
+from headwater.core.value import describe
 from headwater.errors import InvalidMetadataError
 
 __all__ = [
@@ -97,28 +100,28 @@ __all__ = [
 if TYPE_CHECKING:
     AnyMetadataValue: TypeAlias = MetadataValue[Any]
 else:
-    AnyMetadataValue = Union[
-        TextMetadataValue,
-        UrlMetadataValue,
-        PathMetadataValue,
-        NotebookMetadataValue,
-        JsonMetadataValue,
-        MarkdownMetadataValue,
-        PythonArtifactMetadataValue,
-        FloatMetadataValue,
-        IntMetadataValue,
-        BoolMetadataValue,
-        TimestampMetadataValue,
-        NullMetadataValue,
-        PoolMetadataValue,
-        DagsterRunMetadataValue,
-        DagsterJobMetadataValue,
-        DagsterAssetMetadataValue,
-        TableMetadataValue,
-        TableSchemaMetadataValue,
-        TableColumnLineageMetadataValue,
-        CodeReferencesMetadataValue,
-    ]
+    AnyMetadataValue = (
+        TextMetadataValue
+        | UrlMetadataValue
+        | PathMetadataValue
+        | NotebookMetadataValue
+        | JsonMetadataValue
+        | MarkdownMetadataValue
+        | PythonArtifactMetadataValue
+        | FloatMetadataValue
+        | IntMetadataValue
+        | BoolMetadataValue
+        | TimestampMetadataValue
+        | NullMetadataValue
+        | PoolMetadataValue
+        | DagsterRunMetadataValue
+        | DagsterJobMetadataValue
+        | DagsterAssetMetadataValue
+        | TableMetadataValue
+        | TableSchemaMetadataValue
+        | TableColumnLineageMetadataValue
+        | CodeReferencesMetadataValue
+    )
 
 RawMetadataValue = Union[
     MetadataValue[Any],
@@ -244,7 +247,16 @@ def metadata_from_json(data: Mapping[str, Any]) -> dict[str, MetadataValue[Any]]
     out: dict[str, MetadataValue[Any]] = {}
     for key, entry in data.items():
         try:
-            out[key] = codec.convert(entry, AnyMetadataValue, "a metadata value")  # type: ignore[arg-type]
-        except codec.SerdeError as exc:
-            raise InvalidMetadataError(f'Cannot read stored metadata entry "{key}": {exc}') from None
+            out[key] = msgspec.convert(entry, AnyMetadataValue, dec_hook=codec.dec_hook)
+        except (msgspec.ValidationError, InvalidMetadataError) as exc:
+            tag = entry.get("type") if isinstance(entry, Mapping) else None
+            detail = str(exc).rstrip(".")
+            if tag not in _TAGS:
+                detail = f"unknown type tag {tag!r}; known tags are {', '.join(_TAGS)}"
+            raise InvalidMetadataError(
+                f'Cannot read stored metadata entry "{key}" ({describe(entry)}): {detail}.'
+            ) from None
     return out
+
+
+_TAGS = sorted(cls.__struct_config__.tag for cls in get_args(AnyMetadataValue))

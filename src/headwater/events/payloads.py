@@ -9,7 +9,7 @@ Metadata on a payload is normalised to metadata values, as Dagster does.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, get_args
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_events import AssetCheckEvaluation, AssetMaterialization, AssetObservation
@@ -142,23 +142,23 @@ class HookData(_Payload, tag="HookData", frozen=True):
 
 
 #: What ``Event.event_specific_data`` holds (besides None): the closed tagged union of payloads.
-EventPayload = Union[
-    StepOutputData,
-    StepInputData,
-    StepFailureData,
-    StepSuccessData,
-    StepRetryData,
-    HandledOutputData,
-    LoadedInputData,
-    EngineEventData,
-    AssetMaterializationPlannedData,
-    AssetCheckEvaluationPlanned,
-    RunFailureData,
-    HookData,
-    AssetMaterialization,
-    AssetObservation,
-    AssetCheckEvaluation,
-    ExpectationResult,
-]
+EventPayload = (
+    StepOutputData
+    | StepInputData
+    | StepFailureData
+    | StepSuccessData
+    | StepRetryData
+    | HandledOutputData
+    | LoadedInputData
+    | EngineEventData
+    | AssetMaterializationPlannedData
+    | AssetCheckEvaluationPlanned
+    | RunFailureData
+    | HookData
+    | AssetMaterialization
+    | AssetObservation
+    | AssetCheckEvaluation
+    | ExpectationResult
+)
 #: The classes of ``EventPayload``.
-PAYLOAD_CLASSES: frozenset[type[Any]] = frozenset(EventPayload.__args__)  # type: ignore[attr-defined]
+PAYLOAD_CLASSES: frozenset[type[Any]] = frozenset(get_args(EventPayload))

@@ -10,7 +10,6 @@ from typing import TypeVar
 
 import msgspec
 
-
 from headwater.core import codec
 from headwater.errors import HeadwaterError
 from headwater.planning.plan import PLAN_FORMAT_VERSION, ExecutionPlan

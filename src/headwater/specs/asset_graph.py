@@ -6,6 +6,7 @@ Selection, planning and the servers work on this shape; it never holds user code
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+
 import msgspec
 
 from headwater.core.asset_check_key import AssetCheckKey

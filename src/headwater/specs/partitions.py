@@ -22,7 +22,7 @@ object without that method gives no spec. The partitions definitions classes imp
 from __future__ import annotations
 
 import itertools
-from typing import Any, Protocol, Union, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import msgspec
 
@@ -149,9 +149,7 @@ class MultiPartitionsSpec(_Spec, tag="multi", frozen=True):
 
 
 #: Any partitions spec (the closed union).
-PartitionsSpec = Union[
-    StaticPartitionsSpec, TimeWindowPartitionsSpec, DynamicPartitionsSpec, MultiPartitionsSpec
-]
+PartitionsSpec = StaticPartitionsSpec | TimeWindowPartitionsSpec | DynamicPartitionsSpec | MultiPartitionsSpec
 
 
 @runtime_checkable

@@ -85,9 +85,8 @@ def value(data: Any) -> Any:
         if "__j" in data:
             return _to_json_form(name, data["__j"])
         if "__f" in data:
-            fields = {k: value(v) for k, v in data["__f"].items()}
-            if "metadata" in fields:
-                fields["metadata"] = metadata(fields["metadata"])
+            # Payload metadata held raw values or tagged metadata values (read before translating).
+            fields = {k: metadata(v) if k == "metadata" else value(v) for k, v in data["__f"].items()}
             return {"type": name, **fields}
         raise ValueError(f"a stored {name} in a form this reader does not know ({sorted(data)})")
     if "__k" in data:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -49,13 +49,13 @@ class EntryBody(msgspec.Struct, omit_defaults=True, gc=False):
     v: int
     run_id: str | UnsetType = UNSET
     timestamp: float | UnsetType = UNSET
-    step_key: str | None | UnsetType = UNSET
+    step_key: str | UnsetType | None = UNSET
     event_type: EventType | UnsetType = UNSET
     job_name: str | None = None
     level: int = _DEFAULT_LEVEL
     user_message: str = ""
-    event_job_name: str | None | UnsetType = UNSET
-    event_step_key: str | None | UnsetType = UNSET
+    event_job_name: str | UnsetType | None = UNSET
+    event_step_key: str | UnsetType | None = UNSET
     message: str | None = None
     node_name: str | None = None
     pid: int | None = None
@@ -214,7 +214,8 @@ def run_from_json(text: str) -> Run:
             body["run_config"] = legacy_rows.value(body.get("run_config") or {})
         elif version != RUN_FORMAT_VERSION:
             raise ValueError(
-                f"unknown format version {version!r} (this Headwater reads versions 1 to {RUN_FORMAT_VERSION})"
+                f"unknown format version {version!r} "
+                f"(this Headwater reads versions 1 to {RUN_FORMAT_VERSION})"
             )
         return codec.convert(body, Run)
     except (HeadwaterError, ValueError, KeyError, TypeError, AttributeError) as exc:
