@@ -63,7 +63,7 @@ def _enc_hook(value: Any) -> Any:
         return value.path
     if isinstance(value, NonFiniteFloat):
         return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    raise NotImplementedError(
+    raise TypeError(
         f"{type(value).__module__}.{type(value).__qualname__} has no JSON form: event data, specs and "
         "stored rows hold Headwater's typed values (metadata values, payloads, specs) and JSON values"
     )
