@@ -1,4 +1,4 @@
-"""Metadata: coercing raw values to MetadataValue, the closed union of value classes, and its JSON form.
+"""Metadata: coercing raw values to MetadataValue, and the closed union of the value classes.
 
 The value classes live in ``metadata_values``, ``structured_metadata``, ``table`` and
 ``code_references``; this module is the one place to import them from. ``AnyMetadataValue`` is the
@@ -11,11 +11,8 @@ import numbers
 import os
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeAlias, Union, get_args
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
-import msgspec
-
-from headwater.core import codec
 from headwater.core.asset_key import AssetKey
 from headwater.core.code_references import CodeReference, LocalFileCodeReference, UrlCodeReference
 from headwater.core.metadata_values import (
@@ -52,7 +49,6 @@ from headwater.core.table import (
     TableRecord,
     TableSchema,
 )
-from headwater.core.value import describe
 from headwater.errors import InvalidMetadataError
 
 __all__ = [
@@ -89,8 +85,6 @@ __all__ = [
     "TimestampMetadataValue",
     "UrlCodeReference",
     "UrlMetadataValue",
-    "metadata_from_json",
-    "metadata_to_json",
     "normalize_metadata",
     "normalize_metadata_value",
 ]
@@ -234,29 +228,3 @@ def normalize_metadata(
                 ) from None
             out[key] = TextMetadataValue(f"[{type(raw).__name__}] (unserializable)")
     return out
-
-
-def metadata_to_json(values: Mapping[str, MetadataValue[Any]]) -> dict[str, dict[str, Any]]:
-    """Plain JSON-able form of normalized metadata: key → ``{"type": tag, ...fields}``."""
-    data: dict[str, dict[str, Any]] = codec.to_builtins(dict(values))
-    return data
-
-
-def metadata_from_json(data: Mapping[str, Any]) -> dict[str, MetadataValue[Any]]:
-    """Inverse of :func:`metadata_to_json`; raise InvalidMetadataError naming the key of a bad entry."""
-    out: dict[str, MetadataValue[Any]] = {}
-    for key, entry in data.items():
-        try:
-            out[key] = msgspec.convert(entry, AnyMetadataValue, dec_hook=codec.dec_hook)
-        except (msgspec.ValidationError, InvalidMetadataError) as exc:
-            tag = entry.get("type") if isinstance(entry, Mapping) else None
-            detail = str(exc).rstrip(".")
-            if tag not in _TAGS:
-                detail = f"unknown type tag {tag!r}; known tags are {', '.join(_TAGS)}"
-            raise InvalidMetadataError(
-                f'Cannot read stored metadata entry "{key}" ({describe(entry)}): {detail}.'
-            ) from None
-    return out
-
-
-_TAGS = sorted(cls.__struct_config__.tag for cls in get_args(AnyMetadataValue))

@@ -13,6 +13,7 @@ from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.core.metadata import AnyMetadataValue
 from headwater.errors import InvalidDefinitionError
+from headwater.specs.job import NO_NAMES
 from headwater.specs.partitions import PartitionsSpec
 from headwater.specs.toposort import toposort
 
@@ -25,7 +26,7 @@ class AssetNodeSpec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     group_name: str = "default"
     tags: dict[str, str] = {}
     owners: tuple[str, ...] = ()
-    kinds: frozenset[str] = frozenset()
+    kinds: frozenset[str] = NO_NAMES
     description: str | None = None
     code_version: str | None = None
     is_materializable: bool = True
@@ -37,6 +38,10 @@ class AssetNodeSpec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     partitions: PartitionsSpec | None = None
     # The asset's definition metadata.
     metadata: dict[str, AnyMetadataValue] = {}
+
+    def __post_init__(self) -> None:
+        if not self.kinds and self.kinds is not NO_NAMES:
+            msgspec.structs.force_setattr(self, "kinds", NO_NAMES)  # left out of the JSON
 
     @property
     def partitioned(self) -> bool:

@@ -17,6 +17,11 @@ class _Spec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     pass
 
 
+#: The default of empty set fields: msgspec leaves a field out of the JSON when it *is* its default,
+#: so an empty set is replaced by this one.
+NO_NAMES: frozenset[str] = frozenset()
+
+
 class InputKind(str, Enum):
     SINGLE = "single"  # one upstream output
     FAN_IN = "fan_in"  # a list of upstream outputs
@@ -58,9 +63,13 @@ class NodeSpec(_Spec, frozen=True):
     tags: dict[str, str] = {}
     pool: str | None = None
     mapped_over: OutputRef | None = None
-    required_resource_keys: frozenset[str] = frozenset()
+    required_resource_keys: frozenset[str] = NO_NAMES
     # Nodes that must succeed before this one runs, without passing data (e.g. blocking asset checks).
     after: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.required_resource_keys and self.required_resource_keys is not NO_NAMES:
+            msgspec.structs.force_setattr(self, "required_resource_keys", NO_NAMES)
 
     @property
     def upstream_nodes(self) -> set[str]:
