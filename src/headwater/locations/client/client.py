@@ -17,6 +17,8 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+import msgspec
+
 from headwater.core import codec
 from headwater.core.asset_key import AssetKey
 from headwater.locations.client.address import LocationAddress
@@ -45,6 +47,10 @@ class _UnixConnection(http.client.HTTPConnection):
             sock.close()
             raise
         self.sock = sock
+
+
+class _PlanResponse(msgspec.Struct):
+    plan: ExecutionPlan
 
 
 class LocationClient:

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from headwater.core import codec
 from headwater.core.asset_key import AssetKey
 from headwater.definitions.definitions import Definitions
 from headwater.errors import HeadwaterError
@@ -140,7 +139,7 @@ class CodeLocation:
         spec = self._loaded().spec
         assert spec is not None
         plan = build_plan(spec.job(job_name), step_keys)
-        return {"v": PLAN_FORMAT_VERSION, "plan": codec.to_builtins(plan)}
+        return {"v": PLAN_FORMAT_VERSION, "plan": plan}
 
     def asset_value(self, asset_key: AssetKey, partition_key: str | None) -> dict[str, Any]:
         """The stored value of ``asset_key``, pickled and base64-encoded.
