@@ -3,7 +3,7 @@
 Every shape that crosses a process or is stored is a typed msgspec ``Struct`` (or a dataclass, or a
 NamedTuple), and where a value may be one of several classes, a closed tagged union: the JSON names
 the class by a stable tag (``{"type": "int", "value": 3}``), never by a module path. ``encode`` turns
-such a value into JSON bytes; ``decode(data, type=T)`` reads them back as ``T`` and checks them against
+such a value into JSON bytes; ``decode(data, T)`` reads them back as ``T`` and checks them against
 ``T`` on the way. ``canonical`` writes sorted keys and sorted sets: equal values give equal bytes (for
 content hashes).
 
@@ -133,14 +133,6 @@ def to_builtins(value: Any, *, sorted_sets: bool = False) -> Any:
         raise SerdeError(f"Cannot serialize {_describe(value)}: {exc}.") from exc
 
 
-def parse(data: bytes | str, what: str) -> Any:
-    """Parse JSON ``data`` into plain data; SerdeError naming ``what`` when it is not JSON."""
-    try:
-        return msgspec.json.decode(data)
-    except msgspec.DecodeError as exc:
-        raise SerdeError(f"Cannot read {what}: it is not JSON ({exc}).") from exc
-
-
 class _Version(msgspec.Struct):
     v: Any = None
 
@@ -219,7 +211,6 @@ __all__ = [
     "encode",
     "finite_or_marked",
     "float_from_json",
-    "parse",
     "paused_gc",
     "to_builtins",
     "version_of",
