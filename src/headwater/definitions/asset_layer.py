@@ -9,6 +9,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.definitions.asset_check import AssetChecksDefinition
@@ -20,6 +22,7 @@ from headwater.definitions.job_compile import CompiledGraph
 from headwater.errors import InvalidDefinitionError, ResourceNotFoundError
 from headwater.specs.asset_graph import AssetCheckNodeSpec, AssetGraph, AssetNodeSpec
 from headwater.specs.job import InputKind, JobSpec
+from headwater.specs.partitions import partitions_spec_of
 from headwater.specs.toposort import toposort
 
 
@@ -123,7 +126,7 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
                 key=key,
                 deps=tuple(d.asset_key for d in spec.deps),
                 group_name=spec.group_name or "default",
-                tags=spec.tags,
+                tags=dict(spec.tags),
                 owners=tuple(spec.owners),
                 kinds=frozenset(spec.kinds),
                 description=spec.description,
@@ -132,7 +135,9 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
                 is_observable=ad.is_observable,
                 check_keys=tuple(c.key for c in ad.check_specs_by_output_name.values() if c.asset_key == key),
                 node_name=ad.node_def.name if ad.node_def is not None else None,
-                partitioned=spec.partitions_def is not None or ad.partitions_def is not None,
+                partitions=partitions_spec_of(
+                    spec.partitions_def if spec.partitions_def is not None else ad.partitions_def
+                ),
             )
         for cs in ad.check_specs_by_output_name.values():
             if cs.key in checks:
@@ -152,12 +157,12 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
         nodes[sa.key] = AssetNodeSpec(
             key=sa.key,
             group_name=sa.group_name,
-            tags=sa.tags,
+            tags=dict(sa.tags),
             owners=tuple(sa.owners),
             description=sa.description,
             is_materializable=False,
             is_observable=sa.is_observable,
-            partitioned=sa.partitions_def is not None,
+            partitions=partitions_spec_of(sa.partitions_def),
         )
     # Checks on assets with no checks listed on the node: attach the separately defined ones.
     for ck in checks:
@@ -186,9 +191,7 @@ def _check_data_inputs(assets_defs: Iterable[AssetsDefinition], nodes: Mapping[A
 
 
 def _with_check(node: AssetNodeSpec, ck: AssetCheckKey) -> AssetNodeSpec:
-    from dataclasses import replace
-
-    return replace(node, check_keys=(*node.check_keys, ck))
+    return msgspec.structs.replace(node, check_keys=(*node.check_keys, ck))
 
 
 @dataclass(slots=True)
