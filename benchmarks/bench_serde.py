@@ -50,7 +50,9 @@ def decode_materializations(dg: ModuleType, lib: str) -> Outcome:
     for i in range(ROWS):
         key = f"asset_{i}"
         data = AssetMaterialization(AssetKey(key), metadata={"path": PathMetadataValue(f"/data/{key}")})
-        event = Event(EventType.ASSET_MATERIALIZATION, "__ASSET_JOB", key, f"Materialized {key}.", data, None, 1)
+        event = Event(
+            EventType.ASSET_MATERIALIZATION, "__ASSET_JOB", key, f"Materialized {key}.", data, None, 1
+        )
         entry = EventLogEntry("r", 1.7e9, event, job_name="__ASSET_JOB", step_key=key)
         rows.append((entry_to_json(entry, in_row=True), RowColumns("r", 1.7e9, key, "ASSET_MATERIALIZATION")))
 

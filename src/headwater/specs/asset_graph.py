@@ -102,7 +102,10 @@ class AssetGraph:
     def toposorted(self) -> list[AssetKey]:
         """Keys with every parent before its children (Kahn's algorithm, no recursion)."""
         if self._order is None:
-            self._order = toposort(self.nodes, lambda k: [d for d in self.parents(k) if d in self.nodes])
+            nodes = self.nodes
+            self._order = toposort(
+                nodes, lambda k: [d for d in nodes[k].deps if d in nodes], describe=AssetKey.to_user_string
+            )
         return self._order
 
     def upstream(
