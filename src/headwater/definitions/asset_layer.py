@@ -20,7 +20,7 @@ from headwater.definitions.graph import GraphDefinition
 from headwater.definitions.job_compile import CompiledGraph
 from headwater.errors import InvalidDefinitionError, ResourceNotFoundError
 from headwater.specs.asset_graph import AssetCheckNodeSpec, AssetGraph, AssetNodeSpec
-from headwater.specs.job import InputKind, JobSpec
+from headwater.specs.job import NO_NAMES, InputKind, JobSpec
 from headwater.specs.partitions import partitions_spec_of
 
 
@@ -114,27 +114,37 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
     out.assets_defs.extend(external_assets_from_specs(specs))
     nodes: dict[AssetKey, AssetNodeSpec] = {}
     checks: dict[AssetCheckKey, AssetCheckNodeSpec] = {}
+    producer = out.producer
     for ad in out.assets_defs:
+        # What is the same for every asset of one definition, worked out once.
+        materializable, observable = ad.is_materializable, ad.is_observable
+        node_name = ad.node_def.name if ad.node_def is not None else None
+        check_specs = list(ad.check_specs_by_output_name.values())
+        shared_partitions: Any = ...
         for key, spec in ad.specs_by_key.items():
             if key in nodes:
                 raise InvalidDefinitionError(f"Duplicate asset key: {key!r}")
-            out.producer[key] = ad
+            producer[key] = ad
+            if spec.partitions_def is not None:
+                partitions = partitions_spec_of(spec.partitions_def)
+            else:
+                if shared_partitions is ...:
+                    shared_partitions = partitions_spec_of(ad.partitions_def)
+                partitions = shared_partitions
             nodes[key] = AssetNodeSpec(
                 key=key,
-                deps=tuple(d.asset_key for d in spec.deps),
+                deps=tuple([d.asset_key for d in spec.deps]),
                 group_name=spec.group_name or "default",
                 tags=dict(spec.tags),
                 owners=tuple(spec.owners),
-                kinds=frozenset(spec.kinds),
+                kinds=frozenset(spec.kinds) if spec.kinds else NO_NAMES,
                 description=spec.description,
                 code_version=spec.code_version,
-                is_materializable=ad.is_materializable,
-                is_observable=ad.is_observable,
-                check_keys=tuple(c.key for c in ad.check_specs_by_output_name.values() if c.asset_key == key),
-                node_name=ad.node_def.name if ad.node_def is not None else None,
-                partitions=partitions_spec_of(
-                    spec.partitions_def if spec.partitions_def is not None else ad.partitions_def
-                ),
+                is_materializable=materializable,
+                is_observable=observable,
+                check_keys=tuple([c.key for c in check_specs if c.asset_key == key]) if check_specs else (),
+                node_name=node_name,
+                partitions=partitions,
             )
         for cs in ad.check_specs_by_output_name.values():
             if cs.key in checks:

@@ -133,8 +133,11 @@ class AssetsDefinition:
     def partitions_def(self) -> Any:
         if self._partitions_def is not None:
             return self._partitions_def
-        defs = {id(s.partitions_def): s.partitions_def for s in self.specs if s.partitions_def is not None}
-        return next(iter(defs.values())) if defs else None
+        selected = self._selected_keys
+        for key, spec in self.specs_by_key.items():
+            if spec.partitions_def is not None and key in selected:
+                return spec.partitions_def  # the specs of one definition share one partitions definition
+        return None
 
     @property
     def group_names_by_key(self) -> dict[AssetKey, str]:
@@ -223,6 +226,8 @@ class AssetsDefinition:
                 "remaining "
                 "assets, for example:\nAssetSelection.assets('my_asset').required_multi_asset_neighbors()"
             )
+        if selected == self._selected_keys and chosen_checks == self._selected_checks:
+            return self  # the whole definition: no copy
         return self._copy(_selected_keys=selected, _selected_checks=chosen_checks)
 
     def with_resources(self, resource_defs: Mapping[str, Any]) -> AssetsDefinition:
