@@ -9,14 +9,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from contracts.storage.conftest import BACKENDS
-from contracts.storage.databases import database_url
+from contracts.storage.databases import BACKENDS, database_url
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_events import AssetMaterialization
 from headwater.core.asset_key import AssetKey
 from headwater.events.event import Event, EventLogEntry
 from headwater.events.event_type import EventType
-from headwater.storage.memory import MemoryStorage
 from headwater.storage.protocols import Storage
 from headwater.storage.records import EventRecordsFilter
 from headwater.storage.sql import SqlStorage
@@ -30,16 +28,10 @@ MAT = EventType.ASSET_MATERIALIZATION
 ENTRIES = [
     e for e in ALL_ENTRIES if not (e.dagster_event and isinstance(e.dagster_event.event_specific_data, str))
 ]
-SQL_BACKENDS = [b for b in BACKENDS if b != "memory"]
 
 
 @pytest.fixture(params=BACKENDS)
 def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
-    if request.param == "memory":
-        store: Storage = MemoryStorage()
-        yield store
-        store.dispose()
-        return
     with database_url(request.param, tmp_path) as url:
         sql_store = SqlStorage(url)
         try:
@@ -85,7 +77,7 @@ def test_every_payload_reads_back_equal_by_every_reader(storage: Storage) -> Non
     assert execution.event is not None and fields(execution.event) == fields(evaluated)
 
 
-@pytest.mark.parametrize("backend", SQL_BACKENDS)
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_format_1_rows_read_back_exactly(backend: str, tmp_path: Path) -> None:
     """Rows written by Headwater 0.1 (format 1), including one the asset index points at."""
     with database_url(backend, tmp_path) as url:
@@ -107,7 +99,7 @@ def test_format_1_rows_read_back_exactly(backend: str, tmp_path: Path) -> None:
             storage.dispose()
 
 
-@pytest.mark.parametrize("backend", SQL_BACKENDS)
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_timestamps_and_ids_come_back_exactly_from_the_columns(backend: str, tmp_path: Path) -> None:
     stamps = [1795621609.5612345, 1795621758.0126736, 1700000000.0000002, 0.1]
     entries = [

@@ -25,7 +25,6 @@ from headwater.runs.code_pointer import CodePointer
 from headwater.runs.run_events import emit_run_event
 from headwater.runs.snapshots import load_plan, plan_differences
 from headwater.runs.worker_support import Heartbeat, InterruptOnSigterm, RunInterrupted
-from headwater.storage.run_workers import run_worker_store
 from headwater.storage.runs import PARTITION_NAME_TAG, Run
 
 
@@ -56,7 +55,7 @@ def run_worker(run_id: str) -> int:
             instance.report_run_canceled(run, "Run canceled before its worker started.")
             return 0
         settings = instance.runs_settings
-        store = run_worker_store(instance.storage)
+        store = instance.storage.run_workers
         with InterruptOnSigterm(), Heartbeat(store, run_id, settings.heartbeat_interval_seconds):
             try:
                 return _work(instance, run)

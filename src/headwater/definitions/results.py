@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from headwater.core.asset_events import AssetCheckSeverity
@@ -128,20 +129,17 @@ class ObserveResult(MaterializeResult):
     __slots__ = ()
 
 
+@dataclass(slots=True)
 class ExpectationResult:
-    __slots__ = ("description", "label", "metadata", "success")
+    """The payload of a STEP_EXPECTATION_RESULT event: a dataclass, so that it is stored with the event."""
 
-    def __init__(
-        self,
-        success: bool,
-        label: str | None = None,
-        description: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.success = success
-        self.label = label
-        self.description = description
-        self.metadata = metadata or {}
+    success: bool
+    label: str | None = None
+    description: str | None = None
+    metadata: Mapping[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        self.metadata = self.metadata or {}
 
 
 class Failure(Exception):

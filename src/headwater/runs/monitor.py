@@ -15,7 +15,6 @@ from headwater.events.payloads import RunFailureData
 from headwater.events.run_status import RunStatus
 from headwater.runs.processes import pid_alive, worker_pid
 from headwater.runs.protocols import RunsInstance
-from headwater.storage.run_workers import run_worker_store
 from headwater.storage.runs import RunsFilter
 
 _WATCHED = (RunStatus.STARTING, RunStatus.STARTED, RunStatus.CANCELING)
@@ -36,7 +35,7 @@ def monitor_tick(instance: RunsInstance, now: float, timeout: float | None = Non
     ``run_monitoring.heartbeat_timeout_seconds``."""
     limit = instance.runs_settings.heartbeat_timeout_seconds if timeout is None else timeout
     records = instance.get_run_records(RunsFilter(statuses=list(_WATCHED)))
-    beats = run_worker_store(instance.storage).get_heartbeats([r.dagster_run.run_id for r in records])
+    beats = instance.storage.run_workers.get_heartbeats([r.dagster_run.run_id for r in records])
     failed: list[tuple[str, str]] = []
     for record in records:
         run = record.dagster_run
@@ -64,7 +63,7 @@ def monitor_tick(instance: RunsInstance, now: float, timeout: float | None = Non
             instance.report_run_failed(
                 current, f"Run failed: {reason}.", RunFailureData(None, "RUN_WORKER_LOST", None)
             )
-        run_worker_store(instance.storage).clear(run.run_id)
+        instance.storage.run_workers.clear(run.run_id)
         instance.free_concurrency_slots_for_run(run.run_id)  # the dead worker's pool slots
         failed.append((run.run_id, reason))
     return MonitorResult(len(records), tuple(failed))

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import Any
 
-from headwater.storage.run_workers import RunWorkerStore, WorkerHeartbeat
+from headwater.storage.protocols import RunWorkerStore
+from headwater.storage.run_workers import WorkerHeartbeat
 
 log = logging.getLogger("headwater.runs")
 

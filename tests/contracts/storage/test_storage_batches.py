@@ -68,9 +68,9 @@ def test_info_counts_runs_and_events(storage: Storage, events: Events) -> None:
     storage.handle_new_events([events.log("r1"), events.log("r1"), events.log("r2")])
     info = storage.info()
     assert (info.runs, info.events) == (1, 3)
-    assert info.backend in ("memory", "sqlite", "postgresql", "mysql")
-    if info.backend != "memory":
-        from headwater.storage.sql import HEAD_REVISION
+    assert info.backend in ("sqlite", "postgresql", "mysql")
+    from headwater.storage.sql import HEAD_REVISION
 
-        assert info.schema_revision == HEAD_REVISION
-        assert "password" not in info.location
+    assert info.schema_revision == HEAD_REVISION
+    assert "password" not in info.location
+    assert info.in_memory is storage.is_in_memory is (info.location == ":memory:")

@@ -3,6 +3,8 @@
 Connections are pooled and reused for the life of the process (re-made after a fork), never opened
 per event. SQLite runs in WAL mode with a busy timeout, and every write transaction starts with
 ``BEGIN IMMEDIATE`` so that concurrent writers queue instead of failing with "database is locked".
+SQLite in memory (``sqlite://``: ephemeral instances) keeps one connection behind a lock instead
+(``storage.sql.memory``).
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 
 from headwater.storage.errors import StorageConfigError, StorageUnavailableError
 from headwater.storage.retry import RetryPolicy
+from headwater.storage.sql.memory import MEMORY_LOCATION, MemoryConnection
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -87,34 +91,57 @@ def normalize_url(url: str | sa.URL) -> sa.URL:
 
 
 class Database:
-    """An engine plus Headwater's transaction helpers."""
+    """An engine plus Headwater's transaction helpers.
 
-    def __init__(self, url: str | sa.URL, *, retry: RetryPolicy | None = None, **engine_kwargs: Any) -> None:
+    ``sqlite://`` (or ``sqlite:///:memory:``) is a new database in this process's memory, holding the
+    current schema; ``connection`` gives it its sqlite3 connection instead (the schema template).
+    """
+
+    def __init__(
+        self,
+        url: str | sa.URL,
+        *,
+        retry: RetryPolicy | None = None,
+        connection: sqlite3.Connection | None = None,
+        **engine_kwargs: Any,
+    ) -> None:
         self.url = normalize_url(url)
         self.retry_policy = retry or RetryPolicy()
         self.dialect = self.url.get_backend_name()
         if self.dialect == "mariadb":
             self.dialect = "mysql"
+        #: The one connection of an in-memory SQLite database (None for every other database).
+        self.memory: MemoryConnection | None = None
+        self._memory_conn: sa.Connection | None = None
         if self.dialect == "sqlite":
             database = self.url.database
-            if not database or database == ":memory:":
-                raise StorageConfigError(
-                    "SQLite storage needs a file (sqlite:////path/to/headwater.db); for an in-memory "
-                    "store use Instance.ephemeral()."
-                )
-            os.makedirs(os.path.dirname(os.path.abspath(database)), exist_ok=True)
+            if not database or database == MEMORY_LOCATION:
+                from headwater.storage.sql.memory import copy_of_template
+
+                raw = connection or copy_of_template()
+                self.memory = MemoryConnection(raw)
+                engine_kwargs.update(poolclass=StaticPool, creator=lambda: raw)
+            else:
+                os.makedirs(os.path.dirname(os.path.abspath(database)), exist_ok=True)
         else:
             engine_kwargs.setdefault("pool_recycle", 3600)
         self.engine = sa.create_engine(self.url, **engine_kwargs)
         if self.dialect == "sqlite":
-            sa_event.listen(self.engine, "connect", _on_sqlite_connect)
+            if self.memory is None:
+                sa_event.listen(self.engine, "connect", _on_sqlite_connect)
             sa_event.listen(self.engine, "begin", _on_sqlite_begin)
         self._pid = os.getpid()
 
     def __repr__(self) -> str:
-        return f"Database({self.url.render_as_string(hide_password=True)!r})"
+        return f"Database({self.describe()!r})"
+
+    @property
+    def in_memory(self) -> bool:
+        return self.memory is not None
 
     def describe(self) -> str:
+        if self.memory is not None:
+            return "sqlite:// (in memory)"
         return self.url.render_as_string(hide_password=True)
 
     def _check_fork(self) -> None:
@@ -126,7 +153,22 @@ class Database:
     @contextmanager
     def _connect(self) -> Iterator[sa.Connection]:
         """A pooled connection; a database that cannot be reached (now or mid-transaction) raises
-        ``StorageUnavailableError``."""
+        ``StorageUnavailableError``. In memory: the one connection, under its lock."""
+        memory = self.memory
+        if memory is not None:
+            with memory.lock:
+                memory.check_open()
+                conn = self._memory_conn
+                if conn is None:
+                    conn = self._memory_conn = self.engine.connect()
+                    # Its only connection: every transaction may as well BEGIN IMMEDIATE.
+                    conn.execution_options(**{_WRITE: True})
+                try:
+                    yield conn
+                finally:
+                    if conn.in_transaction():  # left open by a caller of connection()
+                        conn.rollback()
+            return
         self._check_fork()
         try:
             conn = self.engine.connect()
@@ -154,8 +196,11 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[sa.Connection]:
         """One write transaction, committed on success (``BEGIN IMMEDIATE`` on SQLite)."""
+        if self.memory is not None:
+            self.memory.check_writable()
         with self._connect() as conn:
-            conn.execution_options(**{_WRITE: True})
+            if self.memory is None:
+                conn.execution_options(**{_WRITE: True})
             with conn.begin():
                 yield conn
 
@@ -202,7 +247,17 @@ class Database:
                 time.sleep(random.uniform(0.005, 0.02) * 2**attempt)
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        """Close the connections (they are re-made on next use); in memory, drop the data too."""
+        memory = self.memory
+        if memory is None:
+            self.engine.dispose()
+            return
+        with memory.lock:
+            if self._memory_conn is not None:
+                self._memory_conn.close()
+                self._memory_conn = None
+            self.engine.dispose()
+            memory.close()
 
 
 _PG_UNAVAILABLE_STATES = ("57P01", "57P02", "57P03")  # admin/crash shutdown, cannot connect now
