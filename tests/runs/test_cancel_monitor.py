@@ -96,14 +96,14 @@ def test_monitor_tick_with_a_fake_clock() -> None:
         fresh = instance.create_run(job_name="job", run_id="fresh")
         stale = instance.create_run(job_name="job", run_id="stale")
         for run in (fresh, stale):
-            emit_run_event(instance, run, EventType.RUN_STARTING, "starting")
-            emit_run_event(instance, run, EventType.RUN_START, "started")
+            emit_run_event(instance.storage, run, EventType.RUN_STARTING, "starting")
+            emit_run_event(instance.storage, run, EventType.RUN_START, "started")
         store.heartbeat(WorkerHeartbeat("fresh", 1, "elsewhere", 1000.0))
         store.heartbeat(WorkerHeartbeat("stale", 2, "elsewhere", 900.0))
-        result = monitor_tick(instance, now=1010.0, timeout=60)
+        result = monitor_tick(instance.storage, now=1010.0, timeout=60)
         assert [run_id for run_id, _ in result.failed] == ["stale"]
         assert "run worker pid 2 stopped heartbeating at" in result.failed[0][1]
         assert instance.get_run_by_id("stale").status is RunStatus.FAILURE  # type: ignore[union-attr]
         assert instance.get_run_by_id("fresh").status is RunStatus.STARTED  # type: ignore[union-attr]
-        assert monitor_tick(instance, now=1050.0, timeout=60).failed == ()
-        assert [r for r, _ in monitor_tick(instance, now=1061.0, timeout=60).failed] == ["fresh"]
+        assert monitor_tick(instance.storage, now=1050.0, timeout=60).failed == ()
+        assert [r for r, _ in monitor_tick(instance.storage, now=1061.0, timeout=60).failed] == ["fresh"]

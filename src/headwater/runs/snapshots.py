@@ -13,8 +13,8 @@ from headwater.core.serde import (
 )
 from headwater.errors import HeadwaterError
 from headwater.planning.plan import ExecutionPlan
-from headwater.runs.protocols import RunsInstance
 from headwater.specs.job import JobSpec
+from headwater.storage.protocols import RunStore
 from headwater.storage.runs import Run
 
 PLAN_KIND = "execution_plan"
@@ -25,20 +25,20 @@ class SnapshotError(HeadwaterError):
     """A run's stored plan or job spec is missing or cannot be read."""
 
 
-def store_plan(instance: RunsInstance, plan: ExecutionPlan) -> str:
+def store_plan(runs: RunStore, plan: ExecutionPlan) -> str:
     body = canonical_dumps({"v": FORMAT_VERSION, "plan": to_data(plan, ExecutionPlan)})
-    return instance.add_snapshot(body, PLAN_KIND)
+    return runs.add_snapshot(body, PLAN_KIND)
 
 
-def store_job_spec(instance: RunsInstance, spec: JobSpec) -> str:
+def store_job_spec(runs: RunStore, spec: JobSpec) -> str:
     body = canonical_dumps({"v": FORMAT_VERSION, "job": to_data(spec, JobSpec)})
-    return instance.add_snapshot(body, JOB_KIND)
+    return runs.add_snapshot(body, JOB_KIND)
 
 
-def _read(instance: RunsInstance, run: Run, snapshot_id: str | None, what: str, field: str) -> object:
+def _read(runs: RunStore, run: Run, snapshot_id: str | None, what: str, field: str) -> object:
     if snapshot_id is None:
         raise SnapshotError(f"Run {run.run_id} has no stored {what}: it was not created for launching.")
-    text = instance.get_snapshot(snapshot_id)
+    text = runs.get_snapshot(snapshot_id)
     if text is None:
         raise SnapshotError(f"The {what} {snapshot_id} of run {run.run_id} is not in storage.")
     try:
@@ -49,15 +49,15 @@ def _read(instance: RunsInstance, run: Run, snapshot_id: str | None, what: str, 
         raise SnapshotError(f"Cannot read the {what} of run {run.run_id}: {exc}") from exc
 
 
-def load_plan(instance: RunsInstance, run: Run) -> ExecutionPlan:
+def load_plan(runs: RunStore, run: Run) -> ExecutionPlan:
     """The plan computed when ``run`` was created."""
-    data = _read(instance, run, run.execution_plan_snapshot_id, "execution plan", "plan")
+    data = _read(runs, run, run.execution_plan_snapshot_id, "execution plan", "plan")
     plan: ExecutionPlan = from_data(data, ExecutionPlan)
     return plan
 
 
-def load_job_spec(instance: RunsInstance, run: Run) -> JobSpec:
-    data = _read(instance, run, run.job_snapshot_id, "job spec", "job")
+def load_job_spec(runs: RunStore, run: Run) -> JobSpec:
+    data = _read(runs, run, run.job_snapshot_id, "job spec", "job")
     spec: JobSpec = from_data(data, JobSpec)
     return spec
 
