@@ -7,8 +7,7 @@ transaction, by upserts of the asset index (``asset_keys``), the partition statu
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -29,7 +28,6 @@ from headwater.storage.records import (
 )
 from headwater.storage.serde import entry_to_json
 from headwater.storage.sql.assets import SqlAssetReads
-from headwater.storage.sql.database import Database
 from headwater.storage.sql.entry_cache import ENTRY_COLUMNS, decode_row
 from headwater.storage.sql.schema import (
     MAX_ASSET_KEY_LENGTH,
@@ -184,9 +182,6 @@ def _store_check(conn: sa.Connection, entry: EventLogEntry, event: Event, storag
 
 
 class SqlEventStore(SqlAssetReads):
-    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
-        super().__init__(db, clock)
-
     # -- writes
     def store_events(self, entries: Sequence[EventLogEntry]) -> list[int]:
         rows = event_rows(entries)
