@@ -2,8 +2,8 @@
 
 Connections are pooled and reused for the life of the process (re-made after a fork), never opened
 per event. SQLite runs in WAL mode with a busy timeout, and every write transaction starts with
-``BEGIN IMMEDIATE`` so that concurrent writers queue instead of failing with "database is locked".
-SQLite in memory (``sqlite://``: ephemeral instances) keeps one connection behind a lock instead
+``BEGIN IMMEDIATE`` so that concurrent writers queue instead of failing with "database is locked";
+its log is kept small (``storage.sql.wal``). SQLite in memory (``sqlite://``: ephemeral instances) keeps one connection behind a lock instead
 (``storage.sql.memory``).
 """
 
@@ -26,6 +26,7 @@ from sqlalchemy.pool import StaticPool
 from headwater.storage.errors import StorageConfigError, StorageUnavailableError
 from headwater.storage.retry import RetryPolicy
 from headwater.storage.sql.memory import MEMORY_LOCATION, MemoryConnection
+from headwater.storage.sql.wal import WAL_AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT, WalCheckpointer
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT_MS = 60_000
-#: WAL pages between checkpoints (SQLite: 1000): fewer of the fsyncs a checkpoint costs.
-SQLITE_WAL_AUTOCHECKPOINT_PAGES = 4000
 _WRITE = "headwater_write"
 _DEADLOCK_ATTEMPTS = 5
 log = logging.getLogger("headwater.storage")
@@ -56,7 +55,8 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) ->
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_WAL_AUTOCHECKPOINT_PAGES}")
+    cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
+    cursor.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
 
@@ -113,6 +113,8 @@ class Database:
         #: The one connection of an in-memory SQLite database (None for every other database).
         self.memory: MemoryConnection | None = None
         self._memory_conn: sa.Connection | None = None
+        #: Truncates a SQLite file's write-ahead log when writes pause (None for other databases).
+        self.wal: WalCheckpointer | None = None
         if self.dialect == "sqlite":
             database = self.url.database
             if not database or database == MEMORY_LOCATION:
@@ -123,6 +125,7 @@ class Database:
                 engine_kwargs.update(poolclass=StaticPool, creator=lambda: raw)
             else:
                 os.makedirs(os.path.dirname(os.path.abspath(database)), exist_ok=True)
+                self.wal = WalCheckpointer(os.path.abspath(database))
         else:
             engine_kwargs.setdefault("pool_recycle", 3600)
         self.engine = sa.create_engine(self.url, **engine_kwargs)
@@ -203,6 +206,8 @@ class Database:
                 conn.execution_options(**{_WRITE: True})
             with conn.begin():
                 yield conn
+        if self.wal is not None:
+            self.wal.wrote()
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
@@ -251,6 +256,8 @@ class Database:
         memory = self.memory
         if memory is None:
             self.engine.dispose()
+            if self.wal is not None:
+                self.wal.close()
             return
         with memory.lock:
             if self._memory_conn is not None:
