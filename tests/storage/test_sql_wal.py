@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,3 +107,39 @@ def test_dispose_truncates_the_log_while_another_store_keeps_the_file_open(db_pa
         assert len(other.event_store.get_logs_for_run("run")) == 80
     finally:
         other.dispose()
+
+
+def test_a_fork_waits_for_a_checkpoint_in_progress(
+    db_path: Path, quick_idle: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inside, release = threading.Event(), threading.Event()
+    order: list[str] = []
+    real_checkpoint = wal_module.checkpoint
+
+    def held_checkpoint(path: str) -> bool:
+        inside.set()
+        release.wait(10)
+        return real_checkpoint(path)
+
+    def let_go() -> None:
+        order.append("checkpoint released")
+        release.set()
+
+    monkeypatch.setattr(wal_module, "checkpoint", held_checkpoint)
+    storage = SqlStorage.sqlite(db_path)
+    try:
+        storage.event_store.store_events(_batch(0))
+        assert inside.wait(10)  # the idle thread is in the middle of a checkpoint
+        timer = threading.Timer(0.2, let_go)
+        timer.start()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child: SQLite is usable, no checkpoint half done
+            os._exit(0 if not storage.run_store.has_run("x") else 1)
+        order.append("forked")
+        _, status = os.waitpid(pid, 0)
+        timer.join()
+        assert order == ["checkpoint released", "forked"]
+        assert os.waitstatus_to_exitcode(status) == 0
+    finally:
+        release.set()
+        storage.dispose()

@@ -3,8 +3,8 @@
 Connections are pooled and reused for the life of the process (re-made after a fork), never opened
 per event. SQLite runs in WAL mode with a busy timeout, and every write transaction starts with
 ``BEGIN IMMEDIATE`` so that concurrent writers queue instead of failing with "database is locked";
-its log is kept small (``storage.sql.wal``). SQLite in memory (``sqlite://``: ephemeral instances) keeps one connection behind a lock instead
-(``storage.sql.memory``).
+its log is kept small (``storage.sql.wal``). SQLite in memory (``sqlite://``: ephemeral instances)
+keeps one connection behind a lock instead (``storage.sql.memory``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sqlalchemy.pool import StaticPool
 
 from headwater.storage.errors import StorageConfigError, StorageUnavailableError
 from headwater.storage.retry import RetryPolicy
-from headwater.storage.sql.memory import MEMORY_LOCATION, MemoryConnection
+from headwater.storage.sql.memory import MEMORY_LOCATION, MemoryConnection, copy_of_template
 from headwater.storage.sql.wal import WAL_AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT, WalCheckpointer
 
 if TYPE_CHECKING:
@@ -118,8 +118,6 @@ class Database:
         if self.dialect == "sqlite":
             database = self.url.database
             if not database or database == MEMORY_LOCATION:
-                from headwater.storage.sql.memory import copy_of_template
-
                 raw = connection or copy_of_template()
                 self.memory = MemoryConnection(raw)
                 engine_kwargs.update(poolclass=StaticPool, creator=lambda: raw)

@@ -13,7 +13,8 @@ checkpoint; the file itself is reused, never shrunk, unless told. Three things b
   ``wal_checkpoint(TRUNCATE)`` copies the log back and cuts the file to zero bytes. It runs in a
   thread started by the write that follows a pause, which ends once the log is truncated; it waits
   at most ``CHECKPOINT_BUSY_TIMEOUT`` for other connections and, if they are still busy, tries again
-  after the next pause.
+  after the next pause. A fork waits for a checkpoint in progress (a child must not inherit SQLite
+  in the middle of one, its mutexes held by a thread that does not exist there).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 
 #: A checkpoint is due when the log reaches this many pages (SQLite's default: 1000).
 WAL_AUTOCHECKPOINT_PAGES = 1000
@@ -66,8 +68,10 @@ class WalCheckpointer:
         self._thread: threading.Thread | None = None
         self._pid = os.getpid()
         self._stop = False
+        self._checkpointing = threading.Lock()  # held while a checkpoint runs; a fork waits for it
         #: Truncating checkpoints completed by the idle thread (tests wait on it).
         self.checkpoints = 0
+        _live.add(self)
 
     def wrote(self) -> None:
         with self._cond:
@@ -92,7 +96,8 @@ class WalCheckpointer:
                 seen = self._last_write
                 self._cond.release()
                 try:
-                    done = checkpoint(self._path)
+                    with self._checkpointing:
+                        done = checkpoint(self._path)
                 finally:
                     self._cond.acquire()
                 if done:
@@ -119,4 +124,40 @@ class WalCheckpointer:
             self._stop = False
             self._last_write = None
         if os.path.exists(self._path + "-wal"):
-            checkpoint(self._path)
+            with self._checkpointing:
+                checkpoint(self._path)
+
+    def _after_fork_in_child(self) -> None:
+        # Only the forking thread exists now: locks another thread held stay held unless replaced.
+        self._cond = threading.Condition()
+        self._checkpointing = threading.Lock()
+        self._thread = None
+        self._pid = os.getpid()
+
+
+# Every checkpointer of this process, so that a fork can wait for their checkpoints to end.
+_live: weakref.WeakSet[WalCheckpointer] = weakref.WeakSet()
+_held: list[WalCheckpointer] = []
+
+
+def _before_fork() -> None:
+    _held[:] = list(_live)
+    for checkpointer in _held:
+        checkpointer._checkpointing.acquire()
+
+
+def _after_fork_in_parent() -> None:
+    for checkpointer in _held:
+        checkpointer._checkpointing.release()
+    _held.clear()
+
+
+def _after_fork_in_child() -> None:
+    for checkpointer in _held:
+        checkpointer._after_fork_in_child()
+    _held.clear()
+
+
+os.register_at_fork(
+    before=_before_fork, after_in_parent=_after_fork_in_parent, after_in_child=_after_fork_in_child
+)
