@@ -62,10 +62,20 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) ->
 
 
 def _on_sqlite_begin(conn: sa.Connection) -> None:
-    # Straight on the sqlite3 connection: this runs once per transaction, on the hot path.
+    # Straight on the sqlite3 connection: this runs once per transaction, on the hot path. A write
+    # transaction was begun on the driver already (Database.write): statements join it.
     dbapi_connection = conn.connection.driver_connection
     assert isinstance(dbapi_connection, sqlite3.Connection)
-    dbapi_connection.execute("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+
+
+def _on_sqlite_driver(statement: str, call: Callable[[], object]) -> None:
+    """Run ``call`` (BEGIN, COMMIT, ROLLBACK on the sqlite3 connection); its error as SQLAlchemy's."""
+    try:
+        call()
+    except sqlite3.Error as exc:
+        raise sa.exc.DBAPIError.instance(statement, (), exc, sqlite3.Error) from exc
 
 
 def normalize_url(url: str | sa.URL) -> sa.URL:
@@ -196,14 +206,40 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[sa.Connection]:
-        """One write transaction, committed on success (``BEGIN IMMEDIATE`` on SQLite)."""
+        """One write transaction, committed on success.
+
+        On SQLite it is begun (``BEGIN IMMEDIATE``) and committed on the sqlite3 connection itself: a
+        fraction of SQLAlchemy's per-transaction work, and this is every step's batch. Statements run
+        through the yielded connection join it; when they did, SQLAlchemy commits or rolls back."""
+        if self.dialect != "sqlite":
+            with self._connect() as conn:
+                conn.execution_options(**{_WRITE: True})
+                with conn.begin():
+                    yield conn
+            return
         if self.memory is not None:
             self.memory.check_writable()
         with self._connect() as conn:
-            if self.memory is None:
-                conn.execution_options(**{_WRITE: True})
-            with conn.begin():
+            raw = conn.connection.driver_connection
+            assert isinstance(raw, sqlite3.Connection)
+            _on_sqlite_driver("BEGIN IMMEDIATE", lambda: raw.execute("BEGIN IMMEDIATE"))
+            try:
                 yield conn
+            except BaseException:
+                if conn.in_transaction():
+                    conn.rollback()
+                elif raw.in_transaction:
+                    _on_sqlite_driver("ROLLBACK", raw.rollback)
+                raise
+            try:
+                if conn.in_transaction():
+                    conn.commit()
+                else:
+                    _on_sqlite_driver("COMMIT", raw.commit)
+            except BaseException:
+                if raw.in_transaction:
+                    raw.rollback()
+                raise
         if self.wal is not None:
             self.wal.wrote()
 

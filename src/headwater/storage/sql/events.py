@@ -104,22 +104,21 @@ def write_events(
     ids = insert_event_rows(conn, event_logs, rows)
     assets: dict[str, dict[str, Any]] = {}
     partitions: dict[tuple[str, str], dict[str, Any]] = {}
-    for entry, storage_id in zip(entries, ids, strict=True):
+    for entry, row, storage_id in zip(entries, rows, ids, strict=True):
         event = entry.dagster_event
         if event is None:
             continue
         et = event.event_type
         if et in ASSET_INDEX_EVENT_TYPES:
-            key = event.asset_key
-            if key is None:
+            key_str = row["asset_key"]  # the event's asset key and partition, as stored in its row
+            if key_str is None:
                 continue
-            key_str = key.to_string()
             id_col, run_col = _ASSET_COLUMNS[et]
             values = assets.setdefault(key_str, {})
             values[id_col] = storage_id
             if run_col is not None:
                 values[run_col] = entry.run_id
-            partition = event.partition
+            partition = row["partition"]
             if partition is not None:
                 id_col, run_col = _PARTITION_COLUMNS[et]
                 values = partitions.setdefault((key_str, partition), {})
