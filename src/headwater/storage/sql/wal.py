@@ -83,8 +83,8 @@ class WalCheckpointer:
                     target=self._run, name="headwater-wal-checkpoint", daemon=True
                 )
                 self._thread.start()
-            else:
-                self._cond.notify()
+            # else: no notify. The thread is in a timed wait and reads _last_write when it wakes;
+            # waking it on every write would cost a thread switch per step.
 
     def _run(self) -> None:
         with self._cond:
