@@ -70,12 +70,43 @@ def _on_sqlite_begin(conn: sa.Connection) -> None:
         dbapi_connection.execute("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
 
 
-def _on_sqlite_driver(statement: str, call: Callable[[], object]) -> None:
-    """Run ``call`` (BEGIN, COMMIT, ROLLBACK on the sqlite3 connection); its error as SQLAlchemy's."""
-    try:
-        call()
-    except sqlite3.Error as exc:
-        raise sa.exc.DBAPIError.instance(statement, (), exc, sqlite3.Error) from exc
+class _DriverTransaction:
+    """A SQLite write transaction begun (``BEGIN IMMEDIATE``) and ended on the sqlite3 connection: a
+    fraction of SQLAlchemy's per-transaction work, and this is every step's batch. Statements run
+    through ``conn`` join it (``_on_sqlite_begin`` sees it open); when they did, SQLAlchemy holds a
+    transaction of its own over it and ends it. Driver errors come out as SQLAlchemy's."""
+
+    __slots__ = ("conn", "raw")
+
+    def __init__(self, conn: sa.Connection, raw: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.raw = raw
+
+    def __enter__(self) -> None:
+        try:
+            self.raw.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise sa.exc.DBAPIError.instance("BEGIN IMMEDIATE", (), exc, sqlite3.Error) from exc
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        conn, raw = self.conn, self.raw
+        if exc_type is not None:
+            if conn.in_transaction():
+                conn.rollback()
+            elif raw.in_transaction:
+                raw.rollback()
+            return
+        try:
+            if conn.in_transaction():
+                conn.commit()
+            else:
+                raw.commit()
+        except BaseException as exc:
+            if raw.in_transaction:
+                raw.rollback()
+            if isinstance(exc, sqlite3.Error):
+                raise sa.exc.DBAPIError.instance("COMMIT", (), exc, sqlite3.Error) from exc
+            raise
 
 
 def normalize_url(url: str | sa.URL) -> sa.URL:
@@ -161,6 +192,15 @@ class Database:
             self.engine.dispose(close=False)
             self._pid = os.getpid()
 
+    def _memory_connection(self) -> sa.Connection:
+        """The one connection of an in-memory database (the caller holds its lock)."""
+        conn = self._memory_conn
+        if conn is None:
+            conn = self._memory_conn = self.engine.connect()
+            # Its only connection: every transaction may as well BEGIN IMMEDIATE.
+            conn.execution_options(**{_WRITE: True})
+        return conn
+
     @contextmanager
     def _connect(self) -> Iterator[sa.Connection]:
         """A pooled connection; a database that cannot be reached (now or mid-transaction) raises
@@ -169,11 +209,7 @@ class Database:
         if memory is not None:
             with memory.lock:
                 memory.check_open()
-                conn = self._memory_conn
-                if conn is None:
-                    conn = self._memory_conn = self.engine.connect()
-                    # Its only connection: every transaction may as well BEGIN IMMEDIATE.
-                    conn.execution_options(**{_WRITE: True})
+                conn = self._memory_connection()
                 try:
                     yield conn
                 finally:
@@ -206,40 +242,27 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[sa.Connection]:
-        """One write transaction, committed on success.
-
-        On SQLite it is begun (``BEGIN IMMEDIATE``) and committed on the sqlite3 connection itself: a
-        fraction of SQLAlchemy's per-transaction work, and this is every step's batch. Statements run
-        through the yielded connection join it; when they did, SQLAlchemy commits or rolls back."""
+        """One write transaction, committed on success (``BEGIN IMMEDIATE`` on SQLite, on the sqlite3
+        connection itself: see ``_DriverTransaction``)."""
+        memory = self.memory
+        if memory is not None:  # the hot path of ephemeral instances: no pool, one lock
+            memory.check_writable()
+            with memory.lock:
+                conn = self._memory_connection()
+                with _DriverTransaction(conn, memory.raw):
+                    yield conn
+            return
         if self.dialect != "sqlite":
             with self._connect() as conn:
                 conn.execution_options(**{_WRITE: True})
                 with conn.begin():
                     yield conn
             return
-        if self.memory is not None:
-            self.memory.check_writable()
         with self._connect() as conn:
             raw = conn.connection.driver_connection
             assert isinstance(raw, sqlite3.Connection)
-            _on_sqlite_driver("BEGIN IMMEDIATE", lambda: raw.execute("BEGIN IMMEDIATE"))
-            try:
+            with _DriverTransaction(conn, raw):
                 yield conn
-            except BaseException:
-                if conn.in_transaction():
-                    conn.rollback()
-                elif raw.in_transaction:
-                    _on_sqlite_driver("ROLLBACK", raw.rollback)
-                raise
-            try:
-                if conn.in_transaction():
-                    conn.commit()
-                else:
-                    _on_sqlite_driver("COMMIT", raw.commit)
-            except BaseException:
-                if raw.in_transaction:
-                    raw.rollback()
-                raise
         if self.wal is not None:
             self.wal.wrote()
 
@@ -258,32 +281,39 @@ class Database:
         database's ``retry_policy``); when it stays away, ``StorageUnavailableError`` says for how
         long it was tried. Other errors pass through.
         """
+        started = time.monotonic()
+        try:  # the first attempt, as plain as can be: this is every step's batch
+            with self.write() as conn:
+                return work(conn)
+        except (StorageUnavailableError, sa.exc.DBAPIError) as exc:
+            error: StorageUnavailableError | sa.exc.DBAPIError = exc
         policy = retry or self.retry_policy
         delays = policy.delays()
-        started = time.monotonic()
-        attempt = 0
+        attempt = 1
         while True:
-            attempt += 1
-            try:
-                with self.write() as conn:
-                    return work(conn)
-            except StorageUnavailableError as exc:
+            if isinstance(error, StorageUnavailableError):
                 delay = next(delays, None)
                 if delay is None:
                     waited = time.monotonic() - started
                     raise StorageUnavailableError(
-                        f"{exc} Gave up writing after {attempt} attempt(s) over {waited:.1f} s; "
+                        f"{error} Gave up writing after {attempt} attempt(s) over {waited:.1f} s; "
                         "the batch was not stored."
-                    ) from exc
+                    ) from error
                 log.warning(
                     "Storage %s unavailable (attempt %d of %d), retrying in %.2f s: %s",
-                    self.describe(), attempt, policy.attempts, delay, exc,
+                    self.describe(), attempt, policy.attempts, delay, error,
                 )  # fmt: skip
                 policy.sleep(delay)
-            except sa.exc.DBAPIError as exc:
-                if attempt >= _DEADLOCK_ATTEMPTS or not is_retryable(exc):
-                    raise
+            elif attempt >= _DEADLOCK_ATTEMPTS or not is_retryable(error):
+                raise error
+            else:
                 time.sleep(random.uniform(0.005, 0.02) * 2**attempt)
+            attempt += 1
+            try:
+                with self.write() as conn:
+                    return work(conn)
+            except (StorageUnavailableError, sa.exc.DBAPIError) as exc:
+                error = exc
 
     def dispose(self) -> None:
         """Close the connections (they are re-made on next use); in memory, drop the data too."""
