@@ -67,26 +67,34 @@ def to_records(rows: Iterable[AnyRow]) -> list[EventLogRecord]:
     return out
 
 
-def _bounded(value: str | None, limit: int, what: str, entry: EventLogEntry) -> str | None:
-    if value is not None and len(value) > limit:
-        raise StorageError(
-            f"Cannot store an event of run {entry.run_id}: its {what} is {len(value)} characters long, "
-            f"over the limit of {limit}: {value[:60]!r}... Use a shorter {what}."
-        )
-    return value
+def _too_long(value: str, limit: int, what: str, entry: EventLogEntry) -> StorageError:
+    return StorageError(
+        f"Cannot store an event of run {entry.run_id}: its {what} is {len(value)} characters long, "
+        f"over the limit of {limit}: {value[:60]!r}... Use a shorter {what}."
+    )
 
 
 def _event_row(entry: EventLogEntry) -> dict[str, Any]:
     event = entry.dagster_event
-    key = event.asset_key if event is not None else None
+    key_str = partition = event_type = None
+    if event is not None:
+        event_type = event.event_type.value
+        key = event.asset_key
+        if key is not None:
+            key_str = key.to_string()
+            if len(key_str) > MAX_ASSET_KEY_LENGTH:
+                raise _too_long(key_str, MAX_ASSET_KEY_LENGTH, "asset key", entry)
+        partition = event.partition
+        if partition is not None and len(partition) > MAX_NAME_LENGTH:
+            raise _too_long(partition, MAX_NAME_LENGTH, "partition key", entry)
     return {
         "run_id": entry.run_id,
         "event": entry_to_json(entry, in_row=True),
-        "dagster_event_type": event.event_type.value if event is not None else None,
+        "dagster_event_type": event_type,
         "timestamp": entry.timestamp,
         "step_key": entry.step_key,
-        "asset_key": _bounded(key.to_string() if key else None, MAX_ASSET_KEY_LENGTH, "asset key", entry),
-        "partition": _bounded(event.partition if event else None, MAX_NAME_LENGTH, "partition key", entry),
+        "asset_key": key_str,
+        "partition": partition,
     }
 
 
