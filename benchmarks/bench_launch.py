@@ -94,7 +94,7 @@ def bench_api(code: Path, side: Path) -> float:
     with Instance.get() as instance:
         before = {p.name for p in side.glob("stamp-*")}
         started = time.time()
-        run = create_run_for_launch(instance, spec, pointer)
+        run = create_run_for_launch(instance.run_storage, spec, pointer)
         instance.submit_run(run.run_id)
         latency = _wait_stamp(side, before) - started
     _wait_finished(run.run_id)

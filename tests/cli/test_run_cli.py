@@ -34,10 +34,10 @@ def _invoke(*args: str) -> tuple[int, str]:
 def _finished_run(tags: dict[str, str]) -> str:
     with Instance.get() as instance:
         run = create_run_for_launch(
-            instance, SPEC, CodePointer(module_name="nowhere"), tags=tags, run_config={"ops": {}}
+            instance.run_storage, SPEC, CodePointer(module_name="nowhere"), tags=tags, run_config={"ops": {}}
         )
-        emit_run_event(instance, run, EventType.RUN_START, "go")
-        emit_run_event(instance, run, EventType.RUN_SUCCESS, "done")
+        emit_run_event(instance.storage, run, EventType.RUN_START, "go")
+        emit_run_event(instance.storage, run, EventType.RUN_SUCCESS, "done")
         return run.run_id
 
 

@@ -15,7 +15,7 @@ from headwater.instance import Instance
 from headwater.runs.monitor import monitor_tick
 from headwater.runs.processes import pid_alive, worker_pid
 from headwater.runs.run_events import emit_run_event
-from headwater.storage.run_workers import WorkerHeartbeat, run_worker_store
+from headwater.storage.run_workers import WorkerHeartbeat
 
 from .conftest import Home, wait_for
 
@@ -76,7 +76,7 @@ def test_sigkilled_worker_is_failed_by_the_monitor(home: Home) -> None:
     pid = worker_pid(home.run(run_id).tags)
     assert pid is not None
     with home.instance() as instance:
-        store = run_worker_store(instance.storage)
+        store = instance.storage.run_workers
         wait_for(lambda: run_id in store.get_heartbeats([run_id]), 10, "a heartbeat")
     os.kill(pid, signal.SIGKILL)
     wait_for(lambda: not pid_alive(pid), 10, "the worker to die")
@@ -92,18 +92,18 @@ def test_sigkilled_worker_is_failed_by_the_monitor(home: Home) -> None:
 
 def test_monitor_tick_with_a_fake_clock() -> None:
     with Instance.ephemeral() as instance:
-        store = run_worker_store(instance.storage)
+        store = instance.storage.run_workers
         fresh = instance.create_run(job_name="job", run_id="fresh")
         stale = instance.create_run(job_name="job", run_id="stale")
         for run in (fresh, stale):
-            emit_run_event(instance, run, EventType.RUN_STARTING, "starting")
-            emit_run_event(instance, run, EventType.RUN_START, "started")
+            emit_run_event(instance.storage, run, EventType.RUN_STARTING, "starting")
+            emit_run_event(instance.storage, run, EventType.RUN_START, "started")
         store.heartbeat(WorkerHeartbeat("fresh", 1, "elsewhere", 1000.0))
         store.heartbeat(WorkerHeartbeat("stale", 2, "elsewhere", 900.0))
-        result = monitor_tick(instance, now=1010.0, timeout=60)
+        result = monitor_tick(instance.storage, now=1010.0, timeout=60)
         assert [run_id for run_id, _ in result.failed] == ["stale"]
         assert "run worker pid 2 stopped heartbeating at" in result.failed[0][1]
         assert instance.get_run_by_id("stale").status is RunStatus.FAILURE  # type: ignore[union-attr]
         assert instance.get_run_by_id("fresh").status is RunStatus.STARTED  # type: ignore[union-attr]
-        assert monitor_tick(instance, now=1050.0, timeout=60).failed == ()
-        assert [r for r, _ in monitor_tick(instance, now=1061.0, timeout=60).failed] == ["fresh"]
+        assert monitor_tick(instance.storage, now=1050.0, timeout=60).failed == ()
+        assert [r for r, _ in monitor_tick(instance.storage, now=1061.0, timeout=60).failed] == ["fresh"]

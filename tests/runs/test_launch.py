@@ -26,9 +26,9 @@ def test_launch_succeeds_and_is_visible_from_another_process(home: Home) -> None
     assert (home.side / "result").read_text() == "42"
     assert WORKER_PID_TAG in run.tags and CODE_POINTER_TAG in run.tags
     with home.instance() as instance:
-        plan = load_plan(instance, run)
+        plan = load_plan(instance.run_storage, run)
         assert plan.step_keys == ["first", "second", "flaky", "last"]
-        assert load_job_spec(instance, run).name == "chain"
+        assert load_job_spec(instance.run_storage, run).name == "chain"
         types = [e.dagster_event.event_type for e in instance.all_logs(run_id) if e.dagster_event]
     assert types[0] is EventType.RUN_STARTING
     assert EventType.RUN_START in types and types[-1] is EventType.RUN_SUCCESS
@@ -67,7 +67,7 @@ def _launch_with_pointer(home: Home, pointer: CodePointer) -> str:
 
     spec = load_definitions(python_file=CODE).resolve_job_def("chain").spec
     with home.instance() as instance:
-        run = create_run_for_launch(instance, spec, pointer)
+        run = create_run_for_launch(instance.run_storage, spec, pointer)
         instance.launch_run(run.run_id)
         return run.run_id
 
@@ -126,6 +126,6 @@ def test_an_ephemeral_instance_cannot_launch() -> None:
 
     spec = load_definitions(python_file=CODE).resolve_job_def("chain").spec
     with Instance.ephemeral() as instance:
-        run = create_run_for_launch(instance, spec, CodePointer.from_options(None, CODE))
+        run = create_run_for_launch(instance.run_storage, spec, CodePointer.from_options(None, CODE))
         with pytest.raises(LaunchError, match="memory"):
             instance.launch_run(run.run_id)

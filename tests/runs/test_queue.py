@@ -11,10 +11,10 @@ from headwater.events.event_type import EventType
 from headwater.events.run_status import RunStatus
 from headwater.instance import Instance
 from headwater.runs.coordinator import QueuedRunCoordinator
-from headwater.runs.protocols import RunsInstance
 from headwater.runs.queue import dequeue_tick
 from headwater.runs.run_events import emit_run_event
 from headwater.runs.settings import RunsConfigError, RunsSettings, TagConcurrencyLimit
+from headwater.storage.protocols import Storage
 from headwater.storage.runs import Run
 
 from .conftest import Home, wait_for
@@ -26,8 +26,8 @@ class FakeLauncher:
     def __init__(self) -> None:
         self.launched: list[str] = []
 
-    def launch_run(self, instance: RunsInstance, run: Run) -> Run:
-        emit_run_event(instance, run, EventType.RUN_STARTING, "fake launch")
+    def launch_run(self, storage: Storage, run: Run) -> Run:
+        emit_run_event(storage, run, EventType.RUN_STARTING, "fake launch")
         self.launched.append(run.run_id)
         return run
 
@@ -57,8 +57,8 @@ def _queue(instance: Instance, name: str, **tags: str) -> str:
 def _finish(instance: Instance, run_id: str) -> None:
     run = instance.get_run_by_id(run_id)
     assert run is not None
-    emit_run_event(instance, run, EventType.RUN_START, "start")
-    emit_run_event(instance, run, EventType.RUN_SUCCESS, "done")
+    emit_run_event(instance.storage, run, EventType.RUN_START, "start")
+    emit_run_event(instance.storage, run, EventType.RUN_SUCCESS, "done")
 
 
 def test_max_concurrent_runs_oldest_first(instance: Instance) -> None:
@@ -66,11 +66,11 @@ def test_max_concurrent_runs_oldest_first(instance: Instance) -> None:
     settings = RunsSettings(coordinator="queued", max_concurrent_runs=2)
     for name in ("a", "b", "c", "d"):
         _queue(instance, name)
-    result = dequeue_tick(instance, clock(), settings=settings, launcher=launcher)
+    result = dequeue_tick(instance.storage, clock(), settings=settings, launcher=launcher)
     assert result.launched == ("a", "b") and result.queued_left == 2
-    assert dequeue_tick(instance, clock(), settings=settings, launcher=launcher).launched == ()
+    assert dequeue_tick(instance.storage, clock(), settings=settings, launcher=launcher).launched == ()
     _finish(instance, "a")
-    assert dequeue_tick(instance, clock(), settings=settings, launcher=launcher).launched == ("c",)
+    assert dequeue_tick(instance.storage, clock(), settings=settings, launcher=launcher).launched == ("c",)
     assert launcher.launched == ["a", "b", "c"]
     assert instance.get_run_by_id("d").status is RunStatus.QUEUED  # type: ignore[union-attr]
 
@@ -81,7 +81,10 @@ def test_priority_tag_goes_first(instance: Instance) -> None:
     _queue(instance, "low", **{"dagster/priority": "-1"})
     _queue(instance, "plain")
     _queue(instance, "high", **{"dagster/priority": "5"})
-    assert dequeue_tick(instance, clock(), settings=settings, launcher=launcher).launched == ("high", "plain")
+    assert dequeue_tick(instance.storage, clock(), settings=settings, launcher=launcher).launched == (
+        "high",
+        "plain",
+    )
 
 
 def test_tag_limits_value_key_and_per_unique_value(instance: Instance) -> None:
@@ -102,11 +105,11 @@ def test_tag_limits_value_key_and_per_unique_value(instance: Instance) -> None:
     _queue(instance, "team-a1", team="a")
     _queue(instance, "team-a2", team="a")  # held: one per team value
     _queue(instance, "team-b", team="b")
-    launched = dequeue_tick(instance, clock(), settings=settings, launcher=launcher).launched
+    launched = dequeue_tick(instance.storage, clock(), settings=settings, launcher=launcher).launched
     assert launched == ("rs1", "pg", "heavy1", "team-a1", "team-b")
     _finish(instance, "rs1")
     _finish(instance, "team-a1")
-    assert dequeue_tick(instance, clock(), settings=settings, launcher=launcher).launched == (
+    assert dequeue_tick(instance.storage, clock(), settings=settings, launcher=launcher).launched == (
         "rs2",
         "team-a2",
     )
@@ -175,3 +178,27 @@ def test_queued_end_to_end_with_real_workers(home: Home) -> None:
     home.cli("run", "dequeue", "--once")
     assert home.wait_for_run(b).status is RunStatus.SUCCESS
     wait_for(lambda: len(list(home.side.glob("stamp-*"))) == 3, 10, "three stamps")
+
+
+def test_the_lifecycle_takes_stores_not_an_instance() -> None:
+    """What the daemon will do: a storage, a launcher, settings and a clock, no Instance."""
+    from headwater.storage.sql import SqlStorage
+    from headwater.testing import FakeClock as Clock
+
+    clock = Clock(5000.0)
+    storage = SqlStorage.in_memory(clock=clock)
+    launcher = FakeLauncher()
+    try:
+        run = storage.run_store.add_run(Run("job", run_id="r"))
+        assert QueuedRunCoordinator().submit_run(storage, launcher, run).status is RunStatus.QUEUED
+        clock.advance(10)
+        settings = RunsSettings(coordinator="queued")
+        assert dequeue_tick(storage, clock(), settings=settings, launcher=launcher).launched == ("r",)
+        logs = storage.event_store.get_logs_for_run("r")
+        assert [(e.dagster_event_type, e.timestamp) for e in logs] == [
+            (EventType.RUN_ENQUEUED, 5000.0),
+            (EventType.RUN_DEQUEUED, 5010.0),
+            (EventType.RUN_STARTING, 5010.0),
+        ]
+    finally:
+        storage.dispose()

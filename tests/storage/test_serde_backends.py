@@ -11,14 +11,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from contracts.storage.conftest import BACKENDS
-from contracts.storage.databases import database_url
+from contracts.storage.databases import BACKENDS, database_url
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_events import AssetMaterialization
 from headwater.core.asset_key import AssetKey
 from headwater.events.event import Event, EventLogEntry
 from headwater.events.event_type import EventType
-from headwater.storage.memory import MemoryStorage
 from headwater.storage.protocols import Storage
 from headwater.storage.records import EventRecordsFilter
 from headwater.storage.sql import SqlStorage
@@ -29,16 +27,10 @@ from .test_release_db import same
 from .test_serde_entries import ENTRIES, fields
 
 MAT = EventType.ASSET_MATERIALIZATION
-SQL_BACKENDS = [b for b in BACKENDS if b != "memory"]
 
 
 @pytest.fixture(params=BACKENDS)
 def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
-    if request.param == "memory":
-        store: Storage = MemoryStorage()
-        yield store
-        store.dispose()
-        return
     with database_url(request.param, tmp_path) as url:
         sql_store = SqlStorage(url)
         try:
@@ -84,7 +76,7 @@ def test_every_payload_reads_back_equal_by_every_reader(storage: Storage) -> Non
     assert execution.event is not None and fields(execution.event) == fields(evaluated)
 
 
-@pytest.mark.parametrize("backend", SQL_BACKENDS)
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_rows_of_the_previous_release_read_back_exactly(backend: str, tmp_path: Path) -> None:
     """The hand-built rows of ``release_db`` (formats 1 and 2, as that release wrote them) copied into
     this backend, columns and bodies as they are."""
@@ -114,7 +106,7 @@ def test_rows_of_the_previous_release_read_back_exactly(backend: str, tmp_path: 
             storage.dispose()
 
 
-@pytest.mark.parametrize("backend", SQL_BACKENDS)
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_timestamps_and_ids_come_back_exactly_from_the_columns(backend: str, tmp_path: Path) -> None:
     stamps = [1795621609.5612345, 1795621758.0126736, 1700000000.0000002, 0.1]
     entries = [

@@ -143,7 +143,11 @@ def _launch(
             job, None, set(resources), plan=build_plan(job.spec), input_values=job.input_values
         )
         run = create_asset_run_for_launch(
-            instance, job.spec, pointer, job.asset_layer.selected_asset_keys, partition_key=partition
+            instance.run_storage,
+            job.spec,
+            pointer,
+            job.asset_layer.selected_asset_keys,
+            partition_key=partition,
         )
         run = instance.submit_run(run.run_id)
     except (HeadwaterError, ValueError) as exc:

@@ -134,7 +134,7 @@ def launch(
         )
         pointer = CodePointer.from_options(module_name, python_file, attribute, working_directory)
         run = create_run_for_launch(
-            instance,
+            instance.run_storage,
             job.spec,
             pointer,
             run_config=run_config,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -66,7 +65,7 @@ def wait_for_run(instance: Instance, run_id: str, console: Console, *, verbose: 
     """Print the run's step progress live until it finishes; return the finished run."""
     printer = ProgressPrinter(console, verbose=verbose)
     try:
-        run = follow_run(instance, run_id, printer, poll_interval=0.1)
+        run = follow_run(instance.storage, run_id, printer, poll_interval=0.1)
     except KeyboardInterrupt:
         console.print(
             f"Stopped following run {run_id}; it goes on (`headwater run cancel {run_id}` stops it)."
@@ -166,9 +165,11 @@ def run_logs(run_id: str, follow: bool) -> None:
         _get_run(instance, run_id)
         console = _console()
         if follow:
-            follow_run(instance, run_id, lambda entries: _print_entries(console, entries), poll_interval=0.2)
+            follow_run(
+                instance.storage, run_id, lambda entries: _print_entries(console, entries), poll_interval=0.2
+            )
         else:
-            _print_entries(console, RunFollower(instance, run_id).poll())
+            _print_entries(console, RunFollower(instance.storage, run_id).poll())
 
 
 @run_group.command("cancel")
@@ -178,7 +179,10 @@ def cancel(run_id: str, grace_period: float | None) -> None:
     """Cancel a run: CANCELING, SIGTERM to its worker, SIGKILL after the grace period, CANCELED."""
     with _open() as instance:
         try:
-            run = cancel_run(instance, run_id, grace_period=grace_period)
+            grace = (
+                instance.runs_settings.cancel_grace_period_seconds if grace_period is None else grace_period
+            )
+            run = cancel_run(instance.storage, run_id, grace_period=grace)
         except HeadwaterError as exc:
             raise click.ClickException(str(exc)) from exc
         _console().print(f"Run {run_id}: {_status(run.status)}")
@@ -198,7 +202,7 @@ def reexecute(run_id: str, strategy: str | None, steps: str | None, wait: bool) 
     with _open() as instance:
         try:
             run = create_reexecution_run(
-                instance, run_id, ReexecutionStrategy(strategy) if strategy else None, steps=step_list
+                instance.storage, run_id, ReexecutionStrategy(strategy) if strategy else None, steps=step_list
             )
             run = instance.submit_run(run.run_id)
         except HeadwaterError as exc:
@@ -214,7 +218,12 @@ def reexecute(run_id: str, strategy: str | None, steps: str | None, wait: bool) 
 def dequeue(once: bool) -> None:
     """Launch the queued runs that the concurrency limits allow (one tick of the run queue)."""
     with _open() as instance:
-        result = dequeue_tick(instance, time.time())
+        result = dequeue_tick(
+            instance.storage,
+            instance.storage.clock(),
+            settings=instance.runs_settings,
+            launcher=instance.run_launcher,
+        )
         _console().print(
             f"launched {len(result.launched)}, failed to launch {len(result.failed)}, "
             f"still queued {result.queued_left}"
@@ -230,12 +239,13 @@ def monitor(once: bool, timeout: float | None) -> None:
     """Fail the runs whose worker stopped heartbeating or exited, freeing their pool slots; then retry
     the failed runs tagged dagster/max_retries (one tick of run monitoring and of run retries)."""
     with _open() as instance:
-        result = monitor_tick(instance, time.time(), timeout)
+        limit = instance.runs_settings.heartbeat_timeout_seconds if timeout is None else timeout
+        result = monitor_tick(instance.storage, instance.storage.clock(), limit)
         console = _console()
         console.print(f"checked {result.checked} run(s) in progress; {len(result.failed)} lost")
         for run_id, reason in result.failed:
             console.print(f"  {run_id}: {reason}", markup=False)
-        _print_retries(retry_tick(instance, time.time()))
+        _print_retries(_retry_tick(instance))
 
 
 @run_group.command("retry")
@@ -243,7 +253,16 @@ def monitor(once: bool, timeout: float | None) -> None:
 def retry(once: bool) -> None:
     """Re-execute the failed runs tagged dagster/max_retries (one tick of run retries)."""
     with _open() as instance:
-        _print_retries(retry_tick(instance, time.time()))
+        _print_retries(_retry_tick(instance))
+
+
+def _retry_tick(instance: Instance) -> RetryResult:
+    return retry_tick(
+        instance.storage,
+        instance.storage.clock(),
+        coordinator=instance.run_coordinator,
+        launcher=instance.run_launcher,
+    )
 
 
 def _print_retries(result: RetryResult) -> None:

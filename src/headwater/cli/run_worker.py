@@ -18,14 +18,11 @@ import click
 
 from headwater.core.error_info import ErrorInfo
 from headwater.errors import HeadwaterError
-from headwater.events.event_type import EventType
 from headwater.events.payloads import EngineEventData, RunFailureData
 from headwater.events.run_status import RunStatus
 from headwater.runs.code_pointer import CodePointer
-from headwater.runs.run_events import emit_run_event
 from headwater.runs.snapshots import load_plan, plan_differences
 from headwater.runs.worker_support import Heartbeat, InterruptOnSigterm, RunInterrupted
-from headwater.storage.run_workers import run_worker_store
 from headwater.storage.runs import PARTITION_NAME_TAG, Run
 
 
@@ -56,8 +53,9 @@ def run_worker(run_id: str) -> int:
             instance.report_run_canceled(run, "Run canceled before its worker started.")
             return 0
         settings = instance.runs_settings
-        store = run_worker_store(instance.storage)
-        with InterruptOnSigterm(), Heartbeat(store, run_id, settings.heartbeat_interval_seconds):
+        store = instance.storage.run_workers
+        beat = Heartbeat(store, run_id, settings.heartbeat_interval_seconds, instance.storage.clock)
+        with InterruptOnSigterm(), beat:
             try:
                 return _work(instance, run)
             except RunInterrupted:
@@ -109,7 +107,7 @@ def _prepare(instance: Any, run: Run) -> tuple[Any, Any]:
         )
     else:
         job = defs.resolve_job_def(run.job_name)
-    stored = load_plan(instance, run)
+    stored = load_plan(instance.run_storage, run)
     problems = plan_differences(stored, build_plan(job.spec, run.step_keys_to_execute))
     if problems:
         raise PlanMismatchError(
@@ -154,13 +152,8 @@ def _fail_before_start(instance: Any, run: Run, exc: BaseException) -> None:
     detail = user_traceback or error.to_string()
     headline = f"Run worker could not start run {run.run_id}: {type(exc).__name__}: {exc}".split("\n\n")[0]
     instance.report_engine_event(headline, run, EngineEventData(error=error))
-    emit_run_event(
-        instance,
-        run,
-        EventType.RUN_FAILURE,
-        f"{headline}\n\n{detail}",
-        RunFailureData(error, "JOB_INITIALIZATION_FAILURE", None),
-        level=logging.ERROR,
+    instance.report_run_failed(
+        run, f"{headline}\n\n{detail}", RunFailureData(error, "JOB_INITIALIZATION_FAILURE", None)
     )
 
 
@@ -169,13 +162,10 @@ def _fail_unfinished(instance: Any, run_id: str, exc: BaseException) -> None:
     if current is None or current.is_finished:
         return
     error = ErrorInfo.from_exception(exc)
-    emit_run_event(
-        instance,
+    instance.report_run_failed(
         current,
-        EventType.RUN_FAILURE,
         f"Execution of run {run_id} failed: {type(exc).__name__}: {exc}",
         RunFailureData(error, "JOB_INITIALIZATION_FAILURE", None),
-        level=logging.ERROR,
     )
 
 

@@ -3,18 +3,15 @@
 ``set_concurrency_limit("db", 2)`` lets at most two steps of pool ``db`` run at once across every run
 of the instance; executors claim a slot per step (``claim_concurrency_slot``) and free it when the
 step ends; the run driver frees whatever a run still holds when it ends, the run monitor does it for
-runs whose worker died (``free_concurrency_slots_for_run``). Stored by ``storage.concurrency``.
+runs whose worker died (``free_concurrency_slots_for_run``). Stored in ``Storage.concurrency``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from headwater.storage.concurrency import ConcurrencyStore, PoolInfo, concurrency_store
-
-if TYPE_CHECKING:
-    from headwater.storage.protocols import Storage
+from headwater.storage.concurrency import PoolInfo
+from headwater.storage.protocols import ConcurrencyStore, Storage
 
 
 class ConcurrencyMethods:
@@ -24,7 +21,7 @@ class ConcurrencyMethods:
 
     @property
     def concurrency_store(self) -> ConcurrencyStore:
-        return concurrency_store(self._storage)
+        return self._storage.concurrency
 
     def set_concurrency_limit(self, pool: str, limit: int) -> None:
         """At most ``limit`` steps of ``pool`` run at once in this instance (0 holds them all back)."""

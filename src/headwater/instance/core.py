@@ -1,14 +1,14 @@
 """``Instance``: the composition root -- storage (and later coordinator, launcher, locations).
 
 Dagster's ``DagsterInstance`` method names where the concept is the same. Importing this module
-imports no database driver; a SQL store is imported when one is configured.
+imports no database driver; the SQL store is imported when an instance is made (an ephemeral one
+too: SQLite in memory).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -28,7 +28,6 @@ from headwater.instance.config import CONFIG_FILE, home_directory, read_config_f
 from headwater.instance.maintenance import MaintenanceMethods
 from headwater.instance.run_methods import RunMethods  # runs out of process (runs package)
 from headwater.storage.errors import StorageUnavailableError
-from headwater.storage.memory import MemoryStorage
 from headwater.storage.protocols import EventStore, OfType, RunStore, Storage
 from headwater.storage.records import (
     EventLogConnection,
@@ -50,21 +49,23 @@ def _remove_tree(path: str) -> None:
 
 
 class Instance(AssetMethods, MaintenanceMethods, RunMethods, ConcurrencyMethods):
-    """Where runs and events are stored and how runs are executed (Dagster's ``DagsterInstance``)."""
+    """Where runs and events are stored and how runs are executed (Dagster's ``DagsterInstance``).
+
+    ``clock`` stamps the events the instance reports itself (default: the storage's clock)."""
 
     def __init__(
         self,
         storage: Storage,
         *,
         root_directory: str | os.PathLike[str] | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
         is_ephemeral: bool = False,
     ) -> None:
         self._storage = storage
         self._runs: RunStore = storage.run_store
         self._events: EventStore = storage.event_store
         self._root = os.fspath(root_directory) if root_directory is not None else None
-        self._clock = clock
+        self._clock = clock or storage.clock
         self._is_ephemeral = is_ephemeral
         self._cleanup: weakref.finalize[Any, Any] | None = None
         self._disposed = False
@@ -78,9 +79,12 @@ class Instance(AssetMethods, MaintenanceMethods, RunMethods, ConcurrencyMethods)
     # -- construction
     @staticmethod
     def ephemeral(tempdir: str | os.PathLike[str] | None = None) -> Instance:
-        """An instance in memory; its root directory is ``tempdir`` or a temporary directory made on
+        """An instance whose storage is SQLite in this process's memory (gone after ``dispose()``; other
+        processes cannot reach it); its root directory is ``tempdir`` or a temporary directory made on
         first use and removed by ``dispose()``."""
-        return Instance(MemoryStorage(), root_directory=tempdir, is_ephemeral=True)
+        from headwater.storage.sql import SqlStorage
+
+        return Instance(SqlStorage.in_memory(), root_directory=tempdir, is_ephemeral=True)
 
     @staticmethod
     def local_temp(

@@ -4,23 +4,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from headwater.errors import RunNotFoundError
 from headwater.runs.coordinator import RunCoordinator, coordinator_for
 from headwater.runs.launcher import DefaultRunLauncher
 from headwater.runs.protocols import RunLauncher
+from headwater.runs.run_events import get_run
 from headwater.runs.settings import RunsSettings
+from headwater.storage.protocols import Storage
 from headwater.storage.runs import Run
-
-if TYPE_CHECKING:
-    from headwater.runs.protocols import RunsInstance
 
 
 class RunMethods:
     """Mixed into ``Instance``: Dagster's ``run_coordinator``, ``run_launcher``, ``submit_run``,
-    ``launch_run``."""
+    ``launch_run`` -- the ``runs`` package called with the instance's storage."""
 
+    _storage: Storage
+    _root: str | None
     _runs_settings: RunsSettings | None = None
     _run_coordinator: RunCoordinator | None = None
     _run_launcher: RunLauncher | None = None
@@ -56,19 +57,22 @@ class RunMethods:
     @property
     def run_launcher(self) -> RunLauncher:
         if self._run_launcher is None:
-            self._run_launcher = DefaultRunLauncher()
+            # A worker opens the instance at its home (HEADWATER_HOME): none for an in-memory store, or
+            # for an instance built without a root directory.
+            home = None if self._storage.is_in_memory else self._root
+            self._run_launcher = DefaultRunLauncher(home=home)
         return self._run_launcher
 
     def _run(self, run_id: str) -> Run:
-        run = cast("RunsInstance", self).get_run_by_id(run_id)
+        run = get_run(self._storage, run_id)
         if run is None:
             raise RunNotFoundError(f"No run {run_id} in this instance; `headwater run list` shows the runs.")
         return run
 
     def submit_run(self, run_id: str) -> Run:
         """Hand a created run to the run coordinator (launch now, or queue)."""
-        return self.run_coordinator.submit_run(cast("RunsInstance", self), self._run(run_id))
+        return self.run_coordinator.submit_run(self._storage, self.run_launcher, self._run(run_id))
 
     def launch_run(self, run_id: str) -> Run:
         """Start a created run's worker through the run launcher, bypassing the coordinator."""
-        return self.run_launcher.launch_run(cast("RunsInstance", self), self._run(run_id))
+        return self.run_launcher.launch_run(self._storage, self._run(run_id))

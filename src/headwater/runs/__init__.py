@@ -12,8 +12,10 @@ The lifecycle of a launched run::
     retry_tick              re-executes FAILURE runs tagged dagster/max_retries (Dagster's run retries)
 
 This package holds no user code and imports none (DESIGN.md §2): the worker itself is
-``headwater.cli.run_worker``. Functions take the instance structurally (``RunsInstance``): the
-instance composes this package, not the other way round.
+``headwater.cli.run_worker``. Its functions take what they need -- the ``Storage`` (every store and
+its clock), a ``RunLauncher``/``RunCoordinator``, settings as arguments -- never an ``Instance``: the
+instance composes this package (``Instance.submit_run`` is ``coordinator.submit_run(storage, launcher,
+run)``), and the daemon and webserver call it with the stores they hold.
 """
 
 from __future__ import annotations

@@ -8,32 +8,28 @@
 from __future__ import annotations
 
 from headwater.events.event_type import EventType
-from headwater.runs.protocols import RunCoordinator, RunsInstance
-from headwater.runs.run_events import emit_run_event
+from headwater.runs.protocols import RunCoordinator, RunLauncher
+from headwater.runs.run_events import emit_run_event, get_run
 from headwater.runs.settings import RunsSettings
+from headwater.storage.protocols import Storage
 from headwater.storage.runs import Run
 
 __all__ = ["ImmediateRunCoordinator", "QueuedRunCoordinator", "RunCoordinator", "coordinator_for"]
 
 
-def _latest(instance: RunsInstance, run: Run) -> Run:
-    latest = instance.get_run_by_id(run.run_id)
-    return latest if latest is not None else run
-
-
 class ImmediateRunCoordinator:
     """Launches each submitted run at once (Dagster's ``DefaultRunCoordinator``)."""
 
-    def submit_run(self, instance: RunsInstance, run: Run) -> Run:
-        return instance.run_launcher.launch_run(instance, run)
+    def submit_run(self, storage: Storage, launcher: RunLauncher, run: Run) -> Run:
+        return launcher.launch_run(storage, run)
 
 
 class QueuedRunCoordinator:
     """Queues each submitted run; ``dequeue_tick`` (the daemon, ``headwater run dequeue``) launches it."""
 
-    def submit_run(self, instance: RunsInstance, run: Run) -> Run:
-        emit_run_event(instance, run, EventType.RUN_ENQUEUED, "Placed run in the queue.")
-        return _latest(instance, run)
+    def submit_run(self, storage: Storage, launcher: RunLauncher, run: Run) -> Run:
+        emit_run_event(storage, run, EventType.RUN_ENQUEUED, "Placed run in the queue.")
+        return get_run(storage, run.run_id) or run
 
 
 def coordinator_for(settings: RunsSettings) -> RunCoordinator:

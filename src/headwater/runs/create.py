@@ -6,17 +6,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from headwater.core.asset_key import AssetKey
+from headwater.core.ids import make_new_run_id
 from headwater.planning.plan import build_plan
 from headwater.runs.code_pointer import CodePointer
-from headwater.runs.protocols import RunsInstance
 from headwater.runs.snapshots import store_job_spec, store_plan
 from headwater.runs.tags import CODE_POINTER_TAG
 from headwater.specs.job import JobSpec
+from headwater.storage.protocols import RunStore
 from headwater.storage.runs import PARENT_RUN_ID_TAG, PARTITION_NAME_TAG, ROOT_RUN_ID_TAG, Run
 
 
 def create_run_for_launch(
-    instance: RunsInstance,
+    runs: RunStore,
     job_spec: JobSpec,
     code_pointer: CodePointer,
     *,
@@ -38,22 +39,23 @@ def create_run_for_launch(
     if parent_run_id is not None:
         all_tags[PARENT_RUN_ID_TAG] = parent_run_id
         all_tags[ROOT_RUN_ID_TAG] = root_run_id or parent_run_id
-    return instance.create_run(
+    run = Run(
         job_name=job_spec.name,
-        run_id=run_id,
+        run_id=run_id or make_new_run_id(),
         run_config=dict(run_config or {}),
         tags=all_tags,
-        asset_selection=asset_selection,
-        step_keys_to_execute=sorted(plan.step_keys) if step_keys is not None else None,
+        asset_selection=frozenset(asset_selection) if asset_selection is not None else None,
+        step_keys_to_execute=tuple(sorted(plan.step_keys)) if step_keys is not None else None,
         parent_run_id=parent_run_id,
         root_run_id=(root_run_id or parent_run_id) if parent_run_id is not None else None,
-        job_snapshot_id=store_job_spec(instance, job_spec),
-        execution_plan_snapshot_id=store_plan(instance, plan),
+        job_snapshot_id=store_job_spec(runs, job_spec),
+        execution_plan_snapshot_id=store_plan(runs, plan),
     )
+    return runs.add_run(run)
 
 
 def create_asset_run_for_launch(
-    instance: RunsInstance,
+    runs: RunStore,
     job_spec: JobSpec,
     code_pointer: CodePointer,
     asset_selection: Iterable[AssetKey],
@@ -71,5 +73,5 @@ def create_asset_run_for_launch(
     if partition_key is not None:
         all_tags[PARTITION_NAME_TAG] = partition_key
     return create_run_for_launch(
-        instance, job_spec, code_pointer, tags=all_tags, asset_selection=frozenset(asset_selection)
+        runs, job_spec, code_pointer, tags=all_tags, asset_selection=frozenset(asset_selection)
     )

@@ -7,22 +7,23 @@ from collections.abc import Callable, Sequence
 
 from headwater.errors import RunNotFoundError
 from headwater.events.event import EventLogEntry
-from headwater.runs.protocols import RunsInstance
+from headwater.runs.run_events import get_run
+from headwater.storage.protocols import Storage
 from headwater.storage.runs import Run
 
 
 class RunFollower:
     """Reads a run's events after a cursor; ``poll()`` returns the new ones (oldest first)."""
 
-    def __init__(self, instance: RunsInstance, run_id: str, cursor: str | None = None) -> None:
-        self.instance = instance
+    def __init__(self, storage: Storage, run_id: str, cursor: str | None = None) -> None:
+        self.storage = storage
         self.run_id = run_id
         self.cursor = cursor
 
     def poll(self) -> list[EventLogEntry]:
         out: list[EventLogEntry] = []
         while True:
-            page = self.instance.get_records_for_run(self.run_id, cursor=self.cursor, limit=1000)
+            page = self.storage.event_store.get_records_for_run(self.run_id, cursor=self.cursor, limit=1000)
             out.extend(r.event_log_entry for r in page.records)
             if page.records:
                 self.cursor = page.cursor
@@ -31,7 +32,7 @@ class RunFollower:
 
 
 def follow_run(
-    instance: RunsInstance,
+    storage: Storage,
     run_id: str,
     on_events: Callable[[Sequence[EventLogEntry]], None],
     *,
@@ -41,10 +42,10 @@ def follow_run(
 ) -> Run:
     """Call ``on_events`` with each batch of new events of ``run_id`` until the run has finished (and
     its last events are read) or ``timeout`` seconds pass; return the run as it is then."""
-    follower = RunFollower(instance, run_id)
+    follower = RunFollower(storage, run_id)
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
-        run = instance.get_run_by_id(run_id)
+        run = get_run(storage, run_id)
         if run is None:
             raise RunNotFoundError(f"No run {run_id} in this instance.")
         entries = follower.poll()

@@ -10,9 +10,10 @@ import sys
 from headwater.errors import HeadwaterError
 from headwater.events.event_type import EventType
 from headwater.runs.code_pointer import CodePointer
-from headwater.runs.protocols import RunLauncher, RunsInstance
-from headwater.runs.run_events import emit_run_event
+from headwater.runs.protocols import RunLauncher
+from headwater.runs.run_events import emit_run_event, get_run, report_run_failed
 from headwater.runs.tags import WORKER_HOST_TAG, WORKER_PID_TAG
+from headwater.storage.protocols import Storage
 from headwater.storage.runs import Run
 
 __all__ = ["DefaultRunLauncher", "RunLauncher", "worker_command", "worker_log_path"]
@@ -21,7 +22,7 @@ HOME_ENV = "HEADWATER_HOME"
 
 
 class LaunchError(HeadwaterError):
-    """A run cannot be launched (e.g. its instance keeps runs only in this process's memory)."""
+    """A run cannot be launched (e.g. its storage lives only in this process's memory)."""
 
 
 def worker_command(run: Run, pointer: CodePointer) -> list[str]:
@@ -36,22 +37,30 @@ def worker_log_path(root_directory: str, run_id: str) -> str:
 
 class DefaultRunLauncher:
     """Starts the run worker as a detached subprocess (its own session: it outlives the launcher, and
-    a Ctrl-C in the launcher's terminal does not reach it), with ``HEADWATER_HOME`` set to the
-    instance's home. Records the worker's pid and host in the run's tags."""
+    a Ctrl-C in the launcher's terminal does not reach it), with ``HEADWATER_HOME`` set to ``home``, the
+    instance home whose ``headwater.yaml`` names the same storage. Records the worker's pid and host in
+    the run's tags."""
 
-    def __init__(self, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, home: str | None = None, extra_env: dict[str, str] | None = None) -> None:
+        self.home = home
         self.extra_env = dict(extra_env or {})
 
-    def launch_run(self, instance: RunsInstance, run: Run) -> Run:
-        if instance.is_ephemeral:
+    def launch_run(self, storage: Storage, run: Run) -> Run:
+        if storage.is_in_memory:
             raise LaunchError(
-                f"Cannot launch run {run.run_id} in another process: its instance keeps runs in this "
-                "process's memory. Use Instance.get() (HEADWATER_HOME) or Instance.local_temp()."
+                f"Cannot launch run {run.run_id} in another process: its storage lives in this "
+                "process's memory (an ephemeral instance). Use Instance.get() (HEADWATER_HOME) or "
+                "Instance.local_temp()."
+            )
+        home = self.home
+        if home is None:
+            raise LaunchError(
+                f"Cannot launch run {run.run_id}: this launcher has no instance home for the worker "
+                "(HEADWATER_HOME); construct it as DefaultRunLauncher(home=...)."
             )
         pointer = CodePointer.from_run_tags(run.run_id, run.tags)
-        home = instance.root_directory
         # STARTING before the process exists: the worker's RUN_START must find the run STARTING.
-        emit_run_event(instance, run, EventType.RUN_STARTING, "Launching run worker.")
+        emit_run_event(storage, run, EventType.RUN_STARTING, "Launching run worker.")
         env = {**os.environ, HOME_ENV: home, **self.extra_env}
         log_path = worker_log_path(home, run.run_id)
         os.makedirs(os.path.dirname(log_path), exist_ok=True)
@@ -69,10 +78,9 @@ class DefaultRunLauncher:
                 )
         except OSError as exc:
             command = " ".join(worker_command(run, pointer))
-            instance.report_run_failed(run, f"Could not start the run worker ({command}): {exc}")
+            report_run_failed(storage, run, f"Could not start the run worker ({command}): {exc}")
             raise LaunchError(f"Could not start the run worker for run {run.run_id}: {exc}") from exc
-        instance.add_run_tags(
+        storage.run_store.add_run_tags(
             run.run_id, {WORKER_PID_TAG: str(process.pid), WORKER_HOST_TAG: socket.gethostname()}
         )
-        latest = instance.get_run_by_id(run.run_id)
-        return latest if latest is not None else run
+        return get_run(storage, run.run_id) or run

@@ -1,6 +1,6 @@
 """Run monitoring: a run whose worker stopped heartbeating (or exited) without finishing is failed.
 
-``monitor_tick(instance, now)`` checks every STARTING/STARTED/CANCELING run: a worker heartbeat older
+``monitor_tick(storage, now, timeout)`` checks every STARTING/STARTED/CANCELING run: a worker heartbeat older
 than ``timeout`` seconds, or a worker pid (on this host) that is gone, ends the run -- FAILURE with
 the reason, or CANCELED for a run that was being canceled -- and frees the instance pool slots its
 steps held.
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from headwater.events.payloads import RunFailureData
 from headwater.events.run_status import RunStatus
 from headwater.runs.processes import pid_alive, worker_pid
-from headwater.runs.protocols import RunsInstance
-from headwater.storage.run_workers import run_worker_store
+from headwater.runs.run_events import get_run, report_run_canceled, report_run_failed
+from headwater.storage.protocols import Storage
 from headwater.storage.runs import RunsFilter
 
 _WATCHED = (RunStatus.STARTING, RunStatus.STARTED, RunStatus.CANCELING)
@@ -31,12 +31,12 @@ def _when(timestamp: float) -> str:
     return dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def monitor_tick(instance: RunsInstance, now: float, timeout: float | None = None) -> MonitorResult:
-    """End the runs whose worker is gone; ``timeout`` (seconds) defaults to
-    ``run_monitoring.heartbeat_timeout_seconds``."""
-    limit = instance.runs_settings.heartbeat_timeout_seconds if timeout is None else timeout
-    records = instance.get_run_records(RunsFilter(statuses=list(_WATCHED)))
-    beats = run_worker_store(instance.storage).get_heartbeats([r.dagster_run.run_id for r in records])
+def monitor_tick(storage: Storage, now: float, timeout: float) -> MonitorResult:
+    """End the runs whose worker is gone; ``timeout`` (seconds) is ``run_monitoring``'s
+    ``heartbeat_timeout_seconds``."""
+    limit = timeout
+    records = storage.run_store.get_run_records(RunsFilter(statuses=list(_WATCHED)))
+    beats = storage.run_workers.get_heartbeats([r.dagster_run.run_id for r in records])
     failed: list[tuple[str, str]] = []
     for record in records:
         run = record.dagster_run
@@ -55,16 +55,16 @@ def monitor_tick(instance: RunsInstance, now: float, timeout: float | None = Non
             reason = f"run worker never sent a heartbeat within {limit:g} s of the run's last update"
         if reason is None:
             continue
-        current = instance.get_run_by_id(run.run_id)
+        current = get_run(storage, run.run_id)
         if current is None or current.is_finished:
             continue
         if current.status is RunStatus.CANCELING:
-            instance.report_run_canceled(current, f"Run canceled: {reason}.")
+            report_run_canceled(storage, current, f"Run canceled: {reason}.")
         else:
-            instance.report_run_failed(
-                current, f"Run failed: {reason}.", RunFailureData(None, "RUN_WORKER_LOST", None)
+            report_run_failed(
+                storage, current, f"Run failed: {reason}.", RunFailureData(None, "RUN_WORKER_LOST", None)
             )
-        run_worker_store(instance.storage).clear(run.run_id)
-        instance.free_concurrency_slots_for_run(run.run_id)  # the dead worker's pool slots
+        storage.run_workers.clear(run.run_id)
+        storage.concurrency.free_slots_for_run(run.run_id)  # the dead worker's pool slots
         failed.append((run.run_id, reason))
     return MonitorResult(len(records), tuple(failed))

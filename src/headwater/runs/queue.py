@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 from headwater.events.event_type import EventType
 from headwater.events.run_status import IN_PROGRESS_STATUSES, RunStatus
-from headwater.runs.protocols import RunLauncher, RunsInstance
-from headwater.runs.run_events import emit_run_event
+from headwater.runs.protocols import RunLauncher
+from headwater.runs.run_events import emit_run_event, get_run, report_run_failed
 from headwater.runs.settings import RunsSettings, TagConcurrencyLimit
 from headwater.runs.tags import PRIORITY_TAG
+from headwater.storage.protocols import Storage
 from headwater.storage.runs import Run, RunRecord, RunsFilter
 
 __all__ = ["DequeueResult", "TagConcurrencyLimit", "dequeue_tick", "run_priority", "select_runs_to_dequeue"]
@@ -77,34 +78,29 @@ class DequeueResult:
 
 
 def dequeue_tick(
-    instance: RunsInstance,
-    now: float,
-    *,
-    settings: RunsSettings | None = None,
-    launcher: RunLauncher | None = None,
+    storage: Storage, now: float, *, settings: RunsSettings, launcher: RunLauncher
 ) -> DequeueResult:
-    """Launch the queued runs the limits allow at ``now``; a run whose launch fails is marked FAILURE
-    (by the launcher) and does not stop the others."""
-    settings = settings or instance.runs_settings
-    launcher = launcher or instance.run_launcher
-    queued = instance.get_run_records(RunsFilter(statuses=[RunStatus.QUEUED]), ascending=True)
+    """Launch (through ``launcher``) the queued runs the limits in ``settings`` allow at ``now``; a run
+    whose launch fails is marked FAILURE and does not stop the others."""
+    runs = storage.run_store
+    queued = runs.get_run_records(RunsFilter(statuses=[RunStatus.QUEUED]), ascending=True)
     if not queued:
         return DequeueResult((), (), 0)
     in_progress = [
-        r.dagster_run for r in instance.get_run_records(RunsFilter(statuses=sorted(IN_PROGRESS_STATUSES)))
+        r.dagster_run for r in runs.get_run_records(RunsFilter(statuses=sorted(IN_PROGRESS_STATUSES)))
     ]
     launched: list[str] = []
     failed: list[str] = []
     for run in select_runs_to_dequeue(queued, in_progress, settings):
-        emit_run_event(instance, run, EventType.RUN_DEQUEUED, "Leaving the run queue.", timestamp=now)
-        current = instance.get_run_by_id(run.run_id) or run
+        emit_run_event(storage, run, EventType.RUN_DEQUEUED, "Leaving the run queue.", timestamp=now)
+        current = get_run(storage, run.run_id) or run
         try:
-            launcher.launch_run(instance, current)
+            launcher.launch_run(storage, current)
             launched.append(run.run_id)
         except Exception as exc:
             log.exception("Launching run %s failed", run.run_id)
             failed.append(run.run_id)
-            latest = instance.get_run_by_id(run.run_id)
+            latest = get_run(storage, run.run_id)
             if latest is not None and not latest.is_finished:
-                instance.report_run_failed(latest, f"Launching the run failed: {type(exc).__name__}: {exc}")
+                report_run_failed(storage, latest, f"Launching the run failed: {type(exc).__name__}: {exc}")
     return DequeueResult(tuple(launched), tuple(failed), len(queued) - len(launched) - len(failed))

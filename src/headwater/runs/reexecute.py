@@ -14,9 +14,10 @@ from headwater.errors import HeadwaterError, RunNotFoundError
 from headwater.events.event_type import EventType
 from headwater.runs.code_pointer import CodePointer
 from headwater.runs.create import create_run_for_launch
-from headwater.runs.protocols import RunsInstance
+from headwater.runs.run_events import get_run
 from headwater.runs.snapshots import load_job_spec, load_plan
 from headwater.runs.tags import CODE_POINTER_TAG, NOT_INHERITED_TAGS
+from headwater.storage.protocols import Storage
 from headwater.storage.runs import PARENT_RUN_ID_TAG, RESUME_RETRY_TAG, ROOT_RUN_ID_TAG, Run
 
 
@@ -33,13 +34,14 @@ def _handle(step_key: str) -> str:
     return step_key.split("[", 1)[0]
 
 
-def steps_to_retry(instance: RunsInstance, parent: Run) -> list[str]:
+def steps_to_retry(storage: Storage, parent: Run) -> list[str]:
     """Step keys of ``parent``'s plan that did not succeed (a mapped step counts as one: it is retried
     when any of its instances failed)."""
-    plan = load_plan(instance, parent)
+    plan = load_plan(storage.run_store, parent)
     succeeded: set[str] = set()
     failed: set[str] = set()
-    for entry in instance.all_logs(parent.run_id, of_type={EventType.STEP_SUCCESS, EventType.STEP_FAILURE}):
+    outcomes = {EventType.STEP_SUCCESS, EventType.STEP_FAILURE}
+    for entry in storage.event_store.get_logs_for_run(parent.run_id, of_type=outcomes):
         event = entry.dagster_event
         if event is None or event.step_key is None:
             continue
@@ -54,7 +56,7 @@ def _inherited_tags(parent: Run) -> Mapping[str, str]:
 
 
 def create_reexecution_run(
-    instance: RunsInstance,
+    storage: Storage,
     parent_run_id: str,
     strategy: ReexecutionStrategy | None,
     extra_tags: Mapping[str, str] | None = None,
@@ -65,7 +67,7 @@ def create_reexecution_run(
 
     ``steps`` (instead of a strategy) re-executes exactly those step keys of the parent's plan.
     """
-    parent = instance.get_run_by_id(parent_run_id)
+    parent = get_run(storage, parent_run_id)
     if parent is None:
         raise RunNotFoundError(
             f"No run {parent_run_id} in this instance; `headwater run list` shows the runs."
@@ -77,7 +79,7 @@ def create_reexecution_run(
         )
     tags = {**_inherited_tags(parent), **(extra_tags or {})}
     if steps is not None:
-        plan_keys = load_plan(instance, parent).step_keys
+        plan_keys = load_plan(storage.run_store, parent).step_keys
         unknown = [key for key in steps if key not in plan_keys]
         if unknown or not steps:
             raise ReexecutionError(
@@ -90,13 +92,13 @@ def create_reexecution_run(
             raise ReexecutionError(
                 f"Run {parent_run_id} succeeded: no step to retry from failure. Use --all to run it again."
             )
-        step_keys = steps_to_retry(instance, parent)
+        step_keys = steps_to_retry(storage, parent)
         tags[RESUME_RETRY_TAG] = "true"
     else:
         step_keys = list(parent.step_keys_to_execute) if parent.step_keys_to_execute is not None else None
     return create_run_for_launch(
-        instance,
-        load_job_spec(instance, parent),
+        storage.run_store,
+        load_job_spec(storage.run_store, parent),
         CodePointer.from_run_tags(parent.run_id, parent.tags),
         run_config=parent.run_config,
         tags=tags,

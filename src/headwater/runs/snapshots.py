@@ -13,8 +13,8 @@ import msgspec
 from headwater.core import codec
 from headwater.errors import HeadwaterError
 from headwater.planning.plan import PLAN_FORMAT_VERSION, ExecutionPlan
-from headwater.runs.protocols import RunsInstance
 from headwater.specs.job import JobSpec
+from headwater.storage.protocols import RunStore
 from headwater.storage.runs import Run
 
 PLAN_KIND = "execution_plan"
@@ -27,14 +27,12 @@ class SnapshotError(HeadwaterError):
     """A run's stored plan or job spec is missing or cannot be read."""
 
 
-def store_plan(instance: RunsInstance, plan: ExecutionPlan) -> str:
-    return instance.add_snapshot(
-        codec.canonical({"plan": plan, "v": PLAN_FORMAT_VERSION}).decode(), PLAN_KIND
-    )
+def store_plan(runs: RunStore, plan: ExecutionPlan) -> str:
+    return runs.add_snapshot(codec.canonical({"plan": plan, "v": PLAN_FORMAT_VERSION}).decode(), PLAN_KIND)
 
 
-def store_job_spec(instance: RunsInstance, spec: JobSpec) -> str:
-    return instance.add_snapshot(codec.canonical({"job": spec, "v": JOB_FORMAT_VERSION}).decode(), JOB_KIND)
+def store_job_spec(runs: RunStore, spec: JobSpec) -> str:
+    return runs.add_snapshot(codec.canonical({"job": spec, "v": JOB_FORMAT_VERSION}).decode(), JOB_KIND)
 
 
 class _PlanSnapshot(msgspec.Struct):
@@ -45,12 +43,10 @@ class _JobSnapshot(msgspec.Struct):
     job: JobSpec
 
 
-def _read(
-    instance: RunsInstance, run: Run, snapshot_id: str | None, what: str, tp: type[T], version: int
-) -> T:
+def _read(runs: RunStore, run: Run, snapshot_id: str | None, what: str, tp: type[T], version: int) -> T:
     if snapshot_id is None:
         raise SnapshotError(f"Run {run.run_id} has no stored {what}: it was not created for launching.")
-    text = instance.get_snapshot(snapshot_id)
+    text = runs.get_snapshot(snapshot_id)
     if text is None:
         raise SnapshotError(f"The {what} {snapshot_id} of run {run.run_id} is not in storage.")
     try:
@@ -61,14 +57,14 @@ def _read(
         raise SnapshotError(f"Cannot read the {what} of run {run.run_id}: {exc}") from exc
 
 
-def load_plan(instance: RunsInstance, run: Run) -> ExecutionPlan:
+def load_plan(runs: RunStore, run: Run) -> ExecutionPlan:
     """The plan computed when ``run`` was created."""
     snapshot = run.execution_plan_snapshot_id
-    return _read(instance, run, snapshot, "execution plan", _PlanSnapshot, PLAN_FORMAT_VERSION).plan
+    return _read(runs, run, snapshot, "execution plan", _PlanSnapshot, PLAN_FORMAT_VERSION).plan
 
 
-def load_job_spec(instance: RunsInstance, run: Run) -> JobSpec:
-    return _read(instance, run, run.job_snapshot_id, "job spec", _JobSnapshot, JOB_FORMAT_VERSION).job
+def load_job_spec(runs: RunStore, run: Run) -> JobSpec:
+    return _read(runs, run, run.job_snapshot_id, "job spec", _JobSnapshot, JOB_FORMAT_VERSION).job
 
 
 def plan_differences(stored: ExecutionPlan, current: ExecutionPlan) -> list[str]:

@@ -8,12 +8,12 @@ import os
 import signal
 import socket
 import threading
-import time
 from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import Any
 
-from headwater.storage.run_workers import RunWorkerStore, WorkerHeartbeat
+from headwater.storage.protocols import RunWorkerStore
+from headwater.storage.run_workers import WorkerHeartbeat
 
 log = logging.getLogger("headwater.runs")
 
@@ -24,15 +24,11 @@ class RunInterrupted(BaseException):
 
 
 class Heartbeat:
-    """A daemon thread writing ``WorkerHeartbeat`` for ``run_id`` every ``interval`` seconds, from start
-    until ``stop()`` (which forgets the heartbeat)."""
+    """A daemon thread writing ``WorkerHeartbeat`` for ``run_id`` every ``interval`` seconds, stamped by
+    ``clock`` (the storage's), from start until ``stop()`` (which forgets the heartbeat)."""
 
     def __init__(
-        self,
-        store: RunWorkerStore,
-        run_id: str,
-        interval: float,
-        clock: Callable[[], float] = time.time,
+        self, store: RunWorkerStore, run_id: str, interval: float, clock: Callable[[], float]
     ) -> None:
         self._store = store
         self._run_id = run_id

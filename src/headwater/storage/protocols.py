@@ -1,25 +1,28 @@
-"""The store protocols: what the instance needs from storage, whatever the backend.
-
-Two stores, both implemented in memory (``storage.memory``) and in SQL (``storage.sql``):
+"""The store protocols: what the instance, the run lifecycle (and the daemon and webserver to come)
+need from storage, whatever the database. One implementation, in SQL (``storage.sql``), for SQLite
+(a file, or in memory for ephemeral instances), PostgreSQL and MySQL/MariaDB.
 
 * ``RunStore`` -- runs, their tags and status (status changes go through the transition table of
   ``events.run_status``), and content-addressed snapshots (job/plan JSON stored with runs).
 * ``EventStore`` -- the event log (storage id = cursor), the asset index, the per-(asset, partition)
   status index and the asset check executions, all updated in the batch that stores the events;
   plus dynamic partitions.
+* ``ConcurrencyStore`` -- instance-wide pool limits and the slots steps claim in them.
+* ``RunWorkerStore`` -- run-worker heartbeats, read by the run monitor.
 
-``Storage`` holds one of each. Every method is safe to call from several threads.
+``Storage`` holds one of each, in one database. Every method is safe to call from several threads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.events.event import Event, EventLogEntry, EventLogRecord
 from headwater.events.event_type import EventType
+from headwater.storage.concurrency import PoolInfo
 from headwater.storage.records import (
     AssetCheckExecutionRecord,
     AssetCheckExecutionRecordStatus,
@@ -29,6 +32,7 @@ from headwater.storage.records import (
     EventRecordsFilter,
 )
 from headwater.storage.retention import PruneResult, StorageInfo
+from headwater.storage.run_workers import WorkerHeartbeat
 from headwater.storage.runs import Run, RunRecord, RunsFilter
 
 #: An event type filter: one type, a set of them, or None for all.
@@ -185,8 +189,59 @@ class EventStore(Protocol):
     def dispose(self) -> None: ...
 
 
+class ConcurrencyStore(Protocol):
+    """Instance-wide pools (see ``storage.concurrency``)."""
+
+    def set_limit(self, pool: str, limit: int) -> None:
+        """Set (replace) ``pool``'s limit; claims already held are kept."""
+        ...
+
+    def get_limit(self, pool: str) -> int | None: ...
+
+    def delete_limit(self, pool: str) -> bool:
+        """Remove ``pool``'s limit (it becomes unlimited; its claims and pending steps are dropped).
+        False when it had none."""
+        ...
+
+    def get_pools(self) -> Sequence[str]:
+        """The pools with a limit, sorted."""
+        ...
+
+    def get_pool_info(self, pool: str) -> PoolInfo: ...
+
+    def claim_slot(self, pool: str, run_id: str, step_key: str, priority: int = 0) -> bool:
+        """Claim a slot of ``pool`` for the step; False (and the step recorded as pending) when the pool
+        is full. Claiming a slot the step already holds succeeds."""
+        ...
+
+    def free_slot(self, pool: str, run_id: str, step_key: str) -> bool:
+        """Free the step's slot (and its pending entry); False when it held none."""
+        ...
+
+    def free_slots_for_run(self, run_id: str) -> int:
+        """Free every slot (and pending entry) of ``run_id``; how many slots were freed."""
+        ...
+
+
+class RunWorkerStore(Protocol):
+    """Run-worker heartbeats (see ``storage.run_workers``)."""
+
+    def heartbeat(self, beat: WorkerHeartbeat) -> None:
+        """Record (replace) the latest heartbeat of ``beat.run_id``'s worker."""
+        ...
+
+    def get_heartbeats(self, run_ids: Iterable[str]) -> Mapping[str, WorkerHeartbeat]:
+        """The latest heartbeat of each of ``run_ids`` that has one."""
+        ...
+
+    def clear(self, run_id: str) -> None:
+        """Forget ``run_id``'s heartbeat (its worker has finished)."""
+        ...
+
+
 class Storage(Protocol):
-    """A run store and an event store, usually in one database."""
+    """Every store, in one database; the one object the instance, the run lifecycle, the daemon and
+    the webserver are handed. Adding a store: see the ``headwater.storage`` docstring."""
 
     @property
     def run_store(self) -> RunStore: ...
@@ -194,10 +249,26 @@ class Storage(Protocol):
     @property
     def event_store(self) -> EventStore: ...
 
+    @property
+    def concurrency(self) -> ConcurrencyStore: ...
+
+    @property
+    def run_workers(self) -> RunWorkerStore: ...
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The time (epoch seconds) the stores stamp rows with; a ``FakeClock`` in tests."""
+        ...
+
+    @property
+    def is_in_memory(self) -> bool:
+        """True when the data lives in this process's memory: no other process can reach it."""
+        ...
+
     def handle_new_events(self, entries: Sequence[EventLogEntry]) -> list[int]:
         """Store ``entries`` (as ``EventStore.store_events``) and apply the run status changes of
-        run events (as ``RunStore.handle_run_event``) atomically: in one transaction on SQL. An
-        unknown run or an illegal status change raises and nothing is written."""
+        run events (as ``RunStore.handle_run_event``) atomically, in one transaction. An unknown run or
+        an illegal status change raises and nothing is written."""
         ...
 
     def prune(self, before: float, *, dry_run: bool = False) -> PruneResult:
@@ -207,4 +278,7 @@ class Storage(Protocol):
 
     def info(self) -> StorageInfo: ...
 
-    def dispose(self) -> None: ...
+    def dispose(self) -> None:
+        """Release the connections (a persistent store reconnects on next use; an in-memory one is
+        gone)."""
+        ...

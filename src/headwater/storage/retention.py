@@ -41,8 +41,9 @@ class PruneResult:
 
 @dataclass(frozen=True)
 class StorageInfo:
-    backend: str  # "memory", "sqlite", "postgresql", "mysql"
-    location: str  # a file path or a URL without its password
+    backend: str  # "sqlite", "postgresql", "mysql"
+    location: str  # a file path, ":memory:", or a URL without its password
     schema_revision: str | None
     runs: int
     events: int
+    in_memory: bool = False  # in this process's memory (an ephemeral instance): gone when disposed

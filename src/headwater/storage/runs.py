@@ -222,31 +222,6 @@ class RunsFilter:
             if value is not None and value.tzinfo is None:
                 object.__setattr__(self, name, value.replace(tzinfo=UTC))
 
-    def matches(self, record: RunRecord) -> bool:
-        """True if ``record`` passes this filter (the in-memory store's evaluation)."""
-        run = record.dagster_run
-        if self.run_ids is not None and run.run_id not in self.run_ids:
-            return False
-        if self.job_name is not None and run.job_name != self.job_name:
-            return False
-        if self.statuses and run.status not in self.statuses:
-            return False
-        for key, wanted in self.tags.items():
-            value = run.tags.get(key)
-            if value is None or (value != wanted if isinstance(wanted, str) else value not in wanted):
-                return False
-        if self.snapshot_id is not None and run.job_snapshot_id != self.snapshot_id:
-            return False
-        if self.exclude_subruns and BACKFILL_ID_TAG in run.tags:
-            return False
-        return _in_window(record.update_timestamp, self.updated_after, self.updated_before) and _in_window(
-            record.create_timestamp, self.created_after, self.created_before
-        )
-
-
-def _in_window(value: datetime, after: datetime | None, before: datetime | None) -> bool:
-    return (after is None or value > after) and (before is None or value < before)
-
 
 def status_after_event(run: Run, event_type: EventType) -> RunStatus:
     """The status ``run`` moves to on a run event of ``event_type``, checked by the transition table."""

@@ -1,8 +1,8 @@
 """The storage contract: every test in this directory runs against every storage backend.
 
 ``storage`` is parametrized over the backends; each test gets a fresh, empty store (a new SQLite file,
-a new PostgreSQL schema, a new MySQL database). A server that does not answer fails the test with
-how to start it: nothing is skipped silently.
+a new in-memory SQLite database, a new PostgreSQL schema, a new MySQL database). A server that does
+not answer fails the test with how to start it: nothing is skipped silently.
 """
 
 from __future__ import annotations
@@ -23,25 +23,15 @@ from headwater.events.payloads import (
     AssetMaterializationPlannedData,
     StepSuccessData,
 )
-from headwater.storage.memory import MemoryStorage
 from headwater.storage.protocols import Storage
+from headwater.storage.sql import SqlStorage
 
-from .databases import database_url
-
-BACKENDS = ["memory", "sqlite", "postgres", "mysql"]
+from .databases import BACKENDS, database_url
 
 
 @pytest.fixture(params=BACKENDS)
 def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
-    backend = request.param
-    if backend == "memory":
-        store: Storage = MemoryStorage()
-        yield store
-        store.dispose()
-        return
-    from headwater.storage.sql import SqlStorage
-
-    with database_url(backend, tmp_path) as url:
+    with database_url(request.param, tmp_path) as url:
         sql_store = SqlStorage(url)
         try:
             yield sql_store

@@ -1,4 +1,5 @@
-"""Fresh databases for tests: a new SQLite file, PostgreSQL schema or MySQL database per test.
+"""Fresh databases for tests: a new SQLite file, in-memory SQLite database, PostgreSQL schema or MySQL
+database per test.
 
 Servers come from HEADWATER_TEST_POSTGRES_URL / HEADWATER_TEST_MYSQL_URL (scripts/test sets them);
 when one does not answer, the test fails and says how to start it.
@@ -20,6 +21,8 @@ POSTGRES_URL = os.environ.get(
 )
 MYSQL_URL = os.environ.get("HEADWATER_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
 _HOW = "start it with scripts/services.sh (as root), or point {var} at a running server"
+#: Every backend the storage contract runs on: SQLite in a file and in memory, PostgreSQL, MySQL.
+BACKENDS = ["sqlite", "sqlite_memory", "postgres", "mysql"]
 
 
 def _admin_engine(url: str, var: str) -> sa.Engine:
@@ -67,6 +70,8 @@ def mysql_url() -> Iterator[str]:
 def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'headwater.db'}"
+    elif backend == "sqlite_memory":
+        yield "sqlite://"  # each store opened on it is a new, private database
     elif backend == "postgres":
         with postgres_url() as url:
             yield url

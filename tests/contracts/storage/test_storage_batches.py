@@ -68,9 +68,23 @@ def test_info_counts_runs_and_events(storage: Storage, events: Events) -> None:
     storage.handle_new_events([events.log("r1"), events.log("r1"), events.log("r2")])
     info = storage.info()
     assert (info.runs, info.events) == (1, 3)
-    assert info.backend in ("memory", "sqlite", "postgresql", "mysql")
-    if info.backend != "memory":
-        from headwater.storage.sql import HEAD_REVISION
+    assert info.backend in ("sqlite", "postgresql", "mysql")
+    from headwater.storage.sql import HEAD_REVISION
 
-        assert info.schema_revision == HEAD_REVISION
-        assert "password" not in info.location
+    assert info.schema_revision == HEAD_REVISION
+    assert "password" not in info.location
+    assert info.in_memory is storage.is_in_memory is (info.location == ":memory:")
+
+
+def test_a_key_too_long_to_store_is_refused_and_nothing_is_written(storage: Storage, events: Events) -> None:
+    from headwater.errors import StorageError
+    from headwater.storage.sql.schema import MAX_ASSET_KEY_LENGTH, MAX_NAME_LENGTH
+
+    long_key = "k" * MAX_ASSET_KEY_LENGTH
+    with pytest.raises(StorageError, match=r"its asset key is \d+ characters long, over the limit of 400"):
+        storage.handle_new_events([events.log("r1"), events.mat("r1", long_key)])
+    with pytest.raises(StorageError, match="its partition key is 256 characters long, over the limit of 255"):
+        storage.handle_new_events([events.mat("r1", "a", partition="p" * (MAX_NAME_LENGTH + 1))])
+    assert storage.event_store.get_logs_for_run("r1") == []
+    storage.handle_new_events([events.mat("r1", "a", partition="p" * MAX_NAME_LENGTH)])  # at the limit: fine
+    assert storage.event_store.get_materialized_partitions(AssetKey("a")) == {"p" * MAX_NAME_LENGTH}

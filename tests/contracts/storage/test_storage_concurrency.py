@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from headwater.storage.concurrency import concurrency_store
 from headwater.storage.errors import StorageConfigError
 from headwater.storage.protocols import Storage
 
@@ -17,7 +16,7 @@ from .databases import database_url
 
 
 def test_limits_set_get_delete(storage: Storage) -> None:
-    store = concurrency_store(storage)
+    store = storage.concurrency
     assert store.get_limit("db") is None and list(store.get_pools()) == []
     store.set_limit("db", 2)
     store.set_limit("api", 1)
@@ -32,7 +31,7 @@ def test_limits_set_get_delete(storage: Storage) -> None:
 
 
 def test_claims_stop_at_the_limit_and_free_slots(storage: Storage) -> None:
-    store = concurrency_store(storage)
+    store = storage.concurrency
     store.set_limit("db", 2)
     assert store.claim_slot("db", "r1", "a")
     assert store.claim_slot("db", "r1", "a")  # already held: still one slot
@@ -50,7 +49,7 @@ def test_claims_stop_at_the_limit_and_free_slots(storage: Storage) -> None:
 
 
 def test_free_slots_for_run_and_unlimited_pools(storage: Storage) -> None:
-    store = concurrency_store(storage)
+    store = storage.concurrency
     store.set_limit("db", 1)
     store.set_limit("api", 5)
     assert store.claim_slot("db", "r1", "a")
@@ -80,7 +79,7 @@ def _racer(url: str, index: int, out: str) -> None:
     from headwater.storage.sql import SqlStorage
 
     storage = SqlStorage(url)
-    store = concurrency_store(storage)
+    store = storage.concurrency
     lines = []
     try:
         for n in range(_ROUNDS):
@@ -102,7 +101,7 @@ def test_eight_processes_never_exceed_the_limit(backend: str, tmp_path: Path) ->
 
     with database_url(backend, tmp_path) as url:
         setup = SqlStorage(url)
-        concurrency_store(setup).set_limit("db", _LIMIT)
+        setup.concurrency.set_limit("db", _LIMIT)
         ctx = multiprocessing.get_context("fork")
         setup.dispose()
         procs = [ctx.Process(target=_racer, args=(url, i, str(tmp_path / f"racer{i}.txt"))) for i in range(8)]
@@ -125,6 +124,6 @@ def test_eight_processes_never_exceed_the_limit(backend: str, tmp_path: Path) ->
         assert peak == _LIMIT  # the race was real: both slots were used at once
         check = SqlStorage(url)
         try:
-            assert concurrency_store(check).get_pool_info("db").claimed == ()
+            assert check.concurrency.get_pool_info("db").claimed == ()
         finally:
             check.dispose()

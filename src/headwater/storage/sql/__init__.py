@@ -1,7 +1,8 @@
-"""The SQL store: SQLite (default), PostgreSQL (psycopg 3) and MySQL/MariaDB (pymysql).
+"""The SQL store: SQLite (a file by default, or in memory), PostgreSQL (psycopg 3) and MySQL/MariaDB
+(pymysql).
 
 Importing this package imports SQLAlchemy; ``headwater.storage`` and ``headwater.instance`` import
-it only when a SQL store is configured.
+it only when a store is opened.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from headwater.events.event import EventLogEntry
 from headwater.storage.retention import PruneResult, StorageInfo
 from headwater.storage.retry import RetryPolicy
 from headwater.storage.runs import RUN_EVENT_TO_STATUS
+from headwater.storage.sql.concurrency_store import SqlConcurrencyStore
 from headwater.storage.sql.database import Database
 from headwater.storage.sql.events import SqlEventStore, event_rows, write_events
+from headwater.storage.sql.memory import MEMORY_LOCATION
 from headwater.storage.sql.migrate import HEAD_REVISION, SchemaChange, current_revision, ensure_schema
 from headwater.storage.sql.retention import prune
+from headwater.storage.sql.run_worker_store import SqlRunWorkerStore
 from headwater.storage.sql.runs import SqlRunStore, apply_run_event
 from headwater.storage.sql.schema import event_logs, runs
 
@@ -27,11 +31,12 @@ __all__ = ["HEAD_REVISION", "Database", "SqlEventStore", "SqlRunStore", "SqlStor
 
 
 class SqlStorage:
-    """A ``Storage`` in one SQL database.
+    """A ``Storage`` in one SQL database; ``sqlite://`` is a new one in this process's memory.
 
     On open, a new database gets the current schema; an older one raises ``SchemaMismatchError``
     unless ``upgrade=True`` (what ``headwater instance migrate`` does); ``check_schema=False`` skips
-    both. ``retry`` says how long writes keep trying while the database is unreachable.
+    both. ``retry`` says how long writes keep trying while the database is unreachable. ``clock`` is
+    the time every store stamps its rows with.
     """
 
     def __init__(
@@ -51,8 +56,11 @@ class SqlStorage:
             except BaseException:
                 self._db.dispose()
                 raise
+        self._clock = clock
         self._run_store = SqlRunStore(self._db, clock)
         self._event_store = SqlEventStore(self._db, clock)
+        self._concurrency = SqlConcurrencyStore(self._db, clock)
+        self._run_workers = SqlRunWorkerStore(self._db)
 
     @staticmethod
     def sqlite(
@@ -60,6 +68,12 @@ class SqlStorage:
     ) -> SqlStorage:
         """SQLite storage in the file ``path`` (its directory is created if missing)."""
         return SqlStorage(f"sqlite:///{os.path.abspath(os.fspath(path))}", clock=clock, upgrade=upgrade)
+
+    @staticmethod
+    def in_memory(*, clock: Callable[[], float] = time.time) -> SqlStorage:
+        """SQLite in this process's memory, with the current schema (what ``Instance.ephemeral()``
+        uses): gone when disposed; other processes cannot reach it (see ``storage.sql.memory``)."""
+        return SqlStorage("sqlite://", clock=clock, check_schema=False)
 
     @property
     def database(self) -> Database:
@@ -72,6 +86,22 @@ class SqlStorage:
     @property
     def event_store(self) -> SqlEventStore:
         return self._event_store
+
+    @property
+    def concurrency(self) -> SqlConcurrencyStore:
+        return self._concurrency
+
+    @property
+    def run_workers(self) -> SqlRunWorkerStore:
+        return self._run_workers
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        return self._clock
+
+    @property
+    def is_in_memory(self) -> bool:
+        return self._db.in_memory
 
     def handle_new_events(self, entries: Sequence[EventLogEntry]) -> list[int]:
         """Store ``entries``, update the asset and partition indexes and apply the run status
@@ -106,8 +136,15 @@ class SqlStorage:
             revision = current_revision(conn)
             run_count = conn.execute(sa.select(sa.func.count()).select_from(runs)).scalar_one()
             event_count = conn.execute(sa.select(sa.func.count()).select_from(event_logs)).scalar_one()
-        location = (self._db.url.database or "") if self._db.dialect == "sqlite" else self._db.describe()
-        return StorageInfo(self._db.dialect, location, revision, int(run_count), int(event_count))
+        if self._db.in_memory:
+            location = MEMORY_LOCATION
+        elif self._db.dialect == "sqlite":
+            location = self._db.url.database or ""
+        else:
+            location = self._db.describe()
+        return StorageInfo(
+            self._db.dialect, location, revision, int(run_count), int(event_count), self._db.in_memory
+        )
 
     def dispose(self) -> None:
         self._db.dispose()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -123,7 +122,7 @@ def _check_record(row: AnyRow) -> AssetCheckExecutionRecord:
 
 
 class SqlAssetReads(SqlDynamicPartitions):
-    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, db: Database, clock: Callable[[], float]) -> None:
         self._db = db
         self._clock = clock
         self._entry_cache = EntryCache()

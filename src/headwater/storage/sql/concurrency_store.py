@@ -9,8 +9,7 @@ count is below the limit: two processes cannot both take the last slot.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
@@ -22,12 +21,13 @@ from headwater.storage.sql.schema import pending_steps as pending
 
 
 class SqlConcurrencyStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Callable[[], float]) -> None:
         self._db = db
+        self._clock = clock
 
     def set_limit(self, pool: str, limit: int) -> None:
         check_limit(pool, limit)
-        now = time.time()
+        now = self._clock()
 
         def write(conn: sa.Connection) -> None:
             updated = conn.execute(
@@ -92,7 +92,7 @@ class SqlConcurrencyStore:
         )
 
     def claim_slot(self, pool: str, run_id: str, step_key: str, priority: int = 0) -> bool:
-        now = time.time()
+        now = self._clock()
         mine = (pending.c.concurrency_key == pool, pending.c.run_id == run_id, pending.c.step_key == step_key)
 
         def write(conn: sa.Connection) -> bool:

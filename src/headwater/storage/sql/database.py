@@ -2,7 +2,9 @@
 
 Connections are pooled and reused for the life of the process (re-made after a fork), never opened
 per event. SQLite runs in WAL mode with a busy timeout, and every write transaction starts with
-``BEGIN IMMEDIATE`` so that concurrent writers queue instead of failing with "database is locked".
+``BEGIN IMMEDIATE`` so that concurrent writers queue instead of failing with "database is locked";
+its log is kept small (``storage.sql.wal``). SQLite in memory (``sqlite://``: ephemeral instances)
+keeps one connection behind a lock instead (``storage.sql.memory``).
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 
 from headwater.storage.errors import StorageConfigError, StorageUnavailableError
 from headwater.storage.retry import RetryPolicy
+from headwater.storage.sql.memory import MEMORY_LOCATION, MemoryConnection, copy_of_template
+from headwater.storage.sql.wal import WAL_AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT, WalCheckpointer
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -32,8 +37,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT_MS = 60_000
-#: WAL pages between checkpoints (SQLite: 1000): fewer of the fsyncs a checkpoint costs.
-SQLITE_WAL_AUTOCHECKPOINT_PAGES = 4000
 _WRITE = "headwater_write"
 _DEADLOCK_ATTEMPTS = 5
 log = logging.getLogger("headwater.storage")
@@ -52,16 +55,58 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) ->
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_WAL_AUTOCHECKPOINT_PAGES}")
+    cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
+    cursor.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
 
 
 def _on_sqlite_begin(conn: sa.Connection) -> None:
-    # Straight on the sqlite3 connection: this runs once per transaction, on the hot path.
+    # Straight on the sqlite3 connection: this runs once per transaction, on the hot path. A write
+    # transaction was begun on the driver already (Database.write): statements join it.
     dbapi_connection = conn.connection.driver_connection
     assert isinstance(dbapi_connection, sqlite3.Connection)
-    dbapi_connection.execute("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+
+
+class _DriverTransaction:
+    """A SQLite write transaction begun (``BEGIN IMMEDIATE``) and ended on the sqlite3 connection: a
+    fraction of SQLAlchemy's per-transaction work, and this is every step's batch. Statements run
+    through ``conn`` join it (``_on_sqlite_begin`` sees it open); when they did, SQLAlchemy holds a
+    transaction of its own over it and ends it. Driver errors come out as SQLAlchemy's."""
+
+    __slots__ = ("conn", "raw")
+
+    def __init__(self, conn: sa.Connection, raw: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.raw = raw
+
+    def __enter__(self) -> None:
+        try:
+            self.raw.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise sa.exc.DBAPIError.instance("BEGIN IMMEDIATE", (), exc, sqlite3.Error) from exc
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        conn, raw = self.conn, self.raw
+        if exc_type is not None:
+            if conn.in_transaction():
+                conn.rollback()
+            elif raw.in_transaction:
+                raw.rollback()
+            return
+        try:
+            if conn.in_transaction():
+                conn.commit()
+            else:
+                raw.commit()
+        except BaseException as exc:
+            if raw.in_transaction:
+                raw.rollback()
+            if isinstance(exc, sqlite3.Error):
+                raise sa.exc.DBAPIError.instance("COMMIT", (), exc, sqlite3.Error) from exc
+            raise
 
 
 def normalize_url(url: str | sa.URL) -> sa.URL:
@@ -87,34 +132,58 @@ def normalize_url(url: str | sa.URL) -> sa.URL:
 
 
 class Database:
-    """An engine plus Headwater's transaction helpers."""
+    """An engine plus Headwater's transaction helpers.
 
-    def __init__(self, url: str | sa.URL, *, retry: RetryPolicy | None = None, **engine_kwargs: Any) -> None:
+    ``sqlite://`` (or ``sqlite:///:memory:``) is a new database in this process's memory, holding the
+    current schema; ``connection`` gives it its sqlite3 connection instead (the schema template).
+    """
+
+    def __init__(
+        self,
+        url: str | sa.URL,
+        *,
+        retry: RetryPolicy | None = None,
+        connection: sqlite3.Connection | None = None,
+        **engine_kwargs: Any,
+    ) -> None:
         self.url = normalize_url(url)
         self.retry_policy = retry or RetryPolicy()
         self.dialect = self.url.get_backend_name()
         if self.dialect == "mariadb":
             self.dialect = "mysql"
+        #: The one connection of an in-memory SQLite database (None for every other database).
+        self.memory: MemoryConnection | None = None
+        self._memory_conn: sa.Connection | None = None
+        #: Truncates a SQLite file's write-ahead log when writes pause (None for other databases).
+        self.wal: WalCheckpointer | None = None
         if self.dialect == "sqlite":
             database = self.url.database
-            if not database or database == ":memory:":
-                raise StorageConfigError(
-                    "SQLite storage needs a file (sqlite:////path/to/headwater.db); for an in-memory "
-                    "store use Instance.ephemeral()."
-                )
-            os.makedirs(os.path.dirname(os.path.abspath(database)), exist_ok=True)
+            if not database or database == MEMORY_LOCATION:
+                raw = connection or copy_of_template()
+                self.memory = MemoryConnection(raw)
+                engine_kwargs.update(poolclass=StaticPool, creator=lambda: raw)
+            else:
+                os.makedirs(os.path.dirname(os.path.abspath(database)), exist_ok=True)
+                self.wal = WalCheckpointer(os.path.abspath(database))
         else:
             engine_kwargs.setdefault("pool_recycle", 3600)
         self.engine = sa.create_engine(self.url, **engine_kwargs)
         if self.dialect == "sqlite":
-            sa_event.listen(self.engine, "connect", _on_sqlite_connect)
+            if self.memory is None:
+                sa_event.listen(self.engine, "connect", _on_sqlite_connect)
             sa_event.listen(self.engine, "begin", _on_sqlite_begin)
         self._pid = os.getpid()
 
     def __repr__(self) -> str:
-        return f"Database({self.url.render_as_string(hide_password=True)!r})"
+        return f"Database({self.describe()!r})"
+
+    @property
+    def in_memory(self) -> bool:
+        return self.memory is not None
 
     def describe(self) -> str:
+        if self.memory is not None:
+            return "sqlite:// (in memory)"
         return self.url.render_as_string(hide_password=True)
 
     def _check_fork(self) -> None:
@@ -123,10 +192,30 @@ class Database:
             self.engine.dispose(close=False)
             self._pid = os.getpid()
 
+    def _memory_connection(self) -> sa.Connection:
+        """The one connection of an in-memory database (the caller holds its lock)."""
+        conn = self._memory_conn
+        if conn is None:
+            conn = self._memory_conn = self.engine.connect()
+            # Its only connection: every transaction may as well BEGIN IMMEDIATE.
+            conn.execution_options(**{_WRITE: True})
+        return conn
+
     @contextmanager
     def _connect(self) -> Iterator[sa.Connection]:
         """A pooled connection; a database that cannot be reached (now or mid-transaction) raises
-        ``StorageUnavailableError``."""
+        ``StorageUnavailableError``. In memory: the one connection, under its lock."""
+        memory = self.memory
+        if memory is not None:
+            with memory.lock:
+                memory.check_open()
+                conn = self._memory_connection()
+                try:
+                    yield conn
+                finally:
+                    if conn.in_transaction():  # left open by a caller of connection()
+                        conn.rollback()
+            return
         self._check_fork()
         try:
             conn = self.engine.connect()
@@ -153,11 +242,29 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[sa.Connection]:
-        """One write transaction, committed on success (``BEGIN IMMEDIATE`` on SQLite)."""
+        """One write transaction, committed on success (``BEGIN IMMEDIATE`` on SQLite, on the sqlite3
+        connection itself: see ``_DriverTransaction``)."""
+        memory = self.memory
+        if memory is not None:  # the hot path of ephemeral instances: no pool, one lock
+            memory.check_writable()
+            with memory.lock:
+                conn = self._memory_connection()
+                with _DriverTransaction(conn, memory.raw):
+                    yield conn
+            return
+        if self.dialect != "sqlite":
+            with self._connect() as conn:
+                conn.execution_options(**{_WRITE: True})
+                with conn.begin():
+                    yield conn
+            return
         with self._connect() as conn:
-            conn.execution_options(**{_WRITE: True})
-            with conn.begin():
+            raw = conn.connection.driver_connection
+            assert isinstance(raw, sqlite3.Connection)
+            with _DriverTransaction(conn, raw):
                 yield conn
+        if self.wal is not None:
+            self.wal.wrote()
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
@@ -174,35 +281,54 @@ class Database:
         database's ``retry_policy``); when it stays away, ``StorageUnavailableError`` says for how
         long it was tried. Other errors pass through.
         """
+        started = time.monotonic()
+        try:  # the first attempt, as plain as can be: this is every step's batch
+            with self.write() as conn:
+                return work(conn)
+        except (StorageUnavailableError, sa.exc.DBAPIError) as exc:
+            error: StorageUnavailableError | sa.exc.DBAPIError = exc
         policy = retry or self.retry_policy
         delays = policy.delays()
-        started = time.monotonic()
-        attempt = 0
+        attempt = 1
         while True:
-            attempt += 1
-            try:
-                with self.write() as conn:
-                    return work(conn)
-            except StorageUnavailableError as exc:
+            if isinstance(error, StorageUnavailableError):
                 delay = next(delays, None)
                 if delay is None:
                     waited = time.monotonic() - started
                     raise StorageUnavailableError(
-                        f"{exc} Gave up writing after {attempt} attempt(s) over {waited:.1f} s; "
+                        f"{error} Gave up writing after {attempt} attempt(s) over {waited:.1f} s; "
                         "the batch was not stored."
-                    ) from exc
+                    ) from error
                 log.warning(
                     "Storage %s unavailable (attempt %d of %d), retrying in %.2f s: %s",
-                    self.describe(), attempt, policy.attempts, delay, exc,
+                    self.describe(), attempt, policy.attempts, delay, error,
                 )  # fmt: skip
                 policy.sleep(delay)
-            except sa.exc.DBAPIError as exc:
-                if attempt >= _DEADLOCK_ATTEMPTS or not is_retryable(exc):
-                    raise
+            elif attempt >= _DEADLOCK_ATTEMPTS or not is_retryable(error):
+                raise error
+            else:
                 time.sleep(random.uniform(0.005, 0.02) * 2**attempt)
+            attempt += 1
+            try:
+                with self.write() as conn:
+                    return work(conn)
+            except (StorageUnavailableError, sa.exc.DBAPIError) as exc:
+                error = exc
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        """Close the connections (they are re-made on next use); in memory, drop the data too."""
+        memory = self.memory
+        if memory is None:
+            self.engine.dispose()
+            if self.wal is not None:
+                self.wal.close()
+            return
+        with memory.lock:
+            if self._memory_conn is not None:
+                self._memory_conn.close()
+                self._memory_conn = None
+            self.engine.dispose()
+            memory.close()
 
 
 _PG_UNAVAILABLE_STATES = ("57P01", "57P02", "57P03")  # admin/crash shutdown, cannot connect now

@@ -4,7 +4,7 @@ A row's JSON body does not repeat what its columns hold (run id, timestamp, step
 read an entry from the columns of :data:`ENTRY_COLUMNS` with :func:`decode_row`.
 
 A stored event never changes and a storage id is never reused, so a decoded entry can be handed out
-again (as the memory store does: treat entries as read-only). The asset index reads -- the latest
+again (treat entries as read-only). The asset index reads -- the latest
 materialization of thousands of assets, every daemon tick and UI refresh -- hit the same few rows
 over and over; decoding them is most of the cost of such a read.
 """

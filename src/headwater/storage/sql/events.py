@@ -7,8 +7,7 @@ transaction, by upserts of the asset index (``asset_keys``), the partition statu
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -29,7 +28,6 @@ from headwater.storage.records import (
 )
 from headwater.storage.serde import entry_to_json
 from headwater.storage.sql.assets import SqlAssetReads
-from headwater.storage.sql.database import Database
 from headwater.storage.sql.entry_cache import ENTRY_COLUMNS, decode_row
 from headwater.storage.sql.schema import (
     MAX_ASSET_KEY_LENGTH,
@@ -69,26 +67,34 @@ def to_records(rows: Iterable[AnyRow]) -> list[EventLogRecord]:
     return out
 
 
-def _bounded(value: str | None, limit: int, what: str, entry: EventLogEntry) -> str | None:
-    if value is not None and len(value) > limit:
-        raise StorageError(
-            f"Cannot store an event of run {entry.run_id}: its {what} is {len(value)} characters long, "
-            f"over the limit of {limit}: {value[:60]!r}... Use a shorter {what}."
-        )
-    return value
+def _too_long(value: str, limit: int, what: str, entry: EventLogEntry) -> StorageError:
+    return StorageError(
+        f"Cannot store an event of run {entry.run_id}: its {what} is {len(value)} characters long, "
+        f"over the limit of {limit}: {value[:60]!r}... Use a shorter {what}."
+    )
 
 
 def _event_row(entry: EventLogEntry) -> dict[str, Any]:
     event = entry.dagster_event
-    key = event.asset_key if event is not None else None
+    key_str = partition = event_type = None
+    if event is not None:
+        event_type = event.event_type.value
+        key = event.asset_key
+        if key is not None:
+            key_str = key.to_string()
+            if len(key_str) > MAX_ASSET_KEY_LENGTH:
+                raise _too_long(key_str, MAX_ASSET_KEY_LENGTH, "asset key", entry)
+        partition = event.partition
+        if partition is not None and len(partition) > MAX_NAME_LENGTH:
+            raise _too_long(partition, MAX_NAME_LENGTH, "partition key", entry)
     return {
         "run_id": entry.run_id,
         "event": entry_to_json(entry, in_row=True),
-        "dagster_event_type": event.event_type.value if event is not None else None,
+        "dagster_event_type": event_type,
         "timestamp": entry.timestamp,
         "step_key": entry.step_key,
-        "asset_key": _bounded(key.to_string() if key else None, MAX_ASSET_KEY_LENGTH, "asset key", entry),
-        "partition": _bounded(event.partition if event else None, MAX_NAME_LENGTH, "partition key", entry),
+        "asset_key": key_str,
+        "partition": partition,
     }
 
 
@@ -106,22 +112,21 @@ def write_events(
     ids = insert_event_rows(conn, event_logs, rows)
     assets: dict[str, dict[str, Any]] = {}
     partitions: dict[tuple[str, str], dict[str, Any]] = {}
-    for entry, storage_id in zip(entries, ids, strict=True):
+    for entry, row, storage_id in zip(entries, rows, ids, strict=True):
         event = entry.dagster_event
         if event is None:
             continue
         et = event.event_type
         if et in ASSET_INDEX_EVENT_TYPES:
-            key = event.asset_key
-            if key is None:
+            key_str = row["asset_key"]  # the event's asset key and partition, as stored in its row
+            if key_str is None:
                 continue
-            key_str = key.to_string()
             id_col, run_col = _ASSET_COLUMNS[et]
             values = assets.setdefault(key_str, {})
             values[id_col] = storage_id
             if run_col is not None:
                 values[run_col] = entry.run_id
-            partition = event.partition
+            partition = row["partition"]
             if partition is not None:
                 id_col, run_col = _PARTITION_COLUMNS[et]
                 values = partitions.setdefault((key_str, partition), {})
@@ -184,9 +189,6 @@ def _store_check(conn: sa.Connection, entry: EventLogEntry, event: Event, storag
 
 
 class SqlEventStore(SqlAssetReads):
-    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
-        super().__init__(db, clock)
-
     # -- writes
     def store_events(self, entries: Sequence[EventLogEntry]) -> list[int]:
         rows = event_rows(entries)
