@@ -73,7 +73,7 @@ class Instance(AssetMethods, MaintenanceMethods, RunMethods, ConcurrencyMethods)
 
     @property
     def clock(self) -> Callable[[], float]:
-        """Where this instance's times come from (epoch seconds): ``time.time`` unless given."""
+        """Where this instance's times come from (epoch seconds): the storage's clock unless given."""
         return self._clock
 
     # -- construction
