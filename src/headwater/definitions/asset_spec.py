@@ -226,6 +226,18 @@ class SourceAsset:
         out.resource_defs = merged
         return out
 
+    def with_attributes(
+        self, *, key: CoercibleToAssetKey | None = None, group_name: str | None = None
+    ) -> SourceAsset:
+        """A copy with another key and/or group (what key prefixes and ``group_name`` of loaders do)."""
+        out = SourceAsset.__new__(SourceAsset)
+        out.__dict__.update(self.__dict__)
+        if key is not None:
+            out.key = AssetKey.from_coercible(key)
+        if group_name is not None:
+            out.group_name = group_name
+        return out
+
     def __repr__(self) -> str:
         return f"SourceAsset(key={self.key!r})"
 
