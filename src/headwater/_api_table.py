@@ -64,6 +64,15 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("load_definitions_from_package_name", "load_definitions_from_package_name", f"{_D}.module_loaders",
      "load_definitions_from_package_name"),
     ("file_relative_path", "file_relative_path", "headwater.core.paths", "file_relative_path"),
+    # components (defs.yaml files in a defs/ folder)
+    ("Component", "Component", f"{_D}.components.component", "Component"),
+    ("template_var", "template_var", f"{_D}.components.component", "template_var"),
+    ("Resolvable", "Resolvable", f"{_D}.components.resolvable", "Resolvable"),
+    ("Model", "Model", f"{_D}.components.resolvable", "Model"),
+    ("DefsFolderComponent", "DefsFolderComponent", f"{_D}.components.builtin", "DefsFolderComponent"),
+    ("DefinitionsComponent", "DefinitionsComponent", f"{_D}.components.builtin", "DefinitionsComponent"),
+    ("FunctionComponent", "FunctionComponent", f"{_D}.components.builtin", "FunctionComponent"),
+    ("PythonScriptComponent", "PythonScriptComponent", f"{_D}.components.builtin", "PythonScriptComponent"),
     # asset checks
     ("asset_check", "asset_check", f"{_D}.asset_check", "asset_check"),
     ("AssetChecksDefinition", "AssetChecksDefinition", f"{_D}.asset_check", "AssetChecksDefinition"),

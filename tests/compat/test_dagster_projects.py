@@ -46,7 +46,9 @@ def project(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize("project", ["scaffold_project", "modules_project"], indirect=True)
+@pytest.mark.parametrize(
+    "project", ["scaffold_project", "modules_project", "components_project"], indirect=True
+)
 def test_project_defines_and_runs_what_it_does_under_dagster(project: Path, tmp_path: Path) -> None:
     expected = (PROJECTS / f"{project.name}.expected.txt").read_text(encoding="utf-8")
     out = subprocess.run(

@@ -43,7 +43,12 @@ class ComponentLoadContext:
                 f"{path} is not inside the defs folder {self.defs_module_path}; only code under it can be "
                 "loaded by load_from_defs_folder."
             ) from None
-        parts = [*relative.parts[:-1], relative.stem] if relative.suffix == ".py" else list(relative.parts)
+        if relative.name == "__init__.py":
+            parts = list(relative.parts[:-1])
+        elif relative.suffix == ".py":
+            parts = [*relative.parts[:-1], relative.stem]
+        else:
+            parts = list(relative.parts)
         return ".".join([self.defs_module_name, *(p for p in parts if p)])
 
     def load_defs_relative_python_module(self, path: Path) -> ModuleType:

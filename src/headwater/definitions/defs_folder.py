@@ -113,15 +113,31 @@ def _walk(context: ComponentLoadContext, path: Path) -> Iterator[tuple[Path, Def
         ):
             yield from _walk(context, path / "definitions.py")
             return
-        for child in sorted(path.iterdir()):
-            if child.name in _IGNORED or child.name.startswith("."):
-                continue
-            yield from _walk(context, child)
+        yield from _children(context, path, ())
     elif path.suffix == ".py":
         module = context.load_defs_relative_python_module(path)
         defs = definitions_of_module(module, context.for_path(path), str(path))
         if defs is not None:
             yield path, defs
+
+
+def _children(
+    context: ComponentLoadContext, folder: Path, skip: tuple[str, ...]
+) -> Iterator[tuple[Path, Definitions]]:
+    for child in sorted(folder.iterdir()):
+        if child.name in _IGNORED or child.name in skip or child.name.startswith("."):
+            continue
+        yield from _walk(context, child)
+
+
+def load_folder_children(
+    context: ComponentLoadContext, folder: Path, *, skip: tuple[str, ...] = ()
+) -> Definitions:
+    """What the entries of ``folder`` (but ``skip``) define, merged (``DefsFolderComponent``)."""
+    merged = _Merged()
+    for path, defs in _children(context, folder, skip):
+        merged.add(path, defs, context.project_root)
+    return merged.result()
 
 
 def definitions_of_module(
