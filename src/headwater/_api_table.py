@@ -212,9 +212,20 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     # execution and testing
     ("materialize", "materialize", f"{_E}.api", "materialize"),
     ("materialize_to_memory", "materialize_to_memory", f"{_E}.api", "materialize_to_memory"),
+    # running jobs from Python (Dagster scripts: execute_job(reconstructable(job), instance))
+    ("execute_job", "execute_job", f"{_E}.job_execution", "execute_job"),
+    ("JobExecutionResult", "JobExecutionResult", f"{_E}.job_execution", "JobExecutionResult"),
+    ("ReexecutionOptions", "ReexecutionOptions", f"{_E}.job_execution", "ReexecutionOptions"),
+    ("reconstructable", "reconstructable", f"{_D}.reconstructable", "reconstructable"),
+    ("ReconstructableJob", None, f"{_D}.reconstructable", "ReconstructableJob"),
+    ("build_reconstructable_job", "build_reconstructable_job", f"{_D}.reconstructable",
+     "build_reconstructable_job"),
+    ("instance_for_test", "instance_for_test", "headwater.testing", "instance_for_test"),
     # executors (executor_def= on a job, Definitions(executor=...))
     ("in_process_executor", "in_process_executor", f"{_E}.in_process_executor", "in_process_executor"),
     ("multiprocess_executor", "multiprocess_executor", f"{_X}.multiprocess", "multiprocess_executor"),
+    ("multi_or_in_process_executor", "multi_or_in_process_executor", f"{_X}.multiprocess",
+     "multi_or_in_process_executor"),
     ("MultiprocessExecutor", None, f"{_X}.multiprocess", "MultiprocessExecutor"),
     ("ExecuteInProcessResult", "ExecuteInProcessResult", f"{_E}.result", "ExecuteInProcessResult"),
     ("AssetValueLoader", "AssetValueLoader", f"{_E}.asset_value_loader", "AssetValueLoader"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from headwater.execution.api import materialize, materialize_to_memory
@@ -32,6 +34,19 @@ class FakeClock:
         self._now = float(timestamp)
 
 
+@contextlib.contextmanager
+def instance_for_test(
+    overrides: Mapping[str, Any] | None = None, temp_dir: str | None = None
+) -> Iterator[Instance]:
+    """A persistent instance (SQLite) in a temporary directory, removed afterwards; ``overrides`` is
+    ``headwater.yaml`` content. Runs launched out of process and multiprocess runs can use it."""
+    instance = Instance.local_temp(temp_dir, overrides=overrides)
+    try:
+        yield instance
+    finally:
+        instance.dispose()
+
+
 def ephemeral_instance(**kwargs: Any) -> Instance:
     """An in-memory instance; use it as a context manager to remove its temp dir afterwards."""
     return Instance.ephemeral(**kwargs)
@@ -43,6 +58,7 @@ __all__ = [
     "build_hook_context",
     "build_op_context",
     "ephemeral_instance",
+    "instance_for_test",
     "materialize",
     "materialize_to_memory",
 ]

@@ -74,6 +74,8 @@ def execute_run(
     on_events: Callable[[Sequence[EventLogEntry]], None] | None = None,
     existing_run: Any = None,
     plan: ExecutionPlan | None = None,
+    parent_run_id: str | None = None,
+    root_run_id: str | None = None,
 ) -> ExecuteInProcessResult:
     """Run ``job``: create the run record, then drive the executor. A run worker passes the run it
     executes (``existing_run``, already stored) and the plan stored with it (``plan``) instead."""
@@ -90,7 +92,7 @@ def execute_run(
         set(resource_defs),
         plan=plan,
         input_values=all_input_values,
-        parent_run_outputs=getattr(existing_run, "parent_run_id", None) is not None,
+        parent_run_outputs=(parent_run_id or getattr(existing_run, "parent_run_id", None)) is not None,
     )
     all_tags = {**job.tags, **job.run_tags, **(tags or {})}
     if partition_key is not None:
@@ -102,6 +104,8 @@ def execute_run(
         tags=all_tags,
         asset_selection=frozenset(asset_selection) if asset_selection is not None else None,
         step_keys_to_execute=sorted(selected) if selected is not None else None,
+        parent_run_id=parent_run_id,
+        root_run_id=root_run_id,
     )
     needed = {k for k in resource_keys_for(job, selected) if k in resource_defs}
     ctx = RunContext(

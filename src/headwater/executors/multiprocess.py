@@ -317,6 +317,12 @@ class _Driver:
             limiter.start(inst.step.node)
             self.running[inst.key] = inst
             pool.submit(build_task(active, inst))
+            self.run.emit(
+                EventType.STEP_WORKER_STARTING,
+                inst.key,
+                f'Launching subprocess for "{inst.key}".',
+                EngineEventData(),
+            )
             started.add(inst.key)
         if started:
             self.pending = [i for i in self.pending if i.key not in started]
@@ -390,3 +396,6 @@ def _unpickle_error(done: StepDone) -> BaseException:
 
 
 multiprocess_executor = MultiprocessExecutor()
+#: Dagster's default executor of jobs: multiprocess, or in process when the run config says
+#: ``execution: {config: {in_process: {}}}`` (``{multiprocess: {...}}`` configures the pool).
+multi_or_in_process_executor = MultiprocessExecutor()
