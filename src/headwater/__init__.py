@@ -1,12 +1,14 @@
 """Headwater: a data orchestrator for Python with Dagster's API and a fraction of its overhead.
 
-Every public name is listed in ``headwater._api_table`` and imported lazily on first use.
+Every public name is listed in ``headwater._api_table`` and imported lazily on first use. Type
+checkers cannot follow that lookup, so they read ``__init__.pyi`` beside this file instead: every
+public name imported from its defining module, generated from the table by
+``tools/generate_api_stubs.py`` (a test fails when the stub is stale).
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from headwater._api_table import native_names
 
@@ -17,7 +19,7 @@ _NAMES = native_names()
 __all__ = sorted(_NAMES)
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     try:
         module, attr = _NAMES[name]
     except KeyError:
@@ -29,10 +31,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *_NAMES])
-
-
-if TYPE_CHECKING:  # pragma: no cover - static view of the lazy names for type checkers
-    from headwater.core.asset_key import AssetKey as AssetKey
-    from headwater.definitions.asset_decorators import asset as asset
-    from headwater.definitions.definitions import Definitions as Definitions
-    from headwater.execution.api import materialize as materialize

@@ -16,7 +16,7 @@ _X = "headwater.executors"
 API: tuple[tuple[str | None, str | None, str, str], ...] = (
     # assets
     ("asset", "asset", f"{_D}.asset_decorators", "asset"),
-    ("multi_asset", "multi_asset", f"{_D}.asset_decorators", "multi_asset"),
+    ("multi_asset", "multi_asset", f"{_D}.multi_asset", "multi_asset"),
     ("graph_asset", "graph_asset", f"{_D}.asset_decorators", "graph_asset"),
     ("graph_multi_asset", "graph_multi_asset", f"{_D}.asset_decorators", "graph_multi_asset"),
     ("AssetIn", "AssetIn", f"{_D}.inputs", "AssetIn"),
@@ -27,7 +27,7 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("map_asset_specs", "map_asset_specs", f"{_D}.asset_spec", "map_asset_specs"),
     ("AssetsDefinition", "AssetsDefinition", f"{_D}.assets", "AssetsDefinition"),
     ("AssetKey", "AssetKey", "headwater.core.asset_key", "AssetKey"),
-    ("AssetSelection", "AssetSelection", f"{_D}.selection", "AssetSelection"),
+    ("AssetSelection", "AssetSelection", "headwater.selection.asset_selection", "AssetSelection"),
     ("define_asset_job", "define_asset_job", f"{_D}.asset_job", "define_asset_job"),
     ("UnresolvedAssetJobDefinition", None, f"{_D}.asset_job", "UnresolvedAssetJobDefinition"),
     ("Definitions", "Definitions", f"{_D}.definitions", "Definitions"),

@@ -101,7 +101,7 @@ def _prepare(instance: Any, run: Run) -> tuple[Any, Any]:
     from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME, selection_job
 
     if run.job_name == IMPLICIT_ASSET_JOB_NAME:
-        from headwater.definitions.selection import AssetSelection
+        from headwater.selection.asset_selection import AssetSelection
 
         keys = sorted(run.asset_selection or (), key=lambda k: k.to_string())
         job = selection_job(

@@ -1,8 +1,9 @@
 """Headwater's public API under Dagster's exact names: ``import headwater.compat.dagster as dg``.
 
 Built from the one table of public names (``headwater._api_table``) and imported lazily, like
-``headwater`` itself. To run a Dagster script unchanged, alias the module before the script imports
-``dagster``::
+``headwater`` itself; type checkers read the generated ``dagster.pyi`` beside this file (see
+``tools/generate_api_stubs.py``). To run a Dagster script unchanged, alias the module before the
+script imports ``dagster``::
 
     import sys, headwater.compat.dagster
     sys.modules["dagster"] = headwater.compat.dagster
@@ -16,7 +17,6 @@ is ``DagsterInstance``: ``Instance`` whose ``get()`` also honours ``$DAGSTER_HOM
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from headwater._api_table import dagster_names
 
@@ -25,7 +25,7 @@ _NAMES = dagster_names()
 __all__ = sorted(_NAMES)
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     try:
         module, attr = _NAMES[name]
     except KeyError:
@@ -40,11 +40,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *_NAMES])
-
-
-if TYPE_CHECKING:  # pragma: no cover - static view of some lazy names for type checkers
-    from headwater.compat._instance import DagsterInstance as DagsterInstance
-    from headwater.core.asset_key import AssetKey as AssetKey
-    from headwater.definitions.asset_decorators import asset as asset
-    from headwater.definitions.definitions import Definitions as Definitions
-    from headwater.execution.api import materialize as materialize

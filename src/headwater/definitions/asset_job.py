@@ -74,8 +74,8 @@ class UnresolvedAssetJobDefinition:
 
     def resolve_selection(self, collection: AssetCollection) -> tuple[set[AssetKey], set[AssetCheckKey]]:
         """The materializable asset keys and the check keys this job runs."""
-        from headwater.definitions.selection import AssetSelection
-        from headwater.definitions.selection_nodes import KeysNode
+        from headwater.selection.asset_selection import AssetSelection
+        from headwater.selection.nodes import KeysNode
 
         graph = collection.graph
         selection = (
@@ -84,7 +84,7 @@ class UnresolvedAssetJobDefinition:
         keys, checks = selection.resolve_assets_and_checks(graph)
         nodes = graph.nodes
         executable = {k for k in keys if nodes[k].is_materializable}
-        if isinstance(selection._node, KeysNode) and executable != keys:
+        if isinstance(selection.node, KeysNode) and executable != keys:
             invalid = keys - executable
             raise InvalidDefinitionError(
                 f'Error resolving selection for asset job "{self.name}": Selected keys must be a subset of '

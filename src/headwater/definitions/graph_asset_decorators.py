@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from headwater.core.asset_key import AssetKey, coerce_prefix
 from headwater.definitions.asset_check_spec import AssetCheckSpec
@@ -28,8 +28,14 @@ def _check_outputs(*args: Any, **kwargs: Any) -> Any:
     return impl(*args, **kwargs)
 
 
+@overload
+def graph_asset(compose_fn: Callable[..., Any], /) -> AssetsDefinition: ...
+
+
+@overload
 def graph_asset(
-    compose_fn: Callable[..., Any] | None = None,
+    compose_fn: None = None,
+    /,
     *,
     name: str | None = None,
     description: str | None = None,
@@ -48,7 +54,31 @@ def graph_asset(
     resource_defs: Mapping[str, Any] | None = None,
     automation_condition: Any = None,
     backfill_policy: Any = None,
-) -> Any:
+) -> Callable[[Callable[..., Any]], AssetsDefinition]: ...
+
+
+def graph_asset(
+    compose_fn: Callable[..., Any] | None = None,
+    /,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    ins: Mapping[str, AssetIn] | None = None,
+    config: Any = None,
+    key_prefix: str | Sequence[str] | None = None,
+    key: Any = None,
+    group_name: str | None = None,
+    partitions_def: Any = None,
+    metadata: Mapping[str, Any] | None = None,
+    tags: Mapping[str, str] | None = None,
+    owners: Sequence[str] | None = None,
+    kinds: set[str] | None = None,
+    code_version: str | None = None,
+    check_specs: Sequence[AssetCheckSpec] | None = None,
+    resource_defs: Mapping[str, Any] | None = None,
+    automation_condition: Any = None,
+    backfill_policy: Any = None,
+) -> AssetsDefinition | Callable[[Callable[..., Any]], AssetsDefinition]:
     """Define one asset computed by a graph of ops."""
 
     def build(fn: Callable[..., Any]) -> AssetsDefinition:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from headwater.errors import InvalidDefinitionError
 
@@ -51,29 +51,64 @@ class HookDefinition:
         return f"<HookDefinition {self.name} ({self.kind})>"
 
 
-def _hook_decorator(kind: HookKind) -> Callable[..., Any]:
-    def decorator(
-        hook_fn: Callable[..., Any] | None = None,
-        *,
-        name: str | None = None,
-        required_resource_keys: set[str] | None = None,
-    ) -> Any:
-        def build(fn: Callable[..., Any]) -> HookDefinition:
-            if not callable(fn):
-                raise InvalidDefinitionError(f"@{kind}_hook expects a function, got {fn!r}.")
-            return HookDefinition(
-                name=name or fn.__name__,
-                decorated_fn=fn,
-                kind=kind,
-                required_resource_keys=required_resource_keys,
-            )
+def _hook(
+    kind: HookKind,
+    hook_fn: Callable[..., Any] | None,
+    name: str | None,
+    required_resource_keys: set[str] | None,
+) -> HookDefinition | Callable[[Callable[..., Any]], HookDefinition]:
+    def build(fn: Callable[..., Any]) -> HookDefinition:
+        if not callable(fn):
+            raise InvalidDefinitionError(f"@{kind}_hook expects a function, got {fn!r}.")
+        return HookDefinition(
+            name=name or fn.__name__,
+            decorated_fn=fn,
+            kind=kind,
+            required_resource_keys=required_resource_keys,
+        )
 
-        if hook_fn is not None:
-            return build(hook_fn)
-        return build
-
-    return decorator
+    if hook_fn is not None:
+        return build(hook_fn)
+    return build
 
 
-success_hook = _hook_decorator("success")
-failure_hook = _hook_decorator("failure")
+@overload
+def success_hook(hook_fn: Callable[..., Any], /) -> HookDefinition: ...
+
+
+@overload
+def success_hook(
+    hook_fn: None = None, /, *, name: str | None = None, required_resource_keys: set[str] | None = None
+) -> Callable[[Callable[..., Any]], HookDefinition]: ...
+
+
+def success_hook(
+    hook_fn: Callable[..., Any] | None = None,
+    /,
+    *,
+    name: str | None = None,
+    required_resource_keys: set[str] | None = None,
+) -> HookDefinition | Callable[[Callable[..., Any]], HookDefinition]:
+    """A hook run after each op it is attached to succeeds: ``@success_hook`` or ``@success_hook(...)``."""
+    return _hook("success", hook_fn, name, required_resource_keys)
+
+
+@overload
+def failure_hook(hook_fn: Callable[..., Any], /) -> HookDefinition: ...
+
+
+@overload
+def failure_hook(
+    hook_fn: None = None, /, *, name: str | None = None, required_resource_keys: set[str] | None = None
+) -> Callable[[Callable[..., Any]], HookDefinition]: ...
+
+
+def failure_hook(
+    hook_fn: Callable[..., Any] | None = None,
+    /,
+    *,
+    name: str | None = None,
+    required_resource_keys: set[str] | None = None,
+) -> HookDefinition | Callable[[Callable[..., Any]], HookDefinition]:
+    """A hook run after each op it is attached to fails: ``@failure_hook`` or ``@failure_hook(...)``."""
+    return _hook("failure", hook_fn, name, required_resource_keys)

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from headwater.definitions.asset_job import EPHEMERAL_ASSET_JOB_NAME, UnresolvedAssetJobDefinition
 from headwater.definitions.asset_layer import AssetCollection, build_asset_job, collect_assets, paused_gc
-from headwater.definitions.selection import AssetSelection
 from headwater.errors import InvalidInvocationError, InvariantViolationError
 from headwater.events.event import EventLogEntry
 from headwater.execution.in_process_executor import in_process_executor
 from headwater.execution.run_driver import execute_run
 from headwater.planning.op_selection import resolve_op_selection
+from headwater.selection.asset_selection import AssetSelection
 
 if TYPE_CHECKING:
     from headwater.definitions.job import JobDefinition

@@ -1,4 +1,4 @@
-"""Dagster's asset selection syntax: a recursive-descent parser over ``selection_lexer`` tokens.
+"""Dagster's asset selection syntax: a recursive-descent parser over ``lexer`` tokens.
 
 Grammar (lowest precedence first; ``and``/``or``/``not`` also upper-case)::
 
@@ -22,7 +22,7 @@ import re
 from typing import NoReturn
 
 from headwater.core.asset_key import AssetKey
-from headwater.definitions.selection_filters import (
+from headwater.selection.filters import (
     WORKSPACE_ATTRIBUTES,
     GroupsNode,
     GroupWildcardNode,
@@ -32,8 +32,8 @@ from headwater.definitions.selection_filters import (
     TagNode,
     WorkspaceAttributeNode,
 )
-from headwater.definitions.selection_lexer import InvalidAssetSelectionError, Token, tokenize
-from headwater.definitions.selection_nodes import (
+from headwater.selection.lexer import InvalidAssetSelectionError, Token, tokenize
+from headwater.selection.nodes import (
     AllNode,
     KeysNode,
     KeyWildcardNode,
@@ -42,7 +42,7 @@ from headwater.definitions.selection_nodes import (
     and_nodes,
     or_nodes,
 )
-from headwater.definitions.selection_traversals import DownstreamNode, RootsNode, SinksNode, UpstreamNode
+from headwater.selection.traversals import DownstreamNode, RootsNode, SinksNode, UpstreamNode
 
 ATTRIBUTES = ("key", "tag", "owner", "group", "kind", "is", *sorted(WORKSPACE_ATTRIBUTES))
 FUNCTIONS = ("sinks", "roots")

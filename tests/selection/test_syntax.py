@@ -1,20 +1,20 @@
 """AssetSelection.from_string: Dagster's selection syntax, its older clause form, and its errors.
 
 Expected sets are what Dagster 1.13.29's ``AssetSelection.from_string(text).resolve(graph)`` gives
-for the same graph (see test_selection.py for how it was built there).
+for the same graph (see test_asset_selection.py for how it was built there).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from headwater.definitions.selection import AssetSelection
-from headwater.definitions.selection_lexer import InvalidAssetSelectionError, tokenize
-from headwater.definitions.selection_syntax import parse_clause, parse_selection
 from headwater.errors import InvalidSubsetError
+from headwater.selection.asset_selection import AssetSelection
+from headwater.selection.lexer import InvalidAssetSelectionError, tokenize
+from headwater.selection.syntax import parse_clause, parse_selection
 from headwater.specs.asset_graph import AssetGraph, AssetNodeSpec
 
-from .selection_graph import K, build_graph
+from .graph import K, build_graph
 
 S = AssetSelection
 

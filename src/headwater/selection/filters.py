@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import AbstractSet  # noqa: UP035
 
 from headwater.core.asset_key import AssetKey
-from headwater.definitions.selection_context import ResolveContext
-from headwater.definitions.selection_nodes import (
+from headwater.errors import InvalidSubsetError
+from headwater.selection.context import ResolveContext
+from headwater.selection.nodes import (
     ATOM,
     COMPOUND,
     SelectionNode,
@@ -21,7 +22,6 @@ from headwater.definitions.selection_nodes import (
     quote_value,
     wildcard_regex,
 )
-from headwater.errors import InvalidSubsetError
 
 _EMPTY: frozenset[AssetKey] = frozenset()
 

@@ -15,11 +15,11 @@ import pytest
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
-from headwater.definitions.selection import AssetSelection, InvalidAssetSelectionError
 from headwater.errors import InvalidDefinitionError, InvalidInvocationError, InvalidSubsetError
+from headwater.selection.asset_selection import AssetSelection, InvalidAssetSelectionError
 from headwater.specs.asset_graph import AssetGraph, AssetNodeSpec
 
-from .selection_graph import K, build_graph
+from .graph import K, build_graph
 
 S = AssetSelection
 

@@ -17,7 +17,7 @@ from headwater.errors import InvalidSubsetError
 from headwater.specs.asset_graph import AssetGraph, AssetNodeSpec
 
 if TYPE_CHECKING:
-    from headwater.definitions.selection_nodes import SelectionNode
+    from headwater.selection.nodes import SelectionNode
 
 # Error messages name at most this many unknown keys with suggestions, and this many suggestions each.
 _MAX_SUGGESTED_KEYS = 4

@@ -16,7 +16,7 @@ from typing import AbstractSet  # noqa: UP035
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
-from headwater.definitions.selection_context import ResolveContext
+from headwater.selection.context import ResolveContext
 
 # How a node's selection string embeds in a larger one (SelectionNode.syntax_level).
 COMPOUND = 0  # 'key:"a" or key:"b"': parenthesized as an operand of and / or / not

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import AbstractSet  # noqa: UP035
 
 from headwater.core.asset_key import AssetKey
-from headwater.definitions.selection_context import ResolveContext
-from headwater.definitions.selection_nodes import (
+from headwater.selection.context import ResolveContext
+from headwater.selection.nodes import (
     ATOM,
     COMPOUND,
     SIMPLE,

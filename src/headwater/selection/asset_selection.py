@@ -3,7 +3,7 @@
 Build selections with the constructors (``AssetSelection.groups("marketing")``), the methods
 (``.upstream()``, ``.sinks()``) and the operators ``|``, ``&`` and ``-``, or parse Dagster's
 selection syntax with :meth:`AssetSelection.from_string`. A selection is an immutable, hashable
-tree (see ``selection_nodes``); :meth:`AssetSelection.resolve` turns it into asset keys and
+tree (see ``headwater.selection.nodes``); :meth:`AssetSelection.resolve` turns it into asset keys and
 :meth:`AssetSelection.resolve_checks` into check keys, against a spec-level ``AssetGraph``.
 Selecting assets also selects the checks that target them, unless ``.without_checks()``.
 """
@@ -11,15 +11,28 @@ Selecting assets also selects the checks that target them, unless ``.without_che
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Union
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
-from headwater.definitions.selection_context import ResolveContext
-from headwater.definitions.selection_filters import GroupsNode, KindNode, OwnerNode, TagNode
-from headwater.definitions.selection_lexer import InvalidAssetSelectionError
-from headwater.definitions.selection_nodes import (
+from headwater.errors import InvalidDefinitionError, InvalidInvocationError
+from headwater.selection.arguments import (
+    CoercibleToAssets,
+    CoercibleToChecks,
+    as_depth,
+    as_flag,
+    as_graph,
+    as_prefix,
+    as_text,
+    coerce_asset_keys,
+    coerce_check_keys,
+    describe,
+)
+from headwater.selection.context import ResolveContext
+from headwater.selection.filters import GroupsNode, KindNode, OwnerNode, TagNode
+from headwater.selection.lexer import InvalidAssetSelectionError
+from headwater.selection.nodes import (
     AllChecksNode,
     AllNode,
     CheckKeysNode,
@@ -32,8 +45,8 @@ from headwater.definitions.selection_nodes import (
     and_nodes,
     or_nodes,
 )
-from headwater.definitions.selection_syntax import parse_selection
-from headwater.definitions.selection_traversals import (
+from headwater.selection.syntax import parse_selection
+from headwater.selection.traversals import (
     DownstreamNode,
     MaterializableNode,
     ParentSourcesNode,
@@ -42,11 +55,10 @@ from headwater.definitions.selection_traversals import (
     SinksNode,
     UpstreamNode,
 )
-from headwater.errors import InvalidDefinitionError, InvalidInvocationError
 from headwater.specs.asset_graph import AssetGraph
 
 # A string in the selection syntax, keys or asset definitions, or a selection.
-CoercibleToAssetSelection = Union[str, Sequence[str], Sequence[AssetKey], Sequence[object], "AssetSelection"]
+CoercibleToAssetSelection = Union[str, Sequence[str], Sequence[CoercibleToAssets], "AssetSelection"]
 
 __all__ = ["AssetSelection", "CoercibleToAssetSelection", "InvalidAssetSelectionError"]
 
@@ -74,7 +86,7 @@ class AssetSelection:
 
     @property
     def node(self) -> SelectionNode:
-        """The selection's tree (``selection_nodes``), for code that inspects or serializes it."""
+        """The selection's tree (``headwater.selection.nodes``), for code that inspects or serializes it."""
         return self._node
 
     # -- constructors ------------------------------------------------------------------------------
@@ -82,7 +94,7 @@ class AssetSelection:
     @staticmethod
     def all(include_sources: bool = False) -> AssetSelection:
         """All materializable assets (and external ones if ``include_sources``) and their checks."""
-        return AssetSelection(AllNode(_flag(include_sources, "include_sources")))
+        return AssetSelection(AllNode(as_flag(include_sources, "include_sources")))
 
     @staticmethod
     def all_asset_checks() -> AssetSelection:
@@ -90,46 +102,46 @@ class AssetSelection:
         return AssetSelection(AllChecksNode())
 
     @staticmethod
-    def assets(*assets_defs: object) -> AssetSelection:
+    def assets(*assets_defs: CoercibleToAssets) -> AssetSelection:
         """The given assets and their checks: AssetKeys, strings (``"a/b"`` is the key ``["a", "b"]``),
         lists of key parts, or definitions (anything with ``.keys``, like an AssetsDefinition, or a
         ``.key``, like an AssetSpec). Unknown keys raise ``InvalidSubsetError`` when resolved."""
-        return AssetSelection(KeysNode(_asset_keys(assets_defs, "AssetSelection.assets")))
+        return AssetSelection(KeysNode(coerce_asset_keys(assets_defs, "AssetSelection.assets")))
 
     @staticmethod
-    def keys(*asset_keys: object) -> AssetSelection:
+    def keys(*asset_keys: CoercibleToAssets) -> AssetSelection:
         """Deprecated in Dagster: use :meth:`assets`, which takes the same arguments."""
         warnings.warn("AssetSelection.keys is deprecated; use AssetSelection.assets", DeprecationWarning, 2)
-        return AssetSelection(KeysNode(_asset_keys(asset_keys, "AssetSelection.keys")))
+        return AssetSelection(KeysNode(coerce_asset_keys(asset_keys, "AssetSelection.keys")))
 
     @staticmethod
     def key_prefixes(*key_prefixes: str | Sequence[str], include_sources: bool = False) -> AssetSelection:
         """Assets whose key starts with any prefix: ``"a"`` (one part, not split) or ``["a", "b"]``."""
-        prefixes = tuple(_prefix(p) for p in key_prefixes)
-        return AssetSelection(KeyPrefixesNode(prefixes, _flag(include_sources, "include_sources")))
+        prefixes = tuple(as_prefix(p) for p in key_prefixes)
+        return AssetSelection(KeyPrefixesNode(prefixes, as_flag(include_sources, "include_sources")))
 
     @staticmethod
     def key_substring(key_substring: str, include_sources: bool = False) -> AssetSelection:
         """Assets whose ``a/b`` key string contains ``key_substring``."""
-        substring = _text(key_substring, "AssetSelection.key_substring")
-        return AssetSelection(KeySubstringNode(substring, _flag(include_sources, "include_sources")))
+        substring = as_text(key_substring, "AssetSelection.key_substring")
+        return AssetSelection(KeySubstringNode(substring, as_flag(include_sources, "include_sources")))
 
     @staticmethod
     def groups(*group_strs: str, include_sources: bool = False) -> AssetSelection:
         """Assets in any of the groups, and their checks."""
-        groups = tuple(_text(g, "AssetSelection.groups") for g in group_strs)
-        return AssetSelection(GroupsNode(groups, _flag(include_sources, "include_sources")))
+        groups = tuple(as_text(g, "AssetSelection.groups") for g in group_strs)
+        return AssetSelection(GroupsNode(groups, as_flag(include_sources, "include_sources")))
 
     @staticmethod
     def tag(key: str, value: str, include_sources: bool = False) -> AssetSelection:
         """Assets whose tag ``key`` has exactly ``value`` (``""`` matches only an empty value)."""
-        tag_key, tag_value = _text(key, "AssetSelection.tag"), _text(value, "AssetSelection.tag")
-        return AssetSelection(TagNode(tag_key, tag_value, _flag(include_sources, "include_sources")))
+        tag_key, tag_value = as_text(key, "AssetSelection.tag"), as_text(value, "AssetSelection.tag")
+        return AssetSelection(TagNode(tag_key, tag_value, as_flag(include_sources, "include_sources")))
 
     @staticmethod
     def tag_string(string: str, include_sources: bool = False) -> AssetSelection:
         """``"key=value"`` or ``"key"`` (the tag with an empty value)."""
-        parts = _text(string, "AssetSelection.tag_string").split("=")
+        parts = as_text(string, "AssetSelection.tag_string").split("=")
         if len(parts) > 2:
             raise InvalidDefinitionError(
                 f"Invalid tag selection string {string!r}: use 'key' or 'key=value'."
@@ -139,25 +151,25 @@ class AssetSelection:
     @staticmethod
     def owner(owner: str | None) -> AssetSelection:
         """Assets owned by ``owner`` (a user email or ``team:name``), external assets included."""
-        return AssetSelection(OwnerNode(None if owner is None else _text(owner, "AssetSelection.owner")))
+        return AssetSelection(OwnerNode(None if owner is None else as_text(owner, "AssetSelection.owner")))
 
     @staticmethod
     def kind(kind: str | None, include_sources: bool = False) -> AssetSelection:
         """Assets of ``kind``; ``None`` selects assets that have no kind."""
-        value = None if kind is None else _text(kind, "AssetSelection.kind")
-        return AssetSelection(KindNode(value, _flag(include_sources, "include_sources")))
+        value = None if kind is None else as_text(kind, "AssetSelection.kind")
+        return AssetSelection(KindNode(value, as_flag(include_sources, "include_sources")))
 
     @staticmethod
-    def checks_for_assets(*assets_defs: object) -> AssetSelection:
+    def checks_for_assets(*assets_defs: CoercibleToAssets) -> AssetSelection:
         """The checks that target the given assets (same arguments as :meth:`assets`), not the assets."""
         return AssetSelection(
-            ChecksForAssetsNode(_asset_keys(assets_defs, "AssetSelection.checks_for_assets"))
+            ChecksForAssetsNode(coerce_asset_keys(assets_defs, "AssetSelection.checks_for_assets"))
         )
 
     @staticmethod
-    def checks(*assets_defs_or_check_keys: object) -> AssetSelection:
+    def checks(*assets_defs_or_check_keys: CoercibleToChecks) -> AssetSelection:
         """The given checks: AssetCheckKeys, or definitions with ``.check_keys`` (or ``.check_key``)."""
-        return AssetSelection(CheckKeysNode(_check_keys(assets_defs_or_check_keys)))
+        return AssetSelection(CheckKeysNode(coerce_check_keys(assets_defs_or_check_keys)))
 
     @staticmethod
     def from_string(string: str, include_sources: bool = False) -> AssetSelection:
@@ -165,8 +177,8 @@ class AssetSelection:
 
         Raises ``InvalidAssetSelectionError`` showing the position of the problem and what was expected.
         """
-        text = _text(string, "AssetSelection.from_string")
-        return AssetSelection(parse_selection(text, _flag(include_sources, "include_sources")))
+        text = as_text(string, "AssetSelection.from_string")
+        return AssetSelection(parse_selection(text, as_flag(include_sources, "include_sources")))
 
     @staticmethod
     def from_coercible(selection: CoercibleToAssetSelection) -> AssetSelection:
@@ -183,7 +195,7 @@ class AssetSelection:
             return AssetSelection.assets(*selection)
         raise InvalidDefinitionError(
             "A selection must be a selection string, a non-empty sequence of strings, AssetKeys or asset "
-            f"definitions, or an AssetSelection; got {_describe(selection)}."
+            f"definitions, or an AssetSelection; got {describe(selection)}."
         )
 
     # -- derived selections ------------------------------------------------------------------------
@@ -191,11 +203,15 @@ class AssetSelection:
     def upstream(self, depth: int | None = None, include_self: bool = True) -> AssetSelection:
         """Add the materializable ancestors (up to ``depth`` levels); ``include_self=False`` drops
         this selection's own assets."""
-        return AssetSelection(UpstreamNode(self._node, _depth(depth), _flag(include_self, "include_self")))
+        return AssetSelection(
+            UpstreamNode(self._node, as_depth(depth), as_flag(include_self, "include_self"))
+        )
 
     def downstream(self, depth: int | None = None, include_self: bool = True) -> AssetSelection:
         """Add the descendants (up to ``depth`` levels); ``include_self=False`` drops this selection's own."""
-        return AssetSelection(DownstreamNode(self._node, _depth(depth), _flag(include_self, "include_self")))
+        return AssetSelection(
+            DownstreamNode(self._node, as_depth(depth), as_flag(include_self, "include_self"))
+        )
 
     def sinks(self) -> AssetSelection:
         """The assets of this selection with no descendant inside it."""
@@ -249,19 +265,19 @@ class AssetSelection:
         Raises ``InvalidSubsetError`` for keys named in :meth:`assets` that ``graph`` lacks, unless
         ``allow_missing`` (then they are left out).
         """
-        ctx = ResolveContext(_graph(graph), allow_missing=allow_missing)
+        ctx = ResolveContext(as_graph(graph), allow_missing=allow_missing)
         return set(ctx.keys_of(self._node))
 
     def resolve_checks(self, graph: AssetGraph, allow_missing: bool = False) -> set[AssetCheckKey]:
         """The asset check keys this selects in ``graph``."""
-        ctx = ResolveContext(_graph(graph), allow_missing=allow_missing)
+        ctx = ResolveContext(as_graph(graph), allow_missing=allow_missing)
         return set(self._node.compute_checks(ctx))
 
     def resolve_assets_and_checks(
         self, graph: AssetGraph, allow_missing: bool = False
     ) -> tuple[set[AssetKey], set[AssetCheckKey]]:
         """Both :meth:`resolve` and :meth:`resolve_checks`, sharing one pass over ``graph``."""
-        ctx = ResolveContext(_graph(graph), allow_missing=allow_missing)
+        ctx = ResolveContext(as_graph(graph), allow_missing=allow_missing)
         return set(ctx.keys_of(self._node)), set(self._node.compute_checks(ctx))
 
     # -- text, equality ----------------------------------------------------------------------------
@@ -292,94 +308,3 @@ class AssetSelection:
 
     def __reduce__(self) -> tuple[type[AssetSelection], tuple[SelectionNode]]:
         return (AssetSelection, (self._node,))
-
-
-# -- argument coercion -------------------------------------------------------------------------------
-
-
-def _describe(value: object) -> str:
-    text = repr(value)
-    return f"{text[:197] + '...' if len(text) > 200 else text} ({type(value).__name__})"
-
-
-def _text(value: object, where: str) -> str:
-    if not isinstance(value, str):
-        raise InvalidDefinitionError(f"{where}() takes strings; got {_describe(value)}.")
-    return value
-
-
-def _flag(value: object, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidDefinitionError(f"{name} must be True or False; got {_describe(value)}.")
-    return value
-
-
-def _depth(depth: object) -> int | None:
-    if depth is None or (isinstance(depth, int) and not isinstance(depth, bool) and depth >= 0):
-        return depth
-    raise InvalidDefinitionError(
-        f"depth must be None (all levels) or an integer >= 0; got {_describe(depth)}."
-    )
-
-
-def _prefix(prefix: object) -> tuple[str, ...]:
-    if isinstance(prefix, str):
-        return (prefix,)
-    if isinstance(prefix, (list, tuple)) and prefix and all(isinstance(p, str) for p in prefix):
-        return tuple(prefix)
-    raise InvalidDefinitionError(
-        f"AssetSelection.key_prefixes() takes strings or non-empty lists of strings; got {_describe(prefix)}."
-    )
-
-
-def _asset_keys(values: Iterable[object], where: str) -> tuple[AssetKey, ...]:
-    keys: list[AssetKey] = []
-    for value in values:
-        if isinstance(value, AssetKey):
-            keys.append(value)
-        elif isinstance(value, str):
-            keys.append(AssetKey.from_user_string(value))
-        elif isinstance(value, (list, tuple)) and value and all(isinstance(p, str) for p in value):
-            keys.append(AssetKey(list(value)))
-        elif (defined := getattr(value, "keys", None)) is not None and not callable(defined):
-            # An assets definition: ``.keys`` is the set of keys it produces.
-            for key in defined:
-                if not isinstance(key, AssetKey):
-                    raise InvalidDefinitionError(
-                        f"{where}(): {_describe(value)} has a non-AssetKey in .keys."
-                    )
-                keys.append(key)
-        elif isinstance(key := getattr(value, "key", None), AssetKey):
-            keys.append(key)
-        else:
-            raise InvalidDefinitionError(
-                f"{where}() takes AssetKeys, strings such as 'a/b', lists of key parts, or asset "
-                f"definitions; got {_describe(value)}."
-            )
-    return tuple(dict.fromkeys(keys))
-
-
-def _check_keys(values: Iterable[object]) -> tuple[AssetCheckKey, ...]:
-    keys: list[AssetCheckKey] = []
-    for value in values:
-        if isinstance(value, AssetCheckKey):
-            keys.append(value)
-        elif (defined := getattr(value, "check_keys", None)) is not None and not callable(defined):
-            keys.extend(k for k in defined if isinstance(k, AssetCheckKey))
-        elif isinstance(key := getattr(value, "check_key", None), AssetCheckKey):
-            keys.append(key)
-        else:
-            raise InvalidDefinitionError(
-                "AssetSelection.checks() takes AssetCheckKeys or definitions with check keys; "
-                f"got {_describe(value)}."
-            )
-    return tuple(dict.fromkeys(keys))
-
-
-def _graph(graph: object) -> AssetGraph:
-    if not isinstance(graph, AssetGraph):
-        raise InvalidInvocationError(
-            "AssetSelection.resolve() takes an AssetGraph (headwater.specs.asset_graph); "
-            f"got {_describe(graph)}."
-        )
-    return graph

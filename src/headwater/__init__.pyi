@@ -1,0 +1,360 @@
+# Generated from src/headwater/_api_table.py by tools/generate_api_stubs.py: edit the table and
+# rerun the tool, never this file. Type checkers read this stub instead of the lazy module beside it.
+
+"""Headwater's public API (native names), as type checkers see it."""
+
+from headwater.core.asset_check_key import AssetCheckKey as AssetCheckKey
+from headwater.core.asset_events import AssetCheckEvaluation as AssetCheckEvaluation
+from headwater.core.asset_events import AssetCheckSeverity as AssetCheckSeverity
+from headwater.core.asset_events import AssetMaterialization as AssetMaterialization
+from headwater.core.asset_events import AssetObservation as AssetObservation
+from headwater.core.asset_key import AssetKey as AssetKey
+from headwater.core.env_var import EnvVar as EnvVar
+from headwater.core.metadata import BoolMetadataValue as BoolMetadataValue
+from headwater.core.metadata import CodeReferencesMetadataValue as CodeReferencesMetadataValue
+from headwater.core.metadata import DagsterAssetMetadataValue as DagsterAssetMetadataValue
+from headwater.core.metadata import DagsterJobMetadataValue as DagsterJobMetadataValue
+from headwater.core.metadata import DagsterRunMetadataValue as DagsterRunMetadataValue
+from headwater.core.metadata import FloatMetadataValue as FloatMetadataValue
+from headwater.core.metadata import IntMetadataValue as IntMetadataValue
+from headwater.core.metadata import JsonMetadataValue as JsonMetadataValue
+from headwater.core.metadata import LocalFileCodeReference as LocalFileCodeReference
+from headwater.core.metadata import MarkdownMetadataValue as MarkdownMetadataValue
+from headwater.core.metadata import MetadataValue as MetadataValue
+from headwater.core.metadata import NotebookMetadataValue as NotebookMetadataValue
+from headwater.core.metadata import NullMetadataValue as NullMetadataValue
+from headwater.core.metadata import PathMetadataValue as PathMetadataValue
+from headwater.core.metadata import PoolMetadataValue as PoolMetadataValue
+from headwater.core.metadata import PythonArtifactMetadataValue as PythonArtifactMetadataValue
+from headwater.core.metadata import TableColumn as TableColumn
+from headwater.core.metadata import TableColumnConstraints as TableColumnConstraints
+from headwater.core.metadata import TableColumnDep as TableColumnDep
+from headwater.core.metadata import TableColumnLineage as TableColumnLineage
+from headwater.core.metadata import TableColumnLineageMetadataValue as TableColumnLineageMetadataValue
+from headwater.core.metadata import TableConstraints as TableConstraints
+from headwater.core.metadata import TableMetadataValue as TableMetadataValue
+from headwater.core.metadata import TableRecord as TableRecord
+from headwater.core.metadata import TableSchema as TableSchema
+from headwater.core.metadata import TableSchemaMetadataValue as TableSchemaMetadataValue
+from headwater.core.metadata import TextMetadataValue as TextMetadataValue
+from headwater.core.metadata import TimestampMetadataValue as TimestampMetadataValue
+from headwater.core.metadata import UrlCodeReference as UrlCodeReference
+from headwater.core.metadata import UrlMetadataValue as UrlMetadataValue
+from headwater.definitions.asset_check import AssetChecksDefinition as AssetChecksDefinition
+from headwater.definitions.asset_check import asset_check as asset_check
+from headwater.definitions.asset_check_spec import AssetCheckSpec as AssetCheckSpec
+from headwater.definitions.asset_decorators import asset as asset
+from headwater.definitions.asset_decorators import graph_asset as graph_asset
+from headwater.definitions.asset_decorators import graph_multi_asset as graph_multi_asset
+from headwater.definitions.asset_job import UnresolvedAssetJobDefinition as UnresolvedAssetJobDefinition
+from headwater.definitions.asset_job import define_asset_job as define_asset_job
+from headwater.definitions.asset_spec import AssetDep as AssetDep
+from headwater.definitions.asset_spec import AssetSpec as AssetSpec
+from headwater.definitions.asset_spec import SourceAsset as SourceAsset
+from headwater.definitions.asset_spec import map_asset_specs as map_asset_specs
+from headwater.definitions.assets import AssetsDefinition as AssetsDefinition
+from headwater.definitions.config import BoolSource as BoolSource
+from headwater.definitions.config import IntSource as IntSource
+from headwater.definitions.config import RunConfig as RunConfig
+from headwater.definitions.config import StringSource as StringSource
+from headwater.definitions.config_class import Config as Config
+from headwater.definitions.config_class import PermissiveConfig as PermissiveConfig
+from headwater.definitions.config_types import Array as Array
+from headwater.definitions.config_types import Enum as Enum
+from headwater.definitions.config_types import EnumValue as EnumValue
+from headwater.definitions.config_types import Field as Field
+from headwater.definitions.config_types import Map as Map
+from headwater.definitions.config_types import Noneable as Noneable
+from headwater.definitions.config_types import Permissive as Permissive
+from headwater.definitions.config_types import ScalarUnion as ScalarUnion
+from headwater.definitions.config_types import Selector as Selector
+from headwater.definitions.config_types import Shape as Shape
+from headwater.definitions.configurable_resource import ConfigurableResource as ConfigurableResource
+from headwater.definitions.configurable_resource import (
+    ConfigurableResourceFactory as ConfigurableResourceFactory,
+)
+from headwater.definitions.definitions import Definitions as Definitions
+from headwater.definitions.fs_io_manager import FilesystemIOManager as FilesystemIOManager
+from headwater.definitions.fs_io_manager import fs_io_manager as fs_io_manager
+from headwater.definitions.graph import DependencyDefinition as DependencyDefinition
+from headwater.definitions.graph import GraphDefinition as GraphDefinition
+from headwater.definitions.graph import GraphIn as GraphIn
+from headwater.definitions.graph import GraphOut as GraphOut
+from headwater.definitions.graph import MultiDependencyDefinition as MultiDependencyDefinition
+from headwater.definitions.graph import NodeInvocation as NodeInvocation
+from headwater.definitions.graph import graph as graph
+from headwater.definitions.hooks import HookDefinition as HookDefinition
+from headwater.definitions.hooks import failure_hook as failure_hook
+from headwater.definitions.hooks import success_hook as success_hook
+from headwater.definitions.input_context import InputContext as InputContext
+from headwater.definitions.input_context import build_input_context as build_input_context
+from headwater.definitions.inputs import AssetIn as AssetIn
+from headwater.definitions.inputs import In as In
+from headwater.definitions.io_manager import ConfigurableIOManager as ConfigurableIOManager
+from headwater.definitions.io_manager import ConfigurableIOManagerFactory as ConfigurableIOManagerFactory
+from headwater.definitions.io_manager import InputManager as InputManager
+from headwater.definitions.io_manager import InputManagerDefinition as InputManagerDefinition
+from headwater.definitions.io_manager import IOManager as IOManager
+from headwater.definitions.io_manager import IOManagerDefinition as IOManagerDefinition
+from headwater.definitions.io_manager import input_manager as input_manager
+from headwater.definitions.io_manager import io_manager as io_manager
+from headwater.definitions.job import JobDefinition as JobDefinition
+from headwater.definitions.job import job as job
+from headwater.definitions.logger import get_dagster_logger as get_dagster_logger
+from headwater.definitions.logger import get_logger as get_logger
+from headwater.definitions.mem_io_manager import InMemoryIOManager as InMemoryIOManager
+from headwater.definitions.mem_io_manager import mem_io_manager as mem_io_manager
+from headwater.definitions.multi_asset import multi_asset as multi_asset
+from headwater.definitions.op import OpDefinition as OpDefinition
+from headwater.definitions.op import op as op
+from headwater.definitions.output_context import OutputContext as OutputContext
+from headwater.definitions.output_context import build_output_context as build_output_context
+from headwater.definitions.outputs import AssetOut as AssetOut
+from headwater.definitions.outputs import DynamicOut as DynamicOut
+from headwater.definitions.outputs import Out as Out
+from headwater.definitions.resource_context import InitResourceContext as InitResourceContext
+from headwater.definitions.resources import ResourceDefinition as ResourceDefinition
+from headwater.definitions.resources import ResourceDependency as ResourceDependency
+from headwater.definitions.resources import ResourceParam as ResourceParam
+from headwater.definitions.resources import resource as resource
+from headwater.definitions.results import AssetCheckResult as AssetCheckResult
+from headwater.definitions.results import DynamicOutput as DynamicOutput
+from headwater.definitions.results import ExpectationResult as ExpectationResult
+from headwater.definitions.results import Failure as Failure
+from headwater.definitions.results import MaterializeResult as MaterializeResult
+from headwater.definitions.results import ObserveResult as ObserveResult
+from headwater.definitions.results import Output as Output
+from headwater.definitions.results import RetryRequested as RetryRequested
+from headwater.definitions.retry import Backoff as Backoff
+from headwater.definitions.retry import Jitter as Jitter
+from headwater.definitions.retry import RetryPolicy as RetryPolicy
+from headwater.definitions.types import DagsterType as DagsterType
+from headwater.definitions.types import Nothing as Nothing
+from headwater.errors import AssetCheckFailedError as AssetCheckFailedError
+from headwater.errors import CircularDependencyError as CircularDependencyError
+from headwater.errors import ExecutionInterruptedError as ExecutionInterruptedError
+from headwater.errors import HeadwaterError as HeadwaterError
+from headwater.errors import InvalidConfigError as InvalidConfigError
+from headwater.errors import InvalidDefinitionError as InvalidDefinitionError
+from headwater.errors import InvalidInvocationError as InvalidInvocationError
+from headwater.errors import InvalidPropertyError as InvalidPropertyError
+from headwater.errors import InvalidSubsetError as InvalidSubsetError
+from headwater.errors import InvariantViolationError as InvariantViolationError
+from headwater.errors import MaxRetriesExceededError as MaxRetriesExceededError
+from headwater.errors import ResourceInitError as ResourceInitError
+from headwater.errors import RunNotFoundError as RunNotFoundError
+from headwater.errors import StepExecutionError as StepExecutionError
+from headwater.errors import StepOutputNotFoundError as StepOutputNotFoundError
+from headwater.errors import StepWorkerError as StepWorkerError
+from headwater.errors import TypeCheckDidNotPass as TypeCheckDidNotPass
+from headwater.errors import UnknownResourceError as UnknownResourceError
+from headwater.errors import UnmetExecutorRequirementsError as UnmetExecutorRequirementsError
+from headwater.errors import UserCodeExecutionError as UserCodeExecutionError
+from headwater.events.event import Event as Event
+from headwater.events.event import EventLogEntry as EventLogEntry
+from headwater.events.event import EventLogRecord as EventLogRecord
+from headwater.events.event_type import EventType as EventType
+from headwater.events.run_status import RunStatus as RunStatus
+from headwater.execution.api import materialize as materialize
+from headwater.execution.api import materialize_to_memory as materialize_to_memory
+from headwater.execution.asset_value_loader import AssetValueLoader as AssetValueLoader
+from headwater.execution.context import AssetCheckExecutionContext as AssetCheckExecutionContext
+from headwater.execution.context import AssetExecutionContext as AssetExecutionContext
+from headwater.execution.context import OpExecutionContext as OpExecutionContext
+from headwater.execution.context import build_asset_context as build_asset_context
+from headwater.execution.context import build_op_context as build_op_context
+from headwater.execution.hook_context import HookContext as HookContext
+from headwater.execution.hook_context import build_hook_context as build_hook_context
+from headwater.execution.in_process_executor import in_process_executor as in_process_executor
+from headwater.execution.resource_builder import build_init_resource_context as build_init_resource_context
+from headwater.execution.resource_builder import build_resources as build_resources
+from headwater.execution.result import ExecuteInProcessResult as ExecuteInProcessResult
+from headwater.executors.multiprocess import MultiprocessExecutor as MultiprocessExecutor
+from headwater.executors.multiprocess import multiprocess_executor as multiprocess_executor
+from headwater.instance import Instance as Instance
+from headwater.selection.asset_selection import AssetSelection as AssetSelection
+from headwater.storage.records import AssetRecordsFilter as AssetRecordsFilter
+from headwater.storage.records import EventRecordsFilter as EventRecordsFilter
+from headwater.storage.records import EventRecordsResult as EventRecordsResult
+from headwater.storage.records import Run as Run
+from headwater.storage.records import RunRecord as RunRecord
+from headwater.storage.records import RunsFilter as RunsFilter
+
+__version__: str
+
+__all__ = [
+    "Array",
+    "AssetCheckEvaluation",
+    "AssetCheckExecutionContext",
+    "AssetCheckFailedError",
+    "AssetCheckKey",
+    "AssetCheckResult",
+    "AssetCheckSeverity",
+    "AssetCheckSpec",
+    "AssetChecksDefinition",
+    "AssetDep",
+    "AssetExecutionContext",
+    "AssetIn",
+    "AssetKey",
+    "AssetMaterialization",
+    "AssetObservation",
+    "AssetOut",
+    "AssetRecordsFilter",
+    "AssetSelection",
+    "AssetSpec",
+    "AssetValueLoader",
+    "AssetsDefinition",
+    "Backoff",
+    "BoolMetadataValue",
+    "BoolSource",
+    "CircularDependencyError",
+    "CodeReferencesMetadataValue",
+    "Config",
+    "ConfigurableIOManager",
+    "ConfigurableIOManagerFactory",
+    "ConfigurableResource",
+    "ConfigurableResourceFactory",
+    "DagsterAssetMetadataValue",
+    "DagsterJobMetadataValue",
+    "DagsterRunMetadataValue",
+    "DagsterType",
+    "Definitions",
+    "DependencyDefinition",
+    "DynamicOut",
+    "DynamicOutput",
+    "Enum",
+    "EnumValue",
+    "EnvVar",
+    "Event",
+    "EventLogEntry",
+    "EventLogRecord",
+    "EventRecordsFilter",
+    "EventRecordsResult",
+    "EventType",
+    "ExecuteInProcessResult",
+    "ExecutionInterruptedError",
+    "ExpectationResult",
+    "Failure",
+    "Field",
+    "FilesystemIOManager",
+    "FloatMetadataValue",
+    "GraphDefinition",
+    "GraphIn",
+    "GraphOut",
+    "HeadwaterError",
+    "HookContext",
+    "HookDefinition",
+    "IOManager",
+    "IOManagerDefinition",
+    "In",
+    "InMemoryIOManager",
+    "InitResourceContext",
+    "InputContext",
+    "InputManager",
+    "InputManagerDefinition",
+    "Instance",
+    "IntMetadataValue",
+    "IntSource",
+    "InvalidConfigError",
+    "InvalidDefinitionError",
+    "InvalidInvocationError",
+    "InvalidPropertyError",
+    "InvalidSubsetError",
+    "InvariantViolationError",
+    "Jitter",
+    "JobDefinition",
+    "JsonMetadataValue",
+    "LocalFileCodeReference",
+    "Map",
+    "MarkdownMetadataValue",
+    "MaterializeResult",
+    "MaxRetriesExceededError",
+    "MetadataValue",
+    "MultiDependencyDefinition",
+    "MultiprocessExecutor",
+    "NodeInvocation",
+    "Noneable",
+    "NotebookMetadataValue",
+    "Nothing",
+    "NullMetadataValue",
+    "ObserveResult",
+    "OpDefinition",
+    "OpExecutionContext",
+    "Out",
+    "Output",
+    "OutputContext",
+    "PathMetadataValue",
+    "Permissive",
+    "PermissiveConfig",
+    "PoolMetadataValue",
+    "PythonArtifactMetadataValue",
+    "ResourceDefinition",
+    "ResourceDependency",
+    "ResourceInitError",
+    "ResourceParam",
+    "RetryPolicy",
+    "RetryRequested",
+    "Run",
+    "RunConfig",
+    "RunNotFoundError",
+    "RunRecord",
+    "RunStatus",
+    "RunsFilter",
+    "ScalarUnion",
+    "Selector",
+    "Shape",
+    "SourceAsset",
+    "StepExecutionError",
+    "StepOutputNotFoundError",
+    "StepWorkerError",
+    "StringSource",
+    "TableColumn",
+    "TableColumnConstraints",
+    "TableColumnDep",
+    "TableColumnLineage",
+    "TableColumnLineageMetadataValue",
+    "TableConstraints",
+    "TableMetadataValue",
+    "TableRecord",
+    "TableSchema",
+    "TableSchemaMetadataValue",
+    "TextMetadataValue",
+    "TimestampMetadataValue",
+    "TypeCheckDidNotPass",
+    "UnknownResourceError",
+    "UnmetExecutorRequirementsError",
+    "UnresolvedAssetJobDefinition",
+    "UrlCodeReference",
+    "UrlMetadataValue",
+    "UserCodeExecutionError",
+    "asset",
+    "asset_check",
+    "build_asset_context",
+    "build_hook_context",
+    "build_init_resource_context",
+    "build_input_context",
+    "build_op_context",
+    "build_output_context",
+    "build_resources",
+    "define_asset_job",
+    "failure_hook",
+    "fs_io_manager",
+    "get_dagster_logger",
+    "get_logger",
+    "graph",
+    "graph_asset",
+    "graph_multi_asset",
+    "in_process_executor",
+    "input_manager",
+    "io_manager",
+    "job",
+    "map_asset_specs",
+    "materialize",
+    "materialize_to_memory",
+    "mem_io_manager",
+    "multi_asset",
+    "multiprocess_executor",
+    "op",
+    "resource",
+    "success_hook",
+]
