@@ -18,7 +18,6 @@ from headwater.cli.progress import ProgressPrinter
 from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME, selection_job
 from headwater.errors import HeadwaterError
 from headwater.runs.code_pointer import CodePointer
-from headwater.selection.asset_selection import AssetSelection
 
 
 @click.group("asset")

@@ -82,7 +82,7 @@ def load_from_options(
 def selection_from_option(text: str, *, include_sources: bool = False) -> Any:
     """An ``AssetSelection`` from ``--select``: Dagster's selection syntax, or its comma-separated form
     (``a,b/c,+d``: each part a selection, e.g. a key with ``+``/``*`` lineage; the parts are unioned)."""
-    from headwater.definitions.selection import AssetSelection
+    from headwater.selection.asset_selection import AssetSelection
 
     parts = _split_commas(text) or [text]
     selections = [AssetSelection.from_string(p, include_sources=include_sources) for p in parts]

@@ -41,6 +41,7 @@ from headwater.core.metadata import TextMetadataValue as TextMetadataValue
 from headwater.core.metadata import TimestampMetadataValue as TimestampMetadataValue
 from headwater.core.metadata import UrlCodeReference as UrlCodeReference
 from headwater.core.metadata import UrlMetadataValue as UrlMetadataValue
+from headwater.core.paths import file_relative_path as file_relative_path
 from headwater.definitions.asset_check import AssetChecksDefinition as AssetChecksDefinition
 from headwater.definitions.asset_check import asset_check as asset_check
 from headwater.definitions.asset_check_spec import AssetCheckSpec as AssetCheckSpec
@@ -53,6 +54,15 @@ from headwater.definitions.asset_spec import AssetSpec as AssetSpec
 from headwater.definitions.asset_spec import SourceAsset as SourceAsset
 from headwater.definitions.asset_spec import map_asset_specs as map_asset_specs
 from headwater.definitions.assets import AssetsDefinition as AssetsDefinition
+from headwater.definitions.component_context import ComponentLoadContext as ComponentLoadContext
+from headwater.definitions.components.builtin import DefinitionsComponent as DefinitionsComponent
+from headwater.definitions.components.builtin import DefsFolderComponent as DefsFolderComponent
+from headwater.definitions.components.builtin import FunctionComponent as FunctionComponent
+from headwater.definitions.components.builtin import PythonScriptComponent as PythonScriptComponent
+from headwater.definitions.components.component import Component as Component
+from headwater.definitions.components.component import template_var as template_var
+from headwater.definitions.components.resolvable import Model as Model
+from headwater.definitions.components.resolvable import Resolvable as Resolvable
 from headwater.definitions.config import BoolSource as BoolSource
 from headwater.definitions.config import IntSource as IntSource
 from headwater.definitions.config import RunConfig as RunConfig
@@ -76,6 +86,8 @@ from headwater.definitions.config_types import Shape as Shape
 from headwater.definitions.config_types import String as String
 from headwater.definitions.configurable_resource import ConfigurableResource as ConfigurableResource
 from headwater.definitions.definitions import Definitions as Definitions
+from headwater.definitions.defs_folder import load_defs as load_defs
+from headwater.definitions.defs_folder import load_from_defs_folder as load_from_defs_folder
 from headwater.definitions.fs_io_manager import FilesystemIOManager as FilesystemIOManager
 from headwater.definitions.fs_io_manager import fs_io_manager as fs_io_manager
 from headwater.definitions.graph import DependencyDefinition as DependencyDefinition
@@ -102,9 +114,45 @@ from headwater.definitions.io_manager import input_manager as input_manager
 from headwater.definitions.io_manager import io_manager as io_manager
 from headwater.definitions.job import JobDefinition as JobDefinition
 from headwater.definitions.job import job as job
+from headwater.definitions.lazy_definitions import definitions as definitions
 from headwater.definitions.logger import get_logger as get_dagster_logger
 from headwater.definitions.mem_io_manager import InMemoryIOManager as InMemoryIOManager
 from headwater.definitions.mem_io_manager import mem_io_manager as mem_io_manager
+from headwater.definitions.module_loaders import (
+    load_asset_checks_from_current_module as load_asset_checks_from_current_module,
+)
+from headwater.definitions.module_loaders import (
+    load_asset_checks_from_modules as load_asset_checks_from_modules,
+)
+from headwater.definitions.module_loaders import (
+    load_asset_checks_from_package_module as load_asset_checks_from_package_module,
+)
+from headwater.definitions.module_loaders import (
+    load_asset_checks_from_package_name as load_asset_checks_from_package_name,
+)
+from headwater.definitions.module_loaders import (
+    load_assets_from_current_module as load_assets_from_current_module,
+)
+from headwater.definitions.module_loaders import load_assets_from_modules as load_assets_from_modules
+from headwater.definitions.module_loaders import (
+    load_assets_from_package_module as load_assets_from_package_module,
+)
+from headwater.definitions.module_loaders import (
+    load_assets_from_package_name as load_assets_from_package_name,
+)
+from headwater.definitions.module_loaders import (
+    load_definitions_from_current_module as load_definitions_from_current_module,
+)
+from headwater.definitions.module_loaders import load_definitions_from_module as load_definitions_from_module
+from headwater.definitions.module_loaders import (
+    load_definitions_from_modules as load_definitions_from_modules,
+)
+from headwater.definitions.module_loaders import (
+    load_definitions_from_package_module as load_definitions_from_package_module,
+)
+from headwater.definitions.module_loaders import (
+    load_definitions_from_package_name as load_definitions_from_package_name,
+)
 from headwater.definitions.multi_asset import multi_asset as multi_asset
 from headwater.definitions.op import OpDefinition as OpDefinition
 from headwater.definitions.op import op as op
@@ -113,6 +161,8 @@ from headwater.definitions.output_context import build_output_context as build_o
 from headwater.definitions.outputs import AssetOut as AssetOut
 from headwater.definitions.outputs import DynamicOut as DynamicOut
 from headwater.definitions.outputs import Out as Out
+from headwater.definitions.reconstructable import build_reconstructable_job as build_reconstructable_job
+from headwater.definitions.reconstructable import reconstructable as reconstructable
 from headwater.definitions.resource_context import InitResourceContext as InitResourceContext
 from headwater.definitions.resources import ResourceDefinition as ResourceDefinition
 from headwater.definitions.resources import ResourceDependency as ResourceDependency
@@ -162,9 +212,13 @@ from headwater.execution.context import build_op_context as build_op_context
 from headwater.execution.hook_context import HookContext as HookContext
 from headwater.execution.hook_context import build_hook_context as build_hook_context
 from headwater.execution.in_process_executor import in_process_executor as in_process_executor
+from headwater.execution.job_execution import JobExecutionResult as JobExecutionResult
+from headwater.execution.job_execution import ReexecutionOptions as ReexecutionOptions
+from headwater.execution.job_execution import execute_job as execute_job
 from headwater.execution.resource_builder import build_init_resource_context as build_init_resource_context
 from headwater.execution.resource_builder import build_resources as build_resources
 from headwater.execution.result import ExecuteInProcessResult as ExecuteInProcessResult
+from headwater.executors.multiprocess import multi_or_in_process_executor as multi_or_in_process_executor
 from headwater.executors.multiprocess import multiprocess_executor as multiprocess_executor
 from headwater.selection.asset_selection import AssetSelection as AssetSelection
 from headwater.storage.records import AssetRecordsFilter as AssetRecordsFilter
@@ -173,6 +227,7 @@ from headwater.storage.records import EventRecordsResult as EventRecordsResult
 from headwater.storage.records import Run as DagsterRun
 from headwater.storage.records import RunRecord as RunRecord
 from headwater.storage.records import RunsFilter as RunsFilter
+from headwater.testing import instance_for_test as instance_for_test
 
 __all__ = [
     "Any",
@@ -201,6 +256,8 @@ __all__ = [
     "BoolMetadataValue",
     "BoolSource",
     "CodeReferencesMetadataValue",
+    "Component",
+    "ComponentLoadContext",
     "Config",
     "ConfigurableIOManager",
     "ConfigurableIOManagerFactory",
@@ -230,6 +287,8 @@ __all__ = [
     "DagsterUnmetExecutorRequirementsError",
     "DagsterUserCodeExecutionError",
     "Definitions",
+    "DefinitionsComponent",
+    "DefsFolderComponent",
     "DependencyDefinition",
     "DynamicOut",
     "DynamicOutput",
@@ -247,6 +306,7 @@ __all__ = [
     "FilesystemIOManager",
     "Float",
     "FloatMetadataValue",
+    "FunctionComponent",
     "GraphDefinition",
     "GraphIn",
     "GraphOut",
@@ -265,12 +325,14 @@ __all__ = [
     "IntSource",
     "Jitter",
     "JobDefinition",
+    "JobExecutionResult",
     "JsonMetadataValue",
     "LocalFileCodeReference",
     "Map",
     "MarkdownMetadataValue",
     "MaterializeResult",
     "MetadataValue",
+    "Model",
     "MultiDependencyDefinition",
     "NodeInvocation",
     "Noneable",
@@ -288,6 +350,9 @@ __all__ = [
     "PermissiveConfig",
     "PoolMetadataValue",
     "PythonArtifactMetadataValue",
+    "PythonScriptComponent",
+    "ReexecutionOptions",
+    "Resolvable",
     "ResourceDefinition",
     "ResourceDependency",
     "ResourceParam",
@@ -324,9 +389,13 @@ __all__ = [
     "build_input_context",
     "build_op_context",
     "build_output_context",
+    "build_reconstructable_job",
     "build_resources",
     "define_asset_job",
+    "definitions",
+    "execute_job",
     "failure_hook",
+    "file_relative_path",
     "fs_io_manager",
     "get_dagster_logger",
     "graph",
@@ -334,15 +403,34 @@ __all__ = [
     "graph_multi_asset",
     "in_process_executor",
     "input_manager",
+    "instance_for_test",
     "io_manager",
     "job",
+    "load_asset_checks_from_current_module",
+    "load_asset_checks_from_modules",
+    "load_asset_checks_from_package_module",
+    "load_asset_checks_from_package_name",
+    "load_assets_from_current_module",
+    "load_assets_from_modules",
+    "load_assets_from_package_module",
+    "load_assets_from_package_name",
+    "load_definitions_from_current_module",
+    "load_definitions_from_module",
+    "load_definitions_from_modules",
+    "load_definitions_from_package_module",
+    "load_definitions_from_package_name",
+    "load_defs",
+    "load_from_defs_folder",
     "map_asset_specs",
     "materialize",
     "materialize_to_memory",
     "mem_io_manager",
     "multi_asset",
+    "multi_or_in_process_executor",
     "multiprocess_executor",
     "op",
+    "reconstructable",
     "resource",
     "success_hook",
+    "template_var",
 ]

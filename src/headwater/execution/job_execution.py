@@ -53,7 +53,8 @@ class ReexecutionOptions:
                 f"Run {run_id} succeeded: there is no failure to re-execute from. Re-execute it with "
                 "ReexecutionOptions(parent_run_id=...) to run it all again."
             )
-        succeeded, failed = set(), set()
+        succeeded: set[str] = set()
+        failed: set[str] = set()
         for entry in instance.all_logs(run_id, of_type={EventType.STEP_SUCCESS, EventType.STEP_FAILURE}):
             event = entry.dagster_event
             if event is not None and event.step_key is not None:
@@ -71,10 +72,7 @@ class ReexecutionOptions:
 
 
 def _job_of(job: ReconstructableJob | JobDefinition) -> JobDefinition:
-    if isinstance(job, ReconstructableJob):
-        definition = job.get_definition()
-    else:
-        definition = job
+    definition = job.get_definition() if isinstance(job, ReconstructableJob) else job
     if not isinstance(definition, JobDefinition):
         raise InvalidInvocationError(
             f"execute_job needs a job (reconstructable(my_job)); got {type(definition).__name__}."
@@ -98,7 +96,8 @@ def execute_job(
 
     if instance is None:
         raise InvalidInvocationError(
-            "execute_job needs an instance: pass instance=DagsterInstance.get() or one from instance_for_test()."
+            "execute_job needs an instance: pass instance=DagsterInstance.get(), or one from "
+            "instance_for_test()."
         )
     definition = _job_of(job)
     if definition.executor_def is None:

@@ -15,7 +15,6 @@ Parent -> worker: a ``StepTask``, or ``None`` to stop.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import io
 import os
 import pickle

@@ -105,7 +105,7 @@ class _Executable(Model, Resolvable, Component):
         return [a.to_spec() for a in self.assets], [c.to_spec() for c in self.checks]
 
     def _multi_asset(self, name: str, compute: Callable[..., Any], resource_keys: set[str]) -> Definitions:
-        from headwater.definitions.asset_decorators import multi_asset
+        from headwater.definitions.multi_asset import multi_asset
 
         specs, checks = self._specs()
         op = multi_asset(name=name, specs=specs, check_specs=checks, required_resource_keys=resource_keys)(
