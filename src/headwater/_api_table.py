@@ -213,9 +213,9 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("materialize", "materialize", f"{_E}.api", "materialize"),
     ("materialize_to_memory", "materialize_to_memory", f"{_E}.api", "materialize_to_memory"),
     # running jobs from Python (Dagster scripts: execute_job(reconstructable(job), instance))
-    ("execute_job", "execute_job", f"{_E}.job_execution", "execute_job"),
-    ("JobExecutionResult", "JobExecutionResult", f"{_E}.job_execution", "JobExecutionResult"),
-    ("ReexecutionOptions", "ReexecutionOptions", f"{_E}.job_execution", "ReexecutionOptions"),
+    ("execute_job", "execute_job", f"{_X}.job_execution", "execute_job"),
+    ("JobExecutionResult", "JobExecutionResult", f"{_X}.job_execution", "JobExecutionResult"),
+    ("ReexecutionOptions", "ReexecutionOptions", f"{_X}.job_execution", "ReexecutionOptions"),
     ("reconstructable", "reconstructable", f"{_D}.reconstructable", "reconstructable"),
     ("ReconstructableJob", None, f"{_D}.reconstructable", "ReconstructableJob"),
     ("build_reconstructable_job", "build_reconstructable_job", f"{_D}.reconstructable",

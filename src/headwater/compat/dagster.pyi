@@ -212,12 +212,12 @@ from headwater.execution.context import build_op_context as build_op_context
 from headwater.execution.hook_context import HookContext as HookContext
 from headwater.execution.hook_context import build_hook_context as build_hook_context
 from headwater.execution.in_process_executor import in_process_executor as in_process_executor
-from headwater.execution.job_execution import JobExecutionResult as JobExecutionResult
-from headwater.execution.job_execution import ReexecutionOptions as ReexecutionOptions
-from headwater.execution.job_execution import execute_job as execute_job
 from headwater.execution.resource_builder import build_init_resource_context as build_init_resource_context
 from headwater.execution.resource_builder import build_resources as build_resources
 from headwater.execution.result import ExecuteInProcessResult as ExecuteInProcessResult
+from headwater.executors.job_execution import JobExecutionResult as JobExecutionResult
+from headwater.executors.job_execution import ReexecutionOptions as ReexecutionOptions
+from headwater.executors.job_execution import execute_job as execute_job
 from headwater.executors.multiprocess import multi_or_in_process_executor as multi_or_in_process_executor
 from headwater.executors.multiprocess import multiprocess_executor as multiprocess_executor
 from headwater.selection.asset_selection import AssetSelection as AssetSelection

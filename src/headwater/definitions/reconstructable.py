@@ -135,7 +135,7 @@ def build_reconstructable_job(
     reconstructable_kwargs: Mapping[str, Any] | None = None,
     reconstructor_working_directory: str | None = None,
 ) -> ReconstructableJob:
-    """A ``ReconstructableJob`` built by calling ``module.function(*args, **kwargs)``, which returns the job."""
+    """A ``ReconstructableJob`` built by ``module.function(*args, **kwargs)``, which returns the job."""
     if reconstructor_working_directory and reconstructor_working_directory not in sys.path:
         sys.path.insert(0, reconstructor_working_directory)
     recon = ReconstructableJob(

@@ -18,6 +18,7 @@ from headwater.definitions.reconstructable import ReconstructableJob
 from headwater.errors import InvalidInvocationError, RunNotFoundError
 from headwater.events.event_type import EventType
 from headwater.execution.result import ExecuteInProcessResult
+from headwater.executors.multiprocess import multi_or_in_process_executor
 from headwater.planning.plan import build_plan
 from headwater.planning.step_outcomes import steps_not_succeeded
 from headwater.storage.runs import PARENT_RUN_ID_TAG, RESUME_RETRY_TAG, ROOT_RUN_ID_TAG
@@ -92,7 +93,6 @@ def execute_job(
 ) -> JobExecutionResult:
     """Run ``job`` (``reconstructable(my_job)``) with its executor and record it in ``instance``."""
     from headwater.execution.api import execute_job as run_job
-    from headwater.executors.multiprocess import multi_or_in_process_executor
 
     if instance is None:
         raise InvalidInvocationError(
