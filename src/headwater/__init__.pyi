@@ -83,9 +83,14 @@ from headwater.definitions.configurable_resource import ConfigurableResource as 
 from headwater.definitions.configurable_resource import (
     ConfigurableResourceFactory as ConfigurableResourceFactory,
 )
+from headwater.definitions.configured import configured as configured
 from headwater.definitions.definitions import Definitions as Definitions
 from headwater.definitions.defs_folder import load_defs as load_defs
 from headwater.definitions.defs_folder import load_from_defs_folder as load_from_defs_folder
+from headwater.definitions.executor_definition import Executor as Executor
+from headwater.definitions.executor_definition import ExecutorDefinition as ExecutorDefinition
+from headwater.definitions.executor_definition import InitExecutorContext as InitExecutorContext
+from headwater.definitions.executor_definition import executor as executor
 from headwater.definitions.fs_io_manager import FilesystemIOManager as FilesystemIOManager
 from headwater.definitions.fs_io_manager import fs_io_manager as fs_io_manager
 from headwater.definitions.graph import DependencyDefinition as DependencyDefinition
@@ -115,6 +120,12 @@ from headwater.definitions.job import job as job
 from headwater.definitions.lazy_definitions import definitions as lazy_definitions
 from headwater.definitions.logger import get_dagster_logger as get_dagster_logger
 from headwater.definitions.logger import get_logger as get_logger
+from headwater.definitions.logger_definition import InitLoggerContext as InitLoggerContext
+from headwater.definitions.logger_definition import LoggerDefinition as LoggerDefinition
+from headwater.definitions.logger_definition import build_init_logger_context as build_init_logger_context
+from headwater.definitions.logger_definition import colored_console_logger as colored_console_logger
+from headwater.definitions.logger_definition import json_console_logger as json_console_logger
+from headwater.definitions.logger_definition import logger as logger
 from headwater.definitions.mem_io_manager import InMemoryIOManager as InMemoryIOManager
 from headwater.definitions.mem_io_manager import mem_io_manager as mem_io_manager
 from headwater.definitions.module_loaders import (
@@ -181,6 +192,8 @@ from headwater.definitions.retry import Jitter as Jitter
 from headwater.definitions.retry import RetryPolicy as RetryPolicy
 from headwater.definitions.types import DagsterType as DagsterType
 from headwater.definitions.types import Nothing as Nothing
+from headwater.definitions.values_resource import make_values_resource as make_values_resource
+from headwater.definitions.with_resources import with_resources as with_resources
 from headwater.errors import AssetCheckFailedError as AssetCheckFailedError
 from headwater.errors import CircularDependencyError as CircularDependencyError
 from headwater.errors import ExecutionInterruptedError as ExecutionInterruptedError
@@ -217,6 +230,7 @@ from headwater.execution.context import build_op_context as build_op_context
 from headwater.execution.hook_context import HookContext as HookContext
 from headwater.execution.hook_context import build_hook_context as build_hook_context
 from headwater.execution.in_process_executor import in_process_executor as in_process_executor
+from headwater.execution.orchestration import PlanOrchestrationContext as PlanOrchestrationContext
 from headwater.execution.resource_builder import build_init_resource_context as build_init_resource_context
 from headwater.execution.resource_builder import build_resources as build_resources
 from headwater.execution.result import ExecuteInProcessResult as ExecuteInProcessResult
@@ -293,6 +307,8 @@ __all__ = [
     "EventType",
     "ExecuteInProcessResult",
     "ExecutionInterruptedError",
+    "Executor",
+    "ExecutorDefinition",
     "ExpectationResult",
     "Failure",
     "Field",
@@ -309,6 +325,8 @@ __all__ = [
     "IOManagerDefinition",
     "In",
     "InMemoryIOManager",
+    "InitExecutorContext",
+    "InitLoggerContext",
     "InitResourceContext",
     "InputContext",
     "InputManager",
@@ -327,6 +345,7 @@ __all__ = [
     "JobExecutionResult",
     "JsonMetadataValue",
     "LocalFileCodeReference",
+    "LoggerDefinition",
     "Map",
     "MarkdownMetadataValue",
     "MaterializeResult",
@@ -349,6 +368,7 @@ __all__ = [
     "PathMetadataValue",
     "Permissive",
     "PermissiveConfig",
+    "PlanOrchestrationContext",
     "PoolMetadataValue",
     "PythonArtifactMetadataValue",
     "PythonScriptComponent",
@@ -398,14 +418,18 @@ __all__ = [
     "asset_check",
     "build_asset_context",
     "build_hook_context",
+    "build_init_logger_context",
     "build_init_resource_context",
     "build_input_context",
     "build_op_context",
     "build_output_context",
     "build_reconstructable_job",
     "build_resources",
+    "colored_console_logger",
+    "configured",
     "define_asset_job",
     "execute_job",
+    "executor",
     "failure_hook",
     "file_relative_path",
     "fs_io_manager",
@@ -419,6 +443,7 @@ __all__ = [
     "instance_for_test",
     "io_manager",
     "job",
+    "json_console_logger",
     "lazy_definitions",
     "load_asset_checks_from_current_module",
     "load_asset_checks_from_modules",
@@ -435,6 +460,8 @@ __all__ = [
     "load_definitions_from_package_name",
     "load_defs",
     "load_from_defs_folder",
+    "logger",
+    "make_values_resource",
     "map_asset_specs",
     "materialize",
     "materialize_to_memory",
@@ -447,4 +474,5 @@ __all__ = [
     "resource",
     "success_hook",
     "template_var",
+    "with_resources",
 ]

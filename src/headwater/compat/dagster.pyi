@@ -85,9 +85,14 @@ from headwater.definitions.config_types import Selector as Selector
 from headwater.definitions.config_types import Shape as Shape
 from headwater.definitions.config_types import String as String
 from headwater.definitions.configurable_resource import ConfigurableResource as ConfigurableResource
+from headwater.definitions.configured import configured as configured
 from headwater.definitions.definitions import Definitions as Definitions
 from headwater.definitions.defs_folder import load_defs as load_defs
 from headwater.definitions.defs_folder import load_from_defs_folder as load_from_defs_folder
+from headwater.definitions.executor_definition import Executor as Executor
+from headwater.definitions.executor_definition import ExecutorDefinition as ExecutorDefinition
+from headwater.definitions.executor_definition import InitExecutorContext as InitExecutorContext
+from headwater.definitions.executor_definition import executor as executor
 from headwater.definitions.fs_io_manager import FilesystemIOManager as FilesystemIOManager
 from headwater.definitions.fs_io_manager import fs_io_manager as fs_io_manager
 from headwater.definitions.graph import DependencyDefinition as DependencyDefinition
@@ -116,6 +121,12 @@ from headwater.definitions.job import JobDefinition as JobDefinition
 from headwater.definitions.job import job as job
 from headwater.definitions.lazy_definitions import definitions as definitions
 from headwater.definitions.logger import get_logger as get_dagster_logger
+from headwater.definitions.logger_definition import InitLoggerContext as InitLoggerContext
+from headwater.definitions.logger_definition import LoggerDefinition as LoggerDefinition
+from headwater.definitions.logger_definition import build_init_logger_context as build_init_logger_context
+from headwater.definitions.logger_definition import colored_console_logger as colored_console_logger
+from headwater.definitions.logger_definition import json_console_logger as json_console_logger
+from headwater.definitions.logger_definition import logger as logger
 from headwater.definitions.mem_io_manager import InMemoryIOManager as InMemoryIOManager
 from headwater.definitions.mem_io_manager import mem_io_manager as mem_io_manager
 from headwater.definitions.module_loaders import (
@@ -181,6 +192,8 @@ from headwater.definitions.retry import Jitter as Jitter
 from headwater.definitions.retry import RetryPolicy as RetryPolicy
 from headwater.definitions.types import DagsterType as DagsterType
 from headwater.definitions.types import Nothing as Nothing
+from headwater.definitions.values_resource import make_values_resource as make_values_resource
+from headwater.definitions.with_resources import with_resources as with_resources
 from headwater.errors import ExecutionInterruptedError as DagsterExecutionInterruptedError
 from headwater.errors import HeadwaterError as DagsterError
 from headwater.errors import InvalidConfigError as DagsterInvalidConfigError
@@ -300,6 +313,8 @@ __all__ = [
     "EventRecordsFilter",
     "EventRecordsResult",
     "ExecuteInProcessResult",
+    "Executor",
+    "ExecutorDefinition",
     "ExpectationResult",
     "Failure",
     "Field",
@@ -316,6 +331,8 @@ __all__ = [
     "IOManagerDefinition",
     "In",
     "InMemoryIOManager",
+    "InitExecutorContext",
+    "InitLoggerContext",
     "InitResourceContext",
     "InputContext",
     "InputManager",
@@ -328,6 +345,7 @@ __all__ = [
     "JobExecutionResult",
     "JsonMetadataValue",
     "LocalFileCodeReference",
+    "LoggerDefinition",
     "Map",
     "MarkdownMetadataValue",
     "MaterializeResult",
@@ -385,15 +403,19 @@ __all__ = [
     "asset_check",
     "build_asset_context",
     "build_hook_context",
+    "build_init_logger_context",
     "build_init_resource_context",
     "build_input_context",
     "build_op_context",
     "build_output_context",
     "build_reconstructable_job",
     "build_resources",
+    "colored_console_logger",
+    "configured",
     "define_asset_job",
     "definitions",
     "execute_job",
+    "executor",
     "failure_hook",
     "file_relative_path",
     "fs_io_manager",
@@ -406,6 +428,7 @@ __all__ = [
     "instance_for_test",
     "io_manager",
     "job",
+    "json_console_logger",
     "load_asset_checks_from_current_module",
     "load_asset_checks_from_modules",
     "load_asset_checks_from_package_module",
@@ -421,6 +444,8 @@ __all__ = [
     "load_definitions_from_package_name",
     "load_defs",
     "load_from_defs_folder",
+    "logger",
+    "make_values_resource",
     "map_asset_specs",
     "materialize",
     "materialize_to_memory",
@@ -433,4 +458,5 @@ __all__ = [
     "resource",
     "success_hook",
     "template_var",
+    "with_resources",
 ]
