@@ -171,6 +171,20 @@ from headwater.definitions.output_context import build_output_context as build_o
 from headwater.definitions.outputs import AssetOut as AssetOut
 from headwater.definitions.outputs import DynamicOut as DynamicOut
 from headwater.definitions.outputs import Out as Out
+from headwater.definitions.pipes.client import PipesClient as PipesClient
+from headwater.definitions.pipes.client import (
+    PipesClientCompletedInvocation as PipesClientCompletedInvocation,
+)
+from headwater.definitions.pipes.client import PipesExecutionError as PipesExecutionError
+from headwater.definitions.pipes.client import PipesSubprocessClient as PipesSubprocessClient
+from headwater.definitions.pipes.session import PipesMessageHandler as PipesMessageHandler
+from headwater.definitions.pipes.session import PipesSession as PipesSession
+from headwater.definitions.pipes.session import open_pipes_session as open_pipes_session
+from headwater.definitions.pipes.transport import PipesContextInjector as PipesContextInjector
+from headwater.definitions.pipes.transport import PipesEnvContextInjector as PipesEnvContextInjector
+from headwater.definitions.pipes.transport import PipesMessageReader as PipesMessageReader
+from headwater.definitions.pipes.transport import PipesTempFileContextInjector as PipesTempFileContextInjector
+from headwater.definitions.pipes.transport import PipesTempFileMessageReader as PipesTempFileMessageReader
 from headwater.definitions.reconstructable import ReconstructableJob as ReconstructableJob
 from headwater.definitions.reconstructable import build_reconstructable_job as build_reconstructable_job
 from headwater.definitions.reconstructable import reconstructable as reconstructable
@@ -368,6 +382,17 @@ __all__ = [
     "PathMetadataValue",
     "Permissive",
     "PermissiveConfig",
+    "PipesClient",
+    "PipesClientCompletedInvocation",
+    "PipesContextInjector",
+    "PipesEnvContextInjector",
+    "PipesExecutionError",
+    "PipesMessageHandler",
+    "PipesMessageReader",
+    "PipesSession",
+    "PipesSubprocessClient",
+    "PipesTempFileContextInjector",
+    "PipesTempFileMessageReader",
     "PlanOrchestrationContext",
     "PoolMetadataValue",
     "PythonArtifactMetadataValue",
@@ -470,6 +495,7 @@ __all__ = [
     "multi_or_in_process_executor",
     "multiprocess_executor",
     "op",
+    "open_pipes_session",
     "reconstructable",
     "resource",
     "success_hook",

@@ -172,6 +172,20 @@ from headwater.definitions.output_context import build_output_context as build_o
 from headwater.definitions.outputs import AssetOut as AssetOut
 from headwater.definitions.outputs import DynamicOut as DynamicOut
 from headwater.definitions.outputs import Out as Out
+from headwater.definitions.pipes.client import PipesClient as PipesClient
+from headwater.definitions.pipes.client import (
+    PipesClientCompletedInvocation as PipesClientCompletedInvocation,
+)
+from headwater.definitions.pipes.client import PipesExecutionError as DagsterPipesExecutionError
+from headwater.definitions.pipes.client import PipesSubprocessClient as PipesSubprocessClient
+from headwater.definitions.pipes.session import PipesMessageHandler as PipesMessageHandler
+from headwater.definitions.pipes.session import PipesSession as PipesSession
+from headwater.definitions.pipes.session import open_pipes_session as open_pipes_session
+from headwater.definitions.pipes.transport import PipesContextInjector as PipesContextInjector
+from headwater.definitions.pipes.transport import PipesEnvContextInjector as PipesEnvContextInjector
+from headwater.definitions.pipes.transport import PipesMessageReader as PipesMessageReader
+from headwater.definitions.pipes.transport import PipesTempFileContextInjector as PipesTempFileContextInjector
+from headwater.definitions.pipes.transport import PipesTempFileMessageReader as PipesTempFileMessageReader
 from headwater.definitions.reconstructable import build_reconstructable_job as build_reconstructable_job
 from headwater.definitions.reconstructable import reconstructable as reconstructable
 from headwater.definitions.resource_context import InitResourceContext as InitResourceContext
@@ -288,6 +302,7 @@ __all__ = [
     "DagsterInvalidSubsetError",
     "DagsterInvariantViolationError",
     "DagsterJobMetadataValue",
+    "DagsterPipesExecutionError",
     "DagsterResourceFunctionError",
     "DagsterRun",
     "DagsterRunMetadataValue",
@@ -366,6 +381,16 @@ __all__ = [
     "PathMetadataValue",
     "Permissive",
     "PermissiveConfig",
+    "PipesClient",
+    "PipesClientCompletedInvocation",
+    "PipesContextInjector",
+    "PipesEnvContextInjector",
+    "PipesMessageHandler",
+    "PipesMessageReader",
+    "PipesSession",
+    "PipesSubprocessClient",
+    "PipesTempFileContextInjector",
+    "PipesTempFileMessageReader",
     "PoolMetadataValue",
     "PythonArtifactMetadataValue",
     "PythonScriptComponent",
@@ -454,6 +479,7 @@ __all__ = [
     "multi_or_in_process_executor",
     "multiprocess_executor",
     "op",
+    "open_pipes_session",
     "reconstructable",
     "resource",
     "success_hook",

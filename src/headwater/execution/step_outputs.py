@@ -109,6 +109,14 @@ class OutputHandler:
             for item in value:
                 self.process_item(item)
             return
+        if (
+            isinstance(value, (tuple, list))
+            and value
+            and all(isinstance(v, (MaterializeResult, AssetCheckResult)) for v in value)
+        ):
+            for item in value:  # e.g. the results a Pipes process reported (``get_results()``)
+                self.process_item(item)
+            return
         if isinstance(value, list) and any(o.is_dynamic for o in self.outputs.values()):
             for item in value:  # a DynamicOut op may return its DynamicOutputs as a list
                 self.process_item(item)

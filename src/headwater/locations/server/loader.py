@@ -19,7 +19,7 @@ from headwater.execution.boundary import user_code_error_boundary
 
 #: Module names Dagster projects import, and what Headwater gives them instead (see
 #: ``headwater.compat``). ``HEADWATER_DAGSTER_ALIAS=0`` turns the aliases off.
-DAGSTER_ALIASES = {"dagster": "headwater.compat.dagster"}
+DAGSTER_ALIASES = {"dagster": "headwater.compat.dagster", "dagster_pipes": "headwater.pipes"}
 
 
 def install_dagster_aliases() -> None:
