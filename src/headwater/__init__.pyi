@@ -41,6 +41,8 @@ from headwater.core.metadata import TimestampMetadataValue as TimestampMetadataV
 from headwater.core.metadata import UrlCodeReference as UrlCodeReference
 from headwater.core.metadata import UrlMetadataValue as UrlMetadataValue
 from headwater.core.paths import file_relative_path as file_relative_path
+from headwater.core.serialized_values import deserialize_value as deserialize_value
+from headwater.core.serialized_values import serialize_value as serialize_value
 from headwater.definitions.asset_check import AssetChecksDefinition as AssetChecksDefinition
 from headwater.definitions.asset_check import asset_check as asset_check
 from headwater.definitions.asset_check_spec import AssetCheckSpec as AssetCheckSpec
@@ -84,6 +86,9 @@ from headwater.definitions.configurable_resource import (
     ConfigurableResourceFactory as ConfigurableResourceFactory,
 )
 from headwater.definitions.configured import configured as configured
+from headwater.definitions.custom_path_io_manager import (
+    custom_path_fs_io_manager as custom_path_fs_io_manager,
+)
 from headwater.definitions.definitions import Definitions as Definitions
 from headwater.definitions.defs_folder import load_defs as load_defs
 from headwater.definitions.defs_folder import load_from_defs_folder as load_from_defs_folder
@@ -188,6 +193,8 @@ from headwater.definitions.pipes.transport import PipesTempFileMessageReader as 
 from headwater.definitions.reconstructable import ReconstructableJob as ReconstructableJob
 from headwater.definitions.reconstructable import build_reconstructable_job as build_reconstructable_job
 from headwater.definitions.reconstructable import reconstructable as reconstructable
+from headwater.definitions.repository import RepositoryDefinition as RepositoryDefinition
+from headwater.definitions.repository import repository as repository
 from headwater.definitions.resource_context import InitResourceContext as InitResourceContext
 from headwater.definitions.resources import ResourceDefinition as ResourceDefinition
 from headwater.definitions.resources import ResourceDependency as ResourceDependency
@@ -204,8 +211,13 @@ from headwater.definitions.results import RetryRequested as RetryRequested
 from headwater.definitions.retry import Backoff as Backoff
 from headwater.definitions.retry import Jitter as Jitter
 from headwater.definitions.retry import RetryPolicy as RetryPolicy
+from headwater.definitions.source_code import AnchorBasedFilePathMapping as AnchorBasedFilePathMapping
+from headwater.definitions.source_code import FilePathMapping as FilePathMapping
+from headwater.definitions.source_code import link_code_references_to_git as link_code_references_to_git
+from headwater.definitions.source_code import with_source_code_references as with_source_code_references
 from headwater.definitions.types import DagsterType as DagsterType
 from headwater.definitions.types import Nothing as Nothing
+from headwater.definitions.upath_io_manager import UPathIOManager as UPathIOManager
 from headwater.definitions.values_resource import make_values_resource as make_values_resource
 from headwater.definitions.with_resources import with_resources as with_resources
 from headwater.errors import AssetCheckFailedError as AssetCheckFailedError
@@ -255,6 +267,9 @@ from headwater.executors.multiprocess import MultiprocessExecutor as Multiproces
 from headwater.executors.multiprocess import multi_or_in_process_executor as multi_or_in_process_executor
 from headwater.executors.multiprocess import multiprocess_executor as multiprocess_executor
 from headwater.instance import Instance as Instance
+from headwater.runs.coordinator import ImmediateRunCoordinator as ImmediateRunCoordinator
+from headwater.runs.coordinator import QueuedRunCoordinator as QueuedRunCoordinator
+from headwater.runs.launcher import DefaultRunLauncher as DefaultRunLauncher
 from headwater.selection.asset_selection import AssetSelection as AssetSelection
 from headwater.storage.records import AssetRecordsFilter as AssetRecordsFilter
 from headwater.storage.records import EventRecordsFilter as EventRecordsFilter
@@ -267,6 +282,7 @@ from headwater.testing import instance_for_test as instance_for_test
 __version__: str
 
 __all__ = [
+    "AnchorBasedFilePathMapping",
     "Array",
     "AssetCheckEvaluation",
     "AssetCheckExecutionContext",
@@ -304,6 +320,7 @@ __all__ = [
     "DagsterJobMetadataValue",
     "DagsterRunMetadataValue",
     "DagsterType",
+    "DefaultRunLauncher",
     "Definitions",
     "DefinitionsComponent",
     "DefsFolderComponent",
@@ -326,6 +343,7 @@ __all__ = [
     "ExpectationResult",
     "Failure",
     "Field",
+    "FilePathMapping",
     "FilesystemIOManager",
     "FloatMetadataValue",
     "FunctionComponent",
@@ -337,6 +355,7 @@ __all__ = [
     "HookDefinition",
     "IOManager",
     "IOManagerDefinition",
+    "ImmediateRunCoordinator",
     "In",
     "InMemoryIOManager",
     "InitExecutorContext",
@@ -397,8 +416,10 @@ __all__ = [
     "PoolMetadataValue",
     "PythonArtifactMetadataValue",
     "PythonScriptComponent",
+    "QueuedRunCoordinator",
     "ReconstructableJob",
     "ReexecutionOptions",
+    "RepositoryDefinition",
     "Resolvable",
     "ResourceDefinition",
     "ResourceDependency",
@@ -433,6 +454,7 @@ __all__ = [
     "TextMetadataValue",
     "TimestampMetadataValue",
     "TypeCheckDidNotPass",
+    "UPathIOManager",
     "UnknownResourceError",
     "UnmetExecutorRequirementsError",
     "UnresolvedAssetJobDefinition",
@@ -452,7 +474,9 @@ __all__ = [
     "build_resources",
     "colored_console_logger",
     "configured",
+    "custom_path_fs_io_manager",
     "define_asset_job",
+    "deserialize_value",
     "execute_job",
     "executor",
     "failure_hook",
@@ -470,6 +494,7 @@ __all__ = [
     "job",
     "json_console_logger",
     "lazy_definitions",
+    "link_code_references_to_git",
     "load_asset_checks_from_current_module",
     "load_asset_checks_from_modules",
     "load_asset_checks_from_package_module",
@@ -497,8 +522,11 @@ __all__ = [
     "op",
     "open_pipes_session",
     "reconstructable",
+    "repository",
     "resource",
+    "serialize_value",
     "success_hook",
     "template_var",
     "with_resources",
+    "with_source_code_references",
 ]

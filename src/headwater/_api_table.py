@@ -31,6 +31,8 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("define_asset_job", "define_asset_job", f"{_D}.asset_job", "define_asset_job"),
     ("UnresolvedAssetJobDefinition", None, f"{_D}.asset_job", "UnresolvedAssetJobDefinition"),
     ("Definitions", "Definitions", f"{_D}.definitions", "Definitions"),
+    ("repository", "repository", f"{_D}.repository", "repository"),
+    ("RepositoryDefinition", "RepositoryDefinition", f"{_D}.repository", "RepositoryDefinition"),
     # project loading (Dagster's project layout: definitions.py, a defs/ folder, module loaders)
     # native name differs: `headwater.definitions` is the package of the authoring API
     ("lazy_definitions", "definitions", f"{_D}.lazy_definitions", "definitions"),
@@ -64,6 +66,8 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("load_definitions_from_package_name", "load_definitions_from_package_name", f"{_D}.module_loaders",
      "load_definitions_from_package_name"),
     ("file_relative_path", "file_relative_path", "headwater.core.paths", "file_relative_path"),
+    ("serialize_value", "serialize_value", "headwater.core.serialized_values", "serialize_value"),
+    ("deserialize_value", "deserialize_value", "headwater.core.serialized_values", "deserialize_value"),
     # components (defs.yaml files in a defs/ folder)
     ("Component", "Component", f"{_D}.components.component", "Component"),
     ("template_var", "template_var", f"{_D}.components.component", "template_var"),
@@ -154,6 +158,13 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
      "CodeReferencesMetadataValue"),
     ("LocalFileCodeReference", "LocalFileCodeReference", "headwater.core.metadata", "LocalFileCodeReference"),
     ("UrlCodeReference", "UrlCodeReference", "headwater.core.metadata", "UrlCodeReference"),
+    ("with_source_code_references", "with_source_code_references", f"{_D}.source_code",
+     "with_source_code_references"),
+    ("link_code_references_to_git", "link_code_references_to_git", f"{_D}.source_code",
+     "link_code_references_to_git"),
+    ("FilePathMapping", "FilePathMapping", f"{_D}.source_code", "FilePathMapping"),
+    ("AnchorBasedFilePathMapping", "AnchorBasedFilePathMapping", f"{_D}.source_code",
+     "AnchorBasedFilePathMapping"),
     # config
     ("Config", "Config", f"{_D}.config_class", "Config"),
     ("PermissiveConfig", "PermissiveConfig", f"{_D}.config_class", "PermissiveConfig"),
@@ -212,6 +223,9 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("fs_io_manager", "fs_io_manager", f"{_D}.fs_io_manager", "fs_io_manager"),
     ("InMemoryIOManager", "InMemoryIOManager", f"{_D}.mem_io_manager", "InMemoryIOManager"),
     ("mem_io_manager", "mem_io_manager", f"{_D}.mem_io_manager", "mem_io_manager"),
+    ("custom_path_fs_io_manager", "custom_path_fs_io_manager", f"{_D}.custom_path_io_manager",
+     "custom_path_fs_io_manager"),
+    ("UPathIOManager", "UPathIOManager", f"{_D}.upath_io_manager", "UPathIOManager"),
     # execution and testing
     ("materialize", "materialize", f"{_E}.api", "materialize"),
     ("materialize_to_memory", "materialize_to_memory", f"{_E}.api", "materialize_to_memory"),
@@ -260,6 +274,10 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("EventLogEntry", "EventLogEntry", "headwater.events.event", "EventLogEntry"),
     ("EventLogRecord", "EventLogRecord", "headwater.events.event", "EventLogRecord"),
     ("Instance", None, "headwater.instance", "Instance"),
+    # run coordinators and the run launcher (headwater.yaml `run_coordinator:` / `run_launcher:`)
+    ("DefaultRunLauncher", "DefaultRunLauncher", "headwater.runs.launcher", "DefaultRunLauncher"),
+    ("QueuedRunCoordinator", "QueuedRunCoordinator", "headwater.runs.coordinator", "QueuedRunCoordinator"),
+    ("ImmediateRunCoordinator", None, "headwater.runs.coordinator", "ImmediateRunCoordinator"),
     # DagsterInstance is Instance whose get() falls back to $DAGSTER_HOME (isinstance-compatible).
     (None, "DagsterInstance", "headwater.compat._instance", "DagsterInstance"),
     ("Run", "DagsterRun", "headwater.storage.records", "Run"),
@@ -273,7 +291,7 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("PipesClient", "PipesClient", f"{_D}.pipes.client", "PipesClient"),
     ("PipesClientCompletedInvocation", "PipesClientCompletedInvocation", f"{_D}.pipes.client",
      "PipesClientCompletedInvocation"),
-    ("PipesExecutionError", "DagsterPipesExecutionError", f"{_D}.pipes.client", "PipesExecutionError"),
+    ("PipesExecutionError", None, f"{_D}.pipes.client", "PipesExecutionError"),
     ("open_pipes_session", "open_pipes_session", f"{_D}.pipes.session", "open_pipes_session"),
     ("PipesSession", "PipesSession", f"{_D}.pipes.session", "PipesSession"),
     ("PipesMessageHandler", "PipesMessageHandler", f"{_D}.pipes.session", "PipesMessageHandler"),
