@@ -71,6 +71,11 @@ def _from_dict(items: Mapping[str, Any]) -> dict[str, list[Any]]:
                     f"Bad return value from repository construction function: {key}['{name}'] must be a "
                     f"{key[:-1]} definition (or a function returning one); got {type(built).__name__}."
                 )
+            if getattr(built, "name", name) != name:
+                raise InvalidDefinitionError(
+                    f"Bad constructor for {key[:-1]} '{name}': name in {type(built).__name__} does not match: "
+                    f"got '{built.name}'"
+                )
             out[key].append(built)
     return out
 
