@@ -73,8 +73,8 @@ def _from_dict(items: Mapping[str, Any]) -> dict[str, list[Any]]:
                 )
             if getattr(built, "name", name) != name:
                 raise InvalidDefinitionError(
-                    f"Bad constructor for {key[:-1]} '{name}': name in {type(built).__name__} does not match: "
-                    f"got '{built.name}'"
+                    f"Bad constructor for {key[:-1]} '{name}': name in {type(built).__name__} does not "
+                    f"match: got '{built.name}'"
                 )
             out[key].append(built)
     return out
