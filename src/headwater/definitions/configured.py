@@ -81,8 +81,10 @@ def _pythonic(value: Any, config_schema: Any) -> tuple[Any, Any]:
     param = params[0]
     annotation = param.annotation
     if isinstance(annotation, str):
-        hints = inspect.get_annotations(value, eval_str=True)
-        annotation = hints.get(param.name, annotation)
+        try:
+            annotation = inspect.get_annotations(value, eval_str=True).get(param.name, annotation)
+        except NameError:  # an annotation naming a local class: not a schema we can see
+            return value, config_schema
     if not is_config_class(annotation):
         return value, config_schema
     if config_schema is not None:
