@@ -41,6 +41,8 @@ from headwater.core.metadata import TimestampMetadataValue as TimestampMetadataV
 from headwater.core.metadata import UrlCodeReference as UrlCodeReference
 from headwater.core.metadata import UrlMetadataValue as UrlMetadataValue
 from headwater.core.paths import file_relative_path as file_relative_path
+from headwater.core.serialized_values import deserialize_value as deserialize_value
+from headwater.core.serialized_values import serialize_value as serialize_value
 from headwater.definitions.asset_check import AssetChecksDefinition as AssetChecksDefinition
 from headwater.definitions.asset_check import asset_check as asset_check
 from headwater.definitions.asset_check_spec import AssetCheckSpec as AssetCheckSpec
@@ -83,9 +85,17 @@ from headwater.definitions.configurable_resource import ConfigurableResource as 
 from headwater.definitions.configurable_resource import (
     ConfigurableResourceFactory as ConfigurableResourceFactory,
 )
+from headwater.definitions.configured import configured as configured
+from headwater.definitions.custom_path_io_manager import (
+    custom_path_fs_io_manager as custom_path_fs_io_manager,
+)
 from headwater.definitions.definitions import Definitions as Definitions
 from headwater.definitions.defs_folder import load_defs as load_defs
 from headwater.definitions.defs_folder import load_from_defs_folder as load_from_defs_folder
+from headwater.definitions.executor_definition import Executor as Executor
+from headwater.definitions.executor_definition import ExecutorDefinition as ExecutorDefinition
+from headwater.definitions.executor_definition import InitExecutorContext as InitExecutorContext
+from headwater.definitions.executor_definition import executor as executor
 from headwater.definitions.fs_io_manager import FilesystemIOManager as FilesystemIOManager
 from headwater.definitions.fs_io_manager import fs_io_manager as fs_io_manager
 from headwater.definitions.graph import DependencyDefinition as DependencyDefinition
@@ -115,6 +125,12 @@ from headwater.definitions.job import job as job
 from headwater.definitions.lazy_definitions import definitions as lazy_definitions
 from headwater.definitions.logger import get_dagster_logger as get_dagster_logger
 from headwater.definitions.logger import get_logger as get_logger
+from headwater.definitions.logger_definition import InitLoggerContext as InitLoggerContext
+from headwater.definitions.logger_definition import LoggerDefinition as LoggerDefinition
+from headwater.definitions.logger_definition import build_init_logger_context as build_init_logger_context
+from headwater.definitions.logger_definition import colored_console_logger as colored_console_logger
+from headwater.definitions.logger_definition import json_console_logger as json_console_logger
+from headwater.definitions.logger_definition import logger as logger
 from headwater.definitions.mem_io_manager import InMemoryIOManager as InMemoryIOManager
 from headwater.definitions.mem_io_manager import mem_io_manager as mem_io_manager
 from headwater.definitions.module_loaders import (
@@ -160,9 +176,25 @@ from headwater.definitions.output_context import build_output_context as build_o
 from headwater.definitions.outputs import AssetOut as AssetOut
 from headwater.definitions.outputs import DynamicOut as DynamicOut
 from headwater.definitions.outputs import Out as Out
+from headwater.definitions.pipes.client import PipesClient as PipesClient
+from headwater.definitions.pipes.client import (
+    PipesClientCompletedInvocation as PipesClientCompletedInvocation,
+)
+from headwater.definitions.pipes.client import PipesExecutionError as PipesExecutionError
+from headwater.definitions.pipes.client import PipesSubprocessClient as PipesSubprocessClient
+from headwater.definitions.pipes.session import PipesMessageHandler as PipesMessageHandler
+from headwater.definitions.pipes.session import PipesSession as PipesSession
+from headwater.definitions.pipes.session import open_pipes_session as open_pipes_session
+from headwater.definitions.pipes.transport import PipesContextInjector as PipesContextInjector
+from headwater.definitions.pipes.transport import PipesEnvContextInjector as PipesEnvContextInjector
+from headwater.definitions.pipes.transport import PipesMessageReader as PipesMessageReader
+from headwater.definitions.pipes.transport import PipesTempFileContextInjector as PipesTempFileContextInjector
+from headwater.definitions.pipes.transport import PipesTempFileMessageReader as PipesTempFileMessageReader
 from headwater.definitions.reconstructable import ReconstructableJob as ReconstructableJob
 from headwater.definitions.reconstructable import build_reconstructable_job as build_reconstructable_job
 from headwater.definitions.reconstructable import reconstructable as reconstructable
+from headwater.definitions.repository import RepositoryDefinition as RepositoryDefinition
+from headwater.definitions.repository import repository as repository
 from headwater.definitions.resource_context import InitResourceContext as InitResourceContext
 from headwater.definitions.resources import ResourceDefinition as ResourceDefinition
 from headwater.definitions.resources import ResourceDependency as ResourceDependency
@@ -179,8 +211,15 @@ from headwater.definitions.results import RetryRequested as RetryRequested
 from headwater.definitions.retry import Backoff as Backoff
 from headwater.definitions.retry import Jitter as Jitter
 from headwater.definitions.retry import RetryPolicy as RetryPolicy
+from headwater.definitions.source_code import AnchorBasedFilePathMapping as AnchorBasedFilePathMapping
+from headwater.definitions.source_code import FilePathMapping as FilePathMapping
+from headwater.definitions.source_code import link_code_references_to_git as link_code_references_to_git
+from headwater.definitions.source_code import with_source_code_references as with_source_code_references
 from headwater.definitions.types import DagsterType as DagsterType
 from headwater.definitions.types import Nothing as Nothing
+from headwater.definitions.upath_io_manager import UPathIOManager as UPathIOManager
+from headwater.definitions.values_resource import make_values_resource as make_values_resource
+from headwater.definitions.with_resources import with_resources as with_resources
 from headwater.errors import AssetCheckFailedError as AssetCheckFailedError
 from headwater.errors import CircularDependencyError as CircularDependencyError
 from headwater.errors import ExecutionInterruptedError as ExecutionInterruptedError
@@ -217,6 +256,7 @@ from headwater.execution.context import build_op_context as build_op_context
 from headwater.execution.hook_context import HookContext as HookContext
 from headwater.execution.hook_context import build_hook_context as build_hook_context
 from headwater.execution.in_process_executor import in_process_executor as in_process_executor
+from headwater.execution.orchestration import PlanOrchestrationContext as PlanOrchestrationContext
 from headwater.execution.resource_builder import build_init_resource_context as build_init_resource_context
 from headwater.execution.resource_builder import build_resources as build_resources
 from headwater.execution.result import ExecuteInProcessResult as ExecuteInProcessResult
@@ -227,6 +267,9 @@ from headwater.executors.multiprocess import MultiprocessExecutor as Multiproces
 from headwater.executors.multiprocess import multi_or_in_process_executor as multi_or_in_process_executor
 from headwater.executors.multiprocess import multiprocess_executor as multiprocess_executor
 from headwater.instance import Instance as Instance
+from headwater.runs.coordinator import ImmediateRunCoordinator as ImmediateRunCoordinator
+from headwater.runs.coordinator import QueuedRunCoordinator as QueuedRunCoordinator
+from headwater.runs.launcher import DefaultRunLauncher as DefaultRunLauncher
 from headwater.selection.asset_selection import AssetSelection as AssetSelection
 from headwater.storage.records import AssetRecordsFilter as AssetRecordsFilter
 from headwater.storage.records import EventRecordsFilter as EventRecordsFilter
@@ -239,6 +282,7 @@ from headwater.testing import instance_for_test as instance_for_test
 __version__: str
 
 __all__ = [
+    "AnchorBasedFilePathMapping",
     "Array",
     "AssetCheckEvaluation",
     "AssetCheckExecutionContext",
@@ -276,6 +320,7 @@ __all__ = [
     "DagsterJobMetadataValue",
     "DagsterRunMetadataValue",
     "DagsterType",
+    "DefaultRunLauncher",
     "Definitions",
     "DefinitionsComponent",
     "DefsFolderComponent",
@@ -293,9 +338,12 @@ __all__ = [
     "EventType",
     "ExecuteInProcessResult",
     "ExecutionInterruptedError",
+    "Executor",
+    "ExecutorDefinition",
     "ExpectationResult",
     "Failure",
     "Field",
+    "FilePathMapping",
     "FilesystemIOManager",
     "FloatMetadataValue",
     "FunctionComponent",
@@ -307,8 +355,11 @@ __all__ = [
     "HookDefinition",
     "IOManager",
     "IOManagerDefinition",
+    "ImmediateRunCoordinator",
     "In",
     "InMemoryIOManager",
+    "InitExecutorContext",
+    "InitLoggerContext",
     "InitResourceContext",
     "InputContext",
     "InputManager",
@@ -327,6 +378,7 @@ __all__ = [
     "JobExecutionResult",
     "JsonMetadataValue",
     "LocalFileCodeReference",
+    "LoggerDefinition",
     "Map",
     "MarkdownMetadataValue",
     "MaterializeResult",
@@ -349,11 +401,25 @@ __all__ = [
     "PathMetadataValue",
     "Permissive",
     "PermissiveConfig",
+    "PipesClient",
+    "PipesClientCompletedInvocation",
+    "PipesContextInjector",
+    "PipesEnvContextInjector",
+    "PipesExecutionError",
+    "PipesMessageHandler",
+    "PipesMessageReader",
+    "PipesSession",
+    "PipesSubprocessClient",
+    "PipesTempFileContextInjector",
+    "PipesTempFileMessageReader",
+    "PlanOrchestrationContext",
     "PoolMetadataValue",
     "PythonArtifactMetadataValue",
     "PythonScriptComponent",
+    "QueuedRunCoordinator",
     "ReconstructableJob",
     "ReexecutionOptions",
+    "RepositoryDefinition",
     "Resolvable",
     "ResourceDefinition",
     "ResourceDependency",
@@ -388,6 +454,7 @@ __all__ = [
     "TextMetadataValue",
     "TimestampMetadataValue",
     "TypeCheckDidNotPass",
+    "UPathIOManager",
     "UnknownResourceError",
     "UnmetExecutorRequirementsError",
     "UnresolvedAssetJobDefinition",
@@ -398,14 +465,20 @@ __all__ = [
     "asset_check",
     "build_asset_context",
     "build_hook_context",
+    "build_init_logger_context",
     "build_init_resource_context",
     "build_input_context",
     "build_op_context",
     "build_output_context",
     "build_reconstructable_job",
     "build_resources",
+    "colored_console_logger",
+    "configured",
+    "custom_path_fs_io_manager",
     "define_asset_job",
+    "deserialize_value",
     "execute_job",
+    "executor",
     "failure_hook",
     "file_relative_path",
     "fs_io_manager",
@@ -419,7 +492,9 @@ __all__ = [
     "instance_for_test",
     "io_manager",
     "job",
+    "json_console_logger",
     "lazy_definitions",
+    "link_code_references_to_git",
     "load_asset_checks_from_current_module",
     "load_asset_checks_from_modules",
     "load_asset_checks_from_package_module",
@@ -435,6 +510,8 @@ __all__ = [
     "load_definitions_from_package_name",
     "load_defs",
     "load_from_defs_folder",
+    "logger",
+    "make_values_resource",
     "map_asset_specs",
     "materialize",
     "materialize_to_memory",
@@ -443,8 +520,13 @@ __all__ = [
     "multi_or_in_process_executor",
     "multiprocess_executor",
     "op",
+    "open_pipes_session",
     "reconstructable",
+    "repository",
     "resource",
+    "serialize_value",
     "success_hook",
     "template_var",
+    "with_resources",
+    "with_source_code_references",
 ]

@@ -114,3 +114,16 @@ def test_without_a_project_the_cli_says_what_to_do(tmp_path: Path) -> None:
     out = _headwater(tmp_path, tmp_path / "home", "asset", "list")
     assert out.returncode != 0
     assert "-m MODULE or -f FILE" in out.stderr and "[tool.dg.project] root_module" in out.stderr
+
+
+@pytest.mark.parametrize("project", ["repository_project"], indirect=True)
+def test_a_legacy_repository_project_loads_in_the_cli(project: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    listed = _headwater(project, home, "asset", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "raw_numbers" in listed.stdout and "sorted_numbers" in listed.stdout
+    done = _headwater(project, home, "asset", "materialize", "--select", "*")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "SUCCESS" in done.stdout
+    ran = _headwater(project, home, "job", "execute", "-j", "hello_job")
+    assert ran.returncode == 0, ran.stdout + ran.stderr

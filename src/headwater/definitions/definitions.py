@@ -130,6 +130,8 @@ class Definitions:
                 self.collection, self.resources
             )
         for job in resolved.values():
+            if not job.logger_defs and self.loggers:
+                job.logger_defs = dict(self.loggers)
             job.validate_resources(job.resource_defs)
             if job.asset_layer is not None:
                 job.asset_layer.validate_load_io_managers(job.spec, job.resource_defs)

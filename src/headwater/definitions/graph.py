@@ -198,6 +198,7 @@ class GraphDefinition(NodeDefinition):
             op_retry_policy=op_retry_policy,
             partitions_def=partitions_def,
             input_values=input_values,
+            logger_defs=logger_defs,
         )
 
     def execute_in_process(

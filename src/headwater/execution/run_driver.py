@@ -14,6 +14,7 @@ from headwater.execution.pool_slots import free_run_slots
 from headwater.execution.resource_builder import initialize_resources
 from headwater.execution.run_config import process_run_config
 from headwater.execution.run_context import RunContext
+from headwater.execution.run_loggers import build_loggers, process_logger_config
 from headwater.planning.plan import ExecutionPlan, build_plan
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ def execute_run(
         input_values=all_input_values,
         parent_run_outputs=(parent_run_id or getattr(existing_run, "parent_run_id", None)) is not None,
     )
+    logger_configs = process_logger_config(job, shape)
     all_tags = {**job.tags, **job.run_tags, **(tags or {})}
     if partition_key is not None:
         all_tags[PARTITION_TAG] = partition_key
@@ -123,6 +125,8 @@ def execute_run(
         resource_defs=resource_defs,
         clock=instance.clock,
     )
+    if logger_configs:
+        ctx.loggers = build_loggers(job, logger_configs, ctx.run_id)
     ctx.emit(EventType.RUN_START, None, f'Started execution of run for "{job.name}".')
     ctx.emit(EventType.ENGINE_EVENT, None, f"Executing steps in process (pid: {ctx.pid})", EngineEventData())
     ctx.flush()

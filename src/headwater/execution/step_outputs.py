@@ -109,6 +109,14 @@ class OutputHandler:
             for item in value:
                 self.process_item(item)
             return
+        if (
+            isinstance(value, (tuple, list))
+            and value
+            and all(isinstance(v, (MaterializeResult, AssetCheckResult)) for v in value)
+        ):
+            for item in value:  # e.g. the results a Pipes process reported (``get_results()``)
+                self.process_item(item)
+            return
         if isinstance(value, list) and any(o.is_dynamic for o in self.outputs.values()):
             for item in value:  # a DynamicOut op may return its DynamicOutputs as a list
                 self.process_item(item)
@@ -228,8 +236,9 @@ class OutputHandler:
             with user_code_error_boundary(
                 StepExecutionError, f'Error occurred while handling output "{name}" of step "{key}":'
             ):
-                io.handle_output(out_ctx, value)
+                returned = io.handle_output(out_ctx, value)
             extra = out_ctx.consume_logged_metadata() if hasattr(out_ctx, "consume_logged_metadata") else {}
+            self._log_io_events(out_ctx, returned)
         if spec.asset_key is not None:
             metadata = {**user_meta, **self.context.output_metadata_for(name, mapping_key), **extra}
             tags = output.tags if output is not None else None
@@ -249,6 +258,17 @@ class OutputHandler:
                 f'Handled output "{name}" using IO manager "{spec.io_manager_key}"',
                 HandledOutputData(name, spec.io_manager_key),
             )
+
+    def _log_io_events(self, out_ctx: Any, returned: Any) -> None:
+        """Events an IO manager logged (``context.log_event``) or returned from ``handle_output``
+        (e.g. ``custom_path_fs_io_manager``'s AssetMaterialization), as Dagster records them."""
+        events = list(out_ctx.consume_events()) if hasattr(out_ctx, "consume_events") else []
+        if isinstance(returned, (AssetMaterialization, AssetObservation)):
+            events.append(returned)
+        elif inspect.isgenerator(returned):
+            events.extend(e for e in returned if isinstance(e, (AssetMaterialization, AssetObservation)))
+        for event in events:
+            self.run.log_user_event(self.attempt.key, event)
 
     def handle_dynamic(self, item: DynamicOutput) -> None:
         spec = self._spec(item.output_name)

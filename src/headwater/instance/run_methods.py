@@ -38,6 +38,9 @@ class RunMethods:
             self._run_coordinator = None
         if coordinator is not None:
             self._run_coordinator = coordinator
+            queued = getattr(coordinator, "settings", None)
+            if isinstance(queued, RunsSettings):  # a QueuedRunCoordinator(...) built in Python
+                self._runs_settings = queued
         if launcher is not None:
             self._run_launcher = launcher
 

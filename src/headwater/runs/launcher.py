@@ -39,7 +39,13 @@ class DefaultRunLauncher:
     a Ctrl-C in the launcher's terminal does not reach it), with ``HEADWATER_HOME`` set to the
     instance's home. Records the worker's pid and host in the run's tags."""
 
-    def __init__(self, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        extra_env: dict[str, str] | None = None,
+        inst_data: object = None,
+        wait_for_processes: bool = False,
+    ) -> None:
+        # inst_data / wait_for_processes: Dagster's arguments, accepted (the worker always runs detached)
         self.extra_env = dict(extra_env or {})
 
     def launch_run(self, instance: RunsInstance, run: Run) -> Run:

@@ -158,7 +158,9 @@ class ScriptSpecModel(Model):
 
 class PythonScriptComponent(_Executable):
     """Runs a Python script (``execution.path``, relative to the YAML's folder) in a subprocess with this
-    interpreter; the step fails when it exits non-zero, with the end of its error output."""
+    interpreter, through Pipes: the script reports materializations, check results and log lines with
+    ``dagster_pipes.open_dagster_pipes()``. The step fails when it exits non-zero, with the end of its
+    error output."""
 
     execution: ScriptSpecModel
 
@@ -178,20 +180,44 @@ class PythonScriptComponent(_Executable):
 
 
 def run_script(script: Path, args: Sequence[str], context: Any, specs: Sequence[AssetSpec]) -> Any:
+    """Run ``script`` through Pipes: what it reports (``from dagster_pipes import open_dagster_pipes``)
+    becomes the step's results; an asset it does not report is materialized without metadata."""
+    import threading
+
+    from headwater.definitions.pipes.client import child_env, wait_polling
+    from headwater.definitions.pipes.session import open_pipes_session
+    from headwater.definitions.pipes.transport import PipesTempFileContextInjector, PipesTempFileMessageReader
     from headwater.definitions.results import Failure, MaterializeResult
 
     # The script writes to this process's stdout, as under Dagster; what we printed goes first.
     sys.stdout.flush()
     sys.stderr.flush()
-    done = subprocess.run(
-        [sys.executable, str(script), *args], stderr=subprocess.PIPE, text=True, cwd=script.parent
-    )
-    if done.returncode != 0:
-        raise Failure(
-            description=f"{script.name} exited with code {done.returncode}: {done.stderr.strip()[-2000:]}",
-            metadata={"stderr": done.stderr[-4000:]},
+    injector, reader = PipesTempFileContextInjector(), PipesTempFileMessageReader()
+    with open_pipes_session(context, injector, reader) as session:
+        process = subprocess.Popen(
+            [sys.executable, str(script), *args],
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=script.parent,
+            env=child_env(session),
         )
-    return [MaterializeResult(asset_key=s.key) for s in specs]
+        errors: list[str] = []
+        drain = threading.Thread(
+            target=lambda: errors.append(process.stderr.read() if process.stderr else "")
+        )
+        drain.start()
+        wait_polling(process, session, context, True, 20)
+        drain.join()
+        stderr = "".join(errors)
+        sys.stderr.write(stderr)
+        if process.returncode != 0:
+            raise Failure(
+                description=f"{script.name} exited with code {process.returncode}: {stderr.strip()[-2000:]}",
+                metadata={"stderr": stderr[-4000:]},
+            )
+    results = list(session.get_results())
+    reported = {r.asset_key for r in results if isinstance(r, MaterializeResult)}
+    return [*results, *(MaterializeResult(asset_key=s.key) for s in specs if s.key not in reported)]
 
 
 __all__ = ["DefinitionsComponent", "DefsFolderComponent", "FunctionComponent", "PythonScriptComponent"]

@@ -14,12 +14,13 @@ from headwater.definitions.component_context import ComponentLoadContext
 from headwater.definitions.definitions import Definitions
 from headwater.definitions.lazy_definitions import LazyDefinitions
 from headwater.definitions.module_loaders import load_definitions_from_module
+from headwater.definitions.repository import RepositoryDefinition
 from headwater.errors import HeadwaterError, UserCodeExecutionError
 from headwater.execution.boundary import user_code_error_boundary
 
 #: Module names Dagster projects import, and what Headwater gives them instead (see
 #: ``headwater.compat``). ``HEADWATER_DAGSTER_ALIAS=0`` turns the aliases off.
-DAGSTER_ALIASES = {"dagster": "headwater.compat.dagster"}
+DAGSTER_ALIASES = {"dagster": "headwater.compat.dagster", "dagster_pipes": "headwater.pipes"}
 
 
 def install_dagster_aliases() -> None:
@@ -74,26 +75,36 @@ def load_definitions(
 
 def find_definitions(module: Any, where: str, attribute: str | None = None) -> Definitions:
     """The module's ``Definitions``: the one it defines (``defs`` when several), the result of its
-    ``@definitions`` function, or else -- as Dagster does -- every asset, check and job it defines."""
+    ``@definitions`` function, the definitions of its ``@repository`` (a legacy project), or else -- as
+    Dagster does -- every asset, check and job it defines."""
     if attribute is not None:
         value = getattr(module, attribute, None)
         if isinstance(value, LazyDefinitions):
             return _call(value, where)
+        if isinstance(value, RepositoryDefinition):
+            return value.definitions
         if not isinstance(value, Definitions):
-            raise CodeLoadError(f"{where} has no Definitions (or @definitions function) named {attribute!r}.")
+            raise CodeLoadError(
+                f"{where} has no Definitions (or @definitions function, or @repository) named {attribute!r}."
+            )
         return value
-    found: dict[str, Definitions | LazyDefinitions] = {
-        name: v for name, v in vars(module).items() if isinstance(v, (Definitions, LazyDefinitions))
+    found: dict[str, Definitions | LazyDefinitions | RepositoryDefinition] = {
+        name: v
+        for name, v in vars(module).items()
+        if isinstance(v, (Definitions, LazyDefinitions, RepositoryDefinition))
     }
     if len(found) > 1:
         if "defs" not in found:
             names = ", ".join(sorted(found))
             raise CodeLoadError(
-                f"{where} defines several Definitions ({names}); pick one with -a/--attribute."
+                f"{where} defines several Definitions or repositories ({names}); pick one with "
+                "-a/--attribute."
             )
         found = {"defs": found["defs"]}
     if found:
         value = next(iter(found.values()))
+        if isinstance(value, RepositoryDefinition):
+            return value.definitions
         return _call(value, where) if isinstance(value, LazyDefinitions) else value
     loose = load_definitions_from_module(module)
     if loose.assets or loose.asset_checks or loose.jobs:
