@@ -1,4 +1,4 @@
-"""Building definitions for 5,000 assets, in a chain and in a fan (one root, 4,999 children).
+"""Building definitions for 100 and 5,000 assets, in a chain and in a fan (one root, the rest children).
 
 The figure is the time to build ``Definitions``, resolve the implicit asset job and plan it; making
 the asset definitions themselves (the decorators) is shown apart. Python's default recursion limit
@@ -17,13 +17,14 @@ from benchmarks._harness import Case, Outcome, main, stage
 from benchmarks._workloads import asset_chain, asset_fan, plan_steps
 
 N = 5000
+SMALL = 100
 
 
-def _build(shape: Callable[[ModuleType, int], list[Any]]) -> Callable[[ModuleType, str], Outcome]:
+def _build(shape: Callable[[ModuleType, int], list[Any]], n: int = N) -> Callable[[ModuleType, str], Outcome]:
     def run(dg: ModuleType, lib: str) -> Outcome:
         t0 = time.perf_counter()
         with stage("asset definitions"):
-            assets = shape(dg, N)
+            assets = shape(dg, n)
         t1, cpu = time.perf_counter(), time.process_time()
         with stage("Definitions"):
             defs = dg.Definitions(assets=assets)
@@ -32,13 +33,22 @@ def _build(shape: Callable[[ModuleType, int], list[Any]]) -> Callable[[ModuleTyp
         with stage("plan"):
             steps = plan_steps(lib, job)
         t2, cpu = time.perf_counter(), time.process_time() - cpu
-        assert steps == N, steps
+        assert steps == n, steps
         return {"value": t2 - t1, "cpu s": cpu, "decorators s": t1 - t0}
 
     return run
 
 
 CASES = [
+    # The cost every small project, test and code-server start pays: the first Definitions in a process.
+    Case(
+        f"Definitions + job + plan, {SMALL}-asset chain (first in the process)",
+        unit="s",
+        fn=_build(asset_chain, SMALL),
+        timeout=120,
+        dagster_timeout=300,
+        extras=("cpu s", "decorators s"),
+    ),
     Case(
         f"Definitions + job + plan, {N}-asset chain",
         unit="s",
@@ -60,4 +70,4 @@ CASES = [
 ]
 
 if __name__ == "__main__":
-    sys.exit(main("benchmarks.bench_definitions", f"definitions for {N} assets", CASES))
+    sys.exit(main("benchmarks.bench_definitions", f"definitions for {SMALL} and {N} assets", CASES))

@@ -66,8 +66,8 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("load_definitions_from_package_name", "load_definitions_from_package_name", f"{_D}.module_loaders",
      "load_definitions_from_package_name"),
     ("file_relative_path", "file_relative_path", "headwater.core.paths", "file_relative_path"),
-    ("serialize_value", "serialize_value", "headwater.core.serialized_values", "serialize_value"),
-    ("deserialize_value", "deserialize_value", "headwater.core.serialized_values", "deserialize_value"),
+    ("serialize_value", "serialize_value", "headwater.events.serialized_values", "serialize_value"),
+    ("deserialize_value", "deserialize_value", "headwater.events.serialized_values", "deserialize_value"),
     # components (defs.yaml files in a defs/ folder)
     ("Component", "Component", f"{_D}.components.component", "Component"),
     ("template_var", "template_var", f"{_D}.components.component", "template_var"),

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 import headwater as hw
-from headwater.core import serde
+from headwater.core import codec
 from headwater.core.asset_key import AssetKey
-from headwater.core.metadata_values import MetadataValue
+from headwater.core.metadata import AnyMetadataValue
 from headwater.locations.server.spec_builder import build_location_spec
 from headwater.specs.location import LocationSpec, ResourceSpec, from_json, to_json
 
@@ -134,7 +134,7 @@ def test_json_round_trip_is_exact() -> None:
     assert from_json(text, verify=True).content_hash == spec.content_hash
     assert to_json(from_json(text, verify=True)) == text
     body = json.loads(text)
-    assert body["v"] == 1 and body["hash"] == spec.content_hash
+    assert body["v"] == 2 and body["hash"] == spec.content_hash
 
 
 def test_content_hash_is_stable_and_changes_with_content() -> None:
@@ -144,7 +144,6 @@ def test_content_hash_is_stable_and_changes_with_content() -> None:
     changed = LocationSpec(
         assets=a.assets,
         asset_checks=a.asset_checks,
-        asset_metadata=a.asset_metadata,
         jobs=a.jobs,
         resources=(*a.resources, ResourceSpec("extra", "x.Y")),
         schedules=a.schedules,
@@ -158,33 +157,37 @@ def test_reader_refuses_newer_versions_tampering_and_garbage() -> None:
     text = to_json(build_location_spec(rich_defs()))
     body = json.loads(text)
     body["v"] = 99
-    with pytest.raises(serde.SerdeError, match="format version 99"):
+    with pytest.raises(codec.SerdeError, match="format version 99"):
         from_json(json.dumps(body))
-    body["v"] = 1
+    body["v"] = 2
     body["spec"]["assets"][0]["description"] = "changed in transit"
-    with pytest.raises(serde.SerdeError, match="hash mismatch"):
+    with pytest.raises(codec.SerdeError, match="hash mismatch"):
         from_json(json.dumps(body), verify=True)
-    with pytest.raises(serde.SerdeError, match="not JSON"):
+    with pytest.raises(codec.SerdeError, match="not JSON"):
         from_json("{nope")
-    with pytest.raises(serde.SerdeError, match="Cannot read LocationSpec"):
-        from_json(json.dumps({"v": 1, "hash": "x", "spec": {"assets": [{"key": 5}]}}))
+    with pytest.raises(
+        codec.SerdeError, match=r"Cannot read a location spec: .* at `\$.spec.assets\[0\].key`"
+    ):
+        from_json(json.dumps({"v": 2, "hash": "x", "spec": {"assets": [{"key": 5}]}}))
+    body["v"] = 1
+    with pytest.raises(codec.SerdeError, match=r"format version 1.*older Headwater"):
+        from_json(json.dumps(body))
 
 
 def test_unknown_fields_from_a_newer_writer_are_ignored() -> None:
-    data = serde.to_data(build_location_spec(rich_defs()), LocationSpec)
+    data = codec.to_builtins(build_location_spec(rich_defs()))
     data["future_field"] = {"x": 1}
     data["assets"][0]["future"] = True
-    assert serde.from_data(data, LocationSpec) == build_location_spec(rich_defs())
+    assert codec.convert(data, LocationSpec) == build_location_spec(rich_defs())
 
 
-def test_metadata_values_round_trip_through_the_typed_serde() -> None:
+def test_metadata_values_round_trip_through_the_codec() -> None:
     values = {
         "t": hw.MetadataValue.text("x"),
         "f": hw.MetadataValue.float(1.5),
         "j": hw.MetadataValue.json([1]),
     }
-    tp = dict[str, MetadataValue[Any]]
-    assert serde.from_data(json.loads(json.dumps(serde.to_data(values, tp))), tp) == values
+    assert codec.decode(codec.encode(values), dict[str, AnyMetadataValue]) == values
 
 
 def _chain_defs(n: int) -> hw.Definitions:

@@ -32,13 +32,17 @@ def _garbage() -> list[str]:
     good = json.loads(entry_to_json(_mat("r1", "a", 1.0)))
     newer = {**good, "v": 99}
     unknown_type = {**good, "event_type": "NO_SUCH_EVENT"}
-    foreign = {**{k: v for k, v in good.items() if k != "fields"}, "data": {"__t": "os:system", "__f": {}}}
+    foreign = {**good, "data": {"__t": "os:system", "__f": {}}}
+    unknown_payload = {**good, "data": {"type": "NoSuchData"}}
+    old_foreign = {"v": 2, "job_name": "job", "data": {"__t": "os:system", "__f": {}}}
     return [
         "not json at all",
         entry_to_json(_mat("r1", "a", 1.0))[:40],  # truncated
         json.dumps(newer),
         json.dumps(unknown_type),
         json.dumps(foreign),
+        json.dumps(unknown_payload),
+        json.dumps(old_foreign),
         "[1, 2, 3]",
     ]
 

@@ -1,9 +1,11 @@
-"""Stored entries read back equal on every backend, by every reader of the event log: format 2 rows
-(written now) and format 1 rows (already in users' databases)."""
+"""Stored entries read back equal on every backend, by every reader of the event log: format 3 rows
+(written now) and the format 1 and 2 rows of a database written by the previous release."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -22,14 +24,11 @@ from headwater.storage.records import EventRecordsFilter
 from headwater.storage.sql import SqlStorage
 from headwater.storage.sql.schema import event_logs
 
-from .test_serde_entries import ENTRIES as ALL_ENTRIES
-from .test_serde_entries import fields, v1_json
+from . import release_db
+from .test_release_db import same
+from .test_serde_entries import ENTRIES, fields
 
 MAT = EventType.ASSET_MATERIALIZATION
-# Not a str payload (RunStatus): the SQL store reads ``event.partition``, which for a str is its method.
-ENTRIES = [
-    e for e in ALL_ENTRIES if not (e.dagster_event and isinstance(e.dagster_event.event_specific_data, str))
-]
 SQL_BACKENDS = [b for b in BACKENDS if b != "memory"]
 
 
@@ -86,23 +85,31 @@ def test_every_payload_reads_back_equal_by_every_reader(storage: Storage) -> Non
 
 
 @pytest.mark.parametrize("backend", SQL_BACKENDS)
-def test_format_1_rows_read_back_exactly(backend: str, tmp_path: Path) -> None:
-    """Rows written by Headwater 0.1 (format 1), including one the asset index points at."""
+def test_rows_of_the_previous_release_read_back_exactly(backend: str, tmp_path: Path) -> None:
+    """The hand-built rows of ``release_db`` (formats 1 and 2, as that release wrote them) copied into
+    this backend, columns and bodies as they are."""
+    built = release_db.entries()
+    run_ids = {e.run_id for e in built}
+    with closing(sqlite3.connect(Path(__file__).parent / release_db.DB_NAME)) as old:
+        rows = [
+            dict(zip(("run_id", "event", "dagster_event_type", "timestamp", "step_key"), row, strict=True))
+            for row in old.execute(
+                "SELECT run_id, event, dagster_event_type, timestamp, step_key FROM event_logs ORDER BY id"
+            )
+            if row[0] in run_ids
+        ]
+    assert len(rows) == len(built)
     with database_url(backend, tmp_path) as url:
         storage = SqlStorage(url)
         try:
-            store = storage.event_store
-            ids = store.store_events(ENTRIES)
             with storage.database.engine.begin() as conn:
-                for storage_id, entry in zip(ids, ENTRIES, strict=True):
-                    update = sa.update(event_logs).where(event_logs.c.id == storage_id)
-                    conn.execute(update.values(event=v1_json(entry)))
-            for run_id, entries in _by_run(ENTRIES).items():
-                assert [fields(e) for e in store.get_logs_for_run(run_id)] == [fields(e) for e in entries]
-            materialized = _last(ENTRIES, MAT)
-            key = materialized.dagster_event.event_specific_data.asset_key  # type: ignore[union-attr]
-            latest = store.get_latest_materialization_events([key])[key]
-            assert latest is not None and fields(latest) == fields(materialized)
+                for row in rows:
+                    conn.execute(sa.insert(event_logs).values(**row))
+            for run_id, entries in _by_run(built).items():
+                back = storage.event_store.get_logs_for_run(run_id)
+                assert len(back) == len(entries)
+                for got, want in zip(back, entries, strict=True):
+                    assert same(fields(got), fields(want))
         finally:
             storage.dispose()
 

@@ -42,8 +42,6 @@ from headwater.core.metadata import TimestampMetadataValue as TimestampMetadataV
 from headwater.core.metadata import UrlCodeReference as UrlCodeReference
 from headwater.core.metadata import UrlMetadataValue as UrlMetadataValue
 from headwater.core.paths import file_relative_path as file_relative_path
-from headwater.core.serialized_values import deserialize_value as deserialize_value
-from headwater.core.serialized_values import serialize_value as serialize_value
 from headwater.definitions.asset_check import AssetChecksDefinition as AssetChecksDefinition
 from headwater.definitions.asset_check import asset_check as asset_check
 from headwater.definitions.asset_check_spec import AssetCheckSpec as AssetCheckSpec
@@ -239,6 +237,8 @@ from headwater.events.event import EventLogEntry as EventLogEntry
 from headwater.events.event import EventLogRecord as EventLogRecord
 from headwater.events.event_type import EventType as DagsterEventType
 from headwater.events.run_status import RunStatus as DagsterRunStatus
+from headwater.events.serialized_values import deserialize_value as deserialize_value
+from headwater.events.serialized_values import serialize_value as serialize_value
 from headwater.execution.api import materialize as materialize
 from headwater.execution.api import materialize_to_memory as materialize_to_memory
 from headwater.execution.asset_value_loader import AssetValueLoader as AssetValueLoader

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass
+
+from headwater.core.value import Value
 
 
-@dataclass(frozen=True, slots=True)
-class ErrorInfo:
+class ErrorInfo(Value, omit_defaults=True, frozen=True):
     message: str
     stack: tuple[str, ...]
     cls_name: str | None

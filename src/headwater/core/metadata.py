@@ -1,7 +1,8 @@
-"""Metadata: coercing raw values to MetadataValue, and a lossless JSON form for storage.
+"""Metadata: coercing raw values to MetadataValue, and the closed union of the value classes.
 
-The value classes live in ``metadata_values``, ``table`` and ``code_references``; this module is the
-one place to import them from.
+The value classes live in ``metadata_values``, ``structured_metadata``, ``table`` and
+``code_references``; this module is the one place to import them from. ``AnyMetadataValue`` is the
+tagged union the codec reads a stored value as (``{"type": "int", "value": 3}``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import numbers
 import os
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from headwater.core.asset_key import AssetKey
 from headwater.core.code_references import CodeReference, LocalFileCodeReference, UrlCodeReference
@@ -51,6 +52,7 @@ from headwater.core.table import (
 from headwater.errors import InvalidMetadataError
 
 __all__ = [
+    "AnyMetadataValue",
     "BoolMetadataValue",
     "CodeReference",
     "CodeReferencesMetadataValue",
@@ -83,11 +85,37 @@ __all__ = [
     "TimestampMetadataValue",
     "UrlCodeReference",
     "UrlMetadataValue",
-    "metadata_from_json",
-    "metadata_to_json",
     "normalize_metadata",
     "normalize_metadata_value",
 ]
+
+#: Every metadata value class: the closed tagged union that stored metadata is read as (to a type
+#: checker, any MetadataValue).
+if TYPE_CHECKING:
+    AnyMetadataValue: TypeAlias = MetadataValue[Any]
+else:
+    AnyMetadataValue = (
+        TextMetadataValue
+        | UrlMetadataValue
+        | PathMetadataValue
+        | NotebookMetadataValue
+        | JsonMetadataValue
+        | MarkdownMetadataValue
+        | PythonArtifactMetadataValue
+        | FloatMetadataValue
+        | IntMetadataValue
+        | BoolMetadataValue
+        | TimestampMetadataValue
+        | NullMetadataValue
+        | PoolMetadataValue
+        | DagsterRunMetadataValue
+        | DagsterJobMetadataValue
+        | DagsterAssetMetadataValue
+        | TableMetadataValue
+        | TableSchemaMetadataValue
+        | TableColumnLineageMetadataValue
+        | CodeReferencesMetadataValue
+    )
 
 RawMetadataValue = Union[
     MetadataValue[Any],
@@ -199,20 +227,4 @@ def normalize_metadata(
                     f'Could not resolve the metadata value for "{key}" to a known type. {exc}'
                 ) from None
             out[key] = TextMetadataValue(f"[{type(raw).__name__}] (unserializable)")
-    return out
-
-
-def metadata_to_json(values: Mapping[str, MetadataValue[Any]]) -> dict[str, dict[str, Any]]:
-    """Plain JSON-able form of normalized metadata: key → ``{"type": tag, ...fields}``."""
-    return {key: value.to_json() for key, value in values.items()}
-
-
-def metadata_from_json(data: Mapping[str, Any]) -> dict[str, MetadataValue[Any]]:
-    """Inverse of :func:`metadata_to_json`; raise InvalidMetadataError naming the key of a bad entry."""
-    out: dict[str, MetadataValue[Any]] = {}
-    for key, entry in data.items():
-        try:
-            out[key] = MetadataValue.from_json(entry)
-        except InvalidMetadataError as exc:
-            raise InvalidMetadataError(f'Cannot read stored metadata entry "{key}": {exc}') from None
     return out

@@ -1,18 +1,26 @@
-"""MetadataValue and its typed subclasses, with Dagster's class, attribute and constructor names."""
+"""MetadataValue and its typed subclasses, with Dagster's class, attribute and constructor names.
+
+Each value class is a tagged :class:`~headwater.core.value.Value`: its JSON form is
+``{"type": <tag>, <field>: ...}`` (``{"type": "int", "value": 3}``), and the union of all of them is
+``core.metadata.AnyMetadataValue``. Constructors check and normalise their arguments in
+``__post_init__``, which also runs when a value is decoded.
+"""
 
 from __future__ import annotations
 
 import builtins
-import json as _json
 import math
 import numbers
 import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from headwater.core._record import Record, _setattr, describe
+import msgspec
+
 from headwater.core.asset_key import AssetKey
+from headwater.core.codec import finite_or_marked, float_from_json
+from headwater.core.value import Value, describe, set_field
 from headwater.errors import InvalidMetadataError
 
 if TYPE_CHECKING:
@@ -30,7 +38,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", covariant=True)
 
-_VALUE_CLASSES: dict[str, type[MetadataValue[Any]]] = {}
+_json_encode = msgspec.json.encode
+_json_decode = msgspec.json.decode
 
 
 def _fail(owner: str, field: str, expected: str, value: object) -> InvalidMetadataError:
@@ -67,75 +76,28 @@ def _json_default(value: object) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def _encode_float(value: float | None) -> float | str | None:
-    if value is None or math.isfinite(value):
-        return value
-    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-
-
-def _decode_float(value: float | str | None) -> float | None:
-    return float(value) if isinstance(value, str) else value
-
-
 def _to_float(value: object, owner: str, *, optional: bool) -> float | None:
-    if type(value) is float or (optional and value is None):
-        return value
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return float(value)
+    if type(value) is float:
+        return finite_or_marked(value)
+    if optional and value is None:
+        return None
+    if isinstance(value, str):  # as stored: "NaN", "Infinity", "-Infinity"
+        try:
+            return float_from_json(value)
+        except ValueError:
+            pass
+    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return finite_or_marked(float(value))
     raise _fail(owner, "value", "a float or None" if optional else "a float", value)
 
 
-class MetadataValue(Record, Generic[T]):
+class MetadataValue(Value, Generic[T], tag_field="type", omit_defaults=True, frozen=True):
     """A typed metadata value; build one with the static constructors, e.g. ``MetadataValue.int(3)``."""
-
-    __slots__ = ()
-    _tag: ClassVar[str] = ""
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls._tag:
-            _VALUE_CLASSES[cls._tag] = cls
 
     @property
     def value(self) -> T:
         """The wrapped Python value."""
         raise NotImplementedError
-
-    # --- serialization -------------------------------------------------------------------------------
-
-    def to_json(self) -> dict[builtins.str, Any]:
-        """Plain JSON-able form, tagged with the value's type: ``{"type": "int", "value": 3}``."""
-        out: dict[builtins.str, Any] = {"type": self._tag}
-        out.update(self._payload())
-        return out
-
-    @staticmethod
-    def from_json(data: Mapping[builtins.str, Any]) -> MetadataValue[Any]:
-        """Inverse of :meth:`to_json`."""
-        import headwater.core.structured_metadata  # noqa: F401 - registers the structured value tags
-
-        tag = data.get("type") if isinstance(data, Mapping) else None
-        cls = _VALUE_CLASSES.get(tag) if isinstance(tag, builtins.str) else None
-        if cls is None:
-            raise InvalidMetadataError(
-                f"Cannot read stored metadata value {describe(data)}: unknown type tag {tag!r}; "
-                f"known tags are {', '.join(sorted(_VALUE_CLASSES))}."
-            )
-        try:
-            return cls._from_payload(data)
-        except KeyError as exc:
-            raise InvalidMetadataError(
-                f"Cannot read stored metadata value {describe(data)}: missing field {exc.args[0]!r}."
-            ) from None
-        except (TypeError, ValueError, AttributeError) as exc:
-            raise InvalidMetadataError(f"Cannot read stored metadata value {describe(data)}: {exc}.") from exc
-
-    def _payload(self) -> dict[builtins.str, Any]:
-        return {name: getattr(self, name) for name in self._fields}
-
-    @classmethod
-    def _from_payload(cls, data: Mapping[builtins.str, Any]) -> MetadataValue[Any]:
-        return cls(*[data[name] for name in cls._fields])
 
     # --- static constructors (Dagster's names) -----------------------------------------------------
 
@@ -247,199 +209,185 @@ class MetadataValue(Record, Generic[T]):
         return CodeReferencesMetadataValue(code_references)
 
 
-class TextMetadataValue(MetadataValue[str]):
-    __slots__ = ("text",)
-    _fields = ("text",)
-    _tag = "text"
-    text: str | None  # type: ignore[assignment]
+class TextMetadataValue(MetadataValue[str], tag="text", frozen=True):
+    text: str | None = ""  # type: ignore[assignment]
 
-    def __init__(self, text: str | None = "") -> None:
-        _setattr(self, "text", _opt_str(text, "TextMetadataValue", "text"))
+    def __post_init__(self) -> None:
+        if self.text is not None and type(self.text) is not str:
+            _opt_str(self.text, "TextMetadataValue", "text")
 
     @property
     def value(self) -> str:
         return self.text if self.text is not None else ""
 
 
-class UrlMetadataValue(MetadataValue[str]):
-    __slots__ = ("url",)
-    _fields = ("url",)
-    _tag = "url"
-    url: str | None  # type: ignore[assignment]
+class UrlMetadataValue(MetadataValue[str], tag="url", frozen=True):
+    url: str | None = ""  # type: ignore[assignment]
 
-    def __init__(self, url: str | None = "") -> None:
-        _setattr(self, "url", _opt_str(url, "UrlMetadataValue", "url"))
+    def __post_init__(self) -> None:
+        if self.url is not None and type(self.url) is not str:
+            _opt_str(self.url, "UrlMetadataValue", "url")
 
     @property
     def value(self) -> str:
         return self.url if self.url is not None else ""
 
 
-class _FsPathMetadataValue(MetadataValue[str]):
-    __slots__ = ("fspath",)
-    _fields = ("fspath",)
-    fspath: str
+class _FsPathMetadataValue(MetadataValue[str], frozen=True):
+    # Dagster's constructor takes ``path``; its attribute (and JSON field) is ``fspath``.
+    path: str = msgspec.field(name="fspath")  # type: ignore[assignment]
 
-    def __init__(self, path: str | os.PathLike[str] | None) -> None:
-        _setattr(self, "fspath", _fspath(path, type(self).__name__))
+    if TYPE_CHECKING:
+
+        def __init__(self, path: str | os.PathLike[str] | None) -> None: ...
+
+    def __post_init__(self) -> None:
+        if type(self.path) is not str:
+            set_field(self, "path", _fspath(self.path, type(self).__name__))
 
     @property
     def value(self) -> str:
-        return self.fspath
+        return self.path
 
     @property
-    def path(self) -> str:  # type: ignore[override]
-        return self.fspath
+    def fspath(self) -> str:
+        return self.path
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(fspath={self.path!r})"
 
 
-class PathMetadataValue(_FsPathMetadataValue):
-    __slots__ = ()
-    _tag = "path"
+class PathMetadataValue(_FsPathMetadataValue, tag="path", frozen=True):
+    if TYPE_CHECKING:
+
+        def __init__(self, path: str | os.PathLike[str] | None) -> None: ...
 
 
-class NotebookMetadataValue(_FsPathMetadataValue):
-    __slots__ = ()
-    _tag = "notebook"
+class NotebookMetadataValue(_FsPathMetadataValue, tag="notebook", frozen=True):
+    if TYPE_CHECKING:
+
+        def __init__(self, path: str | os.PathLike[str] | None) -> None: ...
 
 
-class JsonMetadataValue(MetadataValue[Sequence[Any] | Mapping[str, Any] | None]):
-    """JSON data; stored as what ``json.loads(json.dumps(data))`` gives (tuples → lists, keys → str)."""
+class JsonMetadataValue(MetadataValue[Sequence[Any] | Mapping[str, Any] | None], tag="json", frozen=True):
+    """JSON data; held as what its JSON reads back as (tuples → lists, keys → str, NaN → None)."""
 
-    __slots__ = ("data",)
-    _fields = ("data",)
-    _tag = "json"
-    data: Sequence[Any] | Mapping[str, Any] | None
+    data: list[Any] | dict[str, Any] | None
 
-    def __init__(self, data: Sequence[Any] | Mapping[str, Any] | None) -> None:
+    if TYPE_CHECKING:
+
+        def __init__(self, data: Sequence[Any] | Mapping[str, Any] | None) -> None: ...
+
+    def __post_init__(self) -> None:
+        data = self.data
         if data is not None and not isinstance(data, (Mapping, Sequence)):
             raise _fail("JsonMetadataValue", "data", "a dict, a list or None", data)
         try:
-            normalized = _json.loads(_json.dumps(data, default=_json_default))
-        except (TypeError, ValueError) as exc:
+            normalized = _json_decode(_json_encode(data, enc_hook=_json_default))
+        except (TypeError, ValueError, OverflowError) as exc:
             raise InvalidMetadataError(f"Value is not JSON serializable: {exc}.") from exc
-        _setattr(self, "data", normalized)
+        set_field(self, "data", normalized)
 
     @property
     def value(self) -> Sequence[Any] | Mapping[str, Any] | None:
         return self.data
 
 
-class MarkdownMetadataValue(MetadataValue[str]):
-    __slots__ = ("md_str",)
-    _fields = ("md_str",)
-    _tag = "md"
-    md_str: str | None
+class MarkdownMetadataValue(MetadataValue[str], tag="md", frozen=True):
+    md_str: str | None = ""
 
-    def __init__(self, md_str: str | None = "") -> None:
-        _setattr(self, "md_str", _opt_str(md_str, "MarkdownMetadataValue", "md_str"))
+    def __post_init__(self) -> None:
+        if self.md_str is not None and type(self.md_str) is not str:
+            _opt_str(self.md_str, "MarkdownMetadataValue", "md_str")
 
     @property
     def value(self) -> str:
         return self.md_str if self.md_str is not None else ""
 
 
-class PythonArtifactMetadataValue(MetadataValue["PythonArtifactMetadataValue"]):
-    __slots__ = ("module", "name")
-    _fields = ("module", "name")
-    _tag = "python_artifact"
+class PythonArtifactMetadataValue(
+    MetadataValue["PythonArtifactMetadataValue"], tag="python_artifact", frozen=True
+):
     module: str
     name: str
 
-    def __init__(self, module: str, name: str) -> None:
-        _setattr(self, "module", _req_str(module, "PythonArtifactMetadataValue", "module"))
-        _setattr(self, "name", _req_str(name, "PythonArtifactMetadataValue", "name"))
+    def __post_init__(self) -> None:
+        _req_str(self.module, "PythonArtifactMetadataValue", "module")
+        _req_str(self.name, "PythonArtifactMetadataValue", "name")
 
     @property
     def value(self) -> PythonArtifactMetadataValue:
         return self
 
 
-class FloatMetadataValue(MetadataValue[float | None]):
-    __slots__ = ("value",)
-    _fields = ("value",)
-    _tag = "float"
-    value: float | None
+class FloatMetadataValue(MetadataValue[float | None], tag="float", frozen=True):
+    """A float; NaN and infinities are kept (as ``NonFiniteFloat``, written as strings in JSON)."""
 
-    def __init__(self, value: float | None) -> None:
-        _setattr(self, "value", _to_float(value, "FloatMetadataValue", optional=True))
+    if TYPE_CHECKING:
+        value: float | None
+    else:
+        value: float | str | None
 
-    def _payload(self) -> dict[str, Any]:
-        return {"value": _encode_float(self.value)}
-
-    @classmethod
-    def _from_payload(cls, data: Mapping[str, Any]) -> FloatMetadataValue:
-        return cls(_decode_float(data["value"]))
+    def __post_init__(self) -> None:
+        value = self.value
+        if type(value) is not float or not math.isfinite(value):
+            set_field(self, "value", _to_float(value, "FloatMetadataValue", optional=True))
 
 
-class IntMetadataValue(MetadataValue[int | None]):
-    __slots__ = ("value",)
-    _fields = ("value",)
-    _tag = "int"
+class IntMetadataValue(MetadataValue[int | None], tag="int", frozen=True):
     value: int | None
 
-    def __init__(self, value: int | None) -> None:
+    def __post_init__(self) -> None:
+        value = self.value
         if type(value) is not int and value is not None:
             if not isinstance(value, numbers.Integral):
                 raise _fail("IntMetadataValue", "value", "an int or None", value)
-            value = int(value)
-        _setattr(self, "value", value)
+            set_field(self, "value", int(value))
 
 
-class BoolMetadataValue(MetadataValue[bool | None]):
-    __slots__ = ("value",)
-    _fields = ("value",)
-    _tag = "bool"
+class BoolMetadataValue(MetadataValue[bool | None], tag="bool", frozen=True):
     value: bool | None
 
-    def __init__(self, value: bool | None) -> None:
-        if value is not None and not isinstance(value, bool):
-            raise _fail("BoolMetadataValue", "value", "a bool or None", value)
-        _setattr(self, "value", value)
+    def __post_init__(self) -> None:
+        if self.value is not None and not isinstance(self.value, bool):
+            raise _fail("BoolMetadataValue", "value", "a bool or None", self.value)
 
 
-class TimestampMetadataValue(MetadataValue[float]):
+class TimestampMetadataValue(MetadataValue[float], tag="timestamp", frozen=True):
     """Seconds since the UNIX epoch."""
 
-    __slots__ = ("value",)
-    _fields = ("value",)
-    _tag = "timestamp"
-    value: float
+    if TYPE_CHECKING:
+        value: float
+    else:
+        value: float | str
 
-    def __init__(self, value: float) -> None:
-        _setattr(self, "value", _to_float(value, "TimestampMetadataValue", optional=False))
-
-    def _payload(self) -> dict[str, Any]:
-        return {"value": _encode_float(self.value)}
-
-    @classmethod
-    def _from_payload(cls, data: Mapping[str, Any]) -> TimestampMetadataValue:
-        return cls(_decode_float(data["value"]))  # type: ignore[arg-type]
+    def __post_init__(self) -> None:
+        value = self.value
+        if type(value) is not float or not math.isfinite(value):
+            set_field(self, "value", _to_float(value, "TimestampMetadataValue", optional=False))
 
 
-class NullMetadataValue(MetadataValue[None]):
-    __slots__ = ()
-    _tag = "null"
-
+class NullMetadataValue(MetadataValue[None], tag="null", frozen=True):
     @property
     def value(self) -> None:
         return None
 
 
-class PoolMetadataValue(MetadataValue[str]):
-    """The name of a concurrency pool."""
+class PoolMetadataValue(MetadataValue[str], tag="pool", frozen=True):
+    """The name of a concurrency pool (Dagster's attribute and JSON field: ``name``)."""
 
-    __slots__ = ("name",)
-    _fields = ("name",)
-    _tag = "pool"
-    name: str
+    pool: str = msgspec.field(name="name")  # type: ignore[assignment]
 
-    def __init__(self, pool: str) -> None:
-        _setattr(self, "name", _req_str(pool, "PoolMetadataValue", "pool"))
+    def __post_init__(self) -> None:
+        _req_str(self.pool, "PoolMetadataValue", "pool")
 
     @property
     def value(self) -> str:
-        return self.name
+        return self.pool
 
     @property
-    def pool(self) -> str:  # type: ignore[override]
-        return self.name
+    def name(self) -> str:
+        return self.pool
+
+    def __repr__(self) -> str:
+        return f"PoolMetadataValue(name={self.pool!r})"

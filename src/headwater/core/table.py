@@ -1,12 +1,16 @@
-"""Tabular metadata: records, schemas, constraints and column lineage (Dagster's ``Table*`` types)."""
+"""Tabular metadata: records, schemas, constraints and column lineage (Dagster's ``Table*`` types).
+
+Values (:mod:`headwater.core.value`) with Dagster's field names; their JSON is their fields, fields
+equal to their default left out.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from headwater.core._record import Record, _setattr, describe
 from headwater.core.asset_key import AssetKey, CoercibleToAssetKey
+from headwater.core.value import Value, describe, set_field
 from headwater.errors import InvalidMetadataError
 
 TableRecordValue = str | int | float | bool | None
@@ -42,14 +46,17 @@ def _list_of(value: object, cls: type[Any], owner: str, name: str) -> list[Any]:
     return items
 
 
-class TableRecord(Record):
+class TableRecord(Value, omit_defaults=True, frozen=True):
     """One row of a table: column name → str, int, float, bool or None."""
 
-    __slots__ = ("data",)
-    _fields = ("data",)
     data: dict[str, TableRecordValue]
 
-    def __init__(self, data: Mapping[str, TableRecordValue]) -> None:
+    if TYPE_CHECKING:
+
+        def __init__(self, data: Mapping[str, TableRecordValue]) -> None: ...
+
+    def __post_init__(self) -> None:
+        data = self.data
         if not isinstance(data, Mapping):
             raise InvalidMetadataError(
                 f"TableRecord needs a mapping of column name to value; got {describe(data)}."
@@ -62,196 +69,144 @@ class TableRecord(Record):
                     f"TableRecord values must be str, int, float, bool or None; "
                     f"got {describe(value)} for column {key!r}."
                 )
-        _setattr(self, "data", dict(data))
-
-    def to_json(self) -> dict[str, Any]:
-        return dict(self.data)
-
-    @staticmethod
-    def from_json(data: Mapping[str, Any]) -> TableRecord:
-        return TableRecord(data)
+        set_field(self, "data", dict(data))
 
 
-class TableConstraints(Record):
+class TableConstraints(Value, omit_defaults=True, frozen=True):
     """Table-level constraints, described as free-form strings in ``other``."""
 
-    __slots__ = ("other",)
-    _fields = ("other",)
     other: list[str]
 
-    def __init__(self, other: Sequence[str]) -> None:
-        _setattr(self, "other", _str_list(other, "TableConstraints", "other"))
+    if TYPE_CHECKING:
 
-    def to_json(self) -> dict[str, Any]:
-        return {"other": list(self.other)}
+        def __init__(self, other: Sequence[str]) -> None: ...
 
-    @staticmethod
-    def from_json(data: Mapping[str, Any]) -> TableConstraints:
-        return TableConstraints(data["other"])
+    def __post_init__(self) -> None:
+        set_field(self, "other", _str_list(self.other, "TableConstraints", "other"))
 
 
-class TableColumnConstraints(Record):
+class TableColumnConstraints(Value, omit_defaults=True, frozen=True):
     """A column's constraints: ``nullable``, ``unique`` and free-form ``other`` descriptions."""
 
-    __slots__ = ("nullable", "other", "unique")
-    _fields = ("nullable", "unique", "other")
-    nullable: bool
-    unique: bool
-    other: list[str]
+    nullable: bool = True
+    unique: bool = False
+    other: list[str] = []
 
-    def __init__(
-        self, nullable: bool = True, unique: bool = False, other: Sequence[str] | None = None
-    ) -> None:
-        for name, flag in (("nullable", nullable), ("unique", unique)):
+    if TYPE_CHECKING:
+
+        def __init__(
+            self, nullable: bool = True, unique: bool = False, other: Sequence[str] | None = None
+        ) -> None: ...
+
+    def __post_init__(self) -> None:
+        for name in ("nullable", "unique"):
+            flag = getattr(self, name)
             if not isinstance(flag, bool):
                 raise InvalidMetadataError(
                     f"TableColumnConstraints.{name} must be a bool; got {describe(flag)}."
                 )
-        _setattr(self, "nullable", nullable)
-        _setattr(self, "unique", unique)
-        _setattr(self, "other", _str_list(other, "TableColumnConstraints", "other"))
-
-    def to_json(self) -> dict[str, Any]:
-        return {"nullable": self.nullable, "unique": self.unique, "other": list(self.other)}
-
-    @staticmethod
-    def from_json(data: Mapping[str, Any]) -> TableColumnConstraints:
-        return TableColumnConstraints(data["nullable"], data["unique"], data["other"])
+        set_field(self, "other", _str_list(self.other, "TableColumnConstraints", "other"))
 
 
 _DEFAULT_COLUMN_CONSTRAINTS = TableColumnConstraints()
 _DEFAULT_TABLE_CONSTRAINTS = TableConstraints([])
 
 
-class TableColumn(Record):
+class TableColumn(Value, omit_defaults=True, frozen=True):
     """A column of a table schema; ``type`` is a free-form string, ``"string"`` by default."""
 
-    __slots__ = ("constraints", "description", "name", "tags", "type")
-    _fields = ("name", "type", "description", "constraints", "tags")
     name: str
-    type: str
-    description: str | None
-    constraints: TableColumnConstraints
-    tags: dict[str, str]
+    type: str = "string"
+    description: str | None = None
+    constraints: TableColumnConstraints = _DEFAULT_COLUMN_CONSTRAINTS
+    tags: dict[str, str] = {}
 
-    def __init__(
-        self,
-        name: str,
-        type: str = "string",
-        description: str | None = None,
-        constraints: TableColumnConstraints | None = None,
-        tags: Mapping[str, str] | None = None,
-    ) -> None:
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            name: str,
+            type: str = "string",
+            description: str | None = None,
+            constraints: TableColumnConstraints | None = None,
+            tags: Mapping[str, str] | None = None,
+        ) -> None: ...
+
+    def __post_init__(self) -> None:
+        name, constraints = self.name, self.constraints
         _check_str(name, "TableColumn", "name")
-        _check_str(type, "TableColumn", "type")
-        _check_str(description, "TableColumn", "description", optional=True)
-        if constraints is None:
-            constraints = _DEFAULT_COLUMN_CONSTRAINTS
+        _check_str(self.type, "TableColumn", "type")
+        _check_str(self.description, "TableColumn", "description", optional=True)
+        if constraints is None or constraints == _DEFAULT_COLUMN_CONSTRAINTS:
+            set_field(self, "constraints", _DEFAULT_COLUMN_CONSTRAINTS)  # left out of its JSON
         elif not isinstance(constraints, TableColumnConstraints):
             raise InvalidMetadataError(
                 f"TableColumn.constraints must be a TableColumnConstraints; got {describe(constraints)}."
             )
-        tag_dict = {} if tags is None else dict(tags)
+        tag_dict = {} if self.tags is None else dict(self.tags)
         for key, value in tag_dict.items():
             if not isinstance(key, str) or not isinstance(value, str):
                 raise InvalidMetadataError(
                     f"TableColumn.tags must map str to str; got {key!r}: {value!r} in column {name!r}."
                 )
-        _setattr(self, "name", name)
-        _setattr(self, "type", type)
-        _setattr(self, "description", description)
-        _setattr(self, "constraints", constraints)
-        _setattr(self, "tags", tag_dict)
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "type": self.type}
-        if self.description is not None:
-            out["description"] = self.description
-        if self.constraints != _DEFAULT_COLUMN_CONSTRAINTS:
-            out["constraints"] = self.constraints.to_json()
-        if self.tags:
-            out["tags"] = dict(self.tags)
-        return out
-
-    @staticmethod
-    def from_json(data: Mapping[str, Any]) -> TableColumn:
-        constraints = data.get("constraints")
-        return TableColumn(
-            name=data["name"],
-            type=data.get("type", "string"),
-            description=data.get("description"),
-            constraints=None if constraints is None else TableColumnConstraints.from_json(constraints),
-            tags=data.get("tags"),
-        )
+        set_field(self, "tags", tag_dict)
 
 
-class TableSchema(Record):
+class TableSchema(Value, omit_defaults=True, frozen=True):
     """The schema of a table: its columns and table-level constraints."""
 
-    __slots__ = ("columns", "constraints")
-    _fields = ("columns", "constraints")
     columns: list[TableColumn]
-    constraints: TableConstraints
+    constraints: TableConstraints = _DEFAULT_TABLE_CONSTRAINTS
 
-    def __init__(self, columns: Sequence[TableColumn], constraints: TableConstraints | None = None) -> None:
-        if constraints is None:
-            constraints = _DEFAULT_TABLE_CONSTRAINTS
+    if TYPE_CHECKING:
+
+        def __init__(
+            self, columns: Sequence[TableColumn], constraints: TableConstraints | None = None
+        ) -> None: ...
+
+    def __post_init__(self) -> None:
+        constraints = self.constraints
+        if constraints is None or (isinstance(constraints, TableConstraints) and not constraints.other):
+            set_field(self, "constraints", _DEFAULT_TABLE_CONSTRAINTS)  # left out of its JSON
         elif not isinstance(constraints, TableConstraints):
             raise InvalidMetadataError(
                 f"TableSchema.constraints must be a TableConstraints; got {describe(constraints)}."
             )
-        _setattr(self, "columns", _list_of(columns, TableColumn, "TableSchema", "columns"))
-        _setattr(self, "constraints", constraints)
+        set_field(self, "columns", _list_of(self.columns, TableColumn, "TableSchema", "columns"))
 
     @staticmethod
     def from_name_type_dict(name_type_dict: Mapping[str, str]) -> TableSchema:
         """A schema with one column per ``name: type`` entry."""
         return TableSchema([TableColumn(name=name, type=type_) for name, type_ in name_type_dict.items()])
 
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"columns": [column.to_json() for column in self.columns]}
-        if self.constraints.other:
-            out["constraints"] = self.constraints.to_json()
-        return out
 
-    @staticmethod
-    def from_json(data: Mapping[str, Any]) -> TableSchema:
-        constraints = data.get("constraints")
-        return TableSchema(
-            [TableColumn.from_json(column) for column in data["columns"]],
-            None if constraints is None else TableConstraints.from_json(constraints),
-        )
-
-
-class TableColumnDep(Record):
+class TableColumnDep(Value, omit_defaults=True, frozen=True):
     """A column of an upstream asset that a column depends on."""
 
-    __slots__ = ("asset_key", "column_name")
-    _fields = ("asset_key", "column_name")
     asset_key: AssetKey
     column_name: str
 
-    def __init__(self, asset_key: CoercibleToAssetKey, column_name: str) -> None:
-        _check_str(column_name, "TableColumnDep", "column_name")
-        _setattr(self, "asset_key", AssetKey.from_coercible(asset_key))
-        _setattr(self, "column_name", column_name)
+    if TYPE_CHECKING:
 
-    def to_json(self) -> dict[str, Any]:
-        return {"asset_key": list(self.asset_key.path), "column_name": self.column_name}
+        def __init__(self, asset_key: CoercibleToAssetKey, column_name: str) -> None: ...
 
-    @staticmethod
-    def from_json(data: Mapping[str, Any]) -> TableColumnDep:
-        return TableColumnDep(AssetKey(data["asset_key"]), data["column_name"])
+    def __post_init__(self) -> None:
+        _check_str(self.column_name, "TableColumnDep", "column_name")
+        if type(self.asset_key) is not AssetKey:
+            set_field(self, "asset_key", AssetKey.from_coercible(self.asset_key))
 
 
-class TableColumnLineage(Record):
+class TableColumnLineage(Value, omit_defaults=True, frozen=True):
     """Column-level lineage: each column name → the upstream columns it is computed from."""
 
-    __slots__ = ("deps_by_column",)
-    _fields = ("deps_by_column",)
     deps_by_column: dict[str, list[TableColumnDep]]
 
-    def __init__(self, deps_by_column: Mapping[str, Sequence[TableColumnDep]]) -> None:
+    if TYPE_CHECKING:
+
+        def __init__(self, deps_by_column: Mapping[str, Sequence[TableColumnDep]]) -> None: ...
+
+    def __post_init__(self) -> None:
+        deps_by_column = self.deps_by_column
         if not isinstance(deps_by_column, Mapping):
             raise InvalidMetadataError(
                 "TableColumnLineage.deps_by_column must map column names to lists of TableColumnDep; "
@@ -267,13 +222,4 @@ class TableColumnLineage(Record):
                     f"The deps for column `{column}` must be unique by asset key and column name."
                 )
             normalized[column] = items
-        _setattr(self, "deps_by_column", normalized)
-
-    def to_json(self) -> dict[str, Any]:
-        return {column: [dep.to_json() for dep in deps] for column, deps in self.deps_by_column.items()}
-
-    @staticmethod
-    def from_json(data: Mapping[str, Any]) -> TableColumnLineage:
-        return TableColumnLineage(
-            {column: [TableColumnDep.from_json(dep) for dep in deps] for column, deps in data.items()}
-        )
+        set_field(self, "deps_by_column", normalized)

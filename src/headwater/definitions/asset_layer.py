@@ -6,8 +6,9 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
@@ -20,20 +21,19 @@ from headwater.definitions.job_compile import CompiledGraph
 from headwater.errors import InvalidDefinitionError, ResourceNotFoundError
 from headwater.specs.asset_graph import AssetCheckNodeSpec, AssetGraph, AssetNodeSpec
 from headwater.specs.job import InputKind, JobSpec
-from headwater.specs.toposort import toposort
+from headwater.specs.partitions import partitions_spec_of
 
 
-@dataclass(slots=True)
-class AssetCollection:
+class AssetCollection(msgspec.Struct):
     """Everything asset-shaped a Definitions or a materialize call was given, normalized."""
 
-    assets_defs: list[AssetsDefinition] = field(default_factory=list)
-    source_assets: list[SourceAsset] = field(default_factory=list)
-    graph: AssetGraph = field(default_factory=lambda: AssetGraph([]))
-    producer: dict[AssetKey, AssetsDefinition] = field(default_factory=dict)
-    check_producer: dict[AssetCheckKey, AssetsDefinition] = field(default_factory=dict)
+    assets_defs: list[AssetsDefinition] = msgspec.field(default_factory=list)
+    source_assets: list[SourceAsset] = msgspec.field(default_factory=list)
+    graph: AssetGraph = msgspec.field(default_factory=lambda: AssetGraph([]))
+    producer: dict[AssetKey, AssetsDefinition] = msgspec.field(default_factory=dict)
+    check_producer: dict[AssetCheckKey, AssetsDefinition] = msgspec.field(default_factory=dict)
 
-    source_by_key: dict[AssetKey, SourceAsset] = field(default_factory=dict)
+    source_by_key: dict[AssetKey, SourceAsset] = msgspec.field(default_factory=dict)
 
     def io_manager_key_for(self, key: AssetKey) -> str:
         producer = self.producer.get(key)
@@ -123,7 +123,7 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
                 key=key,
                 deps=tuple(d.asset_key for d in spec.deps),
                 group_name=spec.group_name or "default",
-                tags=spec.tags,
+                tags=dict(spec.tags),
                 owners=tuple(spec.owners),
                 kinds=frozenset(spec.kinds),
                 description=spec.description,
@@ -132,7 +132,9 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
                 is_observable=ad.is_observable,
                 check_keys=tuple(c.key for c in ad.check_specs_by_output_name.values() if c.asset_key == key),
                 node_name=ad.node_def.name if ad.node_def is not None else None,
-                partitioned=spec.partitions_def is not None or ad.partitions_def is not None,
+                partitions=partitions_spec_of(
+                    spec.partitions_def if spec.partitions_def is not None else ad.partitions_def
+                ),
             )
         for cs in ad.check_specs_by_output_name.values():
             if cs.key in checks:
@@ -152,12 +154,12 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
         nodes[sa.key] = AssetNodeSpec(
             key=sa.key,
             group_name=sa.group_name,
-            tags=sa.tags,
+            tags=dict(sa.tags),
             owners=tuple(sa.owners),
             description=sa.description,
             is_materializable=False,
             is_observable=sa.is_observable,
-            partitioned=sa.partitions_def is not None,
+            partitions=partitions_spec_of(sa.partitions_def),
         )
     # Checks on assets with no checks listed on the node: attach the separately defined ones.
     for ck in checks:
@@ -166,11 +168,7 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
             nodes[ck.asset_key] = _with_check(node, ck)
     _check_data_inputs(out.assets_defs, nodes)
     out.graph = AssetGraph(nodes.values(), checks.values())
-    toposort(
-        list(nodes),
-        lambda k: [d for d in nodes[k].deps if d in nodes],
-        describe=lambda k: k.to_user_string(),
-    )
+    out.graph.toposorted()  # raises on a cycle, naming its assets; the order is kept for later
     return out
 
 
@@ -186,13 +184,10 @@ def _check_data_inputs(assets_defs: Iterable[AssetsDefinition], nodes: Mapping[A
 
 
 def _with_check(node: AssetNodeSpec, ck: AssetCheckKey) -> AssetNodeSpec:
-    from dataclasses import replace
-
-    return replace(node, check_keys=(*node.check_keys, ck))
+    return msgspec.structs.replace(node, check_keys=(*node.check_keys, ck))
 
 
-@dataclass(slots=True)
-class AssetLayer:
+class AssetLayer(msgspec.Struct):
     """How a job's nodes relate to assets; filled once the job graph is compiled."""
 
     collection: AssetCollection
@@ -200,13 +195,13 @@ class AssetLayer:
     selected_asset_keys: frozenset[AssetKey]
     selected_check_keys: frozenset[AssetCheckKey]
     after_top: dict[str, set[str]]
-    output_asset_keys: dict[tuple[str, str], AssetKey] = field(default_factory=dict)
-    output_check_keys: dict[tuple[str, str], AssetCheckKey] = field(default_factory=dict)
-    input_asset_keys: dict[tuple[str, str], AssetKey] = field(default_factory=dict)
-    io_manager_keys: dict[tuple[str, str], str] = field(default_factory=dict)
-    after: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    leaves_by_node: dict[str, list[str]] = field(default_factory=dict)
-    resource_defs: dict[str, Any] = field(default_factory=dict)
+    output_asset_keys: dict[tuple[str, str], AssetKey] = msgspec.field(default_factory=dict)
+    output_check_keys: dict[tuple[str, str], AssetCheckKey] = msgspec.field(default_factory=dict)
+    input_asset_keys: dict[tuple[str, str], AssetKey] = msgspec.field(default_factory=dict)
+    io_manager_keys: dict[tuple[str, str], str] = msgspec.field(default_factory=dict)
+    after: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
+    leaves_by_node: dict[str, list[str]] = msgspec.field(default_factory=dict)
+    resource_defs: dict[str, Any] = msgspec.field(default_factory=dict)
 
     @property
     def asset_graph(self) -> AssetGraph:

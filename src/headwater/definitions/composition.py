@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from headwater.errors import InvalidDefinitionError, InvariantViolationError
 
@@ -13,39 +14,34 @@ if TYPE_CHECKING:
     from headwater.definitions.node import NodeDefinition
 
 
-@dataclass(frozen=True, slots=True)
-class NodeOutputRef:
+class NodeOutputRef(msgspec.Struct, frozen=True):
     node: str
     output: str
 
 
-@dataclass(frozen=True, slots=True)
-class GraphInputRef:
+class GraphInputRef(msgspec.Struct, frozen=True):
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class FanInRef:
+class FanInRef(msgspec.Struct, frozen=True):
     sources: tuple[NodeOutputRef | GraphInputRef, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class CollectRef:
+class CollectRef(msgspec.Struct, frozen=True):
     source: NodeOutputRef
 
 
 Source = NodeOutputRef | GraphInputRef | FanInRef | CollectRef
 
 
-@dataclass(slots=True)
-class Invocation:
+class Invocation(msgspec.Struct):
     """One node inside a graph: its definition, its name in the graph, and where its inputs come from."""
 
     name: str
     node_def: NodeDefinition
-    inputs: dict[str, Source] = field(default_factory=dict)
-    tags: dict[str, str] = field(default_factory=dict)
-    hooks: set[Any] = field(default_factory=set)
+    inputs: dict[str, Source] = msgspec.field(default_factory=dict)
+    tags: dict[str, str] = msgspec.field(default_factory=dict)
+    hooks: set[Any] = msgspec.field(default_factory=set)
     retry_policy: Any = None
     mapped_over: NodeOutputRef | None = None
 

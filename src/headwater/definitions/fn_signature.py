@@ -5,8 +5,9 @@ from __future__ import annotations
 import inspect
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from headwater.definitions.inputs import NoValue
 from headwater.errors import InvalidDefinitionError
@@ -26,20 +27,18 @@ _RESOURCE_BASES = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class InputParam:
+class InputParam(msgspec.Struct, frozen=True):
     name: str
     annotation: Any
     default: Any  # NoValue when there is none
 
 
-@dataclass(slots=True)
-class ComputeSignature:
+class ComputeSignature(msgspec.Struct):
     context_param: str | None = None
     config_param: str | None = None
     config_class: type | None = None
-    resource_params: dict[str, Any] = field(default_factory=dict)
-    inputs: list[InputParam] = field(default_factory=list)
+    resource_params: dict[str, Any] = msgspec.field(default_factory=dict)
+    inputs: list[InputParam] = msgspec.field(default_factory=list)
     return_annotation: Any = inspect.Signature.empty
     is_generator: bool = False
     is_async: bool = False

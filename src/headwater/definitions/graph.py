@@ -142,7 +142,7 @@ class GraphDefinition(NodeDefinition):
                                 f"'{ref.output}' of node '{ref.node}', which has outputs: "
                                 f"{', '.join(upstream.node_def.outs) or 'none'}."
                             )
-        toposort(
+        self._order = toposort(
             self.invocations,
             lambda n: [
                 r.node
@@ -158,15 +158,8 @@ class GraphDefinition(NodeDefinition):
                 )
 
     def toposorted_names(self) -> list[str]:
-        return toposort(
-            self.invocations,
-            lambda n: [
-                r.node
-                for s in self.invocations[n].inputs.values()
-                for r in _refs(s)
-                if isinstance(r, NodeOutputRef)
-            ],
-        )
+        """Node names with every upstream node first (computed once, when the graph was validated)."""
+        return list(self._order)
 
     def to_job(
         self,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
@@ -22,16 +23,14 @@ from headwater.errors import InvalidDefinitionError
 from headwater.specs.job import InputKind, JobSpec, NodeInputSpec, NodeOutputSpec, NodeSpec, OutputRef
 
 
-@dataclass(slots=True)
-class ResolvedInput:
+class ResolvedInput(msgspec.Struct):
     kind: InputKind
     sources: tuple[OutputRef, ...] = ()
     graph_default: Any = None
     has_graph_default: bool = False
 
 
-@dataclass(slots=True)
-class CompiledNode:
+class CompiledNode(msgspec.Struct):
     """A leaf op of a job with everything execution needs besides the spec."""
 
     handle: str
@@ -44,13 +43,12 @@ class CompiledNode:
     mapped_over: OutputRef | None
 
 
-@dataclass(slots=True)
-class CompiledGraph:
-    nodes: dict[str, CompiledNode] = field(default_factory=dict)
+class CompiledGraph(msgspec.Struct):
+    nodes: dict[str, CompiledNode] = msgspec.field(default_factory=dict)
     # (top-level node, input name) -> leaf inputs it feeds, for graph-backed assets and top-level inputs
-    input_targets: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
+    input_targets: dict[tuple[str, str], list[tuple[str, str]]] = msgspec.field(default_factory=dict)
     # top-level graph inputs -> leaf inputs
-    graph_input_targets: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    graph_input_targets: dict[str, list[tuple[str, str]]] = msgspec.field(default_factory=dict)
 
     def resolve_output(self, graph: GraphDefinition, ref: NodeOutputRef, prefix: str = "") -> OutputRef:
         return _resolve_output(graph, ref, prefix)

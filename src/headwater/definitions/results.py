@@ -9,6 +9,7 @@ from typing import Any
 
 from headwater.core.asset_events import AssetCheckSeverity
 from headwater.core.asset_key import AssetKey, CoercibleToAssetKey
+from headwater.core.expectation_result import ExpectationResult as ExpectationResult
 from headwater.errors import InvalidDefinitionError
 
 _MAPPING_KEY = re.compile(r"^[A-Za-z0-9_]+$")
@@ -126,22 +127,6 @@ class ObserveResult(MaterializeResult):
     """What an observable source asset returns."""
 
     __slots__ = ()
-
-
-class ExpectationResult:
-    __slots__ = ("description", "label", "metadata", "success")
-
-    def __init__(
-        self,
-        success: bool,
-        label: str | None = None,
-        description: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.success = success
-        self.label = label
-        self.description = description
-        self.metadata = metadata or {}
 
 
 class Failure(Exception):

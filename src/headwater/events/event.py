@@ -10,6 +10,7 @@ from typing import Any
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.events.event_type import EventType
+from headwater.events.payloads import EventPayload
 
 
 class Event:
@@ -23,7 +24,7 @@ class Event:
         job_name: str,
         step_key: str | None = None,
         message: str | None = None,
-        event_specific_data: Any = None,
+        event_specific_data: EventPayload | None = None,
         node_name: str | None = None,
         pid: int | None = None,
     ) -> None:
@@ -31,7 +32,9 @@ class Event:
         self.job_name = job_name
         self.step_key = step_key
         self.message = message
-        self.event_specific_data = event_specific_data
+        # One of the payload classes (``events.payloads.EventPayload``) or None; typed Any for readers,
+        # who check the event type first.
+        self.event_specific_data: Any = event_specific_data
         self.node_name = node_name
         self.pid = pid
 

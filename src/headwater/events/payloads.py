@@ -1,90 +1,127 @@
-"""The data that rides on each kind of event."""
+"""The data that rides on each kind of event: one closed tagged union, ``EventPayload``.
+
+Every payload class is a :class:`~headwater.core.value.Value` tagged by its class name (``{"type":
+"StepInputData", ...}``); ``Event.event_specific_data`` is one of them or None, and a stored event is
+read back as exactly that class. A tag, once released, is in users' databases: never rename one.
+Metadata on a payload is normalised to metadata values, as Dagster does.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from headwater.core.asset_check_key import AssetCheckKey
+from headwater.core.asset_events import AssetCheckEvaluation, AssetMaterialization, AssetObservation
 from headwater.core.asset_key import AssetKey
 from headwater.core.error_info import ErrorInfo
+from headwater.core.expectation_result import ExpectationResult
+from headwater.core.metadata import AnyMetadataValue, normalize_metadata
+from headwater.core.value import Value, set_field
 
 
-@dataclass(frozen=True, slots=True)
-class TypeCheckData:
+class _Payload(Value, tag_field="type", omit_defaults=True, frozen=True):
+    pass
+
+
+def _normalize_metadata(payload: Any) -> None:
+    metadata = payload.metadata
+    set_field(payload, "metadata", normalize_metadata(metadata) if metadata else {})
+
+
+class TypeCheckData(Value, omit_defaults=True, frozen=True):
     success: bool
     label: str
     description: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StepOutputData:
+class StepOutputData(_Payload, tag="StepOutputData", frozen=True):
     output_name: str
     mapping_key: str | None = None
     type_check_data: TypeCheckData | None = None
-    metadata: Mapping[str, Any] = field(default_factory=dict)
+    metadata: dict[str, AnyMetadataValue] = {}
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            output_name: str,
+            mapping_key: str | None = None,
+            type_check_data: TypeCheckData | None = None,
+            metadata: Mapping[str, Any] | None = None,
+        ) -> None: ...
+
+    def __post_init__(self) -> None:
+        _normalize_metadata(self)
 
 
-@dataclass(frozen=True, slots=True)
-class StepInputData:
+class StepInputData(_Payload, tag="StepInputData", frozen=True):
     input_name: str
     type_check_data: TypeCheckData | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class UserFailureData:
+class UserFailureData(Value, omit_defaults=True, frozen=True):
     label: str
     description: str | None
-    metadata: Mapping[str, Any] = field(default_factory=dict)
+    metadata: dict[str, AnyMetadataValue] = {}
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self, label: str, description: str | None, metadata: Mapping[str, Any] | None = None
+        ) -> None: ...
+
+    def __post_init__(self) -> None:
+        _normalize_metadata(self)
 
 
-@dataclass(frozen=True, slots=True)
-class StepFailureData:
+class StepFailureData(_Payload, tag="StepFailureData", frozen=True):
     error: ErrorInfo | None
     user_failure_data: UserFailureData | None = None
     error_source: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StepSuccessData:
+class StepSuccessData(_Payload, tag="StepSuccessData", frozen=True):
     duration_ms: float
 
 
-@dataclass(frozen=True, slots=True)
-class StepRetryData:
+class StepRetryData(_Payload, tag="StepRetryData", frozen=True):
     error: ErrorInfo | None
     seconds_to_wait: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class HandledOutputData:
+class HandledOutputData(_Payload, tag="HandledOutputData", frozen=True):
     output_name: str
     manager_key: str
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedInputData:
+class LoadedInputData(_Payload, tag="LoadedInputData", frozen=True):
     input_name: str
     manager_key: str
     upstream_output_name: str | None = None
     upstream_step_key: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class EngineEventData:
-    metadata: Mapping[str, Any] = field(default_factory=dict)
+class EngineEventData(_Payload, tag="EngineEventData", frozen=True):
+    metadata: dict[str, AnyMetadataValue] = {}
     error: ErrorInfo | None = None
 
+    if TYPE_CHECKING:
 
-@dataclass(frozen=True, slots=True)
-class AssetMaterializationPlannedData:
+        def __init__(
+            self, metadata: Mapping[str, Any] | None = None, error: ErrorInfo | None = None
+        ) -> None: ...
+
+    def __post_init__(self) -> None:
+        _normalize_metadata(self)
+
+
+class AssetMaterializationPlannedData(_Payload, tag="AssetMaterializationPlannedData", frozen=True):
     asset_key: AssetKey
     partition: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class AssetCheckEvaluationPlanned:
+class AssetCheckEvaluationPlanned(_Payload, tag="AssetCheckEvaluationPlanned", frozen=True):
     asset_key: AssetKey
     check_name: str
 
@@ -93,14 +130,35 @@ class AssetCheckEvaluationPlanned:
         return AssetCheckKey(self.asset_key, self.check_name)
 
 
-@dataclass(frozen=True, slots=True)
-class RunFailureData:
+class RunFailureData(_Payload, tag="RunFailureData", frozen=True):
     error: ErrorInfo | None
     failure_reason: str | None = None
     first_step_failure_key: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class HookData:
+class HookData(_Payload, tag="HookData", frozen=True):
     hook_name: str
     error: ErrorInfo | None = None
+
+
+#: What ``Event.event_specific_data`` holds (besides None): the closed tagged union of payloads.
+EventPayload = (
+    StepOutputData
+    | StepInputData
+    | StepFailureData
+    | StepSuccessData
+    | StepRetryData
+    | HandledOutputData
+    | LoadedInputData
+    | EngineEventData
+    | AssetMaterializationPlannedData
+    | AssetCheckEvaluationPlanned
+    | RunFailureData
+    | HookData
+    | AssetMaterialization
+    | AssetObservation
+    | AssetCheckEvaluation
+    | ExpectationResult
+)
+#: The classes of ``EventPayload``.
+PAYLOAD_CLASSES: frozenset[type[Any]] = frozenset(get_args(EventPayload))

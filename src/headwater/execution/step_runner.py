@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import inspect
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from headwater.core.error_info import ErrorInfo
 from headwater.core.metadata import normalize_metadata
@@ -44,8 +45,7 @@ if TYPE_CHECKING:
     from headwater.specs.job import NodeSpec
 
 
-@dataclass(slots=True)
-class StepAttempt:
+class StepAttempt(msgspec.Struct):
     instance: StepInstance
     key: str
     step: ExecutionStep
@@ -56,8 +56,7 @@ class StepAttempt:
     selected_outputs: set[str] | None
 
 
-@dataclass(slots=True)
-class StepResult:
+class StepResult(msgspec.Struct):
     success: bool
     outputs: set[str]
     dynamic: dict[str, list[str]]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
+
+import msgspec
 
 from headwater.planning.plan import ExecutionPlan, ExecutionStep
 from headwater.specs.job import InputKind, OutputRef
@@ -22,8 +23,7 @@ class StepOutcome(StrEnum):
     ABANDONED = "ABANDONED"  # not run because something upstream failed
 
 
-@dataclass(frozen=True, slots=True)
-class StepInstance:
+class StepInstance(msgspec.Struct, frozen=True):
     key: str  # "handle" or "handle[mapping_key]"
     step: ExecutionStep
     mapping_key: str | None = None

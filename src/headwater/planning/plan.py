@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+import msgspec
 
 from headwater.core.asset_key import AssetKey
 from headwater.errors import InvalidSubsetError
 from headwater.specs.job import InputKind, JobSpec, NodeInputSpec, NodeSpec, OutputRef
 
+#: Format version of a plan on the wire and stored with runs (its fields; see ``core.codec``).
+PLAN_FORMAT_VERSION = 1
 
-@dataclass(frozen=True, slots=True)
-class StepInput:
+
+class StepInput(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     """One input of a step: from in-plan step outputs, or loaded (asset by key, config, default)."""
 
     name: str
@@ -23,8 +26,7 @@ class StepInput:
     unresolved_sources: tuple[OutputRef, ...] = ()  # outputs of steps outside the plan
 
 
-@dataclass(frozen=True, slots=True)
-class ExecutionStep:
+class ExecutionStep(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     key: str
     node: NodeSpec
     inputs: tuple[StepInput, ...]
@@ -37,8 +39,7 @@ class ExecutionStep:
         return self.node.handle
 
 
-@dataclass(frozen=True, slots=True)
-class ExecutionPlan:
+class ExecutionPlan(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     job_name: str
     steps: tuple[ExecutionStep, ...]  # parents before children
     is_subset: bool

@@ -1,24 +1,26 @@
-"""The job spec and execution plan stored with a run, once each by content hash (``core.serde``)."""
+"""The job spec and execution plan stored with a run, once each by content hash (``core.codec``).
+
+A snapshot is the canonical JSON ``{"job": {...}, "v": 1}`` / ``{"plan": {...}, "v": 1}``: the spec's
+fields, defaults left out (the shape Headwater 0.1 wrote too).
+"""
 
 from __future__ import annotations
 
-from headwater.core.serde import (
-    FORMAT_VERSION,
-    SerdeError,
-    canonical_dumps,
-    check_version,
-    from_data,
-    loads,
-    to_data,
-)
+from typing import TypeVar
+
+import msgspec
+
+from headwater.core import codec
 from headwater.errors import HeadwaterError
-from headwater.planning.plan import ExecutionPlan
+from headwater.planning.plan import PLAN_FORMAT_VERSION, ExecutionPlan
 from headwater.runs.protocols import RunsInstance
 from headwater.specs.job import JobSpec
 from headwater.storage.runs import Run
 
 PLAN_KIND = "execution_plan"
 JOB_KIND = "job"
+T = TypeVar("T")
+JOB_FORMAT_VERSION = 1
 
 
 class SnapshotError(HeadwaterError):
@@ -26,40 +28,47 @@ class SnapshotError(HeadwaterError):
 
 
 def store_plan(instance: RunsInstance, plan: ExecutionPlan) -> str:
-    body = canonical_dumps({"v": FORMAT_VERSION, "plan": to_data(plan, ExecutionPlan)})
-    return instance.add_snapshot(body, PLAN_KIND)
+    return instance.add_snapshot(
+        codec.canonical({"plan": plan, "v": PLAN_FORMAT_VERSION}).decode(), PLAN_KIND
+    )
 
 
 def store_job_spec(instance: RunsInstance, spec: JobSpec) -> str:
-    body = canonical_dumps({"v": FORMAT_VERSION, "job": to_data(spec, JobSpec)})
-    return instance.add_snapshot(body, JOB_KIND)
+    return instance.add_snapshot(codec.canonical({"job": spec, "v": JOB_FORMAT_VERSION}).decode(), JOB_KIND)
 
 
-def _read(instance: RunsInstance, run: Run, snapshot_id: str | None, what: str, field: str) -> object:
+class _PlanSnapshot(msgspec.Struct):
+    plan: ExecutionPlan
+
+
+class _JobSnapshot(msgspec.Struct):
+    job: JobSpec
+
+
+def _read(
+    instance: RunsInstance, run: Run, snapshot_id: str | None, what: str, tp: type[T], version: int
+) -> T:
     if snapshot_id is None:
         raise SnapshotError(f"Run {run.run_id} has no stored {what}: it was not created for launching.")
     text = instance.get_snapshot(snapshot_id)
     if text is None:
         raise SnapshotError(f"The {what} {snapshot_id} of run {run.run_id} is not in storage.")
     try:
-        body = loads(text)
-        check_version(body, what)
-        return body[field]
-    except (SerdeError, KeyError, TypeError) as exc:
+        codec.check_version(codec.version_of(text, f"the {what}"), f"the {what}", version)
+        with codec.paused_gc():
+            return codec.decode(text, tp, f"the {what} {snapshot_id}")
+    except codec.SerdeError as exc:
         raise SnapshotError(f"Cannot read the {what} of run {run.run_id}: {exc}") from exc
 
 
 def load_plan(instance: RunsInstance, run: Run) -> ExecutionPlan:
     """The plan computed when ``run`` was created."""
-    data = _read(instance, run, run.execution_plan_snapshot_id, "execution plan", "plan")
-    plan: ExecutionPlan = from_data(data, ExecutionPlan)
-    return plan
+    snapshot = run.execution_plan_snapshot_id
+    return _read(instance, run, snapshot, "execution plan", _PlanSnapshot, PLAN_FORMAT_VERSION).plan
 
 
 def load_job_spec(instance: RunsInstance, run: Run) -> JobSpec:
-    data = _read(instance, run, run.job_snapshot_id, "job spec", "job")
-    spec: JobSpec = from_data(data, JobSpec)
-    return spec
+    return _read(instance, run, run.job_snapshot_id, "job spec", _JobSnapshot, JOB_FORMAT_VERSION).job
 
 
 def plan_differences(stored: ExecutionPlan, current: ExecutionPlan) -> list[str]:

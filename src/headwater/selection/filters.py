@@ -6,7 +6,6 @@ Also the attributes the selection syntax accepts but only the workspace can answ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import AbstractSet  # noqa: UP035
 
 from headwater.core.asset_key import AssetKey
@@ -26,8 +25,7 @@ from headwater.selection.nodes import (
 _EMPTY: frozenset[AssetKey] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
-class GroupsNode(SelectionNode):
+class GroupsNode(SelectionNode, frozen=True):
     groups: tuple[str, ...]
     include_sources: bool = False
 
@@ -50,8 +48,7 @@ class GroupsNode(SelectionNode):
         return f"AssetSelection.groups({args}{py_sources(self.include_sources)})"
 
 
-@dataclass(frozen=True, slots=True)
-class GroupWildcardNode(SelectionNode):
+class GroupWildcardNode(SelectionNode, frozen=True):
     pattern: str
     include_sources: bool = False
 
@@ -67,8 +64,7 @@ class GroupWildcardNode(SelectionNode):
         return py_from_string(self, self.include_sources)
 
 
-@dataclass(frozen=True, slots=True)
-class TagNode(SelectionNode):
+class TagNode(SelectionNode, frozen=True):
     """Assets whose tag ``key`` equals ``value`` exactly; ``value=""`` matches only empty tag values."""
 
     key: str
@@ -88,8 +84,7 @@ class TagNode(SelectionNode):
         return f"AssetSelection.tag({self.key!r}, {self.value!r}{py_sources(self.include_sources)})"
 
 
-@dataclass(frozen=True, slots=True)
-class OwnerNode(SelectionNode):
+class OwnerNode(SelectionNode, frozen=True):
     owner: str | None
 
     def compute_keys(self, ctx: ResolveContext) -> AbstractSet[AssetKey]:
@@ -105,8 +100,7 @@ class OwnerNode(SelectionNode):
         return f"AssetSelection.owner({self.owner!r})"
 
 
-@dataclass(frozen=True, slots=True)
-class KindNode(SelectionNode):
+class KindNode(SelectionNode, frozen=True):
     """Assets of a kind; ``kind=None`` selects assets that have no kind."""
 
     kind: str | None
@@ -126,8 +120,7 @@ class KindNode(SelectionNode):
         return f"AssetSelection.kind({self.kind!r}{py_sources(self.include_sources)})"
 
 
-@dataclass(frozen=True, slots=True)
-class IsNode(SelectionNode):
+class IsNode(SelectionNode, frozen=True):
     """``is:external`` or ``is:materializable``."""
 
     attribute: str
@@ -159,8 +152,7 @@ _WORKSPACE_FACTS = {
 WORKSPACE_ATTRIBUTES = frozenset(_WORKSPACE_FACTS)
 
 
-@dataclass(frozen=True, slots=True)
-class WorkspaceAttributeNode(SelectionNode):
+class WorkspaceAttributeNode(SelectionNode, frozen=True):
     """An attribute (``code_location:``, ``status:``, ...) the syntax accepts but only the workspace
     can answer; resolving it against one code location's asset graph raises ``InvalidSubsetError``."""
 

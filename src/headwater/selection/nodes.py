@@ -1,4 +1,4 @@
-"""The node tree behind ``AssetSelection``: one frozen dataclass per kind of selection.
+"""The node tree behind ``AssetSelection``: one frozen msgspec Struct per kind of selection.
 
 Each node says which asset keys (``compute_keys``) and check keys (``compute_checks``) it selects
 in a :class:`ResolveContext`, how it reads in Dagster's selection syntax (``syntax``, ``None`` when
@@ -10,9 +10,9 @@ only materializable assets; selecting assets selects the checks that target them
 from __future__ import annotations
 
 import re
-from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from typing import AbstractSet  # noqa: UP035
+
+import msgspec
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
@@ -26,12 +26,13 @@ ATOM = 2  # 'key:"a"', 'sinks(*)': bare anywhere
 _EMPTY: frozenset[AssetKey] = frozenset()
 
 
-class SelectionNode(ABC):
-    __slots__ = ()
+class SelectionNode(msgspec.Struct, frozen=True, gc=False, tag=True):
+    """A node of the selection tree. Nodes are immutable, hashable and serialisable (a tagged union:
+    ``{"type": "KeysNode", ...}``), so specs can carry selections across processes."""
 
-    @abstractmethod
     def compute_keys(self, ctx: ResolveContext) -> AbstractSet[AssetKey]:
         """The selected asset keys; call ``ctx.keys_of(node)`` instead, which memoizes this."""
+        raise NotImplementedError
 
     def compute_checks(self, ctx: ResolveContext) -> AbstractSet[AssetCheckKey]:
         """The selected check keys: by default, the checks of the selected assets."""
@@ -45,9 +46,9 @@ class SelectionNode(ABC):
     def syntax_level(self) -> int:
         return ATOM
 
-    @abstractmethod
     def python(self) -> str:
         """A Python expression that builds this selection."""
+        raise NotImplementedError
 
 
 # -- formatting helpers ----------------------------------------------------------------------------
@@ -100,8 +101,7 @@ def wildcard_regex(pattern: str) -> re.Pattern[str]:
 # -- leaves ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class AllNode(SelectionNode):
+class AllNode(SelectionNode, frozen=True):
     include_sources: bool = False
 
     def compute_keys(self, ctx: ResolveContext) -> AbstractSet[AssetKey]:
@@ -118,8 +118,7 @@ class AllNode(SelectionNode):
         return "AssetSelection.all(include_sources=True)" if self.include_sources else "AssetSelection.all()"
 
 
-@dataclass(frozen=True, slots=True)
-class AllChecksNode(SelectionNode):
+class AllChecksNode(SelectionNode, frozen=True):
     def compute_keys(self, ctx: ResolveContext) -> AbstractSet[AssetKey]:
         return _EMPTY
 
@@ -130,8 +129,7 @@ class AllChecksNode(SelectionNode):
         return "AssetSelection.all_asset_checks()"
 
 
-@dataclass(frozen=True, slots=True)
-class KeysNode(SelectionNode):
+class KeysNode(SelectionNode, frozen=True):
     keys: tuple[AssetKey, ...]
 
     def compute_keys(self, ctx: ResolveContext) -> AbstractSet[AssetKey]:
@@ -155,8 +153,7 @@ class KeysNode(SelectionNode):
         return f"AssetSelection.assets({', '.join(py_key(k) for k in self.keys)})"
 
 
-@dataclass(frozen=True, slots=True)
-class KeyPrefixesNode(SelectionNode):
+class KeyPrefixesNode(SelectionNode, frozen=True):
     prefixes: tuple[tuple[str, ...], ...]
     include_sources: bool = False
 
@@ -171,8 +168,7 @@ class KeyPrefixesNode(SelectionNode):
         return f"AssetSelection.key_prefixes({args}{py_sources(self.include_sources)})"
 
 
-@dataclass(frozen=True, slots=True)
-class KeySubstringNode(SelectionNode):
+class KeySubstringNode(SelectionNode, frozen=True):
     substring: str
     include_sources: bool = False
 
@@ -183,8 +179,7 @@ class KeySubstringNode(SelectionNode):
         return f"AssetSelection.key_substring({self.substring!r}{py_sources(self.include_sources)})"
 
 
-@dataclass(frozen=True, slots=True)
-class KeyWildcardNode(SelectionNode):
+class KeyWildcardNode(SelectionNode, frozen=True):
     """``key:pattern`` from the syntax: matches any asset (external ones too); ``*`` matches any text."""
 
     pattern: str
@@ -203,8 +198,7 @@ class KeyWildcardNode(SelectionNode):
         return py_from_string(self)
 
 
-@dataclass(frozen=True, slots=True)
-class ChecksForAssetsNode(SelectionNode):
+class ChecksForAssetsNode(SelectionNode, frozen=True):
     asset_keys: tuple[AssetKey, ...]
 
     def compute_keys(self, ctx: ResolveContext) -> AbstractSet[AssetKey]:
@@ -217,8 +211,7 @@ class ChecksForAssetsNode(SelectionNode):
         return f"AssetSelection.checks_for_assets({', '.join(py_key(k) for k in self.asset_keys)})"
 
 
-@dataclass(frozen=True, slots=True)
-class CheckKeysNode(SelectionNode):
+class CheckKeysNode(SelectionNode, frozen=True):
     check_keys: tuple[AssetCheckKey, ...]
 
     def compute_keys(self, ctx: ResolveContext) -> AbstractSet[AssetKey]:
@@ -238,8 +231,7 @@ class CheckKeysNode(SelectionNode):
 # -- operators -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class OrNode(SelectionNode):
+class OrNode(SelectionNode, frozen=True):
     operands: tuple[SelectionNode, ...]
 
     def compute_keys(self, ctx: ResolveContext) -> AbstractSet[AssetKey]:
@@ -266,8 +258,7 @@ class OrNode(SelectionNode):
         return " | ".join(py_operand(o) for o in self.operands)
 
 
-@dataclass(frozen=True, slots=True)
-class AndNode(SelectionNode):
+class AndNode(SelectionNode, frozen=True):
     operands: tuple[SelectionNode, ...]
 
     def compute_keys(self, ctx: ResolveContext) -> AbstractSet[AssetKey]:
@@ -294,8 +285,7 @@ class AndNode(SelectionNode):
         return " & ".join(py_operand(o) for o in self.operands)
 
 
-@dataclass(frozen=True, slots=True)
-class SubtractNode(SelectionNode):
+class SubtractNode(SelectionNode, frozen=True):
     left: SelectionNode
     right: SelectionNode
 

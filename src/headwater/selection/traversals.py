@@ -6,8 +6,6 @@ Every walk is iterative over the graph's adjacency (``AssetGraph.upstream/downst
 
 from __future__ import annotations
 
-from abc import abstractmethod
-from dataclasses import dataclass
 from typing import AbstractSet  # noqa: UP035
 
 from headwater.core.asset_key import AssetKey
@@ -27,8 +25,7 @@ from headwater.selection.nodes import (
 _EMPTY: frozenset[AssetKey] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
-class ChainNode(SelectionNode):
+class ChainNode(SelectionNode, frozen=True):
     """A selection computed from the keys of one child selection."""
 
     child: SelectionNode
@@ -47,8 +44,7 @@ def _depth_args(depth: int | None, include_self: bool) -> str:
     return ", ".join(args)
 
 
-@dataclass(frozen=True, slots=True)
-class _WalkNode(ChainNode):
+class _WalkNode(ChainNode, frozen=True):
     depth: int | None = None
     include_self: bool = True
 
@@ -61,9 +57,9 @@ class _WalkNode(ChainNode):
             return None, SIMPLE
         return self._decorate(child, "" if self.depth is None else str(self.depth)), SIMPLE
 
-    @abstractmethod
     def _decorate(self, child: str, depth: str) -> str:
         """``child`` with this traversal's ``+`` and ``depth`` around it."""
+        raise NotImplementedError
 
     def syntax(self) -> str | None:
         text, level = self._syntax_parts()
@@ -77,8 +73,7 @@ class _WalkNode(ChainNode):
         return self._syntax_parts()[1] if self.include_self else COMPOUND
 
 
-@dataclass(frozen=True, slots=True)
-class UpstreamNode(_WalkNode):
+class UpstreamNode(_WalkNode, frozen=True):
     """The child's assets and their ancestors (to ``depth``), keeping only materializable ones."""
 
     def compute_keys(self, ctx: ResolveContext) -> AbstractSet[AssetKey]:
@@ -95,8 +90,7 @@ class UpstreamNode(_WalkNode):
         return self._python_call(f"upstream({_depth_args(self.depth, self.include_self)})")
 
 
-@dataclass(frozen=True, slots=True)
-class DownstreamNode(_WalkNode):
+class DownstreamNode(_WalkNode, frozen=True):
     """The child's assets and their descendants (to ``depth``)."""
 
     def compute_keys(self, ctx: ResolveContext) -> AbstractSet[AssetKey]:
@@ -112,8 +106,7 @@ class DownstreamNode(_WalkNode):
         return self._python_call(f"downstream({_depth_args(self.depth, self.include_self)})")
 
 
-@dataclass(frozen=True, slots=True)
-class SinksNode(ChainNode):
+class SinksNode(ChainNode, frozen=True):
     """Selected assets with no descendant (through any path) inside the selection."""
 
     def compute_keys(self, ctx: ResolveContext) -> AbstractSet[AssetKey]:
@@ -128,8 +121,7 @@ class SinksNode(ChainNode):
         return self._python_call("sinks()")
 
 
-@dataclass(frozen=True, slots=True)
-class RootsNode(ChainNode):
+class RootsNode(ChainNode, frozen=True):
     """Selected assets with no ancestor (through any path) inside the selection."""
 
     def compute_keys(self, ctx: ResolveContext) -> AbstractSet[AssetKey]:
@@ -144,8 +136,7 @@ class RootsNode(ChainNode):
         return self._python_call("roots()")
 
 
-@dataclass(frozen=True, slots=True)
-class RequiredNeighborsNode(ChainNode):
+class RequiredNeighborsNode(ChainNode, frozen=True):
     """The child's assets plus every asset computed by the same node (multi-asset) as one of them."""
 
     def compute_keys(self, ctx: ResolveContext) -> AbstractSet[AssetKey]:
@@ -159,8 +150,7 @@ class RequiredNeighborsNode(ChainNode):
         return self._python_call("required_multi_asset_neighbors()")
 
 
-@dataclass(frozen=True, slots=True)
-class MaterializableNode(ChainNode):
+class MaterializableNode(ChainNode, frozen=True):
     def compute_keys(self, ctx: ResolveContext) -> AbstractSet[AssetKey]:
         return ctx.keys_of(self.child) & ctx.materializable
 
@@ -168,8 +158,7 @@ class MaterializableNode(ChainNode):
         return self._python_call("materializable()")
 
 
-@dataclass(frozen=True, slots=True)
-class ParentSourcesNode(ChainNode):
+class ParentSourcesNode(ChainNode, frozen=True):
     """External (non-materializable) assets among the child's assets and all their ancestors."""
 
     def compute_keys(self, ctx: ResolveContext) -> AbstractSet[AssetKey]:

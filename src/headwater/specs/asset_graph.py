@@ -5,25 +5,28 @@ Selection, planning and the servers work on this shape; it never holds user code
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+
+import msgspec
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
+from headwater.core.metadata import AnyMetadataValue
 from headwater.errors import InvalidDefinitionError
+from headwater.specs.job import NO_NAMES
+from headwater.specs.partitions import PartitionsSpec
 from headwater.specs.toposort import toposort
 
 
-@dataclass(frozen=True, slots=True)
-class AssetNodeSpec:
+class AssetNodeSpec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     """What the orchestrator knows of one asset without its code."""
 
     key: AssetKey
     deps: tuple[AssetKey, ...] = ()
     group_name: str = "default"
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = {}
     owners: tuple[str, ...] = ()
-    kinds: frozenset[str] = frozenset()
+    kinds: frozenset[str] = NO_NAMES
     description: str | None = None
     code_version: str | None = None
     is_materializable: bool = True
@@ -31,11 +34,21 @@ class AssetNodeSpec:
     check_keys: tuple[AssetCheckKey, ...] = ()
     # Name of the node (op or graph) that computes this asset; None for external assets.
     node_name: str | None = None
-    partitioned: bool = False
+    # How the asset is partitioned (None: it is not); see specs.partitions.
+    partitions: PartitionsSpec | None = None
+    # The asset's definition metadata.
+    metadata: dict[str, AnyMetadataValue] = {}
+
+    def __post_init__(self) -> None:
+        if not self.kinds and self.kinds is not NO_NAMES:
+            msgspec.structs.force_setattr(self, "kinds", NO_NAMES)  # left out of the JSON
+
+    @property
+    def partitioned(self) -> bool:
+        return self.partitions is not None
 
 
-@dataclass(frozen=True, slots=True)
-class AssetCheckNodeSpec:
+class AssetCheckNodeSpec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     key: AssetCheckKey
     blocking: bool = False
     description: str | None = None
@@ -89,7 +102,10 @@ class AssetGraph:
     def toposorted(self) -> list[AssetKey]:
         """Keys with every parent before its children (Kahn's algorithm, no recursion)."""
         if self._order is None:
-            self._order = toposort(self.nodes, lambda k: [d for d in self.parents(k) if d in self.nodes])
+            nodes = self.nodes
+            self._order = toposort(
+                nodes, lambda k: [d for d in nodes[k].deps if d in nodes], describe=AssetKey.to_user_string
+            )
         return self._order
 
     def upstream(

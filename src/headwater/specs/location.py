@@ -1,54 +1,56 @@
 """LocationSpec: everything the webserver and daemon know of a code location, without its code.
 
 Built on the user-code side (``headwater.locations.server.spec_builder.build_location_spec``), sent
-as JSON (``to_json``/``from_json``, the typed form of :mod:`headwater.core.serde`) and identified by a
-content hash: the sha256 of its canonical JSON. Readers that hold a spec ask for the body only when
-the hash changed.
+as JSON (``to_json``/``from_json``, through :mod:`headwater.core.codec`) and identified by a content
+hash: the sha256 of its canonical JSON (keys and sets sorted). Readers that hold a spec ask for the
+body only when the hash changed.
 
-Wire form: ``{"hash": "<sha256>", "spec": {...}, "v": 1}``, keys sorted; the hash covers ``spec``.
+Wire form: ``{"hash": "<sha256>", "spec": {...}, "v": 2}``, keys sorted; the hash covers ``spec``.
+Version 2: asset definition metadata on each asset node; partitions described (``specs.partitions``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from headwater.core import serde
+import msgspec
+
+from headwater.core import codec
 from headwater.core.asset_key import AssetKey
-from headwater.core.metadata_values import MetadataValue
+from headwater.core.metadata import AnyMetadataValue, MetadataValue
 from headwater.errors import InvariantViolationError
 from headwater.specs.asset_graph import AssetCheckNodeSpec, AssetGraph, AssetNodeSpec
 from headwater.specs.job import JobSpec
 
-SPEC_VERSION = serde.FORMAT_VERSION
+SPEC_VERSION = 2
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceSpec:
+class _Spec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
+    pass
+
+
+class ResourceSpec(_Spec, frozen=True):
     """A resource key, the class behind it and its config as a JSON schema (None: takes no config)."""
 
     key: str
     type_name: str
     description: str | None = None
-    config_schema: Mapping[str, Any] | None = None
+    config_schema: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ScheduleSpec:
+class ScheduleSpec(_Spec, frozen=True):
     name: str
     cron_schedule: str | tuple[str, ...] | None = None
     job_name: str | None = None
     execution_timezone: str | None = None
     description: str | None = None
     default_status: str | None = None
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = {}
 
 
-@dataclass(frozen=True, slots=True)
-class SensorSpec:
+class SensorSpec(_Spec, frozen=True):
     name: str
     job_names: tuple[str, ...] = ()
     minimum_interval_seconds: int | None = None
@@ -57,28 +59,30 @@ class SensorSpec:
     sensor_type: str = "standard"
 
 
-@dataclass(frozen=True)
-class LocationSpec:
+class LocationSpec(msgspec.Struct, frozen=True, omit_defaults=True, dict=True):
     """A code location as data. ``content_hash`` is computed once, on first use."""
 
     assets: tuple[AssetNodeSpec, ...] = ()
     asset_checks: tuple[AssetCheckNodeSpec, ...] = ()
-    # Definition metadata of each asset that has some, in ``assets`` order.
-    asset_metadata: Mapping[AssetKey, Mapping[str, MetadataValue[Any]]] = field(default_factory=dict)
     jobs: tuple[JobSpec, ...] = ()
     resources: tuple[ResourceSpec, ...] = ()
     schedules: tuple[ScheduleSpec, ...] = ()
     sensors: tuple[SensorSpec, ...] = ()
-    metadata: Mapping[str, MetadataValue[Any]] = field(default_factory=dict)
+    metadata: dict[str, AnyMetadataValue] = {}
 
     @cached_property
-    def _body(self) -> str:
-        return serde.canonical_dumps(serde.to_data(self, LocationSpec))
+    def _body(self) -> bytes:
+        return codec.canonical(self)
+
+    @cached_property
+    def asset_metadata(self) -> dict[AssetKey, dict[str, MetadataValue[Any]]]:
+        """Definition metadata of each asset that has some, in ``assets`` order."""
+        return {node.key: node.metadata for node in self.assets if node.metadata}  # type: ignore[misc]
 
     @cached_property
     def content_hash(self) -> str:
         """sha256 (hex) of the canonical JSON of this spec: equal specs have equal hashes."""
-        return hashlib.sha256(self._body.encode()).hexdigest()
+        return hashlib.sha256(self._body).hexdigest()
 
     @cached_property
     def asset_graph(self) -> AssetGraph:
@@ -102,26 +106,31 @@ class LocationSpec:
             ) from None
 
 
+class _Wire(msgspec.Struct):
+    spec: LocationSpec
+    hash: str | None = None
+    v: int = SPEC_VERSION
+
+
 def to_json(spec: LocationSpec) -> str:
     """The wire form of ``spec`` (see the module docstring)."""
-    return f'{{"hash":"{spec.content_hash}","spec":{spec._body},"v":{SPEC_VERSION}}}'
+    return f'{{"hash":"{spec.content_hash}","spec":{spec._body.decode()},"v":{SPEC_VERSION}}}'
 
 
 def from_json(text: str | bytes, *, verify: bool = False) -> LocationSpec:
     """Read the wire form. ``verify=True`` recomputes the hash and refuses a body that does not match it."""
-    try:
-        body = serde.loads(text)
-    except ValueError as exc:
-        raise serde.SerdeError(f"Cannot read a location spec: not JSON ({exc}).") from exc
-    serde.check_version(body, "a location spec")
-    spec: LocationSpec = serde.from_data(body.get("spec"), LocationSpec)
-    expected = body.get("hash")
+    codec.check_version(
+        codec.version_of(text, "a location spec"), "a location spec", SPEC_VERSION, SPEC_VERSION
+    )
+    with codec.paused_gc():
+        wire = codec.decode(text, _Wire, "a location spec")
+    spec, expected = wire.spec, wire.hash
     if verify and spec.content_hash != expected:
-        raise serde.SerdeError(
+        raise codec.SerdeError(
             f"Location spec hash mismatch: the document says {expected}, its content hashes to "
             f"{spec.content_hash}. It was altered or damaged in transit."
         )
-    if not verify and isinstance(expected, str):
+    if not verify and expected is not None:
         spec.__dict__["content_hash"] = expected  # trust the writer's hash: it saves re-serializing
     return spec
 

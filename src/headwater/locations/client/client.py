@@ -17,7 +17,9 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from headwater.core import serde
+import msgspec
+
+from headwater.core import codec
 from headwater.core.asset_key import AssetKey
 from headwater.locations.client.address import LocationAddress
 from headwater.locations.client.errors import (
@@ -26,7 +28,7 @@ from headwater.locations.client.errors import (
     LocationUnavailableError,
     RemoteUserCodeError,
 )
-from headwater.planning.plan import ExecutionPlan
+from headwater.planning.plan import PLAN_FORMAT_VERSION, ExecutionPlan
 from headwater.specs import location as location_spec
 from headwater.specs.location import LocationSpec
 
@@ -45,6 +47,10 @@ class _UnixConnection(http.client.HTTPConnection):
             sock.close()
             raise
         self.sock = sock
+
+
+class _PlanResponse(msgspec.Struct):
+    plan: ExecutionPlan
 
 
 class LocationClient:
@@ -83,7 +89,7 @@ class LocationClient:
         self._raise_for(status, body)
         try:
             return location_spec.from_json(body)
-        except serde.SerdeError as exc:
+        except codec.SerdeError as exc:
             raise LocationRequestError(
                 str(exc), status=status, kind="bad_response", location=self.name
             ) from exc
@@ -97,9 +103,11 @@ class LocationClient:
         data = self._json(
             "POST", "/plan", {"job": job_name, "step_keys": None if step_keys is None else list(step_keys)}
         )
-        serde.check_version(data, "an execution plan")
-        plan: ExecutionPlan = serde.from_data(data["plan"], ExecutionPlan)
-        return plan
+        version = data.get("v") if isinstance(data, dict) else None
+        codec.check_version(
+            version if isinstance(version, int) else 0, "an execution plan", PLAN_FORMAT_VERSION
+        )
+        return codec.convert(data.get("plan"), ExecutionPlan, "an execution plan")
 
     def asset_value(self, asset_key: Any, partition_key: str | None = None) -> Any:
         """The stored value of ``asset_key``, loaded by its IO manager in the server and unpickled here."""

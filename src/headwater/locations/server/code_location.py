@@ -22,14 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from headwater.core import serde
 from headwater.core.asset_key import AssetKey
 from headwater.definitions.definitions import Definitions
 from headwater.errors import HeadwaterError, UserCodeExecutionError
 from headwater.execution.boundary import user_code_error_boundary
 from headwater.locations.server.loader import CodeLoadError, UserCodeLoadError, load_definitions
 from headwater.locations.server.spec_builder import build_location_spec
-from headwater.planning.plan import ExecutionPlan, build_plan
+from headwater.planning.plan import PLAN_FORMAT_VERSION, build_plan
 from headwater.specs import location as location_spec
 from headwater.specs.location import LocationSpec
 
@@ -143,7 +142,7 @@ class CodeLocation:
         spec = self._loaded().spec
         assert spec is not None
         plan = build_plan(spec.job(job_name), step_keys)
-        return {"v": serde.FORMAT_VERSION, "plan": serde.to_data(plan, ExecutionPlan)}
+        return {"v": PLAN_FORMAT_VERSION, "plan": plan}
 
     def asset_value(self, asset_key: AssetKey, partition_key: str | None) -> dict[str, Any]:
         """The stored value of ``asset_key``, pickled and base64-encoded.

@@ -28,6 +28,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from headwater.core import codec
 from headwater.core.asset_key import AssetKey
 from headwater.errors import HeadwaterError, InvariantViolationError, UserCodeExecutionError
 from headwater.locations.client.address import LocationAddress
@@ -189,7 +190,7 @@ class _Handler(BaseHTTPRequestHandler):
         return data
 
     def _json(self, status: int, data: Any) -> None:
-        body = json.dumps(data, separators=(",", ":")).encode()
+        body = codec.encode(data)  # plain JSON data, or holding specs (Structs)
         self._send(status, body, {"Content-Type": "application/json"})
 
     def _error(self, status: int, kind: str, message: str, tb: str | None = None) -> None:

@@ -7,9 +7,11 @@ from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any
 
+import msgspec
+
+from headwater.core.codec import paused_gc
 from headwater.core.metadata import normalize_metadata
 from headwater.core.metadata_values import MetadataValue
-from headwater.core.serde import paused_gc
 from headwater.definitions.definitions import Definitions
 from headwater.specs.location import LocationSpec, ResourceSpec, ScheduleSpec, SensorSpec
 
@@ -33,15 +35,16 @@ def _build(defs: Definitions) -> LocationSpec:
     for source in defs.collection.source_assets:
         if getattr(source, "metadata", None):
             asset_metadata[source.key] = _metadata(source.metadata)
-    order = {key: i for i, key in enumerate(graph.nodes)}
     resources: dict[str, Any] = dict(defs.resources)
     for job in jobs:
         for resource_key, value in job.resource_defs.items():
             resources.setdefault(resource_key, value)
     return LocationSpec(
-        assets=tuple(graph.nodes.values()),
+        assets=tuple(
+            msgspec.structs.replace(node, metadata=asset_metadata[key]) if key in asset_metadata else node
+            for key, node in graph.nodes.items()
+        ),
         asset_checks=tuple(graph.checks.values()),
-        asset_metadata=dict(sorted(asset_metadata.items(), key=lambda kv: order.get(kv[0], len(order)))),
         jobs=tuple(job.spec for job in jobs),
         resources=tuple(describe_resource(key, value) for key, value in sorted(resources.items())),
         schedules=tuple(describe_schedule(s) for s in defs.schedules),

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
-from headwater.core.serde import paused_gc
+from headwater.core.codec import paused_gc
 from headwater.events.event import EventLogEntry, EventLogRecord
 from headwater.events.event_type import EventType
 from headwater.storage.records import (
