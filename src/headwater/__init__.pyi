@@ -184,6 +184,7 @@ from headwater.definitions.types import Nothing as Nothing
 from headwater.errors import AssetCheckFailedError as AssetCheckFailedError
 from headwater.errors import CircularDependencyError as CircularDependencyError
 from headwater.errors import ExecutionInterruptedError as ExecutionInterruptedError
+from headwater.errors import HandleOutputError as HandleOutputError
 from headwater.errors import HeadwaterError as HeadwaterError
 from headwater.errors import InvalidConfigError as InvalidConfigError
 from headwater.errors import InvalidDefinitionError as InvalidDefinitionError
@@ -191,6 +192,7 @@ from headwater.errors import InvalidInvocationError as InvalidInvocationError
 from headwater.errors import InvalidPropertyError as InvalidPropertyError
 from headwater.errors import InvalidSubsetError as InvalidSubsetError
 from headwater.errors import InvariantViolationError as InvariantViolationError
+from headwater.errors import LoadInputError as LoadInputError
 from headwater.errors import MaxRetriesExceededError as MaxRetriesExceededError
 from headwater.errors import ResourceInitError as ResourceInitError
 from headwater.errors import RunNotFoundError as RunNotFoundError
@@ -302,6 +304,7 @@ __all__ = [
     "GraphDefinition",
     "GraphIn",
     "GraphOut",
+    "HandleOutputError",
     "HeadwaterError",
     "HookContext",
     "HookDefinition",
@@ -326,6 +329,7 @@ __all__ = [
     "JobDefinition",
     "JobExecutionResult",
     "JsonMetadataValue",
+    "LoadInputError",
     "LocalFileCodeReference",
     "Map",
     "MarkdownMetadataValue",

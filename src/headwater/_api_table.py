@@ -264,6 +264,9 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("TypeCheckDidNotPass", "DagsterTypeCheckDidNotPass", "headwater.errors", "TypeCheckDidNotPass"),
     ("UserCodeExecutionError", "DagsterUserCodeExecutionError", "headwater.errors", "UserCodeExecutionError"),
     ("StepExecutionError", "DagsterExecutionStepExecutionError", "headwater.errors", "StepExecutionError"),
+    # Dagster's counterparts (DagsterExecutionHandleOutputError/LoadInputError) are in dagster._core.errors
+    ("HandleOutputError", None, "headwater.errors", "HandleOutputError"),
+    ("LoadInputError", None, "headwater.errors", "LoadInputError"),
     ("ResourceInitError", "DagsterResourceFunctionError", "headwater.errors", "ResourceInitError"),
     ("UnknownResourceError", "DagsterUnknownResourceError", "headwater.errors", "UnknownResourceError"),
     ("RunNotFoundError", "DagsterRunNotFoundError", "headwater.errors", "RunNotFoundError"),

@@ -244,7 +244,7 @@ def test_output_type_check_failure() -> None:
     out = result.filter_events(ET.STEP_OUTPUT)[0]
     assert out.message == 'Yielded output "result" of type "Int". Warning! Type check failed.'
     error = result.failure_data_for_node("bad").error
-    assert error.cls_name == "TypeCheckDidNotPass"
+    assert error.cls_name == "DagsterTypeCheckDidNotPass"  # stored under Dagster's name
     with pytest.raises(hw.TypeCheckDidNotPass) as info:
         j.execute_in_process()
     assert str(info.value) == (

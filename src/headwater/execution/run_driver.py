@@ -155,18 +155,22 @@ def execute_run(
             level=40,
         )
     if ctx.failed_steps or resource_error is not None:
+        # As Dagster: the run's failure carries the error of the resource that failed to build, else
+        # that of its first failed step.
         if resource_error is not None:
             message = (
                 f'Execution of run for "{job.name}" failed. An exception was thrown during resource init.'
             )
+            error: ErrorInfo | None = ErrorInfo.from_exception(resource_error)
         else:
             message = f'Execution of run for "{job.name}" failed. Steps failed: {ctx.failed_steps!r}.'
+            error = _step_failure_error(ctx.events, ctx.failed_steps[0])
         ctx.emit(
             EventType.RUN_FAILURE,
             None,
             message,
             RunFailureData(
-                ErrorInfo.from_exception(resource_error) if resource_error else None,
+                error,
                 "STEP_FAILURE" if ctx.failed_steps else "RESOURCE_INIT_FAILURE",
                 ctx.failed_steps[0] if ctx.failed_steps else None,
             ),
@@ -182,3 +186,12 @@ def execute_run(
         if ctx.first_user_error is not None:
             raise ctx.first_user_error
     return result
+
+
+def _step_failure_error(events: Sequence[EventLogEntry], step_key: str) -> ErrorInfo | None:
+    """The error stored with the STEP_FAILURE event of ``step_key``."""
+    for entry in events:
+        event = entry.dagster_event
+        if event is not None and event.step_key == step_key and event.event_type == EventType.STEP_FAILURE:
+            return getattr(event.event_specific_data, "error", None)
+    return None

@@ -24,9 +24,9 @@ from headwater.definitions.results import (
 )
 from headwater.errors import (
     AssetCheckFailedError,
+    HandleOutputError,
     InvalidInvocationError,
     InvariantViolationError,
-    StepExecutionError,
     StepOutputNotFoundError,
     TypeCheckDidNotPass,
 )
@@ -226,7 +226,7 @@ class OutputHandler:
             io = run.io_manager(spec.io_manager_key)
             out_ctx = make_output_context(run, self.attempt, spec, mapping_key, user_meta)
             with user_code_error_boundary(
-                StepExecutionError, f'Error occurred while handling output "{name}" of step "{key}":'
+                HandleOutputError, f'Error occurred while handling output "{name}" of step "{key}":'
             ):
                 io.handle_output(out_ctx, value)
             extra = out_ctx.consume_logged_metadata() if hasattr(out_ctx, "consume_logged_metadata") else {}
