@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from headwater.core.asset_key import AssetKey, CoercibleToAssetKey
+from headwater.definitions.tags import KIND_PREFIX, normalize_tags
 from headwater.errors import InvalidDefinitionError
 
-KIND_TAG_PREFIX = "dagster/kind/"
+KIND_TAG_PREFIX = KIND_PREFIX
 _UNSET: Any = object()
 
 
@@ -112,7 +113,7 @@ class AssetSpec:
                     "team "
                     "name prefixed with 'team:'."
                 )
-        all_tags = dict(tags or {})
+        all_tags = normalize_tags(tags, strict=True)
         kind_set = set(kinds or ())
         for tag_key in list(all_tags):
             if tag_key.startswith(KIND_TAG_PREFIX):

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from headwater.core.error_info import ErrorInfo
+from headwater.definitions.tags import normalize_tags
 from headwater.errors import ResourceInitError
 from headwater.events.event import EventLogEntry
 from headwater.events.event_type import EventType
@@ -94,13 +95,13 @@ def execute_run(
         input_values=all_input_values,
         parent_run_outputs=(parent_run_id or getattr(existing_run, "parent_run_id", None)) is not None,
     )
-    all_tags = {**job.tags, **job.run_tags, **(tags or {})}
+    all_tags = {**job.tags, **job.run_tags, **normalize_tags(tags)}
     if partition_key is not None:
         all_tags[PARTITION_TAG] = partition_key
     run = existing_run or instance.create_run(
         job_name=job.name,
         run_id=run_id,
-        run_config=shape,
+        run_config=run_config_as_passed(run_config),
         tags=all_tags,
         asset_selection=frozenset(asset_selection) if asset_selection is not None else None,
         step_keys_to_execute=sorted(selected) if selected is not None else None,
@@ -195,3 +196,13 @@ def _step_failure_error(events: Sequence[EventLogEntry], step_key: str) -> Error
         if event is not None and event.step_key == step_key and event.event_type == EventType.STEP_FAILURE:
             return getattr(event.event_specific_data, "error", None)
     return None
+
+
+def run_config_as_passed(run_config: Any) -> dict[str, Any]:
+    """The run config a run stores: what the user passed (a ``RunConfig`` as its dict), without the job's
+    defaults or empty sections, as Dagster stores it. The run worker processes it again with the job."""
+    if run_config is None:
+        return {}
+    if hasattr(run_config, "to_config_dict"):
+        return dict(run_config.to_config_dict())
+    return dict(run_config)
