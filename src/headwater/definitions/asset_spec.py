@@ -50,6 +50,25 @@ class AssetDep:
         return f"AssetDep({self.asset_key!r})"
 
 
+def self_dependency_error(key: AssetKey) -> InvalidDefinitionError:
+    """Dagster's error for an asset that depends on itself (without a partition mapping to earlier
+    partitions, which is how a partitioned asset may)."""
+    return InvalidDefinitionError(
+        f'Asset "{key.to_user_string()}" depends on itself. Assets can only depend on themselves if they are:'
+        "\n(a) time-partitioned and each partition depends on earlier partitions"
+        "\n(b) multipartitioned, with one time dimension that depends on earlier time partitions"
+    )
+
+
+def check_self_deps(spec: AssetSpec, input_keys: Iterable[AssetKey] = ()) -> None:
+    """Raise ``self_dependency_error`` when ``spec`` lists itself among its deps or ``input_keys``."""
+    for dep in spec.deps:
+        if dep.asset_key == spec.key and dep.partition_mapping is None:
+            raise self_dependency_error(spec.key)
+    if spec.partitions_def is None and spec.key in set(input_keys):
+        raise self_dependency_error(spec.key)
+
+
 def coerce_deps(deps: Iterable[Any] | None) -> list[AssetDep]:
     """AssetDeps from keys, strings, specs, definitions or AssetDeps; a key given twice is kept once."""
     out: list[AssetDep] = []
