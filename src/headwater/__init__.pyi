@@ -9,6 +9,7 @@ from headwater.core.asset_events import AssetCheckSeverity as AssetCheckSeverity
 from headwater.core.asset_events import AssetMaterialization as AssetMaterialization
 from headwater.core.asset_events import AssetObservation as AssetObservation
 from headwater.core.asset_key import AssetKey as AssetKey
+from headwater.core.data_version import DataVersion as DataVersion
 from headwater.core.env_var import EnvVar as EnvVar
 from headwater.core.metadata import BoolMetadataValue as BoolMetadataValue
 from headwater.core.metadata import CodeReferencesMetadataValue as CodeReferencesMetadataValue
@@ -278,6 +279,7 @@ __all__ = [
     "DagsterJobMetadataValue",
     "DagsterRunMetadataValue",
     "DagsterType",
+    "DataVersion",
     "Definitions",
     "DefinitionsComponent",
     "DefsFolderComponent",

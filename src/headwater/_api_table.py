@@ -111,6 +111,7 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("Jitter", "Jitter", f"{_D}.retry", "Jitter"),
     ("AssetMaterialization", "AssetMaterialization", "headwater.core.asset_events", "AssetMaterialization"),
     ("AssetObservation", "AssetObservation", "headwater.core.asset_events", "AssetObservation"),
+    ("DataVersion", "DataVersion", "headwater.core.data_version", "DataVersion"),
     ("success_hook", "success_hook", f"{_D}.hooks", "success_hook"),
     ("failure_hook", "failure_hook", f"{_D}.hooks", "failure_hook"),
     ("HookDefinition", "HookDefinition", f"{_D}.hooks", "HookDefinition"),
