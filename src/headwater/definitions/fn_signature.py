@@ -39,9 +39,6 @@ class ComputeSignature:
     config_class: type | None = None
     resource_params: dict[str, Any] = field(default_factory=dict)
     inputs: list[InputParam] = field(default_factory=list)
-    #: Every parameter after the context that can be passed by position, in order: a direct call binds
-    #: positional arguments to these (resources and config included), as Dagster does.
-    positional: list[str] = field(default_factory=list)
     return_annotation: Any = inspect.Signature.empty
     is_generator: bool = False
     is_async: bool = False
@@ -101,8 +98,6 @@ def read_signature(fn: Callable[..., Any], *, decorator: str, allow_context: boo
         if index == 0 and allow_context and (name in _CONTEXT_NAMES or _is_context_annotation(annotation)):
             out.context_param = name
             continue
-        if param.kind is not inspect.Parameter.KEYWORD_ONLY:
-            out.positional.append(name)
         if _is_context_annotation(annotation):
             raise InvalidDefinitionError(
                 f"@{decorator} '{fn_name}': the context parameter '{name}' must be the first parameter."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -108,10 +109,11 @@ def _separate_resources(op_def: OpDefinition, rest: list[Any], given: dict[str, 
     keyword, or by position where a positional argument falls on a resource parameter (as Dagster binds
     them). A positional argument that falls on ``config`` becomes the ``config`` keyword."""
     sig = op_def.signature
+    positional = _positional_names(op_def)
     passed: dict[str, Any] = {}
     inputs: list[Any] = []
     for index, value in enumerate(rest):
-        name = sig.positional[index] if index < len(sig.positional) else None
+        name = positional[index] if index < len(positional) else None
         if name is not None and name in sig.resource_params:
             passed[name] = value
         elif name is not None and name == sig.config_param and "config" not in given:
@@ -123,6 +125,17 @@ def _separate_resources(op_def: OpDefinition, rest: list[Any], given: dict[str, 
         if name in given:
             passed[name] = given.pop(name)
     return passed
+
+
+def _positional_names(op_def: OpDefinition) -> list[str]:
+    """The function's parameters after the context that can be passed by position, in order."""
+    sig = op_def.signature
+    try:
+        params = inspect.signature(op_def.compute_fn).parameters.values()
+    except (TypeError, ValueError):
+        return [p.name for p in sig.inputs]
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return [p.name for p in params if p.kind in kinds and p.name != sig.context_param]
 
 
 @contextlib.contextmanager
