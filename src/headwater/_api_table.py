@@ -204,8 +204,9 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("input_manager", "input_manager", f"{_D}.io_manager", "input_manager"),
     ("InputContext", "InputContext", f"{_D}.input_context", "InputContext"),
     ("OutputContext", "OutputContext", f"{_D}.output_context", "OutputContext"),
-    ("build_input_context", "build_input_context", f"{_D}.input_context", "build_input_context"),
-    ("build_output_context", "build_output_context", f"{_D}.output_context", "build_output_context"),
+    # (the execution side builds the contexts' resources; definitions' builders take them as given)
+    ("build_input_context", "build_input_context", f"{_E}.io_context_builders", "build_input_context"),
+    ("build_output_context", "build_output_context", f"{_E}.io_context_builders", "build_output_context"),
     ("FilesystemIOManager", "FilesystemIOManager", f"{_D}.fs_io_manager", "FilesystemIOManager"),
     ("fs_io_manager", "fs_io_manager", f"{_D}.fs_io_manager", "fs_io_manager"),
     ("InMemoryIOManager", "InMemoryIOManager", f"{_D}.mem_io_manager", "InMemoryIOManager"),
