@@ -45,6 +45,9 @@ class DependencyDefinition:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, DependencyDefinition) and other._key() == self._key()
 
+    def is_fan_in(self) -> bool:
+        return False
+
     def __hash__(self) -> int:
         return hash(self._key())
 
@@ -63,6 +66,9 @@ class MultiDependencyDefinition:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, MultiDependencyDefinition) and other.dependencies == self.dependencies
+
+    def is_fan_in(self) -> bool:
+        return True
 
     def __hash__(self) -> int:
         return hash(tuple(self.dependencies))

@@ -88,3 +88,25 @@ show_error("asset tag int", lambda: dg.asset(tags={"a": 1}, name="int_tag")(lamb
 show_error("asset tag with a space", lambda: dg.asset(tags={"owner": "data team"}, name="spaced")(lambda: 1))
 show_error("asset tag key with a space", lambda: dg.AssetSpec("spec", tags={"my key": "x"}))
 print("asset kinds:", dg.AssetSpec("kinded", kinds={"python"}, tags={"tier": "gold"}).tags)
+
+
+seen = {}
+
+
+@dg.op
+def reads_context(context: dg.OpExecutionContext, config: Settings) -> int:
+    seen.update(run_config=context.run_config, job=context.job_def.name, partitioned=context.has_partitions)
+    return config.x
+
+
+@dg.job
+def context_job():
+    reads_context()
+
+
+ran = context_job.execute_in_process(run_config={"ops": {"reads_context": {"config": {"x": 4}}}})
+print("context:", seen)
+FLAGS = ("is_engine_event", "is_handled_output", "is_loaded_input", "is_step_up_for_retry", "is_hook_event")
+print("event flags:", sorted({flag for e in ran.all_events for flag in FLAGS if getattr(e, flag)}))
+print("fan-in:", dg.DependencyDefinition("a").is_fan_in(), dg.MultiDependencyDefinition([]).is_fan_in())
+show_error("run_config of a directly invoked op", lambda: dg.build_op_context().run_config)
