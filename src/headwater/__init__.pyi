@@ -9,6 +9,7 @@ from headwater.core.asset_events import AssetCheckSeverity as AssetCheckSeverity
 from headwater.core.asset_events import AssetMaterialization as AssetMaterialization
 from headwater.core.asset_events import AssetObservation as AssetObservation
 from headwater.core.asset_key import AssetKey as AssetKey
+from headwater.core.data_version import DataVersion as DataVersion
 from headwater.core.env_var import EnvVar as EnvVar
 from headwater.core.metadata import BoolMetadataValue as BoolMetadataValue
 from headwater.core.metadata import CodeReferencesMetadataValue as CodeReferencesMetadataValue
@@ -107,7 +108,6 @@ from headwater.definitions.hooks import HookDefinition as HookDefinition
 from headwater.definitions.hooks import failure_hook as failure_hook
 from headwater.definitions.hooks import success_hook as success_hook
 from headwater.definitions.input_context import InputContext as InputContext
-from headwater.definitions.input_context import build_input_context as build_input_context
 from headwater.definitions.inputs import AssetIn as AssetIn
 from headwater.definitions.inputs import In as In
 from headwater.definitions.io_manager import ConfigurableIOManager as ConfigurableIOManager
@@ -170,7 +170,6 @@ from headwater.definitions.multi_asset import multi_asset as multi_asset
 from headwater.definitions.op import OpDefinition as OpDefinition
 from headwater.definitions.op import op as op
 from headwater.definitions.output_context import OutputContext as OutputContext
-from headwater.definitions.output_context import build_output_context as build_output_context
 from headwater.definitions.outputs import AssetOut as AssetOut
 from headwater.definitions.outputs import DynamicOut as DynamicOut
 from headwater.definitions.outputs import Out as Out
@@ -221,6 +220,7 @@ from headwater.definitions.with_resources import with_resources as with_resource
 from headwater.errors import AssetCheckFailedError as AssetCheckFailedError
 from headwater.errors import CircularDependencyError as CircularDependencyError
 from headwater.errors import ExecutionInterruptedError as ExecutionInterruptedError
+from headwater.errors import HandleOutputError as HandleOutputError
 from headwater.errors import HeadwaterError as HeadwaterError
 from headwater.errors import InvalidConfigError as InvalidConfigError
 from headwater.errors import InvalidDefinitionError as InvalidDefinitionError
@@ -228,6 +228,7 @@ from headwater.errors import InvalidInvocationError as InvalidInvocationError
 from headwater.errors import InvalidPropertyError as InvalidPropertyError
 from headwater.errors import InvalidSubsetError as InvalidSubsetError
 from headwater.errors import InvariantViolationError as InvariantViolationError
+from headwater.errors import LoadInputError as LoadInputError
 from headwater.errors import MaxRetriesExceededError as MaxRetriesExceededError
 from headwater.errors import ResourceInitError as ResourceInitError
 from headwater.errors import RunNotFoundError as RunNotFoundError
@@ -256,6 +257,8 @@ from headwater.execution.context import build_op_context as build_op_context
 from headwater.execution.hook_context import HookContext as HookContext
 from headwater.execution.hook_context import build_hook_context as build_hook_context
 from headwater.execution.in_process_executor import in_process_executor as in_process_executor
+from headwater.execution.io_context_builders import build_input_context as build_input_context
+from headwater.execution.io_context_builders import build_output_context as build_output_context
 from headwater.execution.orchestration import PlanOrchestrationContext as PlanOrchestrationContext
 from headwater.execution.resource_builder import build_init_resource_context as build_init_resource_context
 from headwater.execution.resource_builder import build_resources as build_resources
@@ -320,6 +323,7 @@ __all__ = [
     "DagsterJobMetadataValue",
     "DagsterRunMetadataValue",
     "DagsterType",
+    "DataVersion",
     "DefaultRunLauncher",
     "Definitions",
     "DefinitionsComponent",
@@ -350,6 +354,7 @@ __all__ = [
     "GraphDefinition",
     "GraphIn",
     "GraphOut",
+    "HandleOutputError",
     "HeadwaterError",
     "HookContext",
     "HookDefinition",
@@ -377,6 +382,7 @@ __all__ = [
     "JobDefinition",
     "JobExecutionResult",
     "JsonMetadataValue",
+    "LoadInputError",
     "LocalFileCodeReference",
     "LoggerDefinition",
     "Map",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Mapping
 from typing import Any
 
 from headwater.execution.api import materialize, materialize_to_memory
 from headwater.execution.context import build_asset_context, build_op_context
 from headwater.execution.hook_context import build_hook_context
 from headwater.instance import Instance
+from headwater.instance.testing import instance_for_test
 
 
 class FakeClock:
@@ -32,19 +31,6 @@ class FakeClock:
 
     def set(self, timestamp: float) -> None:
         self._now = float(timestamp)
-
-
-@contextlib.contextmanager
-def instance_for_test(
-    overrides: Mapping[str, Any] | None = None, temp_dir: str | None = None
-) -> Iterator[Instance]:
-    """A persistent instance (SQLite) in a temporary directory, removed afterwards; ``overrides`` is
-    ``headwater.yaml`` content. Runs launched out of process and multiprocess runs can use it."""
-    instance = Instance.local_temp(temp_dir, overrides=overrides)
-    try:
-        yield instance
-    finally:
-        instance.dispose()
 
 
 def ephemeral_instance(**kwargs: Any) -> Instance:

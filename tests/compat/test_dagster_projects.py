@@ -25,8 +25,8 @@ PROJECTS = HERE / "projects"
 INSPECT = HERE / "project_scripts" / "inspect_project.py"
 SHIM = """
 import runpy, sys
-import headwater.compat.dagster
-sys.modules["dagster"] = headwater.compat.dagster
+import headwater.compat
+headwater.compat.install_dagster_aliases()  # dagster and the private modules projects import
 script = sys.argv[1]
 sys.argv = sys.argv[1:]
 runpy.run_path(script, run_name="__main__")

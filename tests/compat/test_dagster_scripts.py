@@ -23,8 +23,8 @@ SCRIPT_PATHS = sorted(SCRIPTS.glob("[!_]*.py"))
 # Make `import dagster` resolve to headwater.compat.dagster, then run the script as __main__.
 SHIM = """
 import runpy, sys
-import headwater.compat.dagster
-sys.modules["dagster"] = headwater.compat.dagster
+import headwater.compat
+headwater.compat.install_dagster_aliases()  # dagster and the private modules projects import
 script = sys.argv[1]
 sys.argv = [script]
 sys.path.insert(0, script.rsplit("/", 1)[0])

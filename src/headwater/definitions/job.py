@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from headwater.definitions.graph import GraphDefinition, build_graph_from_fn
 from headwater.definitions.job_compile import CompiledGraph, build_job_spec, compile_graph
+from headwater.definitions.tags import normalize_tags
 from headwater.errors import InvalidDefinitionError, InvariantViolationError
 from headwater.specs.job import JobSpec
 
@@ -42,8 +43,8 @@ class JobDefinition:
         self.description = description
         self.resource_defs: dict[str, Any] = dict(resource_defs or {})
         self.config = config
-        self.tags = dict(tags or {})
-        self.run_tags = dict(run_tags or {})
+        self.tags = normalize_tags(tags)
+        self.run_tags = normalize_tags(run_tags)
         self.metadata = dict(metadata or {})
         self.executor_def = executor_def
         self.hook_defs = set(hook_defs or ())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -113,6 +114,15 @@ def reconstructable(target: Any) -> ReconstructableJob:
     multiprocess executor's workers, ``execute_job``) can load it again."""
     from headwater.definitions.job import JobDefinition
 
+    if _is_module_function(target):
+        # A function at module scope that builds the job (Dagster: ``reconstructable(define_my_job)``).
+        main = sys.modules.get(target.__module__)
+        return ReconstructableJob(
+            target.__module__,
+            target.__name__,
+            python_file=_main_file(target.__module__, main),
+            is_factory=True,
+        )
     if not isinstance(target, JobDefinition):
         raise InvariantViolationError(
             f"Reconstructable target should be a function or definition produced by a decorated function, "
@@ -126,6 +136,14 @@ def reconstructable(target: Any) -> ReconstructableJob:
             "process: define it at the top level of a module (or use build_reconstructable_job)."
         )
     return found
+
+
+def _is_module_function(target: Any) -> bool:
+    return (
+        inspect.isfunction(target)
+        and "<" not in target.__qualname__
+        and getattr(sys.modules.get(target.__module__), target.__name__, None) is target
+    )
 
 
 def build_reconstructable_job(

@@ -64,4 +64,6 @@ if __name__ == "__main__":
             print("parent is the failed run", again.dagster_run.parent_run_id == failed.run_id)
         recon = dg.build_reconstructable_job("execute_job_reconstructable", "make_math_job")
         print("rebuilt", recon.get_definition().name)
+        with dg.execute_job(dg.reconstructable(make_math_job), instance=instance) as result:
+            show_run("reconstructable(a function that returns the job)", result)
         show_error("reconstructable of a lambda", lambda: dg.reconstructable(lambda: None))

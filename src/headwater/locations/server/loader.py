@@ -20,7 +20,20 @@ from headwater.execution.boundary import user_code_error_boundary
 
 #: Module names Dagster projects import, and what Headwater gives them instead (see
 #: ``headwater.compat``). ``HEADWATER_DAGSTER_ALIAS=0`` turns the aliases off.
-DAGSTER_ALIASES = {"dagster": "headwater.compat.dagster", "dagster_pipes": "headwater.pipes"}
+_PRIVATE = "headwater.compat.dagster_private"
+DAGSTER_ALIASES = {
+    "dagster": "headwater.compat.dagster",
+    "dagster_pipes": "headwater.pipes",
+    # Dagster's private modules that real projects import (only the names Headwater has); the packages
+    # on the way there too, so that ``import dagster._core.errors`` finds its parents
+    "dagster._core": f"{_PRIVATE}.core",
+    "dagster._core.errors": f"{_PRIVATE}.core.errors",
+    "dagster._core.test_utils": f"{_PRIVATE}.core.test_utils",
+    "dagster._core.definitions": f"{_PRIVATE}.core.definitions",
+    "dagster._core.definitions.tags": f"{_PRIVATE}.core.definitions.tags",
+    "dagster._utils": f"{_PRIVATE}.utils",
+    "dagster._utils.backoff": f"{_PRIVATE}.utils.backoff",
+}
 
 
 def install_dagster_aliases() -> None:
