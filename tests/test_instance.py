@@ -196,3 +196,34 @@ def test_import_is_cheap() -> None:
     code = "import sys, headwater.instance; print(any(m.startswith('sqlalchemy') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_latest_materialization_code_versions_and_runless_events(instance: Instance) -> None:
+    import headwater as hw
+
+    @hw.asset(code_version="v1")
+    def versioned() -> int:
+        return 1
+
+    @hw.asset
+    def unversioned() -> int:
+        return 2
+
+    keys = [AssetKey("versioned"), AssetKey("unversioned"), AssetKey("never")]
+    assert instance.get_latest_materialization_code_versions(keys) == dict.fromkeys(keys)
+    result = hw.materialize([versioned, unversioned], instance=instance)
+    assert instance.get_latest_materialization_code_versions(keys) == {
+        AssetKey("versioned"): "v1",
+        AssetKey("unversioned"): result.run_id,  # no code version: the run's id, as in Dagster
+        AssetKey("never"): None,
+    }
+    instance.report_runless_asset_event(AssetMaterialization("versioned", metadata={"n": 1}))
+    latest = instance.get_latest_materialization_event(AssetKey("versioned"))
+    assert (
+        latest is not None and latest.run_id == "" and latest.asset_materialization.metadata["n"].value == 1
+    )
+    assert instance.get_latest_materialization_code_versions([AssetKey("versioned")]) == {
+        AssetKey("versioned"): None
+    }
+    with pytest.raises(hw.InvariantViolationError, match="unexpected asset event type"):
+        instance.report_runless_asset_event("not an event")  # type: ignore[arg-type]

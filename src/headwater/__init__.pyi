@@ -9,6 +9,7 @@ from headwater.core.asset_events import AssetCheckSeverity as AssetCheckSeverity
 from headwater.core.asset_events import AssetMaterialization as AssetMaterialization
 from headwater.core.asset_events import AssetObservation as AssetObservation
 from headwater.core.asset_key import AssetKey as AssetKey
+from headwater.core.data_version import DataVersion as DataVersion
 from headwater.core.env_var import EnvVar as EnvVar
 from headwater.core.metadata import BoolMetadataValue as BoolMetadataValue
 from headwater.core.metadata import CodeReferencesMetadataValue as CodeReferencesMetadataValue
@@ -40,6 +41,7 @@ from headwater.core.metadata import TextMetadataValue as TextMetadataValue
 from headwater.core.metadata import TimestampMetadataValue as TimestampMetadataValue
 from headwater.core.metadata import UrlCodeReference as UrlCodeReference
 from headwater.core.metadata import UrlMetadataValue as UrlMetadataValue
+from headwater.core.paths import file_relative_path as file_relative_path
 from headwater.definitions.asset_check import AssetChecksDefinition as AssetChecksDefinition
 from headwater.definitions.asset_check import asset_check as asset_check
 from headwater.definitions.asset_check_spec import AssetCheckSpec as AssetCheckSpec
@@ -53,6 +55,15 @@ from headwater.definitions.asset_spec import AssetSpec as AssetSpec
 from headwater.definitions.asset_spec import SourceAsset as SourceAsset
 from headwater.definitions.asset_spec import map_asset_specs as map_asset_specs
 from headwater.definitions.assets import AssetsDefinition as AssetsDefinition
+from headwater.definitions.component_context import ComponentLoadContext as ComponentLoadContext
+from headwater.definitions.components.builtin import DefinitionsComponent as DefinitionsComponent
+from headwater.definitions.components.builtin import DefsFolderComponent as DefsFolderComponent
+from headwater.definitions.components.builtin import FunctionComponent as FunctionComponent
+from headwater.definitions.components.builtin import PythonScriptComponent as PythonScriptComponent
+from headwater.definitions.components.component import Component as Component
+from headwater.definitions.components.component import template_var as template_var
+from headwater.definitions.components.resolvable import Model as Model
+from headwater.definitions.components.resolvable import Resolvable as Resolvable
 from headwater.definitions.config import BoolSource as BoolSource
 from headwater.definitions.config import IntSource as IntSource
 from headwater.definitions.config import RunConfig as RunConfig
@@ -73,7 +84,17 @@ from headwater.definitions.configurable_resource import ConfigurableResource as 
 from headwater.definitions.configurable_resource import (
     ConfigurableResourceFactory as ConfigurableResourceFactory,
 )
+from headwater.definitions.configured import configured as configured
+from headwater.definitions.custom_path_io_manager import (
+    custom_path_fs_io_manager as custom_path_fs_io_manager,
+)
 from headwater.definitions.definitions import Definitions as Definitions
+from headwater.definitions.defs_folder import load_defs as load_defs
+from headwater.definitions.defs_folder import load_from_defs_folder as load_from_defs_folder
+from headwater.definitions.executor_definition import Executor as Executor
+from headwater.definitions.executor_definition import ExecutorDefinition as ExecutorDefinition
+from headwater.definitions.executor_definition import InitExecutorContext as InitExecutorContext
+from headwater.definitions.executor_definition import executor as executor
 from headwater.definitions.fs_io_manager import FilesystemIOManager as FilesystemIOManager
 from headwater.definitions.fs_io_manager import fs_io_manager as fs_io_manager
 from headwater.definitions.graph import DependencyDefinition as DependencyDefinition
@@ -87,7 +108,6 @@ from headwater.definitions.hooks import HookDefinition as HookDefinition
 from headwater.definitions.hooks import failure_hook as failure_hook
 from headwater.definitions.hooks import success_hook as success_hook
 from headwater.definitions.input_context import InputContext as InputContext
-from headwater.definitions.input_context import build_input_context as build_input_context
 from headwater.definitions.inputs import AssetIn as AssetIn
 from headwater.definitions.inputs import In as In
 from headwater.definitions.io_manager import ConfigurableIOManager as ConfigurableIOManager
@@ -100,18 +120,78 @@ from headwater.definitions.io_manager import input_manager as input_manager
 from headwater.definitions.io_manager import io_manager as io_manager
 from headwater.definitions.job import JobDefinition as JobDefinition
 from headwater.definitions.job import job as job
+from headwater.definitions.lazy_definitions import definitions as lazy_definitions
 from headwater.definitions.logger import get_dagster_logger as get_dagster_logger
 from headwater.definitions.logger import get_logger as get_logger
+from headwater.definitions.logger_definition import InitLoggerContext as InitLoggerContext
+from headwater.definitions.logger_definition import LoggerDefinition as LoggerDefinition
+from headwater.definitions.logger_definition import build_init_logger_context as build_init_logger_context
+from headwater.definitions.logger_definition import colored_console_logger as colored_console_logger
+from headwater.definitions.logger_definition import json_console_logger as json_console_logger
+from headwater.definitions.logger_definition import logger as logger
 from headwater.definitions.mem_io_manager import InMemoryIOManager as InMemoryIOManager
 from headwater.definitions.mem_io_manager import mem_io_manager as mem_io_manager
+from headwater.definitions.module_loaders import (
+    load_asset_checks_from_current_module as load_asset_checks_from_current_module,
+)
+from headwater.definitions.module_loaders import (
+    load_asset_checks_from_modules as load_asset_checks_from_modules,
+)
+from headwater.definitions.module_loaders import (
+    load_asset_checks_from_package_module as load_asset_checks_from_package_module,
+)
+from headwater.definitions.module_loaders import (
+    load_asset_checks_from_package_name as load_asset_checks_from_package_name,
+)
+from headwater.definitions.module_loaders import (
+    load_assets_from_current_module as load_assets_from_current_module,
+)
+from headwater.definitions.module_loaders import load_assets_from_modules as load_assets_from_modules
+from headwater.definitions.module_loaders import (
+    load_assets_from_package_module as load_assets_from_package_module,
+)
+from headwater.definitions.module_loaders import (
+    load_assets_from_package_name as load_assets_from_package_name,
+)
+from headwater.definitions.module_loaders import (
+    load_definitions_from_current_module as load_definitions_from_current_module,
+)
+from headwater.definitions.module_loaders import load_definitions_from_module as load_definitions_from_module
+from headwater.definitions.module_loaders import (
+    load_definitions_from_modules as load_definitions_from_modules,
+)
+from headwater.definitions.module_loaders import (
+    load_definitions_from_package_module as load_definitions_from_package_module,
+)
+from headwater.definitions.module_loaders import (
+    load_definitions_from_package_name as load_definitions_from_package_name,
+)
 from headwater.definitions.multi_asset import multi_asset as multi_asset
 from headwater.definitions.op import OpDefinition as OpDefinition
 from headwater.definitions.op import op as op
 from headwater.definitions.output_context import OutputContext as OutputContext
-from headwater.definitions.output_context import build_output_context as build_output_context
 from headwater.definitions.outputs import AssetOut as AssetOut
 from headwater.definitions.outputs import DynamicOut as DynamicOut
 from headwater.definitions.outputs import Out as Out
+from headwater.definitions.pipes.client import PipesClient as PipesClient
+from headwater.definitions.pipes.client import (
+    PipesClientCompletedInvocation as PipesClientCompletedInvocation,
+)
+from headwater.definitions.pipes.client import PipesExecutionError as PipesExecutionError
+from headwater.definitions.pipes.client import PipesSubprocessClient as PipesSubprocessClient
+from headwater.definitions.pipes.session import PipesMessageHandler as PipesMessageHandler
+from headwater.definitions.pipes.session import PipesSession as PipesSession
+from headwater.definitions.pipes.session import open_pipes_session as open_pipes_session
+from headwater.definitions.pipes.transport import PipesContextInjector as PipesContextInjector
+from headwater.definitions.pipes.transport import PipesEnvContextInjector as PipesEnvContextInjector
+from headwater.definitions.pipes.transport import PipesMessageReader as PipesMessageReader
+from headwater.definitions.pipes.transport import PipesTempFileContextInjector as PipesTempFileContextInjector
+from headwater.definitions.pipes.transport import PipesTempFileMessageReader as PipesTempFileMessageReader
+from headwater.definitions.reconstructable import ReconstructableJob as ReconstructableJob
+from headwater.definitions.reconstructable import build_reconstructable_job as build_reconstructable_job
+from headwater.definitions.reconstructable import reconstructable as reconstructable
+from headwater.definitions.repository import RepositoryDefinition as RepositoryDefinition
+from headwater.definitions.repository import repository as repository
 from headwater.definitions.resource_context import InitResourceContext as InitResourceContext
 from headwater.definitions.resources import ResourceDefinition as ResourceDefinition
 from headwater.definitions.resources import ResourceDependency as ResourceDependency
@@ -128,11 +208,19 @@ from headwater.definitions.results import RetryRequested as RetryRequested
 from headwater.definitions.retry import Backoff as Backoff
 from headwater.definitions.retry import Jitter as Jitter
 from headwater.definitions.retry import RetryPolicy as RetryPolicy
+from headwater.definitions.source_code import AnchorBasedFilePathMapping as AnchorBasedFilePathMapping
+from headwater.definitions.source_code import FilePathMapping as FilePathMapping
+from headwater.definitions.source_code import link_code_references_to_git as link_code_references_to_git
+from headwater.definitions.source_code import with_source_code_references as with_source_code_references
 from headwater.definitions.types import DagsterType as DagsterType
 from headwater.definitions.types import Nothing as Nothing
+from headwater.definitions.upath_io_manager import UPathIOManager as UPathIOManager
+from headwater.definitions.values_resource import make_values_resource as make_values_resource
+from headwater.definitions.with_resources import with_resources as with_resources
 from headwater.errors import AssetCheckFailedError as AssetCheckFailedError
 from headwater.errors import CircularDependencyError as CircularDependencyError
 from headwater.errors import ExecutionInterruptedError as ExecutionInterruptedError
+from headwater.errors import HandleOutputError as HandleOutputError
 from headwater.errors import HeadwaterError as HeadwaterError
 from headwater.errors import InvalidConfigError as InvalidConfigError
 from headwater.errors import InvalidDefinitionError as InvalidDefinitionError
@@ -140,6 +228,7 @@ from headwater.errors import InvalidInvocationError as InvalidInvocationError
 from headwater.errors import InvalidPropertyError as InvalidPropertyError
 from headwater.errors import InvalidSubsetError as InvalidSubsetError
 from headwater.errors import InvariantViolationError as InvariantViolationError
+from headwater.errors import LoadInputError as LoadInputError
 from headwater.errors import MaxRetriesExceededError as MaxRetriesExceededError
 from headwater.errors import ResourceInitError as ResourceInitError
 from headwater.errors import RunNotFoundError as RunNotFoundError
@@ -155,6 +244,8 @@ from headwater.events.event import EventLogEntry as EventLogEntry
 from headwater.events.event import EventLogRecord as EventLogRecord
 from headwater.events.event_type import EventType as EventType
 from headwater.events.run_status import RunStatus as RunStatus
+from headwater.events.serialized_values import deserialize_value as deserialize_value
+from headwater.events.serialized_values import serialize_value as serialize_value
 from headwater.execution.api import materialize as materialize
 from headwater.execution.api import materialize_to_memory as materialize_to_memory
 from headwater.execution.asset_value_loader import AssetValueLoader as AssetValueLoader
@@ -166,12 +257,22 @@ from headwater.execution.context import build_op_context as build_op_context
 from headwater.execution.hook_context import HookContext as HookContext
 from headwater.execution.hook_context import build_hook_context as build_hook_context
 from headwater.execution.in_process_executor import in_process_executor as in_process_executor
+from headwater.execution.io_context_builders import build_input_context as build_input_context
+from headwater.execution.io_context_builders import build_output_context as build_output_context
+from headwater.execution.orchestration import PlanOrchestrationContext as PlanOrchestrationContext
 from headwater.execution.resource_builder import build_init_resource_context as build_init_resource_context
 from headwater.execution.resource_builder import build_resources as build_resources
 from headwater.execution.result import ExecuteInProcessResult as ExecuteInProcessResult
+from headwater.executors.job_execution import JobExecutionResult as JobExecutionResult
+from headwater.executors.job_execution import ReexecutionOptions as ReexecutionOptions
+from headwater.executors.job_execution import execute_job as execute_job
 from headwater.executors.multiprocess import MultiprocessExecutor as MultiprocessExecutor
+from headwater.executors.multiprocess import multi_or_in_process_executor as multi_or_in_process_executor
 from headwater.executors.multiprocess import multiprocess_executor as multiprocess_executor
 from headwater.instance import Instance as Instance
+from headwater.runs.coordinator import ImmediateRunCoordinator as ImmediateRunCoordinator
+from headwater.runs.coordinator import QueuedRunCoordinator as QueuedRunCoordinator
+from headwater.runs.launcher import DefaultRunLauncher as DefaultRunLauncher
 from headwater.selection.asset_selection import AssetSelection as AssetSelection
 from headwater.storage.records import AssetRecordsFilter as AssetRecordsFilter
 from headwater.storage.records import EventRecordsFilter as EventRecordsFilter
@@ -179,10 +280,12 @@ from headwater.storage.records import EventRecordsResult as EventRecordsResult
 from headwater.storage.records import Run as Run
 from headwater.storage.records import RunRecord as RunRecord
 from headwater.storage.records import RunsFilter as RunsFilter
+from headwater.testing import instance_for_test as instance_for_test
 
 __version__: str
 
 __all__ = [
+    "AnchorBasedFilePathMapping",
     "Array",
     "AssetCheckEvaluation",
     "AssetCheckExecutionContext",
@@ -209,6 +312,8 @@ __all__ = [
     "BoolSource",
     "CircularDependencyError",
     "CodeReferencesMetadataValue",
+    "Component",
+    "ComponentLoadContext",
     "Config",
     "ConfigurableIOManager",
     "ConfigurableIOManagerFactory",
@@ -218,7 +323,11 @@ __all__ = [
     "DagsterJobMetadataValue",
     "DagsterRunMetadataValue",
     "DagsterType",
+    "DataVersion",
+    "DefaultRunLauncher",
     "Definitions",
+    "DefinitionsComponent",
+    "DefsFolderComponent",
     "DependencyDefinition",
     "DynamicOut",
     "DynamicOutput",
@@ -233,21 +342,29 @@ __all__ = [
     "EventType",
     "ExecuteInProcessResult",
     "ExecutionInterruptedError",
+    "Executor",
+    "ExecutorDefinition",
     "ExpectationResult",
     "Failure",
     "Field",
+    "FilePathMapping",
     "FilesystemIOManager",
     "FloatMetadataValue",
+    "FunctionComponent",
     "GraphDefinition",
     "GraphIn",
     "GraphOut",
+    "HandleOutputError",
     "HeadwaterError",
     "HookContext",
     "HookDefinition",
     "IOManager",
     "IOManagerDefinition",
+    "ImmediateRunCoordinator",
     "In",
     "InMemoryIOManager",
+    "InitExecutorContext",
+    "InitLoggerContext",
     "InitResourceContext",
     "InputContext",
     "InputManager",
@@ -263,13 +380,17 @@ __all__ = [
     "InvariantViolationError",
     "Jitter",
     "JobDefinition",
+    "JobExecutionResult",
     "JsonMetadataValue",
+    "LoadInputError",
     "LocalFileCodeReference",
+    "LoggerDefinition",
     "Map",
     "MarkdownMetadataValue",
     "MaterializeResult",
     "MaxRetriesExceededError",
     "MetadataValue",
+    "Model",
     "MultiDependencyDefinition",
     "MultiprocessExecutor",
     "NodeInvocation",
@@ -286,8 +407,26 @@ __all__ = [
     "PathMetadataValue",
     "Permissive",
     "PermissiveConfig",
+    "PipesClient",
+    "PipesClientCompletedInvocation",
+    "PipesContextInjector",
+    "PipesEnvContextInjector",
+    "PipesExecutionError",
+    "PipesMessageHandler",
+    "PipesMessageReader",
+    "PipesSession",
+    "PipesSubprocessClient",
+    "PipesTempFileContextInjector",
+    "PipesTempFileMessageReader",
+    "PlanOrchestrationContext",
     "PoolMetadataValue",
     "PythonArtifactMetadataValue",
+    "PythonScriptComponent",
+    "QueuedRunCoordinator",
+    "ReconstructableJob",
+    "ReexecutionOptions",
+    "RepositoryDefinition",
+    "Resolvable",
     "ResourceDefinition",
     "ResourceDependency",
     "ResourceInitError",
@@ -321,6 +460,7 @@ __all__ = [
     "TextMetadataValue",
     "TimestampMetadataValue",
     "TypeCheckDidNotPass",
+    "UPathIOManager",
     "UnknownResourceError",
     "UnmetExecutorRequirementsError",
     "UnresolvedAssetJobDefinition",
@@ -331,13 +471,22 @@ __all__ = [
     "asset_check",
     "build_asset_context",
     "build_hook_context",
+    "build_init_logger_context",
     "build_init_resource_context",
     "build_input_context",
     "build_op_context",
     "build_output_context",
+    "build_reconstructable_job",
     "build_resources",
+    "colored_console_logger",
+    "configured",
+    "custom_path_fs_io_manager",
     "define_asset_job",
+    "deserialize_value",
+    "execute_job",
+    "executor",
     "failure_hook",
+    "file_relative_path",
     "fs_io_manager",
     "get_dagster_logger",
     "get_logger",
@@ -346,15 +495,44 @@ __all__ = [
     "graph_multi_asset",
     "in_process_executor",
     "input_manager",
+    "instance_for_test",
     "io_manager",
     "job",
+    "json_console_logger",
+    "lazy_definitions",
+    "link_code_references_to_git",
+    "load_asset_checks_from_current_module",
+    "load_asset_checks_from_modules",
+    "load_asset_checks_from_package_module",
+    "load_asset_checks_from_package_name",
+    "load_assets_from_current_module",
+    "load_assets_from_modules",
+    "load_assets_from_package_module",
+    "load_assets_from_package_name",
+    "load_definitions_from_current_module",
+    "load_definitions_from_module",
+    "load_definitions_from_modules",
+    "load_definitions_from_package_module",
+    "load_definitions_from_package_name",
+    "load_defs",
+    "load_from_defs_folder",
+    "logger",
+    "make_values_resource",
     "map_asset_specs",
     "materialize",
     "materialize_to_memory",
     "mem_io_manager",
     "multi_asset",
+    "multi_or_in_process_executor",
     "multiprocess_executor",
     "op",
+    "open_pipes_session",
+    "reconstructable",
+    "repository",
     "resource",
+    "serialize_value",
     "success_hook",
+    "template_var",
+    "with_resources",
+    "with_source_code_references",
 ]

@@ -8,6 +8,7 @@ from headwater.execution.api import materialize, materialize_to_memory
 from headwater.execution.context import build_asset_context, build_op_context
 from headwater.execution.hook_context import build_hook_context
 from headwater.instance import Instance
+from headwater.instance.testing import instance_for_test
 
 
 class FakeClock:
@@ -43,6 +44,7 @@ __all__ = [
     "build_hook_context",
     "build_op_context",
     "ephemeral_instance",
+    "instance_for_test",
     "materialize",
     "materialize_to_memory",
 ]

@@ -147,3 +147,23 @@ def test_with_resources_and_to_source_asset() -> None:
     assert (
         isinstance(sa, hw.SourceAsset) and sa.key == AssetKey("plain") and sa.io_manager_key == "io_manager"
     )
+
+
+SELF_DEP = (
+    'Asset "{}" depends on itself. Assets can only depend on themselves if they are:\n'
+    "(a) time-partitioned and each partition depends on earlier partitions\n"
+    "(b) multipartitioned, with one time dimension that depends on earlier time partitions"
+)
+
+
+def test_an_asset_that_depends_on_itself_is_refused_with_dagsters_message() -> None:
+    with pytest.raises(hw.InvalidDefinitionError) as info:
+
+        @hw.asset(deps=["me"])
+        def me() -> None: ...
+
+    assert str(info.value) == SELF_DEP.format("me")
+    with pytest.raises(hw.InvalidDefinitionError, match='Asset "prefix/loop" depends on itself'):
+        hw.Definitions.validate_loadable(
+            hw.Definitions(assets=[hw.AssetSpec(["prefix", "loop"], deps=[["prefix", "loop"]])])
+        )

@@ -141,3 +141,32 @@ def test_input_type_check() -> None:
 
 def test_aliased_op_invoked_directly() -> None:
     assert plain.alias("zz")(1) == 3
+
+
+@hw.op
+def ctx_and_res(context: hw.OpExecutionContext, r: Res) -> tuple[str, str]:
+    return r.v, context.resources.r.v
+
+
+@hw.op
+def input_then_res(x: int, r: Res) -> str:
+    return f"{x}-{r.v}"
+
+
+def test_resources_by_keyword_with_a_context_are_the_contexts_resources() -> None:
+    context = hw.build_op_context()
+    assert ctx_and_res(context, r=Res(v="kw")) == ("kw", "kw")
+    with pytest.raises(
+        hw.InvalidInvocationError, match="Cannot provide resources in both context and kwargs"
+    ):
+        ctx_and_res(hw.build_op_context(resources={"r": Res()}), r=Res(v="kw"))
+
+
+def test_positional_arguments_bind_by_parameter_order() -> None:
+    assert withres(Res(v="pos")) == "pos"
+    assert (input_then_res(1, Res(v="p")), input_then_res(2, r=Res(v="k"))) == ("1-p", "2-k")
+
+
+def test_a_required_resource_key_is_not_satisfied_by_a_keyword() -> None:
+    with pytest.raises(hw.InvalidDefinitionError, match="resource with key 'r' required"):
+        withreqres(hw.build_op_context(), r="raw")

@@ -222,7 +222,7 @@ def test_duplicate_mapping_key_fails_the_step() -> None:
 
     result = j.execute_in_process(raise_on_error=False)
     error = result.failure_data_for_node("dup").error
-    assert error.cls_name == "InvariantViolationError"
+    assert error.cls_name == "DagsterInvariantViolationError"
     assert error.message.strip().endswith(
         'Compute for op "dup" yielded a DynamicOutput with mapping_key "a" multiple times.'
     )

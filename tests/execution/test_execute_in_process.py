@@ -244,7 +244,7 @@ def test_output_type_check_failure() -> None:
     out = result.filter_events(ET.STEP_OUTPUT)[0]
     assert out.message == 'Yielded output "result" of type "Int". Warning! Type check failed.'
     error = result.failure_data_for_node("bad").error
-    assert error.cls_name == "TypeCheckDidNotPass"
+    assert error.cls_name == "DagsterTypeCheckDidNotPass"  # stored under Dagster's name
     with pytest.raises(hw.TypeCheckDidNotPass) as info:
         j.execute_in_process()
     assert str(info.value) == (
@@ -457,3 +457,30 @@ def test_chain_of_5000_ops_builds_and_runs() -> None:
     result = chain.execute_in_process(resources={"io_manager": InMemoryIOManager()})
     assert result.success
     assert result.output_for_node(f"add1_{n}") == n + 1
+
+
+class Settings(hw.Config):
+    x: int = 1
+
+
+def test_a_run_stores_the_run_config_as_passed() -> None:
+    @hw.op
+    def configured(config: Settings) -> int:
+        return config.x
+
+    @hw.job(config={"ops": {"configured": {"config": {"x": 5}}}})
+    def with_default() -> None:
+        configured()
+
+    ran = with_default.execute_in_process()
+    assert (ran.dagster_run.run_config, ran.output_for_node("configured")) == ({}, 5)
+    passed = {"ops": {"configured": {"config": {"x": 2}}}}
+    ran = with_default.execute_in_process(run_config=passed)
+    assert (ran.dagster_run.run_config, ran.output_for_node("configured")) == (passed, 2)
+    ran = with_default.execute_in_process(run_config=hw.RunConfig(ops={"configured": Settings(x=3)}))
+    assert ran.dagster_run.run_config == {
+        "loggers": {},
+        "resources": {},
+        "ops": {"configured": {"config": {"x": 3}}},
+        "execution": {},
+    }

@@ -143,7 +143,7 @@ def test_node_status_predicates(ok: hw.ExecuteInProcessResult, failed: hw.Execut
 def test_failure_data_for_node(ok: hw.ExecuteInProcessResult, failed: hw.ExecuteInProcessResult) -> None:
     assert ok.failure_data_for_node("flaky") is None
     data = failed.failure_data_for_node("boom")
-    assert data.error.cls_name == "StepExecutionError"
+    assert data.error.cls_name == "DagsterExecutionStepExecutionError"  # stored under Dagster's name
     assert data.error.message.endswith('Error occurred while executing op "boom":\n')
     assert data.error.cause.cls_name == "ValueError"
     assert data.user_failure_data is None

@@ -8,12 +8,16 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from headwater.cli.code_options import code_options, load_from_options, open_instance
+from headwater.cli.code_options import (
+    code_options,
+    load_from_options,
+    open_instance,
+    selection_from_option,
+)
 from headwater.cli.progress import ProgressPrinter
 from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME, selection_job
 from headwater.errors import HeadwaterError
 from headwater.runs.code_pointer import CodePointer
-from headwater.selection.asset_selection import AssetSelection
 
 
 @click.group("asset")
@@ -35,7 +39,7 @@ def list_assets(
     defs = load_from_options(module_name, python_file, attribute, working_directory)
     graph = defs.resolve_asset_graph()
     try:
-        keys = AssetSelection.from_string(select, include_sources=True).resolve(graph)
+        keys = selection_from_option(select, include_sources=True).resolve(graph)
     except HeadwaterError as exc:
         raise click.ClickException(str(exc)) from exc
     table = Table("asset", "group", "deps", "kinds")
@@ -85,7 +89,7 @@ def materialize_assets(
     defs = load_from_options(module_name, python_file, attribute, working_directory)
     console = Console(highlight=False, soft_wrap=True)
     try:
-        selection = AssetSelection.from_string(select)
+        selection = selection_from_option(select)
         job = selection_job(IMPLICIT_ASSET_JOB_NAME, defs.collection, selection, defs.resources)
     except HeadwaterError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -19,6 +19,7 @@ _COMMANDS = {
     "code-server": "headwater.cli.code_server:code_server_group",
     "run": "headwater.cli.run:run_group",
     "run-worker": "headwater.cli.run_worker:run_worker_command",
+    "scaffold": "headwater.cli.scaffold:scaffold_group",
 }
 
 

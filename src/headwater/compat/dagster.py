@@ -2,11 +2,11 @@
 
 Built from the one table of public names (``headwater._api_table``) and imported lazily, like
 ``headwater`` itself; type checkers read the generated ``dagster.pyi`` beside this file (see
-``tools/generate_api_stubs.py``). To run a Dagster script unchanged, alias the module before the
-script imports ``dagster``::
+``tools/generate_api_stubs.py``). To run a Dagster script unchanged, alias the module (and the private
+modules projects import, ``headwater.compat.dagster_private``) before the script imports ``dagster``::
 
-    import sys, headwater.compat.dagster
-    sys.modules["dagster"] = headwater.compat.dagster
+    import headwater.compat
+    headwater.compat.install_dagster_aliases()
 
 Names the two projects share point at the same objects as in ``headwater`` (``dg.asset is
 headwater.asset``); renamed ones too (``dg.DagsterRunStatus is headwater.RunStatus``). The exception

@@ -22,12 +22,17 @@ class ErrorInfo(Value, omit_defaults=True, frozen=True):
 
     @staticmethod
     def from_exception(exc: BaseException) -> ErrorInfo:
+        """The exception, its stack and its ``__cause__`` chain as data. A class that declares its own
+        ``stored_name`` (``headwater.errors``: Dagster's name for it) is stored under that name."""
         tb = traceback.TracebackException.from_exception(exc)
         message = "".join(tb.format_exception_only())
+        cls = type(exc)
+        cls_name = cls.__name__
+        stored = cls.__dict__.get("stored_name")
+        if isinstance(stored, str):
+            qualified = f"{cls.__module__}.{cls.__qualname__}"
+            if message.startswith(qualified):
+                message = stored + message[len(qualified) :]
+            cls_name = stored.rpartition(".")[2]
         cause = ErrorInfo.from_exception(exc.__cause__) if exc.__cause__ is not None else None
-        return ErrorInfo(
-            message=message,
-            stack=tuple(tb.stack.format()),
-            cls_name=type(exc).__name__,
-            cause=cause,
-        )
+        return ErrorInfo(message=message, stack=tuple(tb.stack.format()), cls_name=cls_name, cause=cause)

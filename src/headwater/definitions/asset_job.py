@@ -8,6 +8,7 @@ from typing import Any
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.definitions.asset_layer import AssetCollection, build_asset_job, paused_gc
+from headwater.definitions.tags import normalize_tags
 from headwater.errors import HeadwaterError, InvalidDefinitionError
 
 IMPLICIT_ASSET_JOB_NAME = "__ASSET_JOB"
@@ -37,8 +38,8 @@ class UnresolvedAssetJobDefinition:
         self.selection = selection
         self.config = config
         self.description = description
-        self.tags = dict(tags or {})
-        self.run_tags = dict(run_tags or {})
+        self.tags = normalize_tags(tags)
+        self.run_tags = normalize_tags(run_tags)
         self.metadata = dict(metadata or {})
         self.partitions_def = partitions_def
         self.executor_def = executor_def

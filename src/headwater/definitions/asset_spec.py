@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from headwater.core.asset_key import AssetKey, CoercibleToAssetKey
+from headwater.definitions.tags import KIND_PREFIX, normalize_tags
 from headwater.errors import InvalidDefinitionError
 
-KIND_TAG_PREFIX = "dagster/kind/"
+KIND_TAG_PREFIX = KIND_PREFIX
 _UNSET: Any = object()
 
 
@@ -47,6 +48,25 @@ class AssetDep:
 
     def __repr__(self) -> str:
         return f"AssetDep({self.asset_key!r})"
+
+
+def self_dependency_error(key: AssetKey) -> InvalidDefinitionError:
+    """Dagster's error for an asset that depends on itself (without a partition mapping to earlier
+    partitions, which is how a partitioned asset may)."""
+    return InvalidDefinitionError(
+        f'Asset "{key.to_user_string()}" depends on itself. Assets can only depend on themselves if they are:'
+        "\n(a) time-partitioned and each partition depends on earlier partitions"
+        "\n(b) multipartitioned, with one time dimension that depends on earlier time partitions"
+    )
+
+
+def check_self_deps(spec: AssetSpec, input_keys: Iterable[AssetKey] = ()) -> None:
+    """Raise ``self_dependency_error`` when ``spec`` lists itself among its deps or ``input_keys``."""
+    for dep in spec.deps:
+        if dep.asset_key == spec.key and dep.partition_mapping is None:
+            raise self_dependency_error(spec.key)
+    if spec.partitions_def is None and spec.key in set(input_keys):
+        raise self_dependency_error(spec.key)
 
 
 def coerce_deps(deps: Iterable[Any] | None) -> list[AssetDep]:
@@ -112,7 +132,7 @@ class AssetSpec:
                     "team "
                     "name prefixed with 'team:'."
                 )
-        all_tags = dict(tags or {})
+        all_tags = normalize_tags(tags, strict=True)
         kind_set = set(kinds or ())
         for tag_key in list(all_tags):
             if tag_key.startswith(KIND_TAG_PREFIX):
@@ -224,6 +244,18 @@ class SourceAsset:
         out = SourceAsset.__new__(SourceAsset)
         out.__dict__.update(self.__dict__)
         out.resource_defs = merged
+        return out
+
+    def with_attributes(
+        self, *, key: CoercibleToAssetKey | None = None, group_name: str | None = None
+    ) -> SourceAsset:
+        """A copy with another key and/or group (what key prefixes and ``group_name`` of loaders do)."""
+        out = SourceAsset.__new__(SourceAsset)
+        out.__dict__.update(self.__dict__)
+        if key is not None:
+            out.key = AssetKey.from_coercible(key)
+        if group_name is not None:
+            out.group_name = group_name
         return out
 
     def __repr__(self) -> str:

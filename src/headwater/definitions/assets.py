@@ -8,7 +8,7 @@ from typing import Any
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.definitions.asset_check_spec import AssetCheckSpec
-from headwater.definitions.asset_spec import AssetDep, AssetSpec
+from headwater.definitions.asset_spec import AssetDep, AssetSpec, check_self_deps
 from headwater.definitions.node import NodeDefinition
 from headwater.definitions.op import OpDefinition
 from headwater.errors import InvalidDefinitionError, InvalidInvocationError, InvalidSubsetError
@@ -42,6 +42,7 @@ class AssetsDefinition:
         for spec in specs:
             if spec.key in self.specs_by_key:
                 raise InvalidDefinitionError(f"Duplicate asset key: {spec.key!r}")
+            check_self_deps(spec, self.keys_by_input_name.values())
             self.specs_by_key[spec.key] = spec
         self.check_specs_by_output_name = dict(check_specs_by_output_name or {})
         self.can_subset = can_subset

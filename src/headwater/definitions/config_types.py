@@ -262,8 +262,14 @@ class Enum(ConfigType):
         self.by_config_value = {v.config_value: v.python_value for v in self.enum_values}
 
     @classmethod
-    def from_python_enum(cls, enum_type: type[py_enum.Enum]) -> Enum:
-        return cls(enum_type.__name__, [EnumValue(m.name, python_value=m) for m in enum_type])
+    def from_python_enum(cls, enum_type: type[py_enum.Enum], name: str | None = None) -> Enum:
+        """An Enum whose config values are the members' names and whose Python values are the members."""
+        return cls(name or enum_type.__name__, [EnumValue(m.name, python_value=m) for m in enum_type])
+
+    @classmethod
+    def from_python_enum_direct_values(cls, enum_type: type[py_enum.Enum], name: str | None = None) -> Enum:
+        """As ``from_python_enum``, with the members' values (``Color.RED.value``) as the Python values."""
+        return cls(name or enum_type.__name__, [EnumValue(m.name, python_value=m.value) for m in enum_type])
 
     def type_str(self) -> str:
         return self.name

@@ -138,7 +138,7 @@ class _Evaluator:
         if missing:
             self._missing(ct, missing, path)
         out: dict[str, t.Any] = {}
-        for name in sorted(fields):
+        for name in fields:  # in the schema's order, as Dagster returns them
             f = fields[name]
             if name in value:
                 out[name] = self.process(f.config_type, value[name], (*path, name))

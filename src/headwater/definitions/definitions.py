@@ -86,7 +86,12 @@ class Definitions:
         return producer
 
     def resolve_all_asset_specs(self) -> list[Any]:
-        return [s for ad in self.collection.assets_defs for s in ad.specs_by_key.values()]
+        """The spec of every asset, as resolved: an asset without a group is in group ``default``."""
+        return [
+            s if s.group_name else s.replace_attributes(group_name="default")
+            for ad in self.collection.assets_defs
+            for s in ad.specs_by_key.values()
+        ]
 
     def resolve_all_asset_keys(self) -> list[AssetKey]:
         return [s.key for s in self.resolve_all_asset_specs()]
@@ -125,6 +130,8 @@ class Definitions:
                 self.collection, self.resources
             )
         for job in resolved.values():
+            if not job.logger_defs and self.loggers:
+                job.logger_defs = dict(self.loggers)
             job.validate_resources(job.resource_defs)
             if job.asset_layer is not None:
                 job.asset_layer.validate_load_io_managers(job.spec, job.resource_defs)

@@ -22,6 +22,7 @@ _RESOURCE_BASES = frozenset(
         "ConfigurableResourceFactory",
         "ConfigurableIOManager",
         "ConfigurableIOManagerFactory",
+        "TreatAsResourceParam",  # e.g. PipesSubprocessClient: a plain object taken as a resource
     }
 )
 

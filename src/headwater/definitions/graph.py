@@ -38,6 +38,23 @@ class DependencyDefinition:
         self.output = output
         self.description = description
 
+    # a value, as Dagster's (a NamedTuple there)
+    def _key(self) -> tuple[str, str, str | None]:
+        return (self.node, self.output, self.description)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DependencyDefinition) and other._key() == self._key()
+
+    def is_fan_in(self) -> bool:
+        return False
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        node, output, description = self._key()
+        return f"DependencyDefinition(node={node!r}, output={output!r}, description={description!r})"
+
 
 class MultiDependencyDefinition:
     """A fan-in input fed by several outputs."""
@@ -46,6 +63,18 @@ class MultiDependencyDefinition:
 
     def __init__(self, dependencies: Sequence[DependencyDefinition]) -> None:
         self.dependencies = list(dependencies)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MultiDependencyDefinition) and other.dependencies == self.dependencies
+
+    def is_fan_in(self) -> bool:
+        return True
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.dependencies))
+
+    def __repr__(self) -> str:
+        return f"MultiDependencyDefinition(dependencies={self.dependencies!r})"
 
 
 class NodeInvocation:
@@ -191,6 +220,7 @@ class GraphDefinition(NodeDefinition):
             op_retry_policy=op_retry_policy,
             partitions_def=partitions_def,
             input_values=input_values,
+            logger_defs=logger_defs,
         )
 
     def execute_in_process(

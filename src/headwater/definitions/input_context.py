@@ -32,6 +32,7 @@ class InputContext(AssetPartitionProperties):
         "_config",
         "_dagster_type",
         "_definition_metadata",
+        "_exit_stack",
         "_instance",
         "_job_name",
         "_log",
@@ -75,6 +76,7 @@ class InputContext(AssetPartitionProperties):
         self._log = log
         self._resource_config = resource_config
         self._resources = resources
+        self._exit_stack: t.Any = None  # set by the test builders, which build resources (closed on exit)
         self._asset_key = asset_key
         self._partition_key = partition_key
         self._asset_partition_keys = asset_partition_keys
@@ -147,6 +149,14 @@ class InputContext(AssetPartitionProperties):
         if not isinstance(resources, Resources):
             resources = self._resources = as_resources(resources)
         return resources
+
+    def __enter__(self) -> InputContext:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Tear down the resources ``build_input_context`` built (Dagster's ``with`` form)."""
+        if self._exit_stack is not None:
+            self._exit_stack.close()
 
     @property
     def instance(self) -> t.Any:

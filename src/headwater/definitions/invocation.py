@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+import inspect
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from headwater.definitions.inputs import NoValue
+from headwater.definitions.resource_context import Resources
 from headwater.errors import InvalidInvocationError, ResourceNotFoundError, TypeCheckDidNotPass
 
 if TYPE_CHECKING:
@@ -33,15 +36,18 @@ def invoke_op_directly(op_def: OpDefinition, args: Sequence[Any], kwargs: Mappin
             "for "
             f"'{sig.context_param}' was found when invoking. Provided kwargs: {dict(kwargs)}"
         )
+    passed = _separate_resources(op_def, rest, given)
     if context is not None and hasattr(context, "bind_for_invocation"):
         context = context.bind_for_invocation(op_def)
-        _check_required_resources(op_def, context)
+        if passed and _resource_names(context):
+            raise InvalidInvocationError("Cannot provide resources in both context and kwargs")
+        _check_required_resources(op_def, context, provided=set(passed))
     call: dict[str, Any] = {}
     if sig.config_param is not None:
         call["config"] = _config_arg(op_def, rest, given, context)
     for res_name in sig.resource_params:
-        if res_name in given:
-            call[res_name] = given.pop(res_name)
+        if res_name in passed:
+            call[res_name] = passed[res_name]
         elif context is not None and res_name in _resource_names(context):
             call[res_name] = getattr(context.resources, res_name)
         else:
@@ -50,6 +56,14 @@ def invoke_op_directly(op_def: OpDefinition, args: Sequence[Any], kwargs: Mappin
                 "context "
                 "(build_op_context(resources={...}))."
             )
+    with _resources_on_context(context, passed):
+        return _invoke(op_def, context, call, rest, given)
+
+
+def _invoke(
+    op_def: OpDefinition, context: Any, call: dict[str, Any], rest: list[Any], given: dict[str, Any]
+) -> Any:
+    sig = op_def.signature
     params = sig.inputs
     if len(rest) > len(params):
         raise InvalidInvocationError(
@@ -90,6 +104,54 @@ def invoke_op_directly(op_def: OpDefinition, args: Sequence[Any], kwargs: Mappin
     return result
 
 
+def _separate_resources(op_def: OpDefinition, rest: list[Any], given: dict[str, Any]) -> dict[str, Any]:
+    """Take the values for resource parameters out of the call's arguments (``rest``, ``given``): by
+    keyword, or by position where a positional argument falls on a resource parameter (as Dagster binds
+    them). A positional argument that falls on ``config`` becomes the ``config`` keyword."""
+    sig = op_def.signature
+    positional = _positional_names(op_def)
+    passed: dict[str, Any] = {}
+    inputs: list[Any] = []
+    for index, value in enumerate(rest):
+        name = positional[index] if index < len(positional) else None
+        if name is not None and name in sig.resource_params:
+            passed[name] = value
+        elif name is not None and name == sig.config_param and "config" not in given:
+            given["config"] = value
+        else:
+            inputs.append(value)
+    rest[:] = inputs
+    for name in sig.resource_params:
+        if name in given:
+            passed[name] = given.pop(name)
+    return passed
+
+
+def _positional_names(op_def: OpDefinition) -> list[str]:
+    """The function's parameters after the context that can be passed by position, in order."""
+    sig = op_def.signature
+    try:
+        params = inspect.signature(op_def.compute_fn).parameters.values()
+    except (TypeError, ValueError):
+        return [p.name for p in sig.inputs]
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return [p.name for p in params if p.kind in kinds and p.name != sig.context_param]
+
+
+@contextlib.contextmanager
+def _resources_on_context(context: Any, passed: Mapping[str, Any]) -> Iterator[None]:
+    """Resources passed as arguments are the context's resources while the function runs (Dagster)."""
+    if not passed or context is None or not hasattr(context, "_resources"):
+        yield
+        return
+    saved = context._resources
+    context._resources = Resources(passed)
+    try:
+        yield
+    finally:
+        context._resources = saved
+
+
 def _config_arg(op_def: OpDefinition, rest: list[Any], given: dict[str, Any], context: Any) -> Any:
     config_class = op_def.signature.config_class
     assert config_class is not None
@@ -117,8 +179,8 @@ def _resource_names(context: Any) -> set[str]:
         return set()
 
 
-def _check_required_resources(op_def: OpDefinition, context: Any) -> None:
-    available = _resource_names(context)
+def _check_required_resources(op_def: OpDefinition, context: Any, provided: set[str]) -> None:
+    available = _resource_names(context) | provided
     for key in sorted(op_def.required_resource_keys):
         if key not in available:
             raise ResourceNotFoundError(

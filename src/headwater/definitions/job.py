@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from headwater.definitions.graph import GraphDefinition, build_graph_from_fn
 from headwater.definitions.job_compile import CompiledGraph, build_job_spec, compile_graph
+from headwater.definitions.tags import normalize_tags
 from headwater.errors import InvalidDefinitionError, InvariantViolationError
 from headwater.specs.job import JobSpec
 
@@ -35,14 +36,15 @@ class JobDefinition:
         input_values: Mapping[str, Any] | None = None,
         asset_layer: AssetLayer | None = None,
         run_tags: Mapping[str, str] | None = None,
+        logger_defs: Mapping[str, Any] | None = None,
     ) -> None:
         self.graph = graph_def
         self.name = name or graph_def.name
         self.description = description
         self.resource_defs: dict[str, Any] = dict(resource_defs or {})
         self.config = config
-        self.tags = dict(tags or {})
-        self.run_tags = dict(run_tags or {})
+        self.tags = normalize_tags(tags)
+        self.run_tags = normalize_tags(run_tags)
         self.metadata = dict(metadata or {})
         self.executor_def = executor_def
         self.hook_defs = set(hook_defs or ())
@@ -50,6 +52,8 @@ class JobDefinition:
         self.partitions_def = partitions_def
         self.input_values = dict(input_values or {})
         self.asset_layer = asset_layer
+        #: The job's own loggers (``@job(logger_defs=...)``); ``loggers`` adds the default console one.
+        self.logger_defs: dict[str, Any] = dict(logger_defs or {})
         self._compiled: CompiledGraph | None = None
         self._spec: JobSpec | None = None
 
@@ -82,6 +86,15 @@ class JobDefinition:
         return self._spec
 
     @property
+    def loggers(self) -> dict[str, Any]:
+        """The loggers a run of this job can configure: its own, else ``{"console": ...}``."""
+        if self.logger_defs:
+            return dict(self.logger_defs)
+        from headwater.definitions.logger_definition import default_loggers
+
+        return dict(default_loggers())
+
+    @property
     def is_asset_job(self) -> bool:
         return self.asset_layer is not None
 
@@ -105,23 +118,23 @@ class JobDefinition:
         for node in self.spec.nodes:
             for key in sorted(node.required_resource_keys):
                 if key not in provided:
-                    raise _missing_resource(key, f"op '{node.op_name}'", provided)
+                    raise missing_resource_error(key, f"op '{node.op_name}'", provided)
             for out in node.outputs:
                 if not out.is_nothing and out.io_manager_key not in provided:
-                    raise _missing_resource(
+                    raise missing_resource_error(
                         out.io_manager_key, f"output '{out.name}' of op '{node.op_name}'", provided
                     )
         for hook in sorted(self.hook_defs, key=lambda h: h.name):
             for key in sorted(hook.required_resource_keys):
                 if key not in provided:
-                    raise _missing_resource(
+                    raise missing_resource_error(
                         key, f"hook '{hook.name}' attached to job '{self.name}'", provided
                     )
         for compiled in self.compiled.nodes.values():
             for hook in sorted(compiled.hooks, key=lambda h: h.name):
                 for key in sorted(hook.required_resource_keys):
                     if key not in provided:
-                        raise _missing_resource(
+                        raise missing_resource_error(
                             key, f"hook '{hook.name}' attached to op '{compiled.op_def.name}'", provided
                         )
 
@@ -191,7 +204,8 @@ class JobDefinition:
         return f"<JobDefinition {self.name}>"
 
 
-def _missing_resource(key: str, who: str, provided: set[str]) -> InvalidDefinitionError:
+def missing_resource_error(key: str, who: str, provided: set[str]) -> InvalidDefinitionError:
+    """Dagster's error for a resource key that nothing provides (``who`` needs it)."""
     from headwater.errors import ResourceNotFoundError
 
     return ResourceNotFoundError(
@@ -224,6 +238,7 @@ def job(
     op_retry_policy: Any = None,
     partitions_def: Any = None,
     input_values: Mapping[str, Any] | None = None,
+    logger_defs: Mapping[str, Any] | None = None,
 ) -> Callable[[Callable[..., Any]], JobDefinition]: ...
 
 
@@ -243,6 +258,7 @@ def job(
     op_retry_policy: Any = None,
     partitions_def: Any = None,
     input_values: Mapping[str, Any] | None = None,
+    logger_defs: Mapping[str, Any] | None = None,
 ) -> JobDefinition | Callable[[Callable[..., Any]], JobDefinition]:
     """Define a job by calling ops and graphs inside a function body."""
 
@@ -269,6 +285,7 @@ def job(
             op_retry_policy=op_retry_policy,
             partitions_def=partitions_def,
             input_values=input_values,
+            logger_defs=logger_defs,
         )
 
     if fn is not None:

@@ -83,7 +83,9 @@ def _compile_into(
     inherited_mapped: OutputRef | None,
     *,
     top_level: bool,
+    inherited_hooks: frozenset[Any] = frozenset(),
 ) -> None:
+    """Flatten ``graph`` into ``out``; hooks on a graph's invocation apply to every op inside it (Dagster)."""
     for name in graph.toposorted_names():
         inv = graph.invocations[name]
         resolved: dict[str, ResolvedInput] = {}
@@ -104,7 +106,7 @@ def _compile_into(
                 op_def=inv.node_def,
                 config_path=(*path, name),
                 tags={**inv.node_def.tags, **inv.tags},
-                hooks=set(inv.hooks),
+                hooks={*inherited_hooks, *inv.hooks},
                 retry_policy=inv.retry_policy,
                 inputs=resolved,
                 mapped_over=mapped,
@@ -125,7 +127,14 @@ def _compile_into(
                 inner_bindings[input_name] = r
             before = set(out.nodes)
             _compile_into(
-                out, inner, f"{prefix}{name}.", (*path, name), inner_bindings, mapped, top_level=False
+                out,
+                inner,
+                f"{prefix}{name}.",
+                (*path, name),
+                inner_bindings,
+                mapped,
+                top_level=False,
+                inherited_hooks=inherited_hooks | frozenset(inv.hooks),
             )
             if top_level:
                 _record_graph_input_targets(out, inner, name, before)

@@ -13,6 +13,7 @@ from headwater.definitions.inputs import In, NoValue
 from headwater.definitions.node import NodeDefinition, check_valid_name
 from headwater.definitions.outputs import DynamicOut, Out
 from headwater.definitions.retry import RetryPolicy
+from headwater.definitions.tags import normalize_tags
 from headwater.definitions.types import NOTHING_TYPE, DagsterType, resolve_dagster_type
 from headwater.errors import InvalidDefinitionError, InvalidInvocationError
 
@@ -45,7 +46,7 @@ class OpDefinition(NodeDefinition):
         self.description = description
         self.config_schema = config_schema
         self.required_resource_keys = set(required_resource_keys or ()) | set(self.signature.resource_params)
-        self.tags = dict(tags or {})
+        self.tags = normalize_tags(tags)
         self.retry_policy = retry_policy
         self.code_version = code_version
         self.pool = pool

@@ -44,6 +44,7 @@ class OutputContext(AssetPartitionProperties):
         "_dagster_type",
         "_definition_metadata",
         "_events",
+        "_exit_stack",
         "_job_name",
         "_log",
         "_mapping_key",
@@ -96,6 +97,7 @@ class OutputContext(AssetPartitionProperties):
         self._version = version
         self._resource_config = resource_config
         self._resources = resources
+        self._exit_stack: t.Any = None  # set by the test builders, which build resources (closed on exit)
         self._op_def = op_def
         self._asset_key = asset_key
         self._partition_key = partition_key
@@ -178,6 +180,14 @@ class OutputContext(AssetPartitionProperties):
         if not isinstance(resources, Resources):
             resources = self._resources = as_resources(resources)
         return resources
+
+    def __enter__(self) -> OutputContext:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Tear down the resources ``build_output_context`` built (Dagster's ``with`` form)."""
+        if self._exit_stack is not None:
+            self._exit_stack.close()
 
     @property
     def log(self) -> logging.Logger:

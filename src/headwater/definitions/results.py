@@ -132,6 +132,9 @@ class ObserveResult(MaterializeResult):
 class Failure(Exception):
     """Raise from an op or asset to fail it with a description and metadata."""
 
+    #: Dagster's name, used when the error is stored (see ``headwater.errors``).
+    stored_name = "dagster._core.definitions.events.Failure"
+
     def __init__(
         self,
         description: str | None = None,
@@ -146,6 +149,9 @@ class Failure(Exception):
 
 class RetryRequested(Exception):
     """Raise from an op or asset to ask for another attempt."""
+
+    #: Dagster's name, used when the error is stored (see ``headwater.errors``).
+    stored_name = "dagster._core.definitions.events.RetryRequested"
 
     def __init__(self, max_retries: int | None = 1, seconds_to_wait: float | None = None) -> None:
         super().__init__()

@@ -95,6 +95,42 @@ class Event:
         return self.event_type is EventType.ASSET_CHECK_EVALUATION
 
     @property
+    def is_engine_event(self) -> bool:
+        return self.event_type is EventType.ENGINE_EVENT
+
+    @property
+    def is_expectation_result(self) -> bool:
+        return self.event_type is EventType.STEP_EXPECTATION_RESULT
+
+    @property
+    def is_handled_output(self) -> bool:
+        return self.event_type is EventType.HANDLED_OUTPUT
+
+    @property
+    def is_loaded_input(self) -> bool:
+        return self.event_type is EventType.LOADED_INPUT
+
+    @property
+    def is_hook_event(self) -> bool:
+        return self.event_type in (EventType.HOOK_COMPLETED, EventType.HOOK_ERRORED, EventType.HOOK_SKIPPED)
+
+    @property
+    def is_resource_init_failure(self) -> bool:
+        return self.event_type is EventType.RESOURCE_INIT_FAILURE
+
+    @property
+    def is_step_restarted(self) -> bool:
+        return self.event_type is EventType.STEP_RESTARTED
+
+    @property
+    def is_step_up_for_retry(self) -> bool:
+        return self.event_type is EventType.STEP_UP_FOR_RETRY
+
+    @property
+    def is_asset_materialization_planned(self) -> bool:
+        return self.event_type is EventType.ASSET_MATERIALIZATION_PLANNED
+
+    @property
     def asset_key(self) -> AssetKey | None:
         data = self.event_specific_data
         key = getattr(data, "asset_key", None)

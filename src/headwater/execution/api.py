@@ -69,8 +69,13 @@ def execute_job(
     in_memory: bool = False,
     in_process: bool = False,
     on_events: Callable[[Sequence[EventLogEntry]], None] | None = None,
+    step_keys: Sequence[str] | None = None,
+    parent_run_id: str | None = None,
+    root_run_id: str | None = None,
 ) -> ExecuteInProcessResult:
     """Run ``job`` with its executor (``in_process=True``: in this process) and return its result.
+
+    ``step_keys`` runs only those steps of the plan (re-execution; combined with ``op_selection``).
 
     ``in_memory=True`` makes the default ``io_manager`` an in-memory one (``execute_in_process``);
     otherwise it is a FilesystemIOManager under the instance's storage directory. ``on_events`` is
@@ -80,7 +85,7 @@ def execute_job(
     if resources:
         job = job.with_resources(resources) if not job.resource_defs else job._copy()
         job.resource_defs = {**job.resource_defs, **resources}
-    step_keys: set[str] | None = None
+    selected_steps: set[str] | None = set(step_keys) if step_keys is not None else None
     selected_assets = None
     if asset_selection is not None:
         if job.asset_layer is None:
@@ -105,7 +110,8 @@ def execute_job(
         )
         selected_assets = keys
     if op_selection is not None:
-        step_keys = resolve_op_selection(job.spec, op_selection)
+        by_ops = resolve_op_selection(job.spec, op_selection)
+        selected_steps = by_ops if selected_steps is None else selected_steps & set(by_ops)
     resource_defs = default_resources(job.resource_defs, inst, in_memory=in_memory)
     if job.asset_layer is not None:
         job.asset_layer.validate_load_io_managers(job.spec, resource_defs)
@@ -115,7 +121,9 @@ def execute_job(
         instance=inst,
         run_config=run_config,
         resource_defs=resource_defs,
-        step_keys=step_keys,
+        step_keys=selected_steps,
+        parent_run_id=parent_run_id,
+        root_run_id=root_run_id,
         raise_on_error=raise_on_error,
         partition_key=partition_key,
         run_id=run_id,

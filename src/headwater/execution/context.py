@@ -172,6 +172,30 @@ class OpExecutionContext:
         return self._op_config
 
     @property
+    def run_config(self) -> Mapping[str, Any]:
+        """The run config as the run was given it (Dagster's ``context.run_config``)."""
+        if self._run is None:
+            raise InvalidPropertyError(
+                "The run_config property is not set on the context when an asset or op is directly invoked."
+            )
+        return dict(self._run.run.run_config)
+
+    @property
+    def job_def(self) -> Any:
+        """The job this step runs in."""
+        if self._run is None:
+            raise InvalidPropertyError(
+                "The job_def property is not set on the context when an asset or op is directly invoked."
+            )
+        return self._run.job
+
+    @property
+    def has_partitions(self) -> bool:
+        return self._partition_key is not None or (
+            self._run is not None and self._run.partition_key is not None
+        )
+
+    @property
     def resources(self) -> Any:
         return self._resources
 

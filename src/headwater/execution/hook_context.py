@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +13,7 @@ class HookContext:
     """What a success_hook or failure_hook sees."""
 
     __slots__ = (
+        "_exit_stack",
         "_resources",
         "hook_def",
         "instance",
@@ -50,10 +52,19 @@ class HookContext:
         self.op_output_values = dict(op_output_values)
         self.instance = instance
         self.required_resource_keys = set(getattr(hook_def, "required_resource_keys", ()) or ())
+        self._exit_stack: contextlib.ExitStack | None = None
 
     @property
     def resources(self) -> Any:
         return self._resources
+
+    def __enter__(self) -> HookContext:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Tear down the resources ``build_hook_context`` built (as a ``with`` block, like Dagster's)."""
+        if self._exit_stack is not None:
+            self._exit_stack.close()
 
 
 def build_hook_context(
@@ -66,15 +77,18 @@ def build_hook_context(
 ) -> HookContext:
     from headwater.execution.standalone_resources import standalone_resources
 
-    return HookContext(
+    stack = contextlib.ExitStack()
+    context = HookContext(
         hook_def=None,
         job_name=job_name or "ephemeral_job",
         run_id=run_id or "EPHEMERAL",
         step_key=getattr(op, "name", "") if op is not None else "",
         op=op,
-        resources=standalone_resources(resources, None, instance),
+        resources=standalone_resources(resources, None, instance, stack),
         log=RunLogger(None, None),
         op_exception=op_exception,
         op_output_values={},
         instance=instance,
     )
+    context._exit_stack = stack
+    return context

@@ -7,7 +7,9 @@ when every ready step waits, the executor sleeps until the next time a pool is w
 from __future__ import annotations
 
 import time
+from typing import Any
 
+from headwater.definitions.executor_definition import ExecutorDefinition
 from headwater.events.event_type import EventType
 from headwater.execution.pool_slots import PoolSlots
 from headwater.execution.run_context import RunContext
@@ -15,8 +17,21 @@ from headwater.execution.step_runner import format_duration, run_step
 from headwater.planning.active_execution import StepInstance, StepOutcome
 
 
-class InProcessExecutor:
+class InProcessExecutor(ExecutorDefinition):
     """Runs each ready step in the calling thread, in plan order."""
+
+    def __init__(self, name: str = "in_process") -> None:
+        super().__init__(name, description="Execute all steps in a single process.")
+
+    def configured(
+        self,
+        config_or_config_fn: Any,
+        name: str | None = None,
+        config_schema: Any = None,
+        description: str | None = None,
+    ) -> InProcessExecutor:
+        """A copy (named ``name``): the in-process executor has no settings of its own to fix."""
+        return InProcessExecutor(name or self.name)
 
     def execute(self, run: RunContext) -> None:
         started = time.perf_counter()

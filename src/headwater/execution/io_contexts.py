@@ -29,7 +29,7 @@ def make_output_context(
         name=spec.name,
         job_name=run.job_name,
         run_id=run.run_id,
-        definition_metadata=out.metadata,
+        definition_metadata=_with_asset_metadata(run, attempt.key, spec.asset_key, out.metadata),
         mapping_key=mapping_key,
         dagster_type=op_def.output_types.get(spec.name),
         version=out.code_version,
@@ -39,6 +39,19 @@ def make_output_context(
         partition_key=run.partition_key,
         output_metadata=output_metadata,
     )
+
+
+def _with_asset_metadata(
+    run: RunContext, step_key: str, asset_key: AssetKey | None, metadata: Mapping[str, Any] | None
+) -> Mapping[str, Any] | None:
+    """An asset output's definition metadata is its asset's metadata (and its Out's), as in Dagster."""
+    if asset_key is None:
+        return metadata
+    assets_def = run.assets_def_for(step_key)
+    spec = assets_def.specs_by_key.get(asset_key) if assets_def is not None else None
+    if spec is None or not spec.metadata:
+        return metadata
+    return {**spec.metadata, **(metadata or {})}
 
 
 def upstream_output_context(
@@ -58,6 +71,7 @@ def upstream_output_context(
             op_def = compiled.op_def
             if output_name in op_def.outs:
                 definition_metadata = op_def.outs[output_name].metadata
+        definition_metadata = _with_asset_metadata(run, step_key, asset_key, definition_metadata)
     return OutputContext(
         step_key=step_key,
         name=output_name or "result",

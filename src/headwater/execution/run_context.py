@@ -73,6 +73,8 @@ class RunContext:
         self._io_managers: dict[str, Any] = {}
         self._output_specs: dict[str, dict[str, NodeOutputSpec]] = {}
         self.pid = _PID
+        #: The run's loggers (``loggers:`` in run config); each gets every entry of the run.
+        self.loggers: list[Any] = []
 
     # --- events ---------------------------------------------------------------------------
     def emit(
@@ -90,11 +92,20 @@ class RunContext:
         )
         self.events.append(entry)
         self._pending.append(entry)
+        if self.loggers:
+            self._to_loggers(entry)
         return entry
 
     def add_entry(self, entry: EventLogEntry) -> None:
         self.events.append(entry)
         self._pending.append(entry)
+        if self.loggers:
+            self._to_loggers(entry)
+
+    def _to_loggers(self, entry: EventLogEntry) -> None:
+        from headwater.execution.run_loggers import send
+
+        send(self.loggers, entry, self.pid, getattr(self.run, "tags", None) or {})
 
     def flush(self) -> None:
         """Write pending events to the instance in one batch (one transaction on SQL stores)."""
@@ -142,6 +153,13 @@ class RunContext:
                 f"context.log_event got {event!r}; it takes AssetMaterialization, AssetObservation, "
                 "AssetCheckResult or ExpectationResult."
             )
+
+    # --- executors ------------------------------------------------------------------------
+    def execute_with_definition(self, definition: Any) -> None:
+        """Let the executor an ``ExecutorDefinition`` (``@executor``) creates drive this run."""
+        from headwater.execution.orchestration import execute_with_definition
+
+        execute_with_definition(self, definition)
 
     # --- resources --------------------------------------------------------------------------
     def io_manager(self, key: str) -> Any:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from headwater.core.error_info import ErrorInfo
+from headwater.definitions.tags import normalize_tags
 from headwater.errors import ResourceInitError
 from headwater.events.event import EventLogEntry
 from headwater.events.event_type import EventType
@@ -14,6 +15,7 @@ from headwater.execution.pool_slots import free_run_slots
 from headwater.execution.resource_builder import initialize_resources
 from headwater.execution.run_config import process_run_config
 from headwater.execution.run_context import RunContext
+from headwater.execution.run_loggers import build_loggers, process_logger_config
 from headwater.planning.plan import ExecutionPlan, build_plan
 
 if TYPE_CHECKING:
@@ -74,6 +76,8 @@ def execute_run(
     on_events: Callable[[Sequence[EventLogEntry]], None] | None = None,
     existing_run: Any = None,
     plan: ExecutionPlan | None = None,
+    parent_run_id: str | None = None,
+    root_run_id: str | None = None,
 ) -> ExecuteInProcessResult:
     """Run ``job``: create the run record, then drive the executor. A run worker passes the run it
     executes (``existing_run``, already stored) and the plan stored with it (``plan``) instead."""
@@ -90,18 +94,21 @@ def execute_run(
         set(resource_defs),
         plan=plan,
         input_values=all_input_values,
-        parent_run_outputs=getattr(existing_run, "parent_run_id", None) is not None,
+        parent_run_outputs=(parent_run_id or getattr(existing_run, "parent_run_id", None)) is not None,
     )
-    all_tags = {**job.tags, **job.run_tags, **(tags or {})}
+    logger_configs = process_logger_config(job, shape)
+    all_tags = {**job.tags, **job.run_tags, **normalize_tags(tags)}
     if partition_key is not None:
         all_tags[PARTITION_TAG] = partition_key
     run = existing_run or instance.create_run(
         job_name=job.name,
         run_id=run_id,
-        run_config=shape,
+        run_config=run_config_as_passed(run_config),
         tags=all_tags,
         asset_selection=frozenset(asset_selection) if asset_selection is not None else None,
         step_keys_to_execute=sorted(selected) if selected is not None else None,
+        parent_run_id=parent_run_id,
+        root_run_id=root_run_id,
     )
     needed = {k for k in resource_keys_for(job, selected) if k in resource_defs}
     ctx = RunContext(
@@ -119,6 +126,8 @@ def execute_run(
         resource_defs=resource_defs,
         clock=instance.clock,
     )
+    if logger_configs:
+        ctx.loggers = build_loggers(job, logger_configs, ctx.run_id)
     ctx.emit(EventType.RUN_START, None, f'Started execution of run for "{job.name}".')
     ctx.emit(EventType.ENGINE_EVENT, None, f"Executing steps in process (pid: {ctx.pid})", EngineEventData())
     ctx.flush()
@@ -151,18 +160,22 @@ def execute_run(
             level=40,
         )
     if ctx.failed_steps or resource_error is not None:
+        # As Dagster: the run's failure carries the error of the resource that failed to build, else
+        # that of its first failed step.
         if resource_error is not None:
             message = (
                 f'Execution of run for "{job.name}" failed. An exception was thrown during resource init.'
             )
+            error: ErrorInfo | None = ErrorInfo.from_exception(resource_error)
         else:
             message = f'Execution of run for "{job.name}" failed. Steps failed: {ctx.failed_steps!r}.'
+            error = _step_failure_error(ctx.events, ctx.failed_steps[0])
         ctx.emit(
             EventType.RUN_FAILURE,
             None,
             message,
             RunFailureData(
-                ErrorInfo.from_exception(resource_error) if resource_error else None,
+                error,
                 "STEP_FAILURE" if ctx.failed_steps else "RESOURCE_INIT_FAILURE",
                 ctx.failed_steps[0] if ctx.failed_steps else None,
             ),
@@ -178,3 +191,22 @@ def execute_run(
         if ctx.first_user_error is not None:
             raise ctx.first_user_error
     return result
+
+
+def _step_failure_error(events: Sequence[EventLogEntry], step_key: str) -> ErrorInfo | None:
+    """The error stored with the STEP_FAILURE event of ``step_key``."""
+    for entry in events:
+        event = entry.dagster_event
+        if event is not None and event.step_key == step_key and event.event_type == EventType.STEP_FAILURE:
+            return getattr(event.event_specific_data, "error", None)
+    return None
+
+
+def run_config_as_passed(run_config: Any) -> dict[str, Any]:
+    """The run config a run stores: what the user passed (a ``RunConfig`` as its dict), without the job's
+    defaults or empty sections, as Dagster stores it. The run worker processes it again with the job."""
+    if run_config is None:
+        return {}
+    if hasattr(run_config, "to_config_dict"):
+        return dict(run_config.to_config_dict())
+    return dict(run_config)

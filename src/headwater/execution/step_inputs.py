@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from headwater.errors import StepExecutionError, TypeCheckDidNotPass
+from headwater.errors import LoadInputError, StepExecutionError, TypeCheckDidNotPass
 from headwater.events.event_type import EventType
 from headwater.events.payloads import LoadedInputData, StepInputData, TypeCheckData
 from headwater.execution.boundary import user_code_error_boundary
@@ -101,7 +101,7 @@ def _load_from_step(
         upstream_run_id=upstream_run_id,
     )
     with user_code_error_boundary(
-        StepExecutionError, f'Error occurred while loading input "{input_name}" of step "{attempt.key}":'
+        LoadInputError, f'Error occurred while loading input "{input_name}" of step "{attempt.key}":'
     ):
         value = io.load_input(ctx)
     of_run = f" of run {upstream_run_id}" if upstream_run_id else ""
@@ -159,7 +159,7 @@ def _load_unconnected(run: RunContext, attempt: StepAttempt, step_input: StepInp
             upstream_io_manager_key=io_key,
         )
         with user_code_error_boundary(
-            StepExecutionError, f'Error occurred while loading input "{name}" of step "{attempt.key}":'
+            LoadInputError, f'Error occurred while loading input "{name}" of step "{attempt.key}":'
         ):
             value = io.load_input(ctx)
         source = f"asset {asset_key.to_user_string()!r}" if asset_key is not None else "its input manager"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from headwater.core.asset_check_key import AssetCheckKey
@@ -13,6 +13,8 @@ from headwater.core.asset_events import (
     AssetMaterialization,
     AssetObservation,
 )
+from headwater.core.asset_key import AssetKey
+from headwater.core.data_version import CODE_VERSION_TAG, data_version_tags
 from headwater.core.metadata import normalize_metadata
 from headwater.definitions.results import (
     AssetCheckResult,
@@ -24,9 +26,9 @@ from headwater.definitions.results import (
 )
 from headwater.errors import (
     AssetCheckFailedError,
+    HandleOutputError,
     InvalidInvocationError,
     InvariantViolationError,
-    StepExecutionError,
     StepOutputNotFoundError,
     TypeCheckDidNotPass,
 )
@@ -107,6 +109,14 @@ class OutputHandler:
             return
         if inspect.isgenerator(value) or isinstance(value, Iterator):
             for item in value:
+                self.process_item(item)
+            return
+        if (
+            isinstance(value, (tuple, list))
+            and value
+            and all(isinstance(v, (MaterializeResult, AssetCheckResult)) for v in value)
+        ):
+            for item in value:  # e.g. the results a Pipes process reported (``get_results()``)
                 self.process_item(item)
             return
         if isinstance(value, list) and any(o.is_dynamic for o in self.outputs.values()):
@@ -226,13 +236,18 @@ class OutputHandler:
             io = run.io_manager(spec.io_manager_key)
             out_ctx = make_output_context(run, self.attempt, spec, mapping_key, user_meta)
             with user_code_error_boundary(
-                StepExecutionError, f'Error occurred while handling output "{name}" of step "{key}":'
+                HandleOutputError, f'Error occurred while handling output "{name}" of step "{key}":'
             ):
-                io.handle_output(out_ctx, value)
+                returned = io.handle_output(out_ctx, value)
             extra = out_ctx.consume_logged_metadata() if hasattr(out_ctx, "consume_logged_metadata") else {}
+            self._log_io_events(out_ctx, returned)
         if spec.asset_key is not None:
             metadata = {**user_meta, **self.context.output_metadata_for(name, mapping_key), **extra}
-            tags = output.tags if output is not None else None
+            tags = self._version_tags(
+                spec.asset_key,
+                output.data_version if output is not None else None,
+                output.tags if output is not None else None,
+            )
             mat = AssetMaterialization(
                 spec.asset_key, metadata=metadata or None, partition=run.partition_key, tags=tags
             )
@@ -249,6 +264,27 @@ class OutputHandler:
                 f'Handled output "{name}" using IO manager "{spec.io_manager_key}"',
                 HandledOutputData(name, spec.io_manager_key),
             )
+
+    def _log_io_events(self, out_ctx: Any, returned: Any) -> None:
+        """Events an IO manager logged (``context.log_event``) or returned from ``handle_output``
+        (e.g. ``custom_path_fs_io_manager``'s AssetMaterialization), as Dagster records them."""
+        events = list(out_ctx.consume_events()) if hasattr(out_ctx, "consume_events") else []
+        if isinstance(returned, (AssetMaterialization, AssetObservation)):
+            events.append(returned)
+        elif inspect.isgenerator(returned):
+            events.extend(e for e in returned if isinstance(e, (AssetMaterialization, AssetObservation)))
+        for event in events:
+            self.run.log_user_event(self.attempt.key, event)
+
+    def _version_tags(
+        self, key: AssetKey, data_version: Any, user_tags: Mapping[str, str] | None
+    ) -> dict[str, str]:
+        """A materialization's tags, as Dagster writes them: the code version it was computed with (the
+        asset's ``code_version``, else the run id), the data version the asset reported, then its tags."""
+        layer = self.run.layer
+        node = layer.asset_graph.nodes.get(key) if layer is not None else None
+        code_version = node.code_version if node is not None and node.code_version else self.run.run_id
+        return {CODE_VERSION_TAG: code_version, **data_version_tags(data_version), **(user_tags or {})}
 
     def handle_dynamic(self, item: DynamicOutput) -> None:
         spec = self._spec(item.output_name)
@@ -292,20 +328,23 @@ class OutputHandler:
         assert asset_key is not None
         run, key = self.run, self.attempt.key
         if isinstance(result, ObserveResult):
-            obs = AssetObservation(asset_key, metadata=result.metadata or None, partition=run.partition_key)
+            tags = {**data_version_tags(result.data_version), **(result.tags or {})}
+            obs = AssetObservation(
+                asset_key, metadata=result.metadata or None, partition=run.partition_key, tags=tags or None
+            )
             run.emit(EventType.ASSET_OBSERVATION, key, f"Observed value {asset_key.to_user_string()}.", obs)
             self.produced.add(name)
         elif result.value is not None and not spec.is_nothing:
-            self.handle_output(
-                name, result.value, Output(result.value, name, result.metadata, tags=result.tags)
-            )
+            output = Output(result.value, name, result.metadata, result.data_version, result.tags)
+            self.handle_output(name, result.value, output)
         else:
             self._emit_nothing_output(name, "Any" if spec.is_nothing else spec.type_name)
             self.produced.add(name)
             self.output_values[name] = None
             metadata = {**result.metadata, **self.context.output_metadata_for(name)}
+            tags = self._version_tags(asset_key, result.data_version, result.tags)
             mat = AssetMaterialization(
-                asset_key, metadata=metadata or None, partition=run.partition_key, tags=result.tags
+                asset_key, metadata=metadata or None, partition=run.partition_key, tags=tags
             )
             run.emit(
                 EventType.ASSET_MATERIALIZATION, key, f"Materialized value {asset_key.to_user_string()}.", mat

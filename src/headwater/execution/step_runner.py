@@ -157,26 +157,17 @@ def _attempt(
     except RetryRequested as exc:
         if attempt.retry_number < exc.max_retries:
             return StepResult(False, set(), {}, {}), exc, exc.seconds_to_wait or 0.0
-        return (
-            _retries_exceeded(run, attempt, exc, exc.max_retries, "RetryRequested", exc.__cause__),
-            exc,
-            None,
-        )
+        return _retries_exceeded(run, attempt, exc), exc, None
     except Failure as exc:
         if policy is not None and exc.allow_retries:
-            if attempt.retry_number < policy.max_retries:
-                return StepResult(False, set(), {}, {}), exc, policy.calculate_delay(attempt.retry_number + 1)
-            return _retries_exceeded(run, attempt, exc, policy.max_retries, _FROM_POLICY, exc), exc, None
-        return _fail(run, attempt, exc, exc), exc, None
+            return _retry_from_policy(run, attempt, policy, exc)
+        return _fail(run, attempt, exc, exc, source=FRAMEWORK_ERROR), exc, None
     except UserCodeExecutionError as exc:
         if policy is not None:
-            if attempt.retry_number < policy.max_retries:
-                return StepResult(False, set(), {}, {}), exc, policy.calculate_delay(attempt.retry_number + 1)
-            user = exc.user_exception
-            return _retries_exceeded(run, attempt, user, policy.max_retries, _FROM_POLICY, user), user, None
-        return _fail(run, attempt, exc, exc.user_exception), exc.user_exception, None
+            return _retry_from_policy(run, attempt, policy, exc.user_exception)
+        return _fail(run, attempt, exc, exc.user_exception, source=USER_CODE_ERROR), exc.user_exception, None
     except HeadwaterError as exc:
-        return _fail(run, attempt, exc, exc), exc, None
+        return _fail(run, attempt, exc, exc, source=FRAMEWORK_ERROR), exc, None
     duration_ms = (time.perf_counter() - started) * 1000
     run.emit(
         EventType.STEP_SUCCESS,
@@ -207,29 +198,48 @@ def _run_async(value: Any) -> Any:
     return value
 
 
-_FROM_POLICY = "RetryRequestedFromPolicy"
+#: Where a step failure came from (``StepFailureData.error_source``), as Dagster classifies it.
+USER_CODE_ERROR = "USER_CODE_ERROR"
+FRAMEWORK_ERROR = "FRAMEWORK_ERROR"
 
 
-def _retries_exceeded(
-    run: RunContext,
-    attempt: StepAttempt,
-    exc: BaseException,
-    max_retries: int,
-    cls_name: str,
-    cause: BaseException | None,
-) -> StepResult:
-    """Fail a step whose retries are used up, the way Dagster reports it ("Exceeded max_retries of N")."""
-    message = f"Exceeded max_retries of {max_retries}\n"
-    info = ErrorInfo(
-        message=message,
-        stack=ErrorInfo.from_exception(exc).stack,
-        cls_name=cls_name,
-        cause=ErrorInfo.from_exception(cause) if cause is not None else None,
+class RetryRequestedFromPolicy(RetryRequested):
+    """The engine's retry request for a step with a ``RetryPolicy`` whose user code raised; the user's
+    exception is its ``__cause__``. Stored (STEP_UP_FOR_RETRY, then the final STEP_FAILURE) as Dagster
+    stores it."""
+
+    stored_name = "dagster._core.execution.plan.utils.RetryRequestedFromPolicy"
+
+
+def _retry_from_policy(
+    run: RunContext, attempt: StepAttempt, policy: Any, user_exc: BaseException
+) -> tuple[StepResult, BaseException | None, float | None]:
+    request = RetryRequestedFromPolicy(
+        max_retries=policy.max_retries, seconds_to_wait=policy.calculate_delay(attempt.retry_number + 1)
     )
+    request.__cause__ = user_exc
+    if attempt.retry_number < policy.max_retries:
+        return StepResult(False, set(), {}, {}), request, request.seconds_to_wait
+    return _retries_exceeded(run, attempt, request), user_exc, None
+
+
+def _retries_exceeded(run: RunContext, attempt: StepAttempt, request: RetryRequested) -> StepResult:
+    """Fail a step whose retries are used up, the way Dagster reports it: the retry request's class, the
+    message "Exceeded max_retries of N", the user's exception as the cause."""
+    message = f"Exceeded max_retries of {request.max_retries}\n"
+    cause = request.__cause__
+    requested = ErrorInfo.from_exception(request)
+    info = ErrorInfo(message, requested.stack, requested.cls_name, cause=requested.cause)
     raised = MaxRetriesExceededError(message.strip())
     raised.__cause__ = cause
     return _fail(
-        run, attempt, exc, raised, error_info=info, failure=cause if isinstance(cause, Failure) else None
+        run,
+        attempt,
+        request,
+        raised,
+        source=USER_CODE_ERROR if cause is not None else FRAMEWORK_ERROR,
+        error_info=info,
+        failure=cause if isinstance(cause, Failure) else None,
     )
 
 
@@ -239,6 +249,7 @@ def _fail(
     exc: BaseException,
     user_exc: BaseException,
     *,
+    source: str,
     error_info: ErrorInfo | None = None,
     failure: Failure | None = None,
 ) -> StepResult:
@@ -255,9 +266,7 @@ def _fail(
         StepFailureData(
             error_info or ErrorInfo.from_exception(exc),
             user_data,
-            "USER_CODE_ERROR"
-            if isinstance(exc, (UserCodeExecutionError, Failure, RetryRequested)) or error_info is not None
-            else "FRAMEWORK_ERROR",
+            source,
         ),
         level=40,
     )

@@ -32,6 +32,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from headwater.core.error_info import ErrorInfo
+from headwater.definitions.config_chain import ConfigChain, is_config_fn
+from headwater.definitions.executor_definition import ExecutorDefinition
 from headwater.definitions.mem_io_manager import InMemoryIOManager
 from headwater.errors import (
     ConfigErrorEntry,
@@ -59,6 +61,7 @@ _KEYS = (
     "retries",
     "step_dependency_config",
 )
+_PREAMBLE = "Error in multiprocess executor config"
 _WAIT = 1.0  # seconds between checks when no worker reports (a bound, not a poll: wait wakes on any message)
 
 
@@ -75,10 +78,8 @@ def _cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-class MultiprocessExecutor:
+class MultiprocessExecutor(ExecutorDefinition):
     """Runs each step in a warm pool of worker processes, at most ``max_concurrent`` at once."""
-
-    name = "multiprocess"
 
     def __init__(
         self,
@@ -89,7 +90,10 @@ class MultiprocessExecutor:
         start_method: str | None = None,
         shutdown_timeout: float = 30.0,
         capture_limit: int = 1 << 20,
+        name: str = "multiprocess",
     ) -> None:
+        super().__init__(name, description="Execute each step in a warm pool of worker processes.")
+        self._config_fn: tuple[Any, ConfigChain] | None = None
         if max_concurrent is not None and (not isinstance(max_concurrent, int) or max_concurrent < 0):
             raise _config_error(
                 f"max_concurrent must be a non-negative integer; got {max_concurrent!r}.", "max_concurrent"
@@ -112,17 +116,29 @@ class MultiprocessExecutor:
         return f"MultiprocessExecutor(max_concurrent={self.max_concurrent!r})"
 
     # --- configuration --------------------------------------------------------------------
-    def configured(self, config: Mapping[str, Any], name: str | None = None) -> MultiprocessExecutor:
-        """A copy with Dagster-style executor config applied (``{"max_concurrent": 4, ...}``)."""
+    def configured(
+        self,
+        config_or_config_fn: Any,
+        name: str | None = None,
+        config_schema: Any = None,
+        description: str | None = None,
+    ) -> MultiprocessExecutor:
+        """A copy with Dagster-style executor config applied (``{"max_concurrent": 4, ...}``), or with a
+        function of run config (checked against ``config_schema``) that returns such config."""
         out = MultiprocessExecutor(
             self.max_concurrent,
             pool_limits=self.pool_limits,
             start_method=self.start_method,
             shutdown_timeout=self.shutdown_timeout,
             capture_limit=self.capture_limit,
+            name=name or self.name,
         )
         out.tag_concurrency_limits = self.tag_concurrency_limits
-        out._apply(config)
+        if is_config_fn(config_or_config_fn):
+            out._config_fn = (config_or_config_fn, ConfigChain(config_schema))
+        else:
+            out._config_fn = self._config_fn
+            out._apply(config_or_config_fn)
         return out
 
     def _apply(self, config: Mapping[str, Any]) -> None:
@@ -166,6 +182,10 @@ class MultiprocessExecutor:
     def _for_run(self, run: RunContext) -> MultiprocessExecutor:
         execution = run.run_config.get("execution") or {}
         config = execution.get("config") if isinstance(execution, Mapping) else None
+        if self._config_fn is not None:
+            fn, chain = self._config_fn
+            mapped = fn(chain.process(config, path=("execution", "config"), preamble=_PREAMBLE))
+            return self.configured(mapped or {})
         return self.configured(config) if config else self
 
     # --- running --------------------------------------------------------------------------
@@ -317,6 +337,12 @@ class _Driver:
             limiter.start(inst.step.node)
             self.running[inst.key] = inst
             pool.submit(build_task(active, inst))
+            self.run.emit(
+                EventType.STEP_WORKER_STARTING,
+                inst.key,
+                f'Launching subprocess for "{inst.key}".',
+                EngineEventData(),
+            )
             started.add(inst.key)
         if started:
             self.pending = [i for i in self.pending if i.key not in started]
@@ -390,3 +416,6 @@ def _unpickle_error(done: StepDone) -> BaseException:
 
 
 multiprocess_executor = MultiprocessExecutor()
+#: Dagster's default executor of jobs: multiprocess, or in process when the run config says
+#: ``execution: {config: {in_process: {}}}`` (``{multiprocess: {...}}`` configures the pool).
+multi_or_in_process_executor = MultiprocessExecutor(name="multi_or_in_process")

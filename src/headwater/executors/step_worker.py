@@ -15,7 +15,6 @@ Parent -> worker: a ``StepTask``, or ``None`` to stop.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import io
 import os
 import pickle
@@ -28,10 +27,11 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from headwater.core.error_info import ErrorInfo
+from headwater.definitions.reconstructable import ReconstructableJob
 from headwater.errors import UnmetExecutorRequirementsError
 from headwater.events.event import EventLogEntry
 from headwater.events.event_type import EventType
-from headwater.events.payloads import StepFailureData
+from headwater.events.payloads import EngineEventData, StepFailureData
 from headwater.execution.resource_builder import initialize_resources
 from headwater.execution.run_context import RunContext
 from headwater.execution.step_runner import run_step
@@ -44,43 +44,12 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
-class JobRef:
-    """Where a job can be found again in a fresh interpreter (spawn/forkserver workers): a module
-    attribute holding the job, or a ``Definitions`` holding a job of that name."""
-
-    module: str
-    attr: str
-    job_name: str | None = None  # set when ``attr`` is a Definitions
-
-    def resolve(self) -> Any:
-        target = getattr(importlib.import_module(self.module), self.attr)
-        return target.get_job_def(self.job_name) if self.job_name is not None else target
-
-    @staticmethod
-    def find(job: Any) -> JobRef | None:
-        from headwater.definitions.definitions import Definitions
-
-        modules = {"__main__"} | {
-            getattr(node.op_def.compute_fn, "__module__", None) or "__main__"
-            for node in job.compiled.nodes.values()
-        }
-        for name in sorted(modules):
-            module = sys.modules.get(name)
-            for attr, value in vars(module).items() if module is not None else ():
-                if value is job:
-                    return JobRef(name, attr)
-                if isinstance(value, Definitions) and any(
-                    j.name == job.name for j in value.get_all_job_defs()
-                ):
-                    return JobRef(name, attr, job.name)
-        return None
-
-
-@dataclass(frozen=True, slots=True)
 class WorkerSetup:
     """What a worker needs to build its RunContext. Inherited as is under fork; pickled otherwise."""
 
-    job: JobDefinition | JobRef  # a JobRef when the setup is pickled (spawn/forkserver)
+    job: (
+        JobDefinition | ReconstructableJob
+    )  # a ReconstructableJob when the setup is pickled (spawn/forkserver)
     plan: ExecutionPlan
     run: Any
     instance: Any  # None when the instance cannot cross processes (spawn/forkserver)
@@ -96,9 +65,9 @@ class WorkerSetup:
     def from_run(
         run: RunContext, resource_keys: frozenset[str], capture_limit: int, *, forked: bool
     ) -> WorkerSetup:
-        job: JobDefinition | JobRef = run.job
+        job: JobDefinition | ReconstructableJob = run.job
         if not forked:
-            ref = JobRef.find(run.job)
+            ref = ReconstructableJob.find(run.job)
             if ref is None:
                 raise UnmetExecutorRequirementsError(
                     "The multiprocess executor cannot start spawn/forkserver workers for job "
@@ -301,6 +270,12 @@ def _run_task(
     active.receive(task)
     run.output_capture.clear()
     run.first_user_error = None
+    run.emit(
+        EventType.STEP_WORKER_STARTED,
+        inst.key,
+        f'Executing step "{inst.key}" in subprocess.',
+        EngineEventData({"pid": run.pid}),
+    )
     result = run_step(run, inst)
     run.events.clear()  # the parent keeps the run's events; a worker only forwards them
     run.failed_steps.clear()
@@ -316,7 +291,7 @@ def worker_main(conn: Connection, setup: WorkerSetup) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     instance = WorkerInstance(setup.instance, conn)
     run = RunContext(
-        job=setup.job.resolve() if isinstance(setup.job, JobRef) else setup.job,
+        job=setup.job.get_definition() if isinstance(setup.job, ReconstructableJob) else setup.job,
         plan=setup.plan,
         run=setup.run,
         instance=instance,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from headwater.core.asset_check_key import AssetCheckKey
+from headwater.core.asset_events import AssetCheckEvaluation, AssetMaterialization, AssetObservation
 from headwater.core.asset_key import AssetKey
-from headwater.events.event import EventLogEntry
+from headwater.core.data_version import CODE_VERSION_TAG
+from headwater.errors import InvariantViolationError
+from headwater.events.event import Event, EventLogEntry
 from headwater.events.event_type import EventType
 from headwater.storage.protocols import EventStore
 from headwater.storage.records import (
@@ -18,11 +21,16 @@ from headwater.storage.records import (
     make_result,
 )
 
+#: The run id and job name of asset events reported outside any run (as in Dagster).
+RUNLESS_RUN_ID = ""
+RUNLESS_JOB_NAME = ""
+
 
 class AssetMethods:
     """Mixed into ``Instance``; reads and writes through ``self._events``."""
 
     _events: EventStore
+    _clock: Callable[[], float]
 
     def _fetch(
         self,
@@ -74,6 +82,42 @@ class AssetMethods:
         self, asset_keys: Iterable[AssetKey]
     ) -> Mapping[AssetKey, EventLogEntry | None]:
         return self._events.get_latest_materialization_events(asset_keys)
+
+    def report_runless_asset_event(
+        self, asset_event: AssetMaterialization | AssetObservation | AssetCheckEvaluation
+    ) -> None:
+        """Store an asset event that no run produced (reported from outside Headwater): run id and job
+        name are empty, as in Dagster."""
+        if isinstance(asset_event, AssetMaterialization):
+            event_type = EventType.ASSET_MATERIALIZATION
+        elif isinstance(asset_event, AssetObservation):
+            event_type = EventType.ASSET_OBSERVATION
+        elif isinstance(asset_event, AssetCheckEvaluation):
+            event_type = EventType.ASSET_CHECK_EVALUATION
+        else:
+            raise InvariantViolationError(
+                f"Received unexpected asset event type {asset_event!r}: report an AssetMaterialization, "
+                "AssetObservation or AssetCheckEvaluation."
+            )
+        event = Event(event_type, RUNLESS_JOB_NAME, event_specific_data=asset_event)
+        self._events.store_events(
+            [EventLogEntry(RUNLESS_RUN_ID, self._clock(), event, job_name=RUNLESS_JOB_NAME)]
+        )
+
+    def get_latest_materialization_code_versions(
+        self, asset_keys: Iterable[AssetKey]
+    ) -> Mapping[AssetKey, str | None]:
+        """The code version each asset's latest materialization was computed with (its ``code_version``,
+        else the id of the run that materialized it); None for an asset never materialized, or
+        materialized without one (reported from outside a run)."""
+        keys = list(asset_keys)
+        latest = self._events.get_latest_materialization_events(keys)
+        out: dict[AssetKey, str | None] = {}
+        for key in keys:
+            entry = latest.get(key)
+            mat = entry.asset_materialization if entry is not None else None
+            out[key] = (mat.tags or {}).get(CODE_VERSION_TAG) if mat is not None else None
+        return out
 
     def get_asset_keys(
         self, prefix: Sequence[str] | None = None, limit: int | None = None, cursor: str | None = None

@@ -39,7 +39,13 @@ class RunMethods:
             self._run_coordinator = None
         if coordinator is not None:
             self._run_coordinator = coordinator
+            queued = getattr(coordinator, "settings", None)
+            if isinstance(queued, RunsSettings):  # a QueuedRunCoordinator(...) built in Python
+                self._runs_settings = queued
         if launcher is not None:
+            if isinstance(launcher, DefaultRunLauncher) and launcher.home is None:
+                # The worker opens this instance's storage at its home.
+                launcher.home = None if self._storage.is_in_memory else self._root
             self._run_launcher = launcher
 
     @property

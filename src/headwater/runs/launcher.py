@@ -41,7 +41,16 @@ class DefaultRunLauncher:
     instance home whose ``headwater.yaml`` names the same storage. Records the worker's pid and host in
     the run's tags."""
 
-    def __init__(self, home: str | None = None, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        inst_data: object = None,
+        wait_for_processes: bool = False,
+        *,
+        home: str | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
+        # inst_data / wait_for_processes: Dagster's arguments, accepted (the worker always runs detached).
+        # ``home`` is given by the instance that adopts the launcher (Instance.configure_runs).
         self.home = home
         self.extra_env = dict(extra_env or {})
 

@@ -12,6 +12,7 @@ from enum import Enum
 
 from headwater.errors import HeadwaterError, RunNotFoundError
 from headwater.events.event_type import EventType
+from headwater.planning.step_outcomes import steps_not_succeeded
 from headwater.runs.code_pointer import CodePointer
 from headwater.runs.create import create_run_for_launch
 from headwater.runs.run_events import get_run
@@ -30,10 +31,6 @@ class ReexecutionError(HeadwaterError):
     """A run cannot be re-executed this way (still running, or nothing failed)."""
 
 
-def _handle(step_key: str) -> str:
-    return step_key.split("[", 1)[0]
-
-
 def steps_to_retry(storage: Storage, parent: Run) -> list[str]:
     """Step keys of ``parent``'s plan that did not succeed (a mapped step counts as one: it is retried
     when any of its instances failed)."""
@@ -45,9 +42,8 @@ def steps_to_retry(storage: Storage, parent: Run) -> list[str]:
         event = entry.dagster_event
         if event is None or event.step_key is None:
             continue
-        (succeeded if event.event_type is EventType.STEP_SUCCESS else failed).add(_handle(event.step_key))
-    done = succeeded - failed
-    return [key for key in plan.step_keys if key not in done]
+        (succeeded if event.event_type is EventType.STEP_SUCCESS else failed).add(event.step_key)
+    return steps_not_succeeded(plan.step_keys, succeeded, failed)
 
 
 def _inherited_tags(parent: Run) -> Mapping[str, str]:

@@ -35,9 +35,9 @@ show_run("failing", result)
 print("failed steps:", sorted(result.get_failed_step_keys()))
 print("independent =", result.output_for_node("independent"))
 failure = result.get_step_failure_events()[0]
-# error.cls_name is the framework's wrapper (DagsterExecutionStepExecutionError in Dagster, the native
-# StepExecutionError in Headwater); its cause is the user's exception
-print("failure step:", failure.step_key, "user error class:", failure.step_failure_data.error.cause.cls_name)
+# the stored error is the framework's wrapper (DagsterExecutionStepExecutionError); its cause is the user's
+error = failure.step_failure_data.error
+print("failure step:", failure.step_key, "error:", error.cls_name, "user error:", error.cause.cls_name)
 print("is_node_failed(explode):", result.is_node_failed("explode"))
 print("is_node_success(start):", result.is_node_success("start"))
 

@@ -360,7 +360,9 @@ def any_instance(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ins
     inst.dispose()
 
 
-def test_events_are_recorded_in_the_instance(executor: MakeExecutor, any_instance: Instance) -> None:
+def test_events_are_recorded_in_the_instance(
+    executor: MakeExecutor, executor_name: str, any_instance: Instance
+) -> None:
     @hw.op
     def first(context: Any) -> int:
         context.log.info("hello from first")
@@ -383,6 +385,11 @@ def test_events_are_recorded_in_the_instance(executor: MakeExecutor, any_instanc
     assert any(e.user_message == "hello from first" and e.step_key == "first" for e in stored)
     for step in ("first", "second"):
         types = [e.event_type for e in result.events_for_node(step)]
+        # As in Dagster, a step run in a worker process starts with the worker's two events.
+        workers = [t for t in types if t in (EventType.STEP_WORKER_STARTING, EventType.STEP_WORKER_STARTED)]
+        assert types[: len(workers)] == workers
+        assert len(workers) == (2 if executor_name == "multiprocess" else 0)
+        types = types[len(workers) :]
         assert types[0] is EventType.STEP_START and types[-1] is EventType.STEP_SUCCESS
     run = any_instance.get_run_by_id(result.run_id)
     assert run is not None and run.status.value == "SUCCESS"

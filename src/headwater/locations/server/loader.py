@@ -9,9 +9,37 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from headwater.core.module_aliases import install_aliases
+from headwater.definitions.component_context import ComponentLoadContext
 from headwater.definitions.definitions import Definitions
+from headwater.definitions.lazy_definitions import LazyDefinitions
+from headwater.definitions.module_loaders import load_definitions_from_module
+from headwater.definitions.repository import RepositoryDefinition
 from headwater.errors import HeadwaterError, UserCodeExecutionError
 from headwater.execution.boundary import user_code_error_boundary
+
+#: Module names Dagster projects import, and what Headwater gives them instead (see
+#: ``headwater.compat``). ``HEADWATER_DAGSTER_ALIAS=0`` turns the aliases off.
+_PRIVATE = "headwater.compat.dagster_private"
+DAGSTER_ALIASES = {
+    "dagster": "headwater.compat.dagster",
+    "dagster_pipes": "headwater.pipes",
+    # Dagster's private modules that real projects import (only the names Headwater has); the packages
+    # on the way there too, so that ``import dagster._core.errors`` finds its parents
+    "dagster._core": f"{_PRIVATE}.core",
+    "dagster._core.errors": f"{_PRIVATE}.core.errors",
+    "dagster._core.test_utils": f"{_PRIVATE}.core.test_utils",
+    "dagster._core.definitions": f"{_PRIVATE}.core.definitions",
+    "dagster._core.definitions.tags": f"{_PRIVATE}.core.definitions.tags",
+    "dagster._utils": f"{_PRIVATE}.utils",
+    "dagster._utils.backoff": f"{_PRIVATE}.utils.backoff",
+}
+
+
+def install_dagster_aliases() -> None:
+    """Let user code loaded in this process ``import dagster`` and get Headwater's Dagster API."""
+    if os.environ.get("HEADWATER_DAGSTER_ALIAS", "1") != "0":
+        install_aliases(DAGSTER_ALIASES)
 
 
 class CodeLoadError(HeadwaterError):
@@ -32,6 +60,7 @@ def load_definitions(
     """Import ``module_name`` or ``python_file`` and return its Definitions."""
     if (module_name is None) == (python_file is None):
         raise CodeLoadError("Pass exactly one of a module (-m) or a Python file (-f).")
+    install_dagster_aliases()
     cwd = working_directory or os.getcwd()
     if cwd not in sys.path:
         sys.path.insert(0, cwd)
@@ -58,21 +87,58 @@ def load_definitions(
 
 
 def find_definitions(module: Any, where: str, attribute: str | None = None) -> Definitions:
+    """The module's ``Definitions``: the one it defines (``defs`` when several), the result of its
+    ``@definitions`` function, the definitions of its ``@repository`` (a legacy project), or else -- as
+    Dagster does -- every asset, check and job it defines."""
     if attribute is not None:
         value = getattr(module, attribute, None)
+        if isinstance(value, LazyDefinitions):
+            return _call(value, where)
+        if isinstance(value, RepositoryDefinition):
+            return value.definitions
         if not isinstance(value, Definitions):
-            raise CodeLoadError(f"{where} has no Definitions named {attribute!r}.")
+            raise CodeLoadError(
+                f"{where} has no Definitions (or @definitions function, or @repository) named {attribute!r}."
+            )
         return value
-    found = {name: v for name, v in vars(module).items() if isinstance(v, Definitions)}
-    if not found:
-        raise CodeLoadError(
-            f"{where} defines no Definitions object. Add `defs = Definitions(assets=[...], jobs=[...])` at "
-            "module level."
-        )
+    found: dict[str, Definitions | LazyDefinitions | RepositoryDefinition] = {
+        name: v
+        for name, v in vars(module).items()
+        if isinstance(v, (Definitions, LazyDefinitions, RepositoryDefinition))
+    }
     if len(found) > 1:
-        if "defs" in found:
-            return found["defs"]
-        raise CodeLoadError(
-            f"{where} defines several Definitions ({', '.join(sorted(found))}); pick one with -a/--attribute."
-        )
-    return next(iter(found.values()))
+        if "defs" not in found:
+            names = ", ".join(sorted(found))
+            raise CodeLoadError(
+                f"{where} defines several Definitions or repositories ({names}); pick one with "
+                "-a/--attribute."
+            )
+        found = {"defs": found["defs"]}
+    if found:
+        value = next(iter(found.values()))
+        if isinstance(value, RepositoryDefinition):
+            return value.definitions
+        return _call(value, where) if isinstance(value, LazyDefinitions) else value
+    loose = load_definitions_from_module(module)
+    if loose.assets or loose.asset_checks or loose.jobs:
+        return loose
+    raise CodeLoadError(
+        f"{where} defines no Definitions object and no assets or jobs. Add `defs = Definitions(assets=[...], "
+        "jobs=[...])` (or an @definitions function returning one) at module level."
+    )
+
+
+def _call(lazy: LazyDefinitions, where: str) -> Definitions:
+    """Run a module-level ``@definitions`` function (user code: through the boundary)."""
+    context = None
+    if lazy.has_context_arg:
+        path = Path(getattr(sys.modules.get(lazy.__module__), "__file__", None) or where)
+        context = ComponentLoadContext.for_test(path, path.parent)
+    with user_code_error_boundary(
+        UserCodeLoadError,
+        lambda exc: (
+            f"Error while loading definitions from @definitions function {lazy.__qualname__} in {where}: "
+            f"{type(exc).__name__}: {exc}"
+        ),
+    ):
+        return lazy(context)

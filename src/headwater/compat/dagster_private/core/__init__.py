@@ -1,0 +1,1 @@
+"""``dagster._core`` (a package only: see ``headwater.compat.dagster_private``)."""

@@ -1,0 +1,1 @@
+"""``dagster._utils`` (a package only: see ``headwater.compat.dagster_private``)."""

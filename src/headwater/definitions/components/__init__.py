@@ -1,0 +1,1 @@
+"""Components: reusable pieces of definitions configured by ``defs.yaml`` files in a ``defs/`` folder."""

@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from ..project_files import files
+
+__all__ = ["files"]

@@ -1,0 +1,7 @@
+"""Fixtures of the definitions tests."""
+
+from __future__ import annotations
+
+from .project_files import files
+
+__all__ = ["files"]
