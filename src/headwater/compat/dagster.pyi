@@ -132,6 +132,21 @@ from headwater.definitions.logger_definition import json_console_logger as json_
 from headwater.definitions.logger_definition import logger as logger
 from headwater.definitions.mem_io_manager import InMemoryIOManager as InMemoryIOManager
 from headwater.definitions.mem_io_manager import mem_io_manager as mem_io_manager
+from headwater.definitions.module_definitions import (
+    load_definitions_from_current_module as load_definitions_from_current_module,
+)
+from headwater.definitions.module_definitions import (
+    load_definitions_from_module as load_definitions_from_module,
+)
+from headwater.definitions.module_definitions import (
+    load_definitions_from_modules as load_definitions_from_modules,
+)
+from headwater.definitions.module_definitions import (
+    load_definitions_from_package_module as load_definitions_from_package_module,
+)
+from headwater.definitions.module_definitions import (
+    load_definitions_from_package_name as load_definitions_from_package_name,
+)
 from headwater.definitions.module_loaders import (
     load_asset_checks_from_current_module as load_asset_checks_from_current_module,
 )
@@ -153,19 +168,6 @@ from headwater.definitions.module_loaders import (
 )
 from headwater.definitions.module_loaders import (
     load_assets_from_package_name as load_assets_from_package_name,
-)
-from headwater.definitions.module_loaders import (
-    load_definitions_from_current_module as load_definitions_from_current_module,
-)
-from headwater.definitions.module_loaders import load_definitions_from_module as load_definitions_from_module
-from headwater.definitions.module_loaders import (
-    load_definitions_from_modules as load_definitions_from_modules,
-)
-from headwater.definitions.module_loaders import (
-    load_definitions_from_package_module as load_definitions_from_package_module,
-)
-from headwater.definitions.module_loaders import (
-    load_definitions_from_package_name as load_definitions_from_package_name,
 )
 from headwater.definitions.multi_asset import multi_asset as multi_asset
 from headwater.definitions.op import OpDefinition as OpDefinition

@@ -7,7 +7,8 @@ from typing import Any
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
-from headwater.definitions.asset_layer import AssetCollection, build_asset_job, paused_gc
+from headwater.core.codec import paused_gc
+from headwater.definitions.asset_layer import AssetCollection, build_asset_job
 from headwater.definitions.tags import normalize_tags
 from headwater.errors import HeadwaterError, InvalidDefinitionError
 

@@ -3,15 +3,14 @@ between node outputs/inputs and asset keys that execution uses."""
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import msgspec
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
+from headwater.core.codec import paused_gc
 from headwater.definitions.asset_check import AssetChecksDefinition
 from headwater.definitions.asset_spec import AssetSpec, SourceAsset
 from headwater.definitions.assets import AssetsDefinition, external_assets_from_specs
@@ -67,23 +66,6 @@ class AssetCollection(msgspec.Struct):
     def spec_for(self, key: AssetKey) -> AssetSpec | None:
         producer = self.producer.get(key)
         return producer.specs_by_key.get(key) if producer is not None else None
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building a graph.
-
-    A build allocates many objects that all stay alive; the collector would rescan the whole heap several
-    times during it (at 5,000 assets that doubled the build time). Nothing built here is garbage.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def collect_assets(items: Iterable[Any]) -> AssetCollection:

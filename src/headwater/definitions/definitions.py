@@ -7,8 +7,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from headwater.core.asset_key import AssetKey
+from headwater.core.codec import paused_gc
 from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME, UnresolvedAssetJobDefinition
-from headwater.definitions.asset_layer import AssetCollection, collect_assets, paused_gc
+from headwater.definitions.asset_layer import AssetCollection, collect_assets
 from headwater.definitions.assets import AssetsDefinition
 from headwater.definitions.graph import GraphDefinition
 from headwater.definitions.job import JobDefinition

@@ -24,10 +24,8 @@ from typing import Any
 from headwater.definitions.component_context import ComponentLoadContext
 from headwater.definitions.definitions import Definitions
 from headwater.definitions.lazy_definitions import LazyDefinitions
-from headwater.definitions.module_loaders import (
-    find_objects_in_module_of_types,
-    load_definitions_from_module,
-)
+from headwater.definitions.module_definitions import load_definitions_from_module
+from headwater.definitions.module_loaders import find_objects_in_module_of_types
 from headwater.definitions.project_config import find_project, find_project_root
 from headwater.errors import InvalidDefinitionError
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -19,7 +19,6 @@ from headwater.definitions.asset_check import AssetChecksDefinition
 from headwater.definitions.asset_job import UnresolvedAssetJobDefinition
 from headwater.definitions.asset_spec import AssetSpec, SourceAsset
 from headwater.definitions.assets import AssetsDefinition
-from headwater.definitions.definitions import Definitions
 from headwater.definitions.job import JobDefinition
 from headwater.errors import InvalidDefinitionError
 
@@ -51,7 +50,7 @@ def find_modules_in_package(package_module: ModuleType) -> Iterator[ModuleType]:
         yield importlib.import_module(info.name)
 
 
-def _only_checks(obj: Any) -> bool:
+def only_checks(obj: Any) -> bool:
     return isinstance(obj, AssetsDefinition) and not obj.keys and bool(obj.check_keys)
 
 
@@ -196,7 +195,7 @@ def _assets(
             o.with_attributes(backfill_policy=backfill_policy) if isinstance(o, AssetsDefinition) else o
             for o in objects
         ]
-    return [o for o in objects if not _only_checks(o)]
+    return [o for o in objects if not only_checks(o)]
 
 
 def load_assets_from_modules(
@@ -267,7 +266,7 @@ def load_assets_from_package_name(
     )
 
 
-def _caller_module(depth: int = 2) -> ModuleType:
+def caller_module(depth: int = 2) -> ModuleType:
     """The module of the function ``depth`` frames up (1: our caller's caller)."""
     name = sys._getframe(depth).f_globals.get("__name__")
     module = sys.modules.get(name) if isinstance(name, str) else None
@@ -290,7 +289,7 @@ def load_assets_from_current_module(
 ) -> list[Any]:
     """``load_assets_from_modules`` of the module this is called from."""
     return _assets(
-        [_caller_module()],
+        [caller_module()],
         group_name,
         key_prefix,
         source_key_prefix,
@@ -301,7 +300,7 @@ def load_assets_from_current_module(
 
 
 def _checks(modules: Iterable[ModuleType], asset_key_prefix: CoercibleToAssetKeyPrefix | None) -> list[Any]:
-    checks = [o for o in ModuleObjects(modules, (AssetsDefinition,)).objects if _only_checks(o)]
+    checks = [o for o in ModuleObjects(modules, (AssetsDefinition,)).objects if only_checks(o)]
     if not asset_key_prefix:
         return checks
     keys = {c.asset_key for o in checks for c in o.check_keys}
@@ -332,72 +331,4 @@ def load_asset_checks_from_package_name(
 def load_asset_checks_from_current_module(
     asset_key_prefix: CoercibleToAssetKeyPrefix | None = None,
 ) -> list[AssetChecksDefinition]:
-    return _checks([_caller_module()], asset_key_prefix)
-
-
-# -- Definitions from modules ------------------------------------------------------------------------
-def definitions_from_objects(
-    objects: ModuleObjects,
-    resources: Mapping[str, Any] | None = None,
-    loggers: Mapping[str, Any] | None = None,
-    executor: Any = None,
-) -> Definitions:
-    return Definitions(
-        assets=[
-            o for o in objects.objects if isinstance(o, (*ASSET_TYPES, AssetSpec)) and not _only_checks(o)
-        ],
-        asset_checks=[o for o in objects.objects if _only_checks(o)],
-        jobs=objects.of_type(JOB_TYPES),
-        resources=resources,
-        loggers=loggers,
-        executor=executor,
-    )
-
-
-def load_definitions_from_modules(
-    modules: Iterable[ModuleType],
-    resources: Mapping[str, Any] | None = None,
-    loggers: Mapping[str, Any] | None = None,
-    executor: Any = None,
-) -> Definitions:
-    """``Definitions`` of every asset, asset spec, check and job defined at module level in ``modules``."""
-    return definitions_from_objects(ModuleObjects(modules), resources, loggers, executor)
-
-
-def load_definitions_from_module(
-    module: ModuleType,
-    resources: Mapping[str, Any] | None = None,
-    loggers: Mapping[str, Any] | None = None,
-    executor: Any = None,
-) -> Definitions:
-    return load_definitions_from_modules([module], resources, loggers, executor)
-
-
-def load_definitions_from_current_module(
-    resources: Mapping[str, Any] | None = None,
-    loggers: Mapping[str, Any] | None = None,
-    executor: Any = None,
-) -> Definitions:
-    return load_definitions_from_modules([_caller_module()], resources, loggers, executor)
-
-
-def load_definitions_from_package_module(
-    package_module: ModuleType,
-    resources: Mapping[str, Any] | None = None,
-    loggers: Mapping[str, Any] | None = None,
-    executor: Any = None,
-) -> Definitions:
-    return load_definitions_from_modules(
-        find_modules_in_package(package_module), resources, loggers, executor
-    )
-
-
-def load_definitions_from_package_name(
-    package_name: str,
-    resources: Mapping[str, Any] | None = None,
-    loggers: Mapping[str, Any] | None = None,
-    executor: Any = None,
-) -> Definitions:
-    return load_definitions_from_package_module(
-        importlib.import_module(package_name), resources, loggers, executor
-    )
+    return _checks([caller_module()], asset_key_prefix)

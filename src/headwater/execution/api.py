@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from headwater.core.codec import paused_gc
 from headwater.definitions.asset_job import EPHEMERAL_ASSET_JOB_NAME, UnresolvedAssetJobDefinition
-from headwater.definitions.asset_layer import AssetCollection, build_asset_job, collect_assets, paused_gc
+from headwater.definitions.asset_layer import AssetCollection, build_asset_job, collect_assets
 from headwater.errors import InvalidInvocationError, InvariantViolationError
 from headwater.events.event import EventLogEntry
 from headwater.execution.in_process_executor import in_process_executor

@@ -13,7 +13,7 @@ from headwater.core.module_aliases import install_aliases
 from headwater.definitions.component_context import ComponentLoadContext
 from headwater.definitions.definitions import Definitions
 from headwater.definitions.lazy_definitions import LazyDefinitions
-from headwater.definitions.module_loaders import load_definitions_from_module
+from headwater.definitions.module_definitions import load_definitions_from_module
 from headwater.definitions.repository import RepositoryDefinition
 from headwater.errors import HeadwaterError, UserCodeExecutionError
 from headwater.execution.boundary import user_code_error_boundary
