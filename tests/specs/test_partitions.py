@@ -25,7 +25,7 @@ from headwater.specs.partitions import (
 )
 
 DAILY = TimeWindowPartitionsSpec(
-    "0 0 * * *", start=1704067200.0, fmt="%Y-%m-%d", timezone="Europe/Paris", end=1706745600.0, hour_offset=2
+    "0 2 * * *", start=1704067200.0, fmt="%Y-%m-%d", timezone="Europe/Paris", end=1706745600.0
 )
 SPECS: list[Any] = [
     StaticPartitionsSpec(("a", "b", "c")),
@@ -51,12 +51,11 @@ def test_json_shapes() -> None:
     assert json.loads(codec.encode(SPECS[0])) == {"type": "static", "partition_keys": ["a", "b", "c"]}
     assert json.loads(codec.encode(DAILY)) == {
         "type": "time_window",
-        "cron_schedule": "0 0 * * *",
+        "cron_schedule": "0 2 * * *",
         "start": 1704067200.0,
         "fmt": "%Y-%m-%d",
         "timezone": "Europe/Paris",
         "end": 1706745600.0,
-        "hour_offset": 2,
     }
     assert json.loads(codec.encode(DynamicPartitionsSpec())) == {"type": "dynamic"}
 
