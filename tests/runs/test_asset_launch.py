@@ -43,7 +43,12 @@ ASSETS = textwrap.dedent(
     def broken(total: int) -> int:
         raise ValueError("total is wrong")
 
-    defs = hw.Definitions(assets=[numbers, total, broken])
+    @hw.asset(partitions_def=hw.StaticPartitionsDefinition(["p1", "p2"]))
+    def parted(context) -> str:
+        _side("partition", context.partition_key)
+        return context.partition_key
+
+    defs = hw.Definitions(assets=[numbers, total, broken, parted])
     """
 )
 
@@ -101,7 +106,7 @@ def test_launch_without_wait_prints_the_run_id_and_returns(home: Home, assets_fi
 
 
 def test_partition_goes_to_the_run_tag_and_the_asset_context(home: Home, assets_file: Path) -> None:
-    run_id, _, code = _materialize(home, assets_file, "--select", "numbers+", "--wait", "--partition", "p1")
+    run_id, _, code = _materialize(home, assets_file, "--select", "parted", "--wait", "--partition", "p1")
     assert code == 0, home.log(run_id)
     assert home.run(run_id).tags[PARTITION_NAME_TAG] == "p1"
     assert (home.side / "partition").read_text() == "p1"

@@ -41,6 +41,9 @@ from headwater.core.metadata import TextMetadataValue as TextMetadataValue
 from headwater.core.metadata import TimestampMetadataValue as TimestampMetadataValue
 from headwater.core.metadata import UrlCodeReference as UrlCodeReference
 from headwater.core.metadata import UrlMetadataValue as UrlMetadataValue
+from headwater.core.partition_keys import MultiPartitionKey as MultiPartitionKey
+from headwater.core.partition_keys import PartitionKeyRange as PartitionKeyRange
+from headwater.core.partition_keys import TimeWindow as TimeWindow
 from headwater.definitions.asset_check import AssetChecksDefinition as AssetChecksDefinition
 from headwater.definitions.asset_check import asset_check as asset_check
 from headwater.definitions.asset_check_spec import AssetCheckSpec as AssetCheckSpec
@@ -106,6 +109,7 @@ from headwater.definitions.logger import get_logger as get_dagster_logger
 from headwater.definitions.mem_io_manager import InMemoryIOManager as InMemoryIOManager
 from headwater.definitions.mem_io_manager import mem_io_manager as mem_io_manager
 from headwater.definitions.multi_asset import multi_asset as multi_asset
+from headwater.definitions.multi_partitions import MultiPartitionsDefinition as MultiPartitionsDefinition
 from headwater.definitions.op import OpDefinition as OpDefinition
 from headwater.definitions.op import op as op
 from headwater.definitions.output_context import OutputContext as OutputContext
@@ -113,6 +117,20 @@ from headwater.definitions.output_context import build_output_context as build_o
 from headwater.definitions.outputs import AssetOut as AssetOut
 from headwater.definitions.outputs import DynamicOut as DynamicOut
 from headwater.definitions.outputs import Out as Out
+from headwater.definitions.partitioned_config import PartitionedConfig as PartitionedConfig
+from headwater.definitions.partitioned_config import daily_partitioned_config as daily_partitioned_config
+from headwater.definitions.partitioned_config import dynamic_partitioned_config as dynamic_partitioned_config
+from headwater.definitions.partitioned_config import hourly_partitioned_config as hourly_partitioned_config
+from headwater.definitions.partitioned_config import monthly_partitioned_config as monthly_partitioned_config
+from headwater.definitions.partitioned_config import static_partitioned_config as static_partitioned_config
+from headwater.definitions.partitioned_config import weekly_partitioned_config as weekly_partitioned_config
+from headwater.definitions.partitions_definition import (
+    DynamicPartitionsDefinition as DynamicPartitionsDefinition,
+)
+from headwater.definitions.partitions_definition import PartitionsDefinition as PartitionsDefinition
+from headwater.definitions.partitions_definition import (
+    StaticPartitionsDefinition as StaticPartitionsDefinition,
+)
 from headwater.definitions.resource_context import InitResourceContext as InitResourceContext
 from headwater.definitions.resources import ResourceDefinition as ResourceDefinition
 from headwater.definitions.resources import ResourceDependency as ResourceDependency
@@ -129,6 +147,21 @@ from headwater.definitions.results import RetryRequested as RetryRequested
 from headwater.definitions.retry import Backoff as Backoff
 from headwater.definitions.retry import Jitter as Jitter
 from headwater.definitions.retry import RetryPolicy as RetryPolicy
+from headwater.definitions.time_window_partitions import (
+    DailyPartitionsDefinition as DailyPartitionsDefinition,
+)
+from headwater.definitions.time_window_partitions import (
+    HourlyPartitionsDefinition as HourlyPartitionsDefinition,
+)
+from headwater.definitions.time_window_partitions import (
+    MonthlyPartitionsDefinition as MonthlyPartitionsDefinition,
+)
+from headwater.definitions.time_window_partitions import (
+    TimeWindowPartitionsDefinition as TimeWindowPartitionsDefinition,
+)
+from headwater.definitions.time_window_partitions import (
+    WeeklyPartitionsDefinition as WeeklyPartitionsDefinition,
+)
 from headwater.definitions.types import DagsterType as DagsterType
 from headwater.definitions.types import Nothing as Nothing
 from headwater.errors import ExecutionInterruptedError as DagsterExecutionInterruptedError
@@ -143,6 +176,7 @@ from headwater.errors import RunNotFoundError as DagsterRunNotFoundError
 from headwater.errors import StepExecutionError as DagsterExecutionStepExecutionError
 from headwater.errors import StepOutputNotFoundError as DagsterStepOutputNotFoundError
 from headwater.errors import TypeCheckDidNotPass as DagsterTypeCheckDidNotPass
+from headwater.errors import UnknownPartitionError as DagsterUnknownPartitionError
 from headwater.errors import UnknownResourceError as DagsterUnknownResourceError
 from headwater.errors import UnmetExecutorRequirementsError as DagsterUnmetExecutorRequirementsError
 from headwater.errors import UserCodeExecutionError as DagsterUserCodeExecutionError
@@ -167,6 +201,27 @@ from headwater.execution.resource_builder import build_resources as build_resour
 from headwater.execution.result import ExecuteInProcessResult as ExecuteInProcessResult
 from headwater.executors.multiprocess import multiprocess_executor as multiprocess_executor
 from headwater.selection.asset_selection import AssetSelection as AssetSelection
+from headwater.specs.backfill_policy import BackfillPolicy as BackfillPolicy
+from headwater.specs.dynamic_partitions_request import (
+    AddDynamicPartitionsRequest as AddDynamicPartitionsRequest,
+)
+from headwater.specs.dynamic_partitions_request import (
+    DeleteDynamicPartitionsRequest as DeleteDynamicPartitionsRequest,
+)
+from headwater.specs.partition_mappings import AllPartitionMapping as AllPartitionMapping
+from headwater.specs.partition_mappings import DimensionPartitionMapping as DimensionPartitionMapping
+from headwater.specs.partition_mappings import IdentityPartitionMapping as IdentityPartitionMapping
+from headwater.specs.partition_mappings import LastPartitionMapping as LastPartitionMapping
+from headwater.specs.partition_mappings import MultiPartitionMapping as MultiPartitionMapping
+from headwater.specs.partition_mappings import (
+    MultiToSingleDimensionPartitionMapping as MultiToSingleDimensionPartitionMapping,
+)
+from headwater.specs.partition_mappings import PartitionMapping as PartitionMapping
+from headwater.specs.partition_mappings import (
+    SpecificPartitionsPartitionMapping as SpecificPartitionsPartitionMapping,
+)
+from headwater.specs.partition_mappings import StaticPartitionMapping as StaticPartitionMapping
+from headwater.specs.partition_mappings import TimeWindowPartitionMapping as TimeWindowPartitionMapping
 from headwater.storage.records import AssetRecordsFilter as AssetRecordsFilter
 from headwater.storage.records import EventRecordsFilter as EventRecordsFilter
 from headwater.storage.records import EventRecordsResult as EventRecordsResult
@@ -175,6 +230,8 @@ from headwater.storage.records import RunRecord as RunRecord
 from headwater.storage.records import RunsFilter as RunsFilter
 
 __all__ = [
+    "AddDynamicPartitionsRequest",
+    "AllPartitionMapping",
     "Any",
     "Array",
     "AssetCheckEvaluation",
@@ -196,6 +253,7 @@ __all__ = [
     "AssetSpec",
     "AssetValueLoader",
     "AssetsDefinition",
+    "BackfillPolicy",
     "Backoff",
     "Bool",
     "BoolMetadataValue",
@@ -226,13 +284,18 @@ __all__ = [
     "DagsterStepOutputNotFoundError",
     "DagsterType",
     "DagsterTypeCheckDidNotPass",
+    "DagsterUnknownPartitionError",
     "DagsterUnknownResourceError",
     "DagsterUnmetExecutorRequirementsError",
     "DagsterUserCodeExecutionError",
+    "DailyPartitionsDefinition",
     "Definitions",
+    "DeleteDynamicPartitionsRequest",
     "DependencyDefinition",
+    "DimensionPartitionMapping",
     "DynamicOut",
     "DynamicOutput",
+    "DynamicPartitionsDefinition",
     "Enum",
     "EnumValue",
     "EnvVar",
@@ -252,8 +315,10 @@ __all__ = [
     "GraphOut",
     "HookContext",
     "HookDefinition",
+    "HourlyPartitionsDefinition",
     "IOManager",
     "IOManagerDefinition",
+    "IdentityPartitionMapping",
     "In",
     "InMemoryIOManager",
     "InitResourceContext",
@@ -266,12 +331,18 @@ __all__ = [
     "Jitter",
     "JobDefinition",
     "JsonMetadataValue",
+    "LastPartitionMapping",
     "LocalFileCodeReference",
     "Map",
     "MarkdownMetadataValue",
     "MaterializeResult",
     "MetadataValue",
+    "MonthlyPartitionsDefinition",
     "MultiDependencyDefinition",
+    "MultiPartitionKey",
+    "MultiPartitionMapping",
+    "MultiPartitionsDefinition",
+    "MultiToSingleDimensionPartitionMapping",
     "NodeInvocation",
     "Noneable",
     "NotebookMetadataValue",
@@ -283,6 +354,10 @@ __all__ = [
     "Out",
     "Output",
     "OutputContext",
+    "PartitionKeyRange",
+    "PartitionMapping",
+    "PartitionedConfig",
+    "PartitionsDefinition",
     "PathMetadataValue",
     "Permissive",
     "PermissiveConfig",
@@ -300,6 +375,9 @@ __all__ = [
     "Selector",
     "Shape",
     "SourceAsset",
+    "SpecificPartitionsPartitionMapping",
+    "StaticPartitionMapping",
+    "StaticPartitionsDefinition",
     "String",
     "StringSource",
     "TableColumn",
@@ -313,9 +391,13 @@ __all__ = [
     "TableSchema",
     "TableSchemaMetadataValue",
     "TextMetadataValue",
+    "TimeWindow",
+    "TimeWindowPartitionMapping",
+    "TimeWindowPartitionsDefinition",
     "TimestampMetadataValue",
     "UrlCodeReference",
     "UrlMetadataValue",
+    "WeeklyPartitionsDefinition",
     "asset",
     "asset_check",
     "build_asset_context",
@@ -325,13 +407,16 @@ __all__ = [
     "build_op_context",
     "build_output_context",
     "build_resources",
+    "daily_partitioned_config",
     "define_asset_job",
+    "dynamic_partitioned_config",
     "failure_hook",
     "fs_io_manager",
     "get_dagster_logger",
     "graph",
     "graph_asset",
     "graph_multi_asset",
+    "hourly_partitioned_config",
     "in_process_executor",
     "input_manager",
     "io_manager",
@@ -340,9 +425,12 @@ __all__ = [
     "materialize",
     "materialize_to_memory",
     "mem_io_manager",
+    "monthly_partitioned_config",
     "multi_asset",
     "multiprocess_executor",
     "op",
     "resource",
+    "static_partitioned_config",
     "success_hook",
+    "weekly_partitioned_config",
 ]

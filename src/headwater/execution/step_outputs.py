@@ -233,15 +233,16 @@ class OutputHandler:
         if spec.asset_key is not None:
             metadata = {**user_meta, **self.context.output_metadata_for(name, mapping_key), **extra}
             tags = output.tags if output is not None else None
-            mat = AssetMaterialization(
-                spec.asset_key, metadata=metadata or None, partition=run.partition_key, tags=tags
-            )
-            run.emit(
-                EventType.ASSET_MATERIALIZATION,
-                key,
-                f"Materialized value {spec.asset_key.to_user_string()}.",
-                mat,
-            )
+            for partition in _partitions_of(run, spec.asset_key):
+                mat = AssetMaterialization(
+                    spec.asset_key, metadata=metadata or None, partition=partition, tags=tags
+                )
+                run.emit(
+                    EventType.ASSET_MATERIALIZATION,
+                    key,
+                    f"Materialized value {spec.asset_key.to_user_string()}.",
+                    mat,
+                )
         if not spec.is_nothing:
             run.emit(
                 EventType.HANDLED_OUTPUT,
@@ -292,8 +293,11 @@ class OutputHandler:
         assert asset_key is not None
         run, key = self.run, self.attempt.key
         if isinstance(result, ObserveResult):
-            obs = AssetObservation(asset_key, metadata=result.metadata or None, partition=run.partition_key)
-            run.emit(EventType.ASSET_OBSERVATION, key, f"Observed value {asset_key.to_user_string()}.", obs)
+            for partition in _partitions_of(run, asset_key):
+                obs = AssetObservation(asset_key, metadata=result.metadata or None, partition=partition)
+                run.emit(
+                    EventType.ASSET_OBSERVATION, key, f"Observed value {asset_key.to_user_string()}.", obs
+                )
             self.produced.add(name)
         elif result.value is not None and not spec.is_nothing:
             self.handle_output(
@@ -304,12 +308,16 @@ class OutputHandler:
             self.produced.add(name)
             self.output_values[name] = None
             metadata = {**result.metadata, **self.context.output_metadata_for(name)}
-            mat = AssetMaterialization(
-                asset_key, metadata=metadata or None, partition=run.partition_key, tags=result.tags
-            )
-            run.emit(
-                EventType.ASSET_MATERIALIZATION, key, f"Materialized value {asset_key.to_user_string()}.", mat
-            )
+            for partition in _partitions_of(run, asset_key):
+                mat = AssetMaterialization(
+                    asset_key, metadata=metadata or None, partition=partition, tags=result.tags
+                )
+                run.emit(
+                    EventType.ASSET_MATERIALIZATION,
+                    key,
+                    f"Materialized value {asset_key.to_user_string()}.",
+                    mat,
+                )
         for check in result.check_results:
             self.handle_check_result(check)
 
@@ -373,6 +381,15 @@ class OutputHandler:
                 f'Core compute for op "{self.node.op_name}" did not return an output for non-optional output '
                 f'"{name}"'
             )
+
+
+def _partitions_of(run: RunContext, asset_key: Any) -> list[str | None]:
+    """The partitions an asset's materialization is for: each of the run's keys when the asset is
+    partitioned (one event per partition), else one event without a partition."""
+    if run.partitions is None:
+        return [None]
+    keys = run.input_partitions.asset_keys(asset_key)
+    return [str(k) for k in keys] if keys else [None]
 
 
 def _is_blocking(run: RunContext, key: AssetCheckKey) -> bool:
