@@ -45,8 +45,9 @@ ASSETS = textwrap.dedent(
 
     @hw.asset(partitions_def=hw.StaticPartitionsDefinition(["p1", "p2"]))
     def parted(context) -> str:
-        _side("partition", context.partition_key)
-        return context.partition_key
+        if context.has_partition_key:
+            _side("partition", context.partition_key)
+        return "parted"
 
     defs = hw.Definitions(assets=[numbers, total, broken, parted])
     """
