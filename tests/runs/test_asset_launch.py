@@ -91,7 +91,7 @@ def test_launch_wait_exits_non_zero_when_the_run_fails(home: Home, assets_file: 
     run_id, out, code = _materialize(home, assets_file, "--select", "*", "--wait", check=False)
     assert code == 1
     assert "broken failed" in out and "ValueError: total is wrong" in out
-    assert f"Run {run_id}: FAILURE — 2 succeeded, 1 failed" in out
+    assert f"Run {run_id}: FAILURE — 3 succeeded, 1 failed" in out
     assert home.run(run_id).status is RunStatus.FAILURE
 
 
