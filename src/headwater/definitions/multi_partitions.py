@@ -67,9 +67,9 @@ class MultiPartitionsDefinition(PartitionsDefinition):
         )
         self._spec = MultiPartitionsSpec(
             tuple(
-                PartitionDimensionSpec(d.name, d.partitions_def.to_partitions_spec())
+                PartitionDimensionSpec(d.name, d.partitions_def.to_partitions_spec())  # type: ignore[arg-type]
                 for d in self._dimensions
-            )  # type: ignore[arg-type]
+            )
         )
 
     @property

@@ -17,7 +17,7 @@ import calendar
 import difflib
 import functools
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from croniter import croniter
@@ -61,9 +61,9 @@ def is_valid_cron_schedule(cron: str) -> bool:
     return not (expanded[3] == [2] and len(expanded[2]) == 1 and expanded[2][0] in (30, 31))
 
 
-def _ints(field: list[int | str], low: int, high: int) -> frozenset[int] | None:
+def _ints(field: Sequence[object], low: int, high: int) -> frozenset[int] | None:
     """The values of one expanded field; None for ``*``."""
-    if field == ["*"]:
+    if list(field) == ["*"]:
         return None
     return frozenset(v for v in field if isinstance(v, int) and low <= v <= high)
 

@@ -118,6 +118,8 @@ def _summary(keys: Sequence[str]) -> str:
 
 
 class StaticKeys(PartitionKeys):
+    spec: StaticPartitionsSpec
+
     def __init__(self, spec: StaticPartitionsSpec) -> None:
         self.spec = spec
         self._keys = list(spec.partition_keys)
@@ -138,6 +140,8 @@ class StaticKeys(PartitionKeys):
 
 
 class DynamicKeys(PartitionKeys):
+    spec: DynamicPartitionsSpec
+
     def __init__(self, spec: DynamicPartitionsSpec) -> None:
         self.spec = spec
 
@@ -170,6 +174,8 @@ class DynamicKeys(PartitionKeys):
 
 
 class TimeKeys(PartitionKeys):
+    spec: TimeWindowPartitionsSpec
+
     def __init__(self, spec: TimeWindowPartitionsSpec) -> None:
         self.spec = spec
         self.windows = TimeWindowKeys(spec)
@@ -191,6 +197,8 @@ class TimeKeys(PartitionKeys):
 
 
 class MultiKeys(PartitionKeys):
+    spec: MultiPartitionsSpec
+
     def __init__(self, spec: MultiPartitionsSpec) -> None:
         self.spec = spec
         self.names = [d.name for d in spec.dimensions]

@@ -146,6 +146,17 @@ def _parse(key: str, fmt: str, timezone: str) -> float:
     return dt.replace(tzinfo=cron_schedule("0 0 * * *", timezone).tz).timestamp()
 
 
+class _KeysAt:
+    """The keys at a time, valid while "now" stays strictly between the ticks ``low`` and ``high``
+    around it; the key set is built when a membership test first needs it."""
+
+    __slots__ = ("high", "key_set", "keys", "low")
+
+    def __init__(self, low: float, high: float, keys: list[str]) -> None:
+        self.low, self.high, self.keys = low, high, keys
+        self.key_set: frozenset[str] | None = None
+
+
 class TimeWindowKeys:
     """Windows and keys of one ``TimeWindowPartitionsSpec``."""
 
@@ -154,9 +165,7 @@ class TimeWindowKeys:
         self.schedule = cron_schedule(spec.cron_schedule, spec.timezone)
         self.formatter = KeyFormatter(spec.fmt, self.schedule)
         self._first_tick = self.schedule.next_tick(spec.start)
-        # Keys at "now", valid while now stays strictly between the two ticks around it: (low, high,
-        # keys, key set or None until has_key needs it).
-        self._cached: list[object] | None = None
+        self._cached: _KeysAt | None = None
 
     # -- windows -------------------------------------------------------------------------------------
     def window_at(self, start_tick: float) -> tuple[float, float]:
@@ -221,23 +230,23 @@ class TimeWindowKeys:
     # -- keys ----------------------------------------------------------------------------------------
     def keys(self, now: float) -> list[str]:
         """Every key at ``now`` (a new list)."""
-        return list(self._entry(now)[2])  # type: ignore[call-overload]
+        return list(self._entry(now).keys)
 
     def has_key(self, key: str, now: float) -> bool:
         entry = self._entry(now)
-        if entry[3] is None:
-            entry[3] = frozenset(entry[2])  # type: ignore[call-overload]
-        return key in entry[3]  # type: ignore[operator]
+        if entry.key_set is None:
+            entry.key_set = frozenset(entry.keys)
+        return key in entry.key_set
 
-    def _entry(self, now: float) -> list[object]:
+    def _entry(self, now: float) -> _KeysAt:
         cached = self._cached
-        if cached is not None and cached[0] < now < cached[1]:  # type: ignore[operator]
+        if cached is not None and cached.low < now < cached.high:
             return cached
         last = self.last_window(now)
         keys = [] if last is None else self._keys_between(self._first_tick, last[0], always_first=True)
         low = self.schedule.prev_tick(now)
         high = self.schedule.next_tick(now, strict=True)
-        self._cached = [low, high, keys, None]
+        self._cached = _KeysAt(low, high, keys)
         return self._cached
 
     def _keys_between(self, first: float, last: float, *, always_first: bool = False) -> list[str]:
