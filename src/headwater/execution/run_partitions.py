@@ -164,11 +164,10 @@ def partition_tags(job: JobDefinition, partitions: RunPartitions | None) -> dict
         tags = {PARTITION_NAME_TAG: str(partitions.key)}
         if isinstance(partitions.key, MultiPartitionKey):
             tags.update(multi_partition_tags(partitions.key))
-    else:
-        start, end = partitions.range
-        tags = {ASSET_PARTITION_RANGE_START_TAG: start, ASSET_PARTITION_RANGE_END_TAG: end}
-    tags[PARTITION_SET_TAG] = f"{job.name}_partition_set"
-    return tags
+        tags[PARTITION_SET_TAG] = f"{job.name}_partition_set"
+        return tags
+    start, end = partitions.range
+    return {ASSET_PARTITION_RANGE_START_TAG: start, ASSET_PARTITION_RANGE_END_TAG: end}
 
 
 def partitioned_run_config(job: JobDefinition, partitions: RunPartitions | None, run_config: Any) -> Any:
