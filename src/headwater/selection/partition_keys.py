@@ -195,6 +195,20 @@ class TimeKeys(PartitionKeys):
     def time_window(self, key: str) -> TimeWindow:
         return self.windows.time_window(key)
 
+    def keys_in_range(
+        self,
+        start: str,
+        end: str,
+        now: float | None = None,
+        dynamic: DynamicPartitionsStore | None = None,
+    ) -> list[str]:
+        """As the base class, without listing every key: the windows from start's through end's."""
+        at = time.time() if now is None else now
+        first, last = self.windows.tick_of_key(start, at), self.windows.tick_of_key(end, at)
+        if first is None or last is None or first > last:
+            return super().keys_in_range(start, end, at, dynamic)  # raises: a missing key, or start after end
+        return self.windows.keys_between(first, last)
+
 
 class MultiKeys(PartitionKeys):
     spec: MultiPartitionsSpec

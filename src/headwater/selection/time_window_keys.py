@@ -150,10 +150,10 @@ class _KeysAt:
     """The keys at a time, valid while "now" stays strictly between the ticks ``low`` and ``high``
     around it; the key set is built when a membership test first needs it."""
 
-    __slots__ = ("high", "key_set", "keys", "low")
+    __slots__ = ("high", "key_set", "keys", "last_start", "low")
 
-    def __init__(self, low: float, high: float, keys: list[str]) -> None:
-        self.low, self.high, self.keys = low, high, keys
+    def __init__(self, low: float, high: float, keys: list[str], last_start: float | None) -> None:
+        self.low, self.high, self.keys, self.last_start = low, high, keys, last_start
         self.key_set: frozenset[str] | None = None
 
 
@@ -246,8 +246,23 @@ class TimeWindowKeys:
         keys = [] if last is None else self._keys_between(self._first_tick, last[0], always_first=True)
         low = self.schedule.prev_tick(now)
         high = self.schedule.next_tick(now, strict=True)
-        self._cached = _KeysAt(low, high, keys)
+        self._cached = _KeysAt(low, high, keys, None if last is None else last[0])
         return self._cached
+
+    def tick_of_key(self, key: str, now: float) -> float | None:
+        """The start tick of ``key`` when it is a key at ``now`` (None if not), without a key set."""
+        try:
+            tick = self.schedule.next_tick(parse_key(key, self.spec.fmt, self.spec.timezone))
+        except ValueError:
+            return None
+        last = self._entry(now).last_start
+        if last is None or not self._first_tick <= tick <= last or self.key_of(tick) != key:
+            return None
+        return tick
+
+    def keys_between(self, first: float, last: float) -> list[str]:
+        """Keys of the windows starting at ticks from ``first`` through ``last``."""
+        return self._keys_between(first, last)
 
     def _keys_between(self, first: float, last: float, *, always_first: bool = False) -> list[str]:
         """Keys of the windows starting at ticks from ``first`` through ``last`` (Dagster yields the
