@@ -67,3 +67,25 @@ def dagster_sleep_job() -> Any:
 
 def dagster_trivial_chain_job() -> Any:
     return chain_job(_dagster(), TRIVIAL_CHAIN)
+
+
+def _headwater() -> ModuleType:
+    import headwater.compat.dagster as dg
+
+    return dg
+
+
+def headwater_sleep_job() -> Any:
+    return sleep_job(_headwater())
+
+
+def headwater_trivial_chain_job() -> Any:
+    return chain_job(_headwater(), TRIVIAL_CHAIN)
+
+
+def headwater_long_chain_job() -> Any:
+    return chain_job(_headwater(), LONG_CHAIN)
+
+
+def dagster_long_chain_job() -> Any:
+    return chain_job(_dagster(), LONG_CHAIN)

@@ -1,9 +1,12 @@
 """The multiprocess executor: parallel sleeping steps, and the overhead per trivial step.
 
-Both sides run the same jobs with their multiprocess executor on a persistent (SQLite) instance in a
-temporary directory; Dagster's job is reconstructable (``benchmarks._mp_jobs``), as its executor
-needs. The time is the wall time of the run call (``execute_in_process`` / ``execute_job``),
-including starting the worker processes, after one small warm-up run in the same process.
+Both sides make the same call, ``execute_job(reconstructable(factory), instance, run_config)``, with
+their multiprocess executor, on a persistent (SQLite) instance in a temporary directory; the job
+factories are in ``benchmarks._mp_jobs``. The time is the wall time of that call, including starting
+the worker processes, after one small warm-up run in the same process (Headwater).
+
+(Until 2026-12-05 Headwater's side called ``execute_in_process``, which since 61fea30 runs in process
+as in Dagster: its figures from then to that date measured the in-process executor.)
 
 - ``16 x 0.5 s sleeps + join, max_concurrent=C``: ideal = 16 x 0.5 / C seconds; "x ideal" shows
   the ratio (target for Headwater: within 1.1x).
@@ -26,22 +29,16 @@ from benchmarks import _mp_jobs as jobs
 from benchmarks._harness import Case, Outcome, main, per_step
 
 
-def _run(dg: ModuleType, lib: str, build: Callable[[], Any], dagster_factory: Any, concurrency: int) -> float:
-    """Seconds for one run of the job, on a fresh SQLite instance."""
+def _run(dg: ModuleType, factory: Any, concurrency: int) -> float:
+    """Seconds for one run of the job ``factory`` builds, through ``execute_job(reconstructable(...))``
+    with the multiprocess executor, on a fresh SQLite instance (the same call for both libraries)."""
     tmp = tempfile.mkdtemp(prefix="bench-mp-")
     config = {"execution": {"config": {"max_concurrent": concurrency}}}
     try:
         instance = dg.DagsterInstance.local_temp(tmp)
-        if lib == "dagster":
-            target = dg.reconstructable(dagster_factory)
-            t = time.perf_counter()
-            with dg.execute_job(target, instance=instance, run_config=config) as result:
-                elapsed = time.perf_counter() - t
-                assert result.success
-        else:
-            job = build()
-            t = time.perf_counter()
-            result = job.execute_in_process(instance=instance, run_config=config)
+        target = dg.reconstructable(factory)
+        t = time.perf_counter()
+        with dg.execute_job(target, instance=instance, run_config=config) as result:
             elapsed = time.perf_counter() - t
             assert result.success
         return elapsed
@@ -49,9 +46,16 @@ def _run(dg: ModuleType, lib: str, build: Callable[[], Any], dagster_factory: An
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _factories(lib: str) -> tuple[Any, Any, Any]:
+    """The (sleep, 20-chain, 200-chain) job factories of ``lib``."""
+    if lib == "dagster":
+        return jobs.dagster_sleep_job, jobs.dagster_trivial_chain_job, jobs.dagster_long_chain_job
+    return jobs.headwater_sleep_job, jobs.headwater_trivial_chain_job, jobs.headwater_long_chain_job
+
+
 def _warm_up(dg: ModuleType, lib: str) -> None:
     if lib == "headwater":  # imports and first-run costs out of the figure (Dagster: its own per-step cost)
-        _run(dg, lib, lambda: jobs.chain_job(dg, 2), None, 2)
+        _run(dg, _factories(lib)[1], 2)
 
 
 def sleeps(concurrency: int) -> Callable[[ModuleType, str], Outcome]:
@@ -59,7 +63,7 @@ def sleeps(concurrency: int) -> Callable[[ModuleType, str], Outcome]:
 
     def case(dg: ModuleType, lib: str) -> Outcome:
         _warm_up(dg, lib)
-        elapsed = _run(dg, lib, lambda: jobs.sleep_job(dg), jobs.dagster_sleep_job, concurrency)
+        elapsed = _run(dg, _factories(lib)[0], concurrency)
         return {"value": elapsed, "x_ideal": elapsed / ideal}
 
     return case
@@ -68,7 +72,8 @@ def sleeps(concurrency: int) -> Callable[[ModuleType, str], Outcome]:
 def chain(n: int) -> Callable[[ModuleType, str], Outcome]:
     def case(dg: ModuleType, lib: str) -> Outcome:
         _warm_up(dg, lib)
-        elapsed = _run(dg, lib, lambda: jobs.chain_job(dg, n), jobs.dagster_trivial_chain_job, 2)
+        factory = _factories(lib)[1 if n == jobs.TRIVIAL_CHAIN else 2]
+        elapsed = _run(dg, factory, 2)
         return {"value": per_step(elapsed, n), "total_s": elapsed}
 
     return case

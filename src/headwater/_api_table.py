@@ -9,6 +9,7 @@ from __future__ import annotations
 _D = "headwater.definitions"
 _E = "headwater.execution"
 _X = "headwater.executors"
+_M = "headwater.specs.partition_mappings"
 
 # (native, dagster, module, attribute); a None native name means "Dagster name only", a None Dagster name
 # "Headwater name only" (Dagster has no such public name). Compact rows: the formatter is off here.
@@ -228,6 +229,58 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("custom_path_fs_io_manager", "custom_path_fs_io_manager", f"{_D}.custom_path_io_manager",
      "custom_path_fs_io_manager"),
     ("UPathIOManager", "UPathIOManager", f"{_D}.upath_io_manager", "UPathIOManager"),
+    # partitions
+    ("PartitionsDefinition", "PartitionsDefinition", f"{_D}.partitions_definition", "PartitionsDefinition"),
+    ("StaticPartitionsDefinition", "StaticPartitionsDefinition", f"{_D}.partitions_definition",
+     "StaticPartitionsDefinition"),
+    ("DynamicPartitionsDefinition", "DynamicPartitionsDefinition", f"{_D}.partitions_definition",
+     "DynamicPartitionsDefinition"),
+    ("TimeWindowPartitionsDefinition", "TimeWindowPartitionsDefinition", f"{_D}.time_window_partitions",
+     "TimeWindowPartitionsDefinition"),
+    ("HourlyPartitionsDefinition", "HourlyPartitionsDefinition", f"{_D}.time_window_partitions",
+     "HourlyPartitionsDefinition"),
+    ("DailyPartitionsDefinition", "DailyPartitionsDefinition", f"{_D}.time_window_partitions",
+     "DailyPartitionsDefinition"),
+    ("WeeklyPartitionsDefinition", "WeeklyPartitionsDefinition", f"{_D}.time_window_partitions",
+     "WeeklyPartitionsDefinition"),
+    ("MonthlyPartitionsDefinition", "MonthlyPartitionsDefinition", f"{_D}.time_window_partitions",
+     "MonthlyPartitionsDefinition"),
+    ("MultiPartitionsDefinition", "MultiPartitionsDefinition", f"{_D}.multi_partitions",
+     "MultiPartitionsDefinition"),
+    ("MultiPartitionKey", "MultiPartitionKey", "headwater.core.partition_keys", "MultiPartitionKey"),
+    ("PartitionKeyRange", "PartitionKeyRange", "headwater.core.partition_keys", "PartitionKeyRange"),
+    ("TimeWindow", "TimeWindow", "headwater.core.partition_keys", "TimeWindow"),
+    ("PartitionMapping", "PartitionMapping", _M, "PartitionMapping"),
+    ("IdentityPartitionMapping", "IdentityPartitionMapping", _M, "IdentityPartitionMapping"),
+    ("AllPartitionMapping", "AllPartitionMapping", _M, "AllPartitionMapping"),
+    ("LastPartitionMapping", "LastPartitionMapping", _M, "LastPartitionMapping"),
+    ("TimeWindowPartitionMapping", "TimeWindowPartitionMapping", _M, "TimeWindowPartitionMapping"),
+    ("SpecificPartitionsPartitionMapping", "SpecificPartitionsPartitionMapping", _M,
+     "SpecificPartitionsPartitionMapping"),
+    ("StaticPartitionMapping", "StaticPartitionMapping", _M, "StaticPartitionMapping"),
+    ("MultiPartitionMapping", "MultiPartitionMapping", _M, "MultiPartitionMapping"),
+    ("DimensionPartitionMapping", "DimensionPartitionMapping", _M, "DimensionPartitionMapping"),
+    ("MultiToSingleDimensionPartitionMapping", "MultiToSingleDimensionPartitionMapping", _M,
+     "MultiToSingleDimensionPartitionMapping"),
+    ("BackfillPolicy", "BackfillPolicy", "headwater.specs.backfill_policy", "BackfillPolicy"),
+    ("BackfillPolicyType", None, "headwater.specs.backfill_policy", "BackfillPolicyType"),
+    ("AddDynamicPartitionsRequest", "AddDynamicPartitionsRequest",
+     "headwater.specs.dynamic_partitions_request", "AddDynamicPartitionsRequest"),
+    ("DeleteDynamicPartitionsRequest", "DeleteDynamicPartitionsRequest",
+     "headwater.specs.dynamic_partitions_request", "DeleteDynamicPartitionsRequest"),
+    ("PartitionedConfig", "PartitionedConfig", f"{_D}.partitioned_config", "PartitionedConfig"),
+    ("static_partitioned_config", "static_partitioned_config", f"{_D}.partitioned_config",
+     "static_partitioned_config"),
+    ("dynamic_partitioned_config", "dynamic_partitioned_config", f"{_D}.partitioned_config",
+     "dynamic_partitioned_config"),
+    ("hourly_partitioned_config", "hourly_partitioned_config", f"{_D}.partitioned_config",
+     "hourly_partitioned_config"),
+    ("daily_partitioned_config", "daily_partitioned_config", f"{_D}.partitioned_config",
+     "daily_partitioned_config"),
+    ("weekly_partitioned_config", "weekly_partitioned_config", f"{_D}.partitioned_config",
+     "weekly_partitioned_config"),
+    ("monthly_partitioned_config", "monthly_partitioned_config", f"{_D}.partitioned_config",
+     "monthly_partitioned_config"),
     # execution and testing
     ("materialize", "materialize", f"{_E}.api", "materialize"),
     ("materialize_to_memory", "materialize_to_memory", f"{_E}.api", "materialize_to_memory"),
@@ -333,6 +386,7 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("UnmetExecutorRequirementsError", "DagsterUnmetExecutorRequirementsError", "headwater.errors",
      "UnmetExecutorRequirementsError"),
     ("StepWorkerError", None, "headwater.errors", "StepWorkerError"),
+    ("UnknownPartitionError", "DagsterUnknownPartitionError", "headwater.errors", "UnknownPartitionError"),
 )
 # fmt: on
 

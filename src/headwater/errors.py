@@ -219,3 +219,8 @@ class UnmetExecutorRequirementsError(HeadwaterError):
 class StepWorkerError(HeadwaterError):
     """A step worker process of the multiprocess executor died while running a step, or the step's
     error could not be sent back across processes (the message carries its text)."""
+
+
+class UnknownPartitionError(HeadwaterError):
+    """A partition key that the partitions definition does not have (Dagster's
+    ``DagsterUnknownPartitionError``); the message names the key, the asset or job and what exists."""

@@ -136,3 +136,35 @@ def test_materialize_help_mentions_launch_and_wait() -> None:
     result = CliRunner().invoke(cli, ["asset", "materialize", "--help"])
     assert result.exit_code == 0
     assert "--launch" in result.output and "--wait" in result.output
+
+
+PARTITIONED = textwrap.dedent(
+    """
+    import headwater as hw
+
+    @hw.asset(partitions_def=hw.DailyPartitionsDefinition(start_date="2024-01-01", end_date="2024-01-08"))
+    def days(context) -> dict:
+        return {key: len(key) for key in context.partition_keys}
+
+    defs = hw.Definitions(assets=[days])
+    """
+)
+
+
+def test_materialize_a_partition_range(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEADWATER_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    code = tmp_path / "parted.py"
+    code.write_text(PARTITIONED)
+    args = ["asset", "materialize", "--select", "days", "-f", str(code)]
+    result = CliRunner().invoke(cli, [*args, "--partition-range", "2024-01-02...2024-01-04"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "home" / "storage" / "days").iterdir()) == [
+        "2024-01-02",
+        "2024-01-03",
+        "2024-01-04",
+    ]
+    bad = CliRunner().invoke(cli, [*args, "--partition-range", "2024-01-02"])
+    assert bad.exit_code != 0 and "START...END" in bad.output
+    unknown = CliRunner().invoke(cli, [*args, "--partition", "2025-01-01"])
+    assert unknown.exit_code != 0 and "2025-01-01" in unknown.output and "'days'" in unknown.output

@@ -454,7 +454,7 @@ def test_retry_policy_events() -> None:
 
 
 def test_partition_key_reaches_the_context_and_the_materialization() -> None:
-    @hw.asset
+    @hw.asset(partitions_def=hw.StaticPartitionsDefinition(["a", "b"]))
     def part(context: hw.AssetExecutionContext) -> tuple[str, bool]:
         return context.partition_key, context.has_partition_key
 

@@ -43,7 +43,13 @@ ASSETS = textwrap.dedent(
     def broken(total: int) -> int:
         raise ValueError("total is wrong")
 
-    defs = hw.Definitions(assets=[numbers, total, broken])
+    @hw.asset(partitions_def=hw.StaticPartitionsDefinition(["p1", "p2"]))
+    def parted(context) -> str:
+        if context.has_partition_key:
+            _side("partition", context.partition_key)
+        return "parted"
+
+    defs = hw.Definitions(assets=[numbers, total, broken, parted])
     """
 )
 
@@ -85,7 +91,7 @@ def test_launch_wait_exits_non_zero_when_the_run_fails(home: Home, assets_file: 
     run_id, out, code = _materialize(home, assets_file, "--select", "*", "--wait", check=False)
     assert code == 1
     assert "broken failed" in out and "ValueError: total is wrong" in out
-    assert f"Run {run_id}: FAILURE — 2 succeeded, 1 failed" in out
+    assert f"Run {run_id}: FAILURE — 3 succeeded, 1 failed" in out
     assert home.run(run_id).status is RunStatus.FAILURE
 
 
@@ -101,7 +107,7 @@ def test_launch_without_wait_prints_the_run_id_and_returns(home: Home, assets_fi
 
 
 def test_partition_goes_to_the_run_tag_and_the_asset_context(home: Home, assets_file: Path) -> None:
-    run_id, _, code = _materialize(home, assets_file, "--select", "numbers+", "--wait", "--partition", "p1")
+    run_id, _, code = _materialize(home, assets_file, "--select", "parted", "--wait", "--partition", "p1")
     assert code == 0, home.log(run_id)
     assert home.run(run_id).tags[PARTITION_NAME_TAG] == "p1"
     assert (home.side / "partition").read_text() == "p1"

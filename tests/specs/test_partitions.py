@@ -25,7 +25,7 @@ from headwater.specs.partitions import (
 )
 
 DAILY = TimeWindowPartitionsSpec(
-    "0 0 * * *", start=1704067200.0, fmt="%Y-%m-%d", timezone="Europe/Paris", end=1706745600.0, hour_offset=2
+    "0 2 * * *", start=1704067200.0, fmt="%Y-%m-%d", timezone="Europe/Paris", end=1706745600.0
 )
 SPECS: list[Any] = [
     StaticPartitionsSpec(("a", "b", "c")),
@@ -51,12 +51,11 @@ def test_json_shapes() -> None:
     assert json.loads(codec.encode(SPECS[0])) == {"type": "static", "partition_keys": ["a", "b", "c"]}
     assert json.loads(codec.encode(DAILY)) == {
         "type": "time_window",
-        "cron_schedule": "0 0 * * *",
+        "cron_schedule": "0 2 * * *",
         "start": 1704067200.0,
         "fmt": "%Y-%m-%d",
         "timezone": "Europe/Paris",
         "end": 1706745600.0,
-        "hour_offset": 2,
     }
     assert json.loads(codec.encode(DynamicPartitionsSpec())) == {"type": "dynamic"}
 
@@ -129,16 +128,18 @@ def test_asset_specs_carry_partitions_across_the_wire() -> None:
     @hw.asset(partitions_def=_Static("x", "y"))
     def parted() -> None: ...
 
-    @hw.asset(partitions_def=object())  # a placeholder without the protocol: no spec
+    @hw.asset(partitions_def=object())  # not a partitions definition: an error when definitions load
     def opaque() -> None: ...
+
+    with pytest.raises(InvalidDefinitionError, match=r"'opaque': partitions_def=.* is not a partitions"):
+        hw.Definitions(assets=[opaque]).get_all_asset_specs()
 
     @hw.asset
     def plain() -> None: ...
 
-    spec = build_location_spec(hw.Definitions(assets=[parted, opaque, plain]))
+    spec = build_location_spec(hw.Definitions(assets=[parted, plain]))
     back = from_json(to_json(spec), verify=True)
     nodes = back.asset_graph.nodes
     assert nodes[AssetKey("parted")].partitions == StaticPartitionsSpec(("x", "y"))
     assert nodes[AssetKey("parted")].partitioned
-    assert nodes[AssetKey("opaque")].partitions is None and not nodes[AssetKey("opaque")].partitioned
     assert nodes[AssetKey("plain")].partitions is None

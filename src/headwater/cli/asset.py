@@ -15,6 +15,7 @@ from headwater.cli.code_options import (
     selection_from_option,
 )
 from headwater.cli.progress import ProgressPrinter
+from headwater.core.partition_keys import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME, selection_job
 from headwater.errors import HeadwaterError
 from headwater.runs.code_pointer import CodePointer
@@ -60,6 +61,12 @@ def list_assets(
 @click.option("--select", required=True, help="Assets to materialize, e.g. '*', 'group:raw', 'key:orders+'.")
 @click.option("--partition", default=None, help="Partition key to materialize.")
 @click.option(
+    "--partition-range",
+    default=None,
+    help="A range of partition keys to materialize in one run, START...END (inclusive); the assets read "
+    "context.partition_key_range.",
+)
+@click.option(
     "--launch",
     is_flag=True,
     help="Launch the run in its own process (through the instance's run coordinator and launcher) and "
@@ -70,6 +77,7 @@ def list_assets(
 def materialize_assets(
     select: str,
     partition: str | None,
+    partition_range: str | None,
     launch: bool,
     wait: bool,
     verbose: bool,
@@ -86,6 +94,7 @@ def materialize_assets(
     """
     if wait and not launch:
         raise click.UsageError("--wait follows a launched run: pass it with --launch.")
+    tags = _range_tags(partition, partition_range)
     defs = load_from_options(module_name, python_file, attribute, working_directory)
     console = Console(highlight=False, soft_wrap=True)
     try:
@@ -97,12 +106,28 @@ def materialize_assets(
         raise click.ClickException(f"The selection {select!r} matches no materializable assets.")
     if launch:
         pointer = CodePointer.from_options(module_name, python_file, attribute, working_directory)
-        _launch(job, pointer, partition, wait=wait, verbose=verbose, console=console)
+        _launch(job, pointer, partition, tags, wait=wait, verbose=verbose, console=console)
     else:
-        _execute_here(job, partition, verbose=verbose, console=console)
+        _execute_here(job, partition, tags, verbose=verbose, console=console)
 
 
-def _execute_here(job: Any, partition: str | None, *, verbose: bool, console: Console) -> None:
+def _range_tags(partition: str | None, partition_range: str | None) -> dict[str, str]:
+    if partition_range is None:
+        return {}
+    if partition is not None:
+        raise click.UsageError("Pass --partition or --partition-range, not both.")
+    start, sep, end = partition_range.partition("...")
+    if not sep or not start or not end or "..." in end:
+        raise click.UsageError(
+            f"--partition-range {partition_range!r} is not a range: write START...END, e.g. "
+            "2024-01-01...2024-01-31."
+        )
+    return {ASSET_PARTITION_RANGE_START_TAG: start, ASSET_PARTITION_RANGE_END_TAG: end}
+
+
+def _execute_here(
+    job: Any, partition: str | None, tags: dict[str, str], *, verbose: bool, console: Console
+) -> None:
     from headwater.execution.api import execute_job
 
     instance = open_instance()
@@ -113,7 +138,12 @@ def _execute_here(job: Any, partition: str | None, *, verbose: bool, console: Co
     )
     try:
         result = execute_job(
-            job, instance=instance, partition_key=partition, raise_on_error=False, on_events=printer
+            job,
+            instance=instance,
+            partition_key=partition,
+            tags=tags,
+            raise_on_error=False,
+            on_events=printer,
         )
     except HeadwaterError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -128,13 +158,21 @@ def _execute_here(job: Any, partition: str | None, *, verbose: bool, console: Co
 
 
 def _launch(
-    job: Any, pointer: CodePointer, partition: str | None, *, wait: bool, verbose: bool, console: Console
+    job: Any,
+    pointer: CodePointer,
+    partition: str | None,
+    tags: dict[str, str],
+    *,
+    wait: bool,
+    verbose: bool,
+    console: Console,
 ) -> None:
     """Create the run (spec, plan, code pointer and asset selection stored with it), submit it, print
     its id; the run worker rebuilds the job from the run's asset selection."""
     from headwater.cli.run import wait_for_run
     from headwater.execution.api import default_resources
     from headwater.execution.run_config import process_run_config
+    from headwater.execution.run_partitions import InputPartitions, partition_tags, resolve_run_partitions
     from headwater.planning.plan import build_plan
     from headwater.runs.create import create_asset_run_for_launch
 
@@ -146,12 +184,15 @@ def _launch(
         process_run_config(
             job, None, set(resources), plan=build_plan(job.spec), input_values=job.input_values
         )
+        # An unknown partition or a bad range is reported here, before a run exists.
+        partitions = resolve_run_partitions(job, partition, tags, instance)
+        InputPartitions(job, partitions, instance).check()
         run = create_asset_run_for_launch(
             instance.run_storage,
             job.spec,
             pointer,
             job.asset_layer.selected_asset_keys,
-            partition_key=partition,
+            tags=partition_tags(job, partitions),
         )
         run = instance.submit_run(run.run_id)
     except (HeadwaterError, ValueError) as exc:

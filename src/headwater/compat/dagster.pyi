@@ -42,6 +42,9 @@ from headwater.core.metadata import TextMetadataValue as TextMetadataValue
 from headwater.core.metadata import TimestampMetadataValue as TimestampMetadataValue
 from headwater.core.metadata import UrlCodeReference as UrlCodeReference
 from headwater.core.metadata import UrlMetadataValue as UrlMetadataValue
+from headwater.core.partition_keys import MultiPartitionKey as MultiPartitionKey
+from headwater.core.partition_keys import PartitionKeyRange as PartitionKeyRange
+from headwater.core.partition_keys import TimeWindow as TimeWindow
 from headwater.core.paths import file_relative_path as file_relative_path
 from headwater.definitions.asset_check import AssetChecksDefinition as AssetChecksDefinition
 from headwater.definitions.asset_check import asset_check as asset_check
@@ -170,12 +173,27 @@ from headwater.definitions.module_loaders import (
     load_assets_from_package_name as load_assets_from_package_name,
 )
 from headwater.definitions.multi_asset import multi_asset as multi_asset
+from headwater.definitions.multi_partitions import MultiPartitionsDefinition as MultiPartitionsDefinition
 from headwater.definitions.op import OpDefinition as OpDefinition
 from headwater.definitions.op import op as op
 from headwater.definitions.output_context import OutputContext as OutputContext
 from headwater.definitions.outputs import AssetOut as AssetOut
 from headwater.definitions.outputs import DynamicOut as DynamicOut
 from headwater.definitions.outputs import Out as Out
+from headwater.definitions.partitioned_config import PartitionedConfig as PartitionedConfig
+from headwater.definitions.partitioned_config import daily_partitioned_config as daily_partitioned_config
+from headwater.definitions.partitioned_config import dynamic_partitioned_config as dynamic_partitioned_config
+from headwater.definitions.partitioned_config import hourly_partitioned_config as hourly_partitioned_config
+from headwater.definitions.partitioned_config import monthly_partitioned_config as monthly_partitioned_config
+from headwater.definitions.partitioned_config import static_partitioned_config as static_partitioned_config
+from headwater.definitions.partitioned_config import weekly_partitioned_config as weekly_partitioned_config
+from headwater.definitions.partitions_definition import (
+    DynamicPartitionsDefinition as DynamicPartitionsDefinition,
+)
+from headwater.definitions.partitions_definition import PartitionsDefinition as PartitionsDefinition
+from headwater.definitions.partitions_definition import (
+    StaticPartitionsDefinition as StaticPartitionsDefinition,
+)
 from headwater.definitions.pipes.client import PipesClient as PipesClient
 from headwater.definitions.pipes.client import (
     PipesClientCompletedInvocation as PipesClientCompletedInvocation,
@@ -213,6 +231,21 @@ from headwater.definitions.source_code import AnchorBasedFilePathMapping as Anch
 from headwater.definitions.source_code import FilePathMapping as FilePathMapping
 from headwater.definitions.source_code import link_code_references_to_git as link_code_references_to_git
 from headwater.definitions.source_code import with_source_code_references as with_source_code_references
+from headwater.definitions.time_window_partitions import (
+    DailyPartitionsDefinition as DailyPartitionsDefinition,
+)
+from headwater.definitions.time_window_partitions import (
+    HourlyPartitionsDefinition as HourlyPartitionsDefinition,
+)
+from headwater.definitions.time_window_partitions import (
+    MonthlyPartitionsDefinition as MonthlyPartitionsDefinition,
+)
+from headwater.definitions.time_window_partitions import (
+    TimeWindowPartitionsDefinition as TimeWindowPartitionsDefinition,
+)
+from headwater.definitions.time_window_partitions import (
+    WeeklyPartitionsDefinition as WeeklyPartitionsDefinition,
+)
 from headwater.definitions.types import DagsterType as DagsterType
 from headwater.definitions.types import Nothing as Nothing
 from headwater.definitions.upath_io_manager import UPathIOManager as UPathIOManager
@@ -230,6 +263,7 @@ from headwater.errors import RunNotFoundError as DagsterRunNotFoundError
 from headwater.errors import StepExecutionError as DagsterExecutionStepExecutionError
 from headwater.errors import StepOutputNotFoundError as DagsterStepOutputNotFoundError
 from headwater.errors import TypeCheckDidNotPass as DagsterTypeCheckDidNotPass
+from headwater.errors import UnknownPartitionError as DagsterUnknownPartitionError
 from headwater.errors import UnknownResourceError as DagsterUnknownResourceError
 from headwater.errors import UnmetExecutorRequirementsError as DagsterUnmetExecutorRequirementsError
 from headwater.errors import UserCodeExecutionError as DagsterUserCodeExecutionError
@@ -264,6 +298,27 @@ from headwater.executors.multiprocess import multiprocess_executor as multiproce
 from headwater.runs.coordinator import QueuedRunCoordinator as QueuedRunCoordinator
 from headwater.runs.launcher import DefaultRunLauncher as DefaultRunLauncher
 from headwater.selection.asset_selection import AssetSelection as AssetSelection
+from headwater.specs.backfill_policy import BackfillPolicy as BackfillPolicy
+from headwater.specs.dynamic_partitions_request import (
+    AddDynamicPartitionsRequest as AddDynamicPartitionsRequest,
+)
+from headwater.specs.dynamic_partitions_request import (
+    DeleteDynamicPartitionsRequest as DeleteDynamicPartitionsRequest,
+)
+from headwater.specs.partition_mappings import AllPartitionMapping as AllPartitionMapping
+from headwater.specs.partition_mappings import DimensionPartitionMapping as DimensionPartitionMapping
+from headwater.specs.partition_mappings import IdentityPartitionMapping as IdentityPartitionMapping
+from headwater.specs.partition_mappings import LastPartitionMapping as LastPartitionMapping
+from headwater.specs.partition_mappings import MultiPartitionMapping as MultiPartitionMapping
+from headwater.specs.partition_mappings import (
+    MultiToSingleDimensionPartitionMapping as MultiToSingleDimensionPartitionMapping,
+)
+from headwater.specs.partition_mappings import PartitionMapping as PartitionMapping
+from headwater.specs.partition_mappings import (
+    SpecificPartitionsPartitionMapping as SpecificPartitionsPartitionMapping,
+)
+from headwater.specs.partition_mappings import StaticPartitionMapping as StaticPartitionMapping
+from headwater.specs.partition_mappings import TimeWindowPartitionMapping as TimeWindowPartitionMapping
 from headwater.storage.records import AssetRecordsFilter as AssetRecordsFilter
 from headwater.storage.records import EventRecordsFilter as EventRecordsFilter
 from headwater.storage.records import EventRecordsResult as EventRecordsResult
@@ -273,6 +328,8 @@ from headwater.storage.records import RunsFilter as RunsFilter
 from headwater.testing import instance_for_test as instance_for_test
 
 __all__ = [
+    "AddDynamicPartitionsRequest",
+    "AllPartitionMapping",
     "AnchorBasedFilePathMapping",
     "Any",
     "Array",
@@ -295,6 +352,7 @@ __all__ = [
     "AssetSpec",
     "AssetValueLoader",
     "AssetsDefinition",
+    "BackfillPolicy",
     "Backoff",
     "Bool",
     "BoolMetadataValue",
@@ -327,17 +385,22 @@ __all__ = [
     "DagsterStepOutputNotFoundError",
     "DagsterType",
     "DagsterTypeCheckDidNotPass",
+    "DagsterUnknownPartitionError",
     "DagsterUnknownResourceError",
     "DagsterUnmetExecutorRequirementsError",
     "DagsterUserCodeExecutionError",
+    "DailyPartitionsDefinition",
     "DataVersion",
     "DefaultRunLauncher",
     "Definitions",
     "DefinitionsComponent",
     "DefsFolderComponent",
+    "DeleteDynamicPartitionsRequest",
     "DependencyDefinition",
+    "DimensionPartitionMapping",
     "DynamicOut",
     "DynamicOutput",
+    "DynamicPartitionsDefinition",
     "Enum",
     "EnumValue",
     "EnvVar",
@@ -361,8 +424,10 @@ __all__ = [
     "GraphOut",
     "HookContext",
     "HookDefinition",
+    "HourlyPartitionsDefinition",
     "IOManager",
     "IOManagerDefinition",
+    "IdentityPartitionMapping",
     "In",
     "InMemoryIOManager",
     "InitExecutorContext",
@@ -378,6 +443,7 @@ __all__ = [
     "JobDefinition",
     "JobExecutionResult",
     "JsonMetadataValue",
+    "LastPartitionMapping",
     "LocalFileCodeReference",
     "LoggerDefinition",
     "Map",
@@ -385,7 +451,12 @@ __all__ = [
     "MaterializeResult",
     "MetadataValue",
     "Model",
+    "MonthlyPartitionsDefinition",
     "MultiDependencyDefinition",
+    "MultiPartitionKey",
+    "MultiPartitionMapping",
+    "MultiPartitionsDefinition",
+    "MultiToSingleDimensionPartitionMapping",
     "NodeInvocation",
     "Noneable",
     "NotebookMetadataValue",
@@ -397,6 +468,10 @@ __all__ = [
     "Out",
     "Output",
     "OutputContext",
+    "PartitionKeyRange",
+    "PartitionMapping",
+    "PartitionedConfig",
+    "PartitionsDefinition",
     "PathMetadataValue",
     "Permissive",
     "PermissiveConfig",
@@ -429,6 +504,9 @@ __all__ = [
     "Selector",
     "Shape",
     "SourceAsset",
+    "SpecificPartitionsPartitionMapping",
+    "StaticPartitionMapping",
+    "StaticPartitionsDefinition",
     "String",
     "StringSource",
     "TableColumn",
@@ -442,10 +520,14 @@ __all__ = [
     "TableSchema",
     "TableSchemaMetadataValue",
     "TextMetadataValue",
+    "TimeWindow",
+    "TimeWindowPartitionMapping",
+    "TimeWindowPartitionsDefinition",
     "TimestampMetadataValue",
     "UPathIOManager",
     "UrlCodeReference",
     "UrlMetadataValue",
+    "WeeklyPartitionsDefinition",
     "asset",
     "asset_check",
     "build_asset_context",
@@ -460,9 +542,11 @@ __all__ = [
     "colored_console_logger",
     "configured",
     "custom_path_fs_io_manager",
+    "daily_partitioned_config",
     "define_asset_job",
     "definitions",
     "deserialize_value",
+    "dynamic_partitioned_config",
     "execute_job",
     "executor",
     "failure_hook",
@@ -472,6 +556,7 @@ __all__ = [
     "graph",
     "graph_asset",
     "graph_multi_asset",
+    "hourly_partitioned_config",
     "in_process_executor",
     "input_manager",
     "instance_for_test",
@@ -500,6 +585,7 @@ __all__ = [
     "materialize",
     "materialize_to_memory",
     "mem_io_manager",
+    "monthly_partitioned_config",
     "multi_asset",
     "multi_or_in_process_executor",
     "multiprocess_executor",
@@ -509,8 +595,10 @@ __all__ = [
     "repository",
     "resource",
     "serialize_value",
+    "static_partitioned_config",
     "success_hook",
     "template_var",
+    "weekly_partitioned_config",
     "with_resources",
     "with_source_code_references",
 ]

@@ -9,7 +9,7 @@ from typing import Any, overload
 
 from headwater.core.asset_key import AssetKey, coerce_prefix
 from headwater.definitions.asset_check_spec import AssetCheckSpec
-from headwater.definitions.asset_spec import AssetDep, AssetSpec, coerce_deps
+from headwater.definitions.asset_spec import AssetDep, AssetSpec, coerce_deps, with_partition_mappings
 from headwater.definitions.assets import AssetsDefinition
 from headwater.definitions.fn_signature import read_signature
 from headwater.definitions.inputs import AssetIn, In, NoValue
@@ -50,6 +50,17 @@ def _input_keys(
             input_manager_key=asset_in.input_manager_key,
         )
     return keys, in_defs
+
+
+def _input_mappings(
+    ins: Mapping[str, AssetIn] | None, input_keys: Mapping[str, AssetKey]
+) -> dict[AssetKey, Any]:
+    """The partition mappings given on AssetIns, by upstream asset key."""
+    return {
+        input_keys[name]: ain.partition_mapping
+        for name, ain in (ins or {}).items()
+        if name in input_keys and ain.partition_mapping is not None
+    }
 
 
 def _nothing_inputs(
@@ -255,9 +266,11 @@ def asset(
         }
         for out_name in checks:
             outs[out_name] = Out(dagster_type=Nothing, is_required=True)
-        all_deps = [AssetDep(k) for k in input_keys.values()] + [
-            d for d in dep_list if d.asset_key not in input_keys.values()
-        ]
+        all_deps = with_partition_mappings(
+            [AssetDep(k) for k in input_keys.values()]
+            + [d for d in dep_list if d.asset_key not in input_keys.values()],
+            _input_mappings(ins, input_keys),
+        )
         spec = AssetSpec(
             asset_key,
             deps=all_deps,

@@ -17,9 +17,11 @@ from headwater.definitions.assets import AssetsDefinition, external_assets_from_
 from headwater.definitions.composition import Invocation, NodeOutputRef, Source
 from headwater.definitions.graph import GraphDefinition
 from headwater.definitions.job_compile import CompiledGraph
+from headwater.definitions.partition_checks import check_partition_mappings, job_partitions_def
 from headwater.errors import InvalidDefinitionError, ResourceNotFoundError
 from headwater.specs.asset_graph import AssetCheckNodeSpec, AssetGraph, AssetNodeSpec
 from headwater.specs.job import NO_NAMES, InputKind, JobSpec
+from headwater.specs.partition_mappings import DepPartitionMapping
 from headwater.specs.partitions import partitions_spec_of
 
 
@@ -103,15 +105,16 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
         node_name = ad.node_def.name if ad.node_def is not None else None
         check_specs = list(ad.check_specs_by_output_name.values())
         shared_partitions: Any = ...
+        backfill_policy = ad.backfill_policy
         for key, spec in ad.specs_by_key.items():
             if key in nodes:
                 raise InvalidDefinitionError(f"Duplicate asset key: {key!r}")
             producer[key] = ad
             if spec.partitions_def is not None:
-                partitions = partitions_spec_of(spec.partitions_def)
+                partitions = _partitions_spec(spec.partitions_def, key)
             else:
                 if shared_partitions is ...:
-                    shared_partitions = partitions_spec_of(ad.partitions_def)
+                    shared_partitions = _partitions_spec(ad.partitions_def, key)
                 partitions = shared_partitions
             nodes[key] = AssetNodeSpec(
                 key=key,
@@ -127,6 +130,14 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
                 check_keys=tuple([c.key for c in check_specs if c.asset_key == key]) if check_specs else (),
                 node_name=node_name,
                 partitions=partitions,
+                partition_mappings=tuple(
+                    DepPartitionMapping(d.asset_key, d.partition_mapping)
+                    for d in spec.deps
+                    if d.partition_mapping is not None
+                )
+                if spec.deps
+                else (),
+                backfill_policy=backfill_policy,
             )
         for cs in ad.check_specs_by_output_name.values():
             if cs.key in checks:
@@ -151,7 +162,7 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
             description=sa.description,
             is_materializable=False,
             is_observable=sa.is_observable,
-            partitions=partitions_spec_of(sa.partitions_def),
+            partitions=_partitions_spec(sa.partitions_def, sa.key),
         )
     # Checks on assets with no checks listed on the node: attach the separately defined ones.
     for ck in checks:
@@ -159,9 +170,21 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
         if node is not None and ck not in node.check_keys:
             nodes[ck.asset_key] = _with_check(node, ck)
     _check_data_inputs(out.assets_defs, nodes)
+    check_partition_mappings(nodes)
     out.graph = AssetGraph(nodes.values(), checks.values())
     out.graph.toposorted()  # raises on a cycle, naming its assets; the order is kept for later
     return out
+
+
+def _partitions_spec(partitions_def: Any, key: AssetKey) -> Any:
+    spec = partitions_spec_of(partitions_def)
+    if partitions_def is not None and spec is None:
+        raise InvalidDefinitionError(
+            f"Asset {key.to_user_string()!r}: partitions_def={partitions_def!r} is not a partitions "
+            "definition; use StaticPartitionsDefinition, DailyPartitionsDefinition (or another time "
+            "window one), DynamicPartitionsDefinition or MultiPartitionsDefinition."
+        )
+    return spec
 
 
 def _check_data_inputs(assets_defs: Iterable[AssetsDefinition], nodes: Mapping[AssetKey, Any]) -> None:
@@ -355,7 +378,13 @@ def build_asset_job(
         executor_def=executor_def,
         hook_defs=hooks,
         op_retry_policy=op_retry_policy,
-        partitions_def=partitions_def or _partitions_def(included.values()),
+        partitions_def=job_partitions_def(
+            name,
+            keys,
+            collection.graph.nodes,
+            {k: _partitions_def_of(collection, k) for k in keys},
+            partitions_def,
+        ),
         asset_layer=layer,
     )
     layer.populate(graph_def, job.compiled)
@@ -370,6 +399,13 @@ def _is_nothing_input(ad: AssetsDefinition, input_name: str) -> bool:
     return bool(types[input_name].is_nothing)
 
 
-def _partitions_def(defs: Iterable[AssetsDefinition]) -> Any:
-    found = [d.partitions_def for d in defs if d.partitions_def is not None]
-    return found[0] if found else None
+def _partitions_def_of(collection: AssetCollection, key: AssetKey) -> Any:
+    producer = collection.producer.get(key)
+    if producer is None:
+        return None
+    spec = producer.specs_by_key.get(key)
+    return (
+        spec.partitions_def
+        if spec is not None and spec.partitions_def is not None
+        else producer.partitions_def
+    )

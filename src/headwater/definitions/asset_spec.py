@@ -8,6 +8,7 @@ from typing import Any
 from headwater.core.asset_key import AssetKey, CoercibleToAssetKey
 from headwater.definitions.tags import KIND_PREFIX, normalize_tags
 from headwater.errors import InvalidDefinitionError
+from headwater.specs.partition_mappings import check_partition_mapping
 
 KIND_TAG_PREFIX = KIND_PREFIX
 _UNSET: Any = object()
@@ -38,7 +39,9 @@ class AssetDep:
 
     def __init__(self, asset: Any, *, partition_mapping: Any = None) -> None:
         self.asset_key = coerce_dep_key(asset)
-        self.partition_mapping = partition_mapping
+        self.partition_mapping = check_partition_mapping(
+            partition_mapping, f"AssetDep({self.asset_key.to_user_string()!r})"
+        )
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, AssetDep) and other.asset_key == self.asset_key
@@ -67,6 +70,16 @@ def check_self_deps(spec: AssetSpec, input_keys: Iterable[AssetKey] = ()) -> Non
             raise self_dependency_error(spec.key)
     if spec.partitions_def is None and spec.key in set(input_keys):
         raise self_dependency_error(spec.key)
+
+
+def with_partition_mappings(deps: Iterable[AssetDep], mappings: Mapping[AssetKey, Any]) -> list[AssetDep]:
+    """``deps`` with the partition mappings of ``mappings`` (by upstream key) set where they have none."""
+    return [
+        AssetDep(d.asset_key, partition_mapping=mappings[d.asset_key])
+        if d.partition_mapping is None and mappings.get(d.asset_key) is not None
+        else d
+        for d in deps
+    ]
 
 
 def coerce_deps(deps: Iterable[Any] | None) -> list[AssetDep]:

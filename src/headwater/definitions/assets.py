@@ -12,6 +12,7 @@ from headwater.definitions.asset_spec import AssetDep, AssetSpec, check_self_dep
 from headwater.definitions.node import NodeDefinition
 from headwater.definitions.op import OpDefinition
 from headwater.errors import InvalidDefinitionError, InvalidInvocationError, InvalidSubsetError
+from headwater.specs.backfill_policy import BackfillPolicy
 
 
 class AssetsDefinition:
@@ -53,6 +54,11 @@ class AssetsDefinition:
             set(selected_asset_check_keys) if selected_asset_check_keys is not None else all_checks
         )
         self.resource_defs = dict(resource_defs or {})
+        if backfill_policy is not None and not isinstance(backfill_policy, BackfillPolicy):
+            raise InvalidDefinitionError(
+                f"backfill_policy must be a BackfillPolicy (BackfillPolicy.single_run() or "
+                f"BackfillPolicy.multi_run(n)); got {backfill_policy!r}."
+            )
         self.backfill_policy = backfill_policy
         self.is_observable = is_observable
         self.io_manager_keys_by_output_name = dict(io_manager_keys_by_output_name or {})
@@ -139,6 +145,20 @@ class AssetsDefinition:
             if spec.partitions_def is not None and key in selected:
                 return spec.partitions_def  # the specs of one definition share one partitions definition
         return None
+
+    @property
+    def partition_mappings(self) -> dict[AssetKey, Any]:
+        """The partition mappings declared for upstream assets (AssetIn / AssetDep), by upstream key."""
+        out: dict[AssetKey, Any] = {}
+        for spec in self.specs_by_key.values():
+            for dep in spec.deps:
+                if dep.partition_mapping is not None:
+                    out.setdefault(dep.asset_key, dep.partition_mapping)
+        return out
+
+    def get_partition_mapping(self, in_asset_key: AssetKey) -> Any:
+        """The partition mapping declared for upstream asset ``in_asset_key``, or None."""
+        return self.partition_mappings.get(AssetKey.from_coercible(in_asset_key))
 
     @property
     def group_names_by_key(self) -> dict[AssetKey, str]:
@@ -275,7 +295,10 @@ class AssetsDefinition:
             return repl.get(key, key)
 
         specs = {
-            sub(k): s.replace_attributes(key=sub(k), deps=[AssetDep(sub(d.asset_key)) for d in s.deps])
+            sub(k): s.replace_attributes(
+                key=sub(k),
+                deps=[AssetDep(sub(d.asset_key), partition_mapping=d.partition_mapping) for d in s.deps],
+            )
             for k, s in self.specs_by_key.items()
         }
         checks = {
@@ -355,7 +378,7 @@ class AssetsDefinition:
         for value in (*args[:1], kwargs.get("context")):
             bind = getattr(value, "bind_asset_keys", None)
             if bind is not None:
-                bind(self.keys_by_output_name, self.keys_by_input_name, self.keys)
+                bind(self.keys_by_output_name, self.keys_by_input_name, self.keys, self.partitions_def)
         return self.node_def.direct_invoke(*args, **kwargs)
 
     def __repr__(self) -> str:

@@ -1,7 +1,10 @@
 """``FilesystemIOManager`` / ``fs_io_manager``: values pickled to files under a base directory.
 
 Layout (as Dagster's): an asset at ``<base_dir>/<asset key path...>`` (plus ``/<partition_key>`` when
-partitioned); an op output at ``<base_dir>/<run_id>/<step_key>/<output_name>`` (plus
+partitioned, ``/<key of dimension a>/<key of dimension b>`` when multi-partitioned); an output covering
+several partitions is a dict of partition key -> value, one file each, and an input reading several
+partitions (a fan-in partition mapping) loads such a dict; an op output at
+``<base_dir>/<run_id>/<step_key>/<output_name>`` (plus
 ``/<mapping_key>``). Files are written atomically (a temporary file renamed into place).
 
 The base directory is ``base_dir`` if given, else the instance's storage directory, else
@@ -19,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from pydantic import Field as PydanticField
 
 from headwater.core.metadata import MetadataValue
+from headwater.core.partition_keys import MultiPartitionKey
 from headwater.definitions.config_types import Field, StringSource
 from headwater.definitions.input_context import InputContext
 from headwater.definitions.io_manager import ConfigurableIOManagerFactory, IOManager, io_manager
@@ -46,6 +50,14 @@ def _safe_part(part: str) -> str:
     if part in ("..", "."):
         return part.replace(".", "_")
     return part.replace("/", "_").replace("\\", "_") if ("/" in part or "\\" in part) else part
+
+
+def _partition_parts(key: str) -> list[str]:
+    """Path parts of a partition: the key, or one part per dimension of a multi-partition key (in
+    dimension-name order: ``<asset>/red/2024-01-01``, Dagster's layout)."""
+    if isinstance(key, MultiPartitionKey):
+        return [d.partition_key for d in key.dimension_keys]
+    return [key]
 
 
 def _is_none_type(dagster_type: t.Any) -> bool:
@@ -86,10 +98,10 @@ class PickledObjectFilesystemIOManager(IOManager):
                             f"{type(obj).__name__}."
                         )
                     for key in keys:
-                        self._write(self.get_path([*base, key]), obj[key])
+                        self._write(self.get_path([*base, *_partition_parts(key)]), obj[key])
                     context.add_output_metadata({"path": MetadataValue.path(self.get_path(base))})
                     return
-                base.append(keys[0])
+                base.extend(_partition_parts(keys[0]))
             path = self.get_path(base)
         else:
             path = self.get_path(context.get_identifier())
@@ -143,9 +155,13 @@ class PickledObjectFilesystemIOManager(IOManager):
             return self._read(self.get_path(base), what, todo)
         keys = context.asset_partition_keys
         if len(keys) == 1:
-            return self._read(self.get_path([*base, keys[0]]), f"{what} partition {keys[0]!r}", todo)
+            path = self.get_path([*base, *_partition_parts(keys[0])])
+            return self._read(path, f"{what} partition {str(keys[0])!r}", todo)
         return {
-            key: self._read(self.get_path([*base, key]), f"{what} partition {key!r}", todo) for key in keys
+            key: self._read(
+                self.get_path([*base, *_partition_parts(key)]), f"{what} partition {str(key)!r}", todo
+            )
+            for key in keys
         }
 
     @staticmethod

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from headwater.core.asset_key import AssetKey, CoercibleToAssetKey, coerce_prefix
+from headwater.specs.partition_mappings import check_partition_mapping
 
 
 class _NoValue:
@@ -63,5 +64,5 @@ class AssetIn:
         self.metadata = dict(metadata or {})
         self.key_prefix = coerce_prefix(key_prefix) if key_prefix is not None else None
         self.input_manager_key = input_manager_key
-        self.partition_mapping = partition_mapping
+        self.partition_mapping = check_partition_mapping(partition_mapping, "AssetIn")
         self.dagster_type = dagster_type

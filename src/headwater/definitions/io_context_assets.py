@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from headwater.core.asset_key import AssetKey
+from headwater.core.partition_keys import PartitionKeyRange, TimeWindow
 from headwater.errors import InvalidPropertyError
 
 
@@ -49,20 +50,42 @@ class AssetPartitionProperties:
             raise InvalidPropertyError("Tried to access partition_key on a non-partitioned run.")
         return self._partition_key
 
+    # ``_asset_partition_keys``: the keys when given (a run gives them, [] for an unpartitioned asset);
+    # None when unknown (a context built by hand), where the run's partition key stands in.
     @property
     def has_asset_partitions(self) -> bool:
-        return self._asset_key is not None and (
-            self._partition_key is not None or bool(self._asset_partition_keys)
-        )
+        if self._asset_key is None:
+            return False
+        if self._asset_partition_keys is not None:
+            return bool(self._asset_partition_keys)
+        return self._partition_key is not None
 
     @property
     def asset_partition_keys(self) -> list[str]:
         """The asset partitions this input reads or this output writes."""
         if self._asset_partition_keys:
             return list(self._asset_partition_keys)
-        if self._partition_key is not None and self._asset_key is not None:
+        if (
+            self._asset_partition_keys is None
+            and self._partition_key is not None
+            and self._asset_key is not None
+        ):
             return [self._partition_key]
         raise InvalidPropertyError(f"The {self._side} does not correspond to a partitioned asset.")
+
+    @property
+    def asset_partition_key_range(self) -> PartitionKeyRange:
+        keys = self.asset_partition_keys
+        return PartitionKeyRange(keys[0], keys[-1])
+
+    @property
+    def asset_partitions_time_window(self) -> TimeWindow:
+        """The window from the first partition's start to the last one's end (time partitions)."""
+        pdef = self.asset_partitions_def
+        keys = self.asset_partition_keys
+        first = pdef.time_window_for_partition_key(keys[0])
+        last = pdef.time_window_for_partition_key(keys[-1]) if len(keys) > 1 else first
+        return TimeWindow(first.start, last.end)
 
     @property
     def asset_partition_key(self) -> str:

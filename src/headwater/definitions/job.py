@@ -42,6 +42,24 @@ class JobDefinition:
         self.name = name or graph_def.name
         self.description = description
         self.resource_defs: dict[str, Any] = dict(resource_defs or {})
+        from headwater.definitions.partitioned_config import PartitionedConfig
+
+        #: The config computed per partition (``config=`` a PartitionedConfig); ``config`` is then None.
+        self.partitioned_config: PartitionedConfig | None = None
+        if isinstance(config, PartitionedConfig):
+            if partitions_def is not None and partitions_def != config.partitions_def:
+                raise InvalidDefinitionError(
+                    f"Job '{name or graph_def.name}': partitions_def differs from the partitions of its "
+                    "PartitionedConfig; pass one of them (the config's partitions are used)."
+                )
+            self.partitioned_config = config
+            partitions_def = config.partitions_def
+            config = None
+        if partitions_def is not None and not hasattr(partitions_def, "to_partitions_spec"):
+            raise InvalidDefinitionError(
+                f"Job '{name or graph_def.name}': partitions_def={partitions_def!r} is not a partitions "
+                "definition (StaticPartitionsDefinition, DailyPartitionsDefinition, ...)."
+            )
         self.config = config
         self.tags = normalize_tags(tags)
         self.run_tags = normalize_tags(run_tags)

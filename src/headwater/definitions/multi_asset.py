@@ -12,10 +12,11 @@ from headwater.definitions.asset_decorators import (
     _check_inputs_used,
     _check_outputs,
     _input_keys,
+    _input_mappings,
     _nothing_inputs,
     _spec_for_out,
 )
-from headwater.definitions.asset_spec import AssetSpec, coerce_deps
+from headwater.definitions.asset_spec import AssetSpec, coerce_deps, with_partition_mappings
 from headwater.definitions.assets import AssetsDefinition
 from headwater.definitions.fn_signature import read_signature
 from headwater.definitions.inputs import AssetIn, NoValue
@@ -72,7 +73,13 @@ def multi_asset(
         nothing_keys, nothing_ins = _nothing_inputs(all_deps, input_keys, own)
         op_ins = build_ins(signature, in_defs, fn_name=fn.__name__, decorator="multi_asset")
         op_ins.update(nothing_ins)
-        upstream = coerce_deps([*input_keys.values(), *nothing_keys.values()])
+        upstream = with_partition_mappings(
+            coerce_deps([*input_keys.values(), *nothing_keys.values()]),
+            {
+                **_input_mappings(ins, input_keys),
+                **{d.asset_key: d.partition_mapping for d in all_deps if d.partition_mapping is not None},
+            },
+        )
         _check_inputs_used(what, input_keys, specs, internal_asset_deps)
         op_outs: dict[str, Out] = {}
         asset_specs: list[AssetSpec] = []

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
+from headwater.core.partition_keys import PartitionKeyRange
 from headwater.errors import InvalidPropertyError, InvariantViolationError
+from headwater.execution.context_partitions import PartitionProperties
 from headwater.execution.log_manager import RunLogger
 
 if TYPE_CHECKING:
@@ -28,8 +30,9 @@ class _EmptyResources:
         return {}
 
 
-class OpExecutionContext:
-    """What an op sees while it runs (Dagster's ``OpExecutionContext``)."""
+class OpExecutionContext(PartitionProperties):
+    """What an op sees while it runs (Dagster's ``OpExecutionContext``); the partition properties
+    are in ``context_partitions``."""
 
     _is_headwater_context = True
 
@@ -46,6 +49,8 @@ class OpExecutionContext:
         "_output_asset_keys",
         "_output_metadata",
         "_partition_key",
+        "_partition_key_range",
+        "_partitions_def",
         "_resources",
         "_retry_number",
         "_run",
@@ -74,6 +79,8 @@ class OpExecutionContext:
         run_id: str | None = None,
         tags: Mapping[str, str] | None = None,
         mapping_key: str | None = None,
+        partition_key_range: PartitionKeyRange | None = None,
+        partitions_def: Any = None,
     ) -> None:
         self._run = run
         self._step_key = step_key
@@ -85,6 +92,8 @@ class OpExecutionContext:
         self._selected_asset_keys = selected_asset_keys
         self._asset_check_keys = dict(asset_check_keys or {})
         self._partition_key = partition_key
+        self._partition_key_range = PartitionKeyRange(*partition_key_range) if partition_key_range else None
+        self._partitions_def = partitions_def
         self._retry_number = retry_number
         self._instance = instance
         self._run_id = run_id
@@ -254,24 +263,6 @@ class OpExecutionContext:
             self._output_asset_keys.values()
         )
 
-    # --- partitions ---------------------------------------------------------------------
-    @property
-    def has_partition_key(self) -> bool:
-        return self._partition_key is not None
-
-    @property
-    def partition_key(self) -> str:
-        if self._partition_key is None:
-            raise InvariantViolationError("Cannot access partition_key for a non-partitioned run")
-        return self._partition_key
-
-    @property
-    def partition_keys(self) -> list[str]:
-        return [self.partition_key]
-
-    def asset_partition_key_for_output(self, output_name: str = "result") -> str:
-        return self.partition_key
-
     # --- metadata and events ------------------------------------------------------------
     def add_output_metadata(
         self, metadata: Mapping[str, Any], output_name: str | None = None, mapping_key: str | None = None
@@ -319,10 +310,13 @@ class OpExecutionContext:
         output_keys: Mapping[str, AssetKey],
         input_keys: Mapping[str, AssetKey],
         selected: set[AssetKey] | None = None,
+        partitions_def: Any = None,
     ) -> None:
         """Tell a context built for a direct call which assets it computes (``my_asset(context)``)."""
         if self._run is not None:
             return
+        if partitions_def is not None and self._partitions_def is None:
+            self._partitions_def = partitions_def
         self._output_asset_keys = dict(output_keys)
         self._input_asset_keys = dict(input_keys)
         if selected is not None:
@@ -373,9 +367,10 @@ def build_op_context(
     mapping_key: str | None = None,
     run_tags: Mapping[str, str] | None = None,
     retry_number: int = 0,
+    partition_key_range: PartitionKeyRange | None = None,
 ) -> OpExecutionContext:
     """A context for calling an op directly in a test."""
-    return _build(
+    ctx = _build(
         OpExecutionContext,
         resources,
         op_config if op_config is not None else config,
@@ -387,6 +382,8 @@ def build_op_context(
         retry_number,
         None,
     )
+    ctx._partition_key_range = PartitionKeyRange(*partition_key_range) if partition_key_range else None
+    return ctx
 
 
 def build_asset_context(
@@ -397,6 +394,8 @@ def build_asset_context(
     partition_key: str | None = None,
     run_tags: Mapping[str, str] | None = None,
     asset_key: Any = None,
+    partition_key_range: PartitionKeyRange | None = None,
+    partitions_def: Any = None,
 ) -> AssetExecutionContext:
     """A context for calling an asset directly in a test."""
     out_keys = {"result": AssetKey.from_coercible(asset_key)} if asset_key is not None else None
@@ -413,6 +412,8 @@ def build_asset_context(
         out_keys,
     )
     assert isinstance(ctx, AssetExecutionContext)
+    ctx._partition_key_range = PartitionKeyRange(*partition_key_range) if partition_key_range else None
+    ctx._partitions_def = partitions_def
     return ctx
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from headwater.core.asset_key import AssetKey
 from headwater.definitions.input_context import InputContext
 from headwater.definitions.output_context import OutputContext
+from headwater.execution.context_partitions import _definition_of
 
 if TYPE_CHECKING:
     from headwater.execution.run_context import RunContext
@@ -38,6 +39,7 @@ def make_output_context(
         asset_key=spec.asset_key,
         partition_key=run.partition_key,
         output_metadata=output_metadata,
+        **_asset_partitions(run, spec.asset_key),
     )
 
 
@@ -83,6 +85,7 @@ def upstream_output_context(
         op_def=op_def,
         asset_key=asset_key,
         partition_key=run.partition_key,
+        **_asset_partitions(run, asset_key),
     )
 
 
@@ -114,4 +117,25 @@ def make_input_context(
         asset_key=asset_key,
         partition_key=run.partition_key,
         instance=run.instance,
+        **_input_partitions(run, attempt, asset_key),
     )
+
+
+def _asset_partitions(run: RunContext, asset_key: AssetKey | None) -> dict[str, Any]:
+    """The partitions an output for ``asset_key`` writes (none for an unpartitioned asset or run)."""
+    if asset_key is None or run.partitions is None:
+        return {}
+    keys = run.input_partitions.asset_keys(asset_key)
+    return {"asset_partition_keys": keys or [], "asset_partitions_def": _definition_of(run, asset_key)}
+
+
+def _input_partitions(run: RunContext, attempt: StepAttempt, asset_key: AssetKey | None) -> dict[str, Any]:
+    """The partitions of upstream asset ``asset_key`` this step reads (through its partition mapping)."""
+    if asset_key is None or run.layer is None:
+        return {}
+    node = run.layer.asset_graph.nodes.get(asset_key)
+    if node is None or node.partitions is None:
+        return {"asset_partition_keys": []} if run.partitions is not None else {}
+    outputs = [o.asset_key for o in attempt.node_spec.outputs if o.asset_key is not None]
+    keys = run.input_partitions.upstream_keys(outputs[0] if outputs else None, asset_key)
+    return {"asset_partition_keys": keys or [], "asset_partitions_def": _definition_of(run, asset_key)}

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from headwater.core.asset_events import AssetCheckEvaluation, AssetMaterialization, AssetObservation
 from headwater.events.event import Event, EventLogEntry
 from headwater.events.event_type import EventType
+from headwater.execution.run_partitions import InputPartitions, RunPartitions, resolve_run_partitions
 from headwater.planning.active_execution import ActiveExecution
 from headwater.planning.plan import ExecutionPlan
 from headwater.specs.job import NodeOutputSpec, NodeSpec, OutputRef
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from headwater.definitions.job_compile import CompiledNode
 
 _PID = os.getpid()
+_UNSET: Any = object()
 
 
 class RunContext:
@@ -75,6 +77,28 @@ class RunContext:
         self.pid = _PID
         #: The run's loggers (``loggers:`` in run config); each gets every entry of the run.
         self.loggers: list[Any] = []
+        self._partitions: Any = _UNSET
+        self._input_partitions: InputPartitions | None = None
+
+    # --- partitions -------------------------------------------------------------------------
+    @property
+    def partitions(self) -> RunPartitions | None:
+        """The partitions this run covers (from its tags when the driver did not set them)."""
+        if self._partitions is _UNSET:
+            tags = getattr(self.run, "tags", None) or {}
+            self._partitions = resolve_run_partitions(self.job, None, tags, self.instance, check=False)
+        return self._partitions  # type: ignore[no-any-return]
+
+    @partitions.setter
+    def partitions(self, value: RunPartitions | None) -> None:
+        self._partitions = value
+        self._input_partitions = None
+
+    @property
+    def input_partitions(self) -> InputPartitions:
+        if self._input_partitions is None:
+            self._input_partitions = InputPartitions(self.job, self.partitions, self.instance)
+        return self._input_partitions
 
     # --- events ---------------------------------------------------------------------------
     def emit(

@@ -16,6 +16,13 @@ from headwater.execution.resource_builder import initialize_resources
 from headwater.execution.run_config import process_run_config
 from headwater.execution.run_context import RunContext
 from headwater.execution.run_loggers import build_loggers, process_logger_config
+from headwater.execution.run_partitions import (
+    InputPartitions,
+    partition_tags,
+    partitioned_config_tags,
+    partitioned_run_config,
+    resolve_run_partitions,
+)
 from headwater.planning.plan import ExecutionPlan, build_plan
 
 if TYPE_CHECKING:
@@ -88,6 +95,16 @@ def execute_run(
     if plan is None:
         plan = build_plan(job.spec, selected)
     all_input_values = {**job.input_values, **(input_values or {})}
+    all_tags = {**job.tags, **job.run_tags, **normalize_tags(tags)}
+    # Partitions first: an unknown key, a bad range or a missing upstream partition stops the run here.
+    partitions = resolve_run_partitions(
+        job, partition_key, existing_run.tags if existing_run is not None else all_tags, instance
+    )
+    input_partitions = InputPartitions(job, partitions, instance)
+    input_partitions.check()
+    run_config = partitioned_run_config(job, partitions, run_config)
+    all_tags.update(partitioned_config_tags(job, partitions))
+    all_tags.update(partition_tags(job, partitions))
     shape, node_configs = process_run_config(
         job,
         run_config,
@@ -97,9 +114,6 @@ def execute_run(
         parent_run_outputs=(parent_run_id or getattr(existing_run, "parent_run_id", None)) is not None,
     )
     logger_configs = process_logger_config(job, shape)
-    all_tags = {**job.tags, **job.run_tags, **normalize_tags(tags)}
-    if partition_key is not None:
-        all_tags[PARTITION_TAG] = partition_key
     run = existing_run or instance.create_run(
         job_name=job.name,
         run_id=run_id,
@@ -119,7 +133,7 @@ def execute_run(
         node_configs=node_configs,
         run_config=shape,
         resources=None,
-        partition_key=partition_key,
+        partition_key=partitions.key if partitions is not None else None,
         input_values=all_input_values,
         raise_on_error=raise_on_error,
         on_events=on_events,
@@ -128,6 +142,8 @@ def execute_run(
     )
     if logger_configs:
         ctx.loggers = build_loggers(job, logger_configs, ctx.run_id)
+    ctx.partitions = partitions
+    ctx._input_partitions = input_partitions
     ctx.emit(EventType.RUN_START, None, f'Started execution of run for "{job.name}".')
     ctx.emit(EventType.ENGINE_EVENT, None, f"Executing steps in process (pid: {ctx.pid})", EngineEventData())
     ctx.flush()

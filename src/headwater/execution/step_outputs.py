@@ -248,15 +248,16 @@ class OutputHandler:
                 output.data_version if output is not None else None,
                 output.tags if output is not None else None,
             )
-            mat = AssetMaterialization(
-                spec.asset_key, metadata=metadata or None, partition=run.partition_key, tags=tags
-            )
-            run.emit(
-                EventType.ASSET_MATERIALIZATION,
-                key,
-                f"Materialized value {spec.asset_key.to_user_string()}.",
-                mat,
-            )
+            for partition in _partitions_of(run, spec.asset_key):
+                mat = AssetMaterialization(
+                    spec.asset_key, metadata=metadata or None, partition=partition, tags=tags
+                )
+                run.emit(
+                    EventType.ASSET_MATERIALIZATION,
+                    key,
+                    f"Materialized value {spec.asset_key.to_user_string()}.",
+                    mat,
+                )
         if not spec.is_nothing:
             run.emit(
                 EventType.HANDLED_OUTPUT,
@@ -329,10 +330,13 @@ class OutputHandler:
         run, key = self.run, self.attempt.key
         if isinstance(result, ObserveResult):
             tags = {**data_version_tags(result.data_version), **(result.tags or {})}
-            obs = AssetObservation(
-                asset_key, metadata=result.metadata or None, partition=run.partition_key, tags=tags or None
-            )
-            run.emit(EventType.ASSET_OBSERVATION, key, f"Observed value {asset_key.to_user_string()}.", obs)
+            for partition in _partitions_of(run, asset_key):
+                obs = AssetObservation(
+                    asset_key, metadata=result.metadata or None, partition=partition, tags=tags or None
+                )
+                run.emit(
+                    EventType.ASSET_OBSERVATION, key, f"Observed value {asset_key.to_user_string()}.", obs
+                )
             self.produced.add(name)
         elif result.value is not None and not spec.is_nothing:
             output = Output(result.value, name, result.metadata, result.data_version, result.tags)
@@ -343,12 +347,16 @@ class OutputHandler:
             self.output_values[name] = None
             metadata = {**result.metadata, **self.context.output_metadata_for(name)}
             tags = self._version_tags(asset_key, result.data_version, result.tags)
-            mat = AssetMaterialization(
-                asset_key, metadata=metadata or None, partition=run.partition_key, tags=tags
-            )
-            run.emit(
-                EventType.ASSET_MATERIALIZATION, key, f"Materialized value {asset_key.to_user_string()}.", mat
-            )
+            for partition in _partitions_of(run, asset_key):
+                mat = AssetMaterialization(
+                    asset_key, metadata=metadata or None, partition=partition, tags=tags
+                )
+                run.emit(
+                    EventType.ASSET_MATERIALIZATION,
+                    key,
+                    f"Materialized value {asset_key.to_user_string()}.",
+                    mat,
+                )
         for check in result.check_results:
             self.handle_check_result(check)
 
@@ -412,6 +420,15 @@ class OutputHandler:
                 f'Core compute for op "{self.node.op_name}" did not return an output for non-optional output '
                 f'"{name}"'
             )
+
+
+def _partitions_of(run: RunContext, asset_key: Any) -> list[str | None]:
+    """The partitions an asset's materialization is for: each of the run's keys when the asset is
+    partitioned (one event per partition), else one event without a partition."""
+    if run.partitions is None:
+        return [None]
+    keys = run.input_partitions.asset_keys(asset_key)
+    return [str(k) for k in keys] if keys else [None]
 
 
 def _is_blocking(run: RunContext, key: AssetCheckKey) -> bool:

@@ -13,7 +13,9 @@ from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.core.metadata import AnyMetadataValue
 from headwater.errors import InvalidDefinitionError
+from headwater.specs.backfill_policy import BackfillPolicy
 from headwater.specs.job import NO_NAMES
+from headwater.specs.partition_mappings import DepPartitionMapping, PartitionMappingSpec
 from headwater.specs.partitions import PartitionsSpec
 from headwater.specs.toposort import toposort
 
@@ -36,6 +38,11 @@ class AssetNodeSpec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     node_name: str | None = None
     # How the asset is partitioned (None: it is not); see specs.partitions.
     partitions: PartitionsSpec | None = None
+    # The partition mappings declared for upstream assets (the others are inferred: see
+    # selection.partition_mapping.infer_partition_mapping).
+    partition_mappings: tuple[DepPartitionMapping, ...] = ()
+    # How many partitions one backfill run may cover (None: the asset declares no policy).
+    backfill_policy: BackfillPolicy | None = None
     # The asset's definition metadata.
     metadata: dict[str, AnyMetadataValue] = {}
 
@@ -46,6 +53,13 @@ class AssetNodeSpec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     @property
     def partitioned(self) -> bool:
         return self.partitions is not None
+
+    def partition_mapping_for(self, upstream: AssetKey) -> PartitionMappingSpec | None:
+        """The mapping declared for ``upstream`` (None: none declared)."""
+        for dep in self.partition_mappings:
+            if dep.upstream == upstream:
+                return dep.mapping
+        return None
 
 
 class AssetCheckNodeSpec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):

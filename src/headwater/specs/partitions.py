@@ -30,6 +30,8 @@ from headwater.errors import InvalidDefinitionError
 
 #: Separator of the dimension keys in a multi-partition key (Dagster's ``MultiPartitionKey``).
 MULTI_KEY_DELIMITER = "|"
+#: Substrings a partition key may not contain (Dagster's rule): "..." separates the ends of a range.
+INVALID_PARTITION_SUBSTRINGS = ("...", "\a", "\b", "\f", "\n", "\r", "\t", "\v", "\0")
 
 
 class _Spec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False, tag_field="type"):
@@ -47,6 +49,13 @@ class StaticPartitionsSpec(_Spec, tag="static", frozen=True):
             raise InvalidDefinitionError(f"Static partition keys must be a list of str; got {keys!r}.")
         if type(keys) is not tuple:
             msgspec.structs.force_setattr(self, "partition_keys", tuple(keys))
+        for key in keys:
+            bad = [s for s in INVALID_PARTITION_SUBSTRINGS if s in key]
+            if bad:
+                raise InvalidDefinitionError(
+                    f'{bad} are invalid substrings in a partition key (found in {key!r}): "..." separates '
+                    "the ends of a partition range."
+                )
         if len(set(keys)) != len(keys):
             dupes = sorted({k for k in keys if keys.count(k) > 1})
             raise InvalidDefinitionError(f"Static partition keys must be unique; repeated: {dupes}.")
@@ -56,12 +65,14 @@ class StaticPartitionsSpec(_Spec, tag="static", frozen=True):
 
 
 class TimeWindowPartitionsSpec(_Spec, tag="time_window", frozen=True):
-    """Windows of ``cron_schedule`` (shifted by the offsets) from ``start`` to ``end``.
+    """Windows between consecutive ticks of ``cron_schedule`` from ``start`` up to ``end``.
 
     ``start`` and ``end`` are UNIX timestamps (seconds); ``end`` is exclusive, None for no end (the
-    last window is the latest complete one, moved by ``end_offset`` windows). A key is a window's
-    start in ``timezone`` formatted with ``fmt`` (``strftime``). ``minute_offset``, ``hour_offset``
-    and ``day_offset`` shift each window's start, as in Dagster's daily/weekly/monthly definitions.
+    last window is the latest complete one, moved by ``end_offset`` windows). Ticks are read in
+    ``timezone``; a key is a window's start formatted with ``fmt`` (``strftime``). The minute, hour and
+    day offsets of Dagster's daily/weekly/monthly definitions are part of ``cron_schedule``
+    (``"15 2 * * *"``), as in Dagster. Keys, windows and ranges are computed from this spec alone by
+    ``headwater.selection.partition_keys``.
     """
 
     cron_schedule: str
@@ -70,9 +81,6 @@ class TimeWindowPartitionsSpec(_Spec, tag="time_window", frozen=True):
     timezone: str = "UTC"
     end: float | None = None
     end_offset: int = 0
-    minute_offset: int = 0
-    hour_offset: int = 0
-    day_offset: int | None = None
 
     def __post_init__(self) -> None:
         if self.end is not None and self.end <= self.start:

@@ -27,6 +27,7 @@ ERROR_CLASSES = (
     "DagsterResourceFunctionError",
     "DagsterUserCodeExecutionError",
     "DagsterUnknownResourceError",
+    "DagsterUnknownPartitionError",
     "DagsterError",
 )
 
