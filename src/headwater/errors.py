@@ -224,3 +224,5 @@ class StepWorkerError(HeadwaterError):
 class UnknownPartitionError(HeadwaterError):
     """A partition key that the partitions definition does not have (Dagster's
     ``DagsterUnknownPartitionError``); the message names the key, the asset or job and what exists."""
+
+    stored_name = _DAGSTER_ERRORS + "DagsterUnknownPartitionError"
