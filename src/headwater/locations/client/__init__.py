@@ -4,9 +4,10 @@ Never imports user code (nor definitions, execution or locations.server): everyt
 """
 
 from headwater.locations.client.address import LocationAddress
-from headwater.locations.client.client import LocationClient
+from headwater.locations.client.client import LocationClient, RunRequestReply
 from headwater.locations.client.errors import (
     LocationAddressError,
+    LocationConfigError,
     LocationError,
     LocationLoadError,
     LocationRequestError,
@@ -20,6 +21,7 @@ __all__ = [
     "LocationAddress",
     "LocationAddressError",
     "LocationClient",
+    "LocationConfigError",
     "LocationEntry",
     "LocationError",
     "LocationHandle",
@@ -27,6 +29,7 @@ __all__ = [
     "LocationRequestError",
     "LocationUnavailableError",
     "RemoteUserCodeError",
+    "RunRequestReply",
     "Workspace",
     "WorkspaceFileError",
     "read_workspace_file",

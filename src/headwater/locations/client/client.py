@@ -23,6 +23,7 @@ from headwater.core import codec
 from headwater.core.asset_key import AssetKey
 from headwater.locations.client.address import LocationAddress
 from headwater.locations.client.errors import (
+    LocationConfigError,
     LocationLoadError,
     LocationRequestError,
     LocationUnavailableError,
@@ -30,6 +31,7 @@ from headwater.locations.client.errors import (
 )
 from headwater.planning.plan import PLAN_FORMAT_VERSION, ExecutionPlan
 from headwater.specs import location as location_spec
+from headwater.specs.job import JobSpec
 from headwater.specs.location import LocationSpec
 
 
@@ -51,6 +53,18 @@ class _UnixConnection(http.client.HTTPConnection):
 
 class _PlanResponse(msgspec.Struct):
     plan: ExecutionPlan
+
+
+class RunRequestReply(msgspec.Struct):
+    """The code server's answer to a run request (``locations.server.run_request``)."""
+
+    job: JobSpec
+    run_config: dict[str, Any]
+    tags: dict[str, str]
+    code_pointer: dict[str, str]
+    step_keys: list[str] | None = None
+    asset_selection: list[AssetKey] | None = None
+    v: int = 1
 
 
 class LocationClient:
@@ -114,6 +128,34 @@ class LocationClient:
         key = AssetKey.from_coercible(asset_key) if not isinstance(asset_key, AssetKey) else asset_key
         data = self._json("POST", "/asset-value", {"asset_key": key.path, "partition_key": partition_key})
         return pickle.loads(base64.b64decode(data["pickle_b64"]))
+
+    def run_request(
+        self,
+        *,
+        job: str | None = None,
+        asset_selection: Iterable[AssetKey] | None = None,
+        op_selection: Iterable[str] | None = None,
+        run_config: dict[str, Any] | None = None,
+        partition_key: str | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> RunRequestReply:
+        """A run checked by the code (config, resources, partition): the parts of a launchable run.
+        LocationConfigError for bad config; LocationRequestError for an unknown job, asset or op."""
+        data = self._json(
+            "POST",
+            "/run-request",
+            {
+                "job": job,
+                "asset_selection": None if asset_selection is None else [k.path for k in asset_selection],
+                "op_selection": None if op_selection is None else list(op_selection),
+                "run_config": run_config or {},
+                "partition_key": partition_key,
+                "tags": tags or {},
+            },
+        )
+        version = data.get("v")
+        codec.check_version(version if isinstance(version, int) else 0, "a run request reply", 1)
+        return codec.convert(data, RunRequestReply, "a run request reply")
 
     def wait_until_up(self, timeout: float = 30.0) -> dict[str, Any]:
         """Poll /health until the server answers (loaded or not); LocationUnavailableError at timeout."""
@@ -179,6 +221,8 @@ class LocationClient:
             raise LocationLoadError(
                 f"Code location {self.name!r} failed to load: {message}", tb, location=self.name
             )
+        if kind == "invalid_config":
+            raise LocationConfigError(message, list(error.get("errors") or []), location=self.name)
         if kind == "user_code_error":
             raise RemoteUserCodeError(f"In code location {self.name!r}: {message}", tb, location=self.name)
         if kind == "internal_error" and tb:

@@ -56,3 +56,11 @@ class RemoteUserCodeError(LocationError):
         )
         self.summary = message
         self.user_traceback = user_traceback
+
+
+class LocationConfigError(LocationRequestError):
+    """The code refused a run request's config; ``errors`` are ``{"message", "path"}`` entries."""
+
+    def __init__(self, message: str, errors: list[dict[str, object]], *, location: str | None = None) -> None:
+        super().__init__(message, status=400, kind="invalid_config", location=location)
+        self.errors = errors

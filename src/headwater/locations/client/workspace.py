@@ -96,10 +96,14 @@ class LocationHandle:
         return cached
 
     # -- managed server ---------------------------------------------------------------------------------
-    def _launch(self, run_dir: Path) -> None:
+    def _launch(self, run_dir: Path, watch: bool = False) -> None:
         entry = self.entry
+        self.client = None
+        self.startup_error = None
+        self._spec = None
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in entry.name)
         self._ready_file = run_dir / f"{safe}.ready.json"
+        self._ready_file.unlink(missing_ok=True)  # left by an earlier server in a kept directory
         self.log_path = run_dir / f"{safe}.log"
         args = [entry.executable_path or sys.executable, "-m", "headwater.cli.main", "code-server", "start"]
         args += ["-m", entry.module_name] if entry.module_name else ["-f", str(entry.python_file)]
@@ -117,6 +121,8 @@ class LocationHandle:
             "--parent-pid",
             str(os.getpid()),
         ]
+        if watch:
+            args.append("--watch")
         self._log = self.log_path.open("wb")
         try:
             self.process = subprocess.Popen(
@@ -191,8 +197,12 @@ class Workspace:
         *,
         startup_timeout: float = 60.0,
         log_dir: str | Path | None = None,
+        watch: bool = False,
     ) -> None:
+        """``watch``: the managed servers reload their code when a ``.py`` file under it changes
+        (``code-server start --watch``; what ``headwater dev`` asks for)."""
         self.locations: dict[str, LocationHandle] = {e.name: LocationHandle(e) for e in entries}
+        self.watch = watch
         self.startup_timeout = startup_timeout
         self._own_dir = log_dir is None
         self._run_dir = Path(log_dir) if log_dir is not None else None
@@ -212,6 +222,17 @@ class Workspace:
 
     def start(self) -> Workspace:
         """Start every managed server at once and wait (up to ``startup_timeout``) until each serves."""
+        self.launch()
+        try:
+            self.wait_until_ready()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def launch(self) -> Workspace:
+        """Start every managed server, without waiting for them (``wait_until_ready`` does): the caller
+        can do its own start-up meanwhile."""
         if self._started:
             return self
         self._started = True
@@ -221,21 +242,46 @@ class Workspace:
         managed = [h for h in self.locations.values() if h.entry.is_managed]
         try:
             for handle in managed:
-                handle._launch(self._run_dir)
-            deadline = time.monotonic() + self.startup_timeout
-            pending = list(managed)
-            while pending:
-                pending = [h for h in pending if not h._poll_ready()]
-                if pending and time.monotonic() >= deadline:
-                    for handle in pending:
-                        handle._timed_out(self.startup_timeout)
-                    break
-                if pending:
-                    time.sleep(0.02)
+                handle._launch(self._run_dir, self.watch)
         except BaseException:
             self.close()
             raise
         return self
+
+    def wait_until_ready(self) -> None:
+        """Wait (up to ``startup_timeout``) until every managed server serves or has failed to start."""
+        self._wait_ready([h for h in self.locations.values() if h.entry.is_managed])
+
+    def _wait_ready(self, handles: list[LocationHandle]) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        pending = list(handles)
+        while pending:
+            pending = [h for h in pending if not h._poll_ready()]
+            if pending and time.monotonic() >= deadline:
+                for handle in pending:
+                    handle._timed_out(self.startup_timeout)
+                break
+            if pending:
+                time.sleep(0.02)
+
+    def restart(self, name: str) -> LocationHandle:
+        """Stop the server of managed location ``name`` and start it again (a fresh process: what
+        Dagster's "shut down the location" leads to where something restarts it). A location this
+        workspace does not manage cannot be restarted here: LocationRequestError."""
+        handle = self.location(name)
+        if not handle.entry.is_managed:
+            raise LocationRequestError(
+                f"Code location {name!r} is a server this workspace attached to ({handle.entry.address}); "
+                "restart it where it runs.",
+                status=400,
+                kind="not_managed",
+                location=name,
+            )
+        assert self._run_dir is not None, "start() the workspace first"
+        handle._stop()
+        handle._launch(self._run_dir, self.watch)
+        self._wait_ready([handle])
+        return handle
 
     def close(self) -> None:
         """Stop the servers this workspace started (SIGTERM, then SIGKILL after a grace period)."""

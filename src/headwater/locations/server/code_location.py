@@ -166,6 +166,19 @@ class CodeLocation:
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         return {"asset_key": asset_key.path, "pickle_b64": base64.b64encode(data).decode("ascii")}
 
+    def run_request(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A run request checked by the code (``run_request.run_request``); user code runs in it (config
+        schemas, partition keys), inside the user-code boundary."""
+        from headwater.locations.server.run_request import run_request
+
+        defs = self._loaded().defs
+        assert defs is not None
+        with user_code_error_boundary(
+            UserCodeExecutionError,
+            lambda exc: f"Checking the run request raised {type(exc).__name__}: {exc}",
+        ):
+            return run_request(defs, self.target, body)
+
     def _loaded(self) -> Snapshot:
         snap = self.snapshot
         if snap.error is not None:

@@ -8,6 +8,8 @@ Routes (all JSON; errors are ``{"error": {"kind", "message", "traceback"}}``):
     POST /reload       re-import the code -> {"hash", "changed"}; a load error -> 503 with the traceback
     POST /plan         {"job": name, "step_keys": [...] | null} -> {"v", "plan"}
     POST /asset-value  {"asset_key": [...], "partition_key": ...} -> {"pickle_b64": ...}
+    POST /run-request  a run checked by the code -> {"v", "job", "tags", ...} (``run_request``); bad
+                       config -> 400 {"error": {"kind": "invalid_config", "errors": [{"message", "path"}]}}
 
 Why the standard library and not Starlette/uvicorn: this is a small synchronous API between two
 processes on one machine, its handlers call into user code anyway, it must start fast (one per
@@ -30,7 +32,12 @@ from typing import Any
 
 from headwater.core import codec
 from headwater.core.asset_key import AssetKey
-from headwater.errors import HeadwaterError, InvariantViolationError, UserCodeExecutionError
+from headwater.errors import (
+    HeadwaterError,
+    InvalidConfigError,
+    InvariantViolationError,
+    UserCodeExecutionError,
+)
 from headwater.locations.client.address import LocationAddress
 from headwater.locations.server.code_location import CodeLocation, LocationNotLoadedError
 
@@ -68,6 +75,7 @@ class _Handler(BaseHTTPRequestHandler):
             "/reload": self._reload,
             "/plan": self._plan,
             "/asset-value": self._asset_value,
+            "/run-request": self._run_request,
         }
         self._dispatch(routes)
 
@@ -86,6 +94,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(500, "user_code_error", str(exc), exc.user_traceback)
         except InvariantViolationError as exc:
             self._error(404, "not_found", str(exc))
+        except InvalidConfigError as exc:
+            errors = [{"message": e.message, "path": list(e.path)} for e in exc.errors]
+            self._json(400, {"error": {"kind": "invalid_config", "message": str(exc), "errors": errors}})
         except HeadwaterError as exc:  # InvalidSubsetError and other errors in the request
             self._error(400, "bad_request", str(exc))
         except Exception as exc:  # a bug in the server: report it, keep serving
@@ -169,6 +180,9 @@ class _Handler(BaseHTTPRequestHandler):
                 404, "not_found", f"No asset {key.to_user_string()!r} in location {self.location.name!r}."
             ) from None
         self._json(200, result)
+
+    def _run_request(self) -> None:
+        self._json(200, self.location.run_request(self._body()))
 
     # -- plumbing ---------------------------------------------------------------------------------------
     def _body(self) -> dict[str, Any]:

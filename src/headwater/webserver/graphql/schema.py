@@ -1,0 +1,426 @@
+"""The schema: queries, mutations and the subscription, over the types of this package.
+
+``python -m headwater.webserver.graphql.schema --write`` prints it to ``webserver/schema.graphql``
+(checked in; ``--check`` exits 1 when that file is stale, and a test does the same).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import strawberry
+
+from headwater.core.asset_key import AssetKey as CoreAssetKey
+from headwater.storage.records import decode_cursor
+from headwater.webserver.context import REPOSITORY_NAME, as_context
+from headwater.webserver.graphql import (
+    asset_catalog,
+    asset_wipe,
+    launch,
+    location_reload,
+    run_termination,
+    subscriptions,
+)
+from headwater.webserver.graphql.asset_catalog import AssetFilter, AssetNodeConnection
+from headwater.webserver.graphql.asset_keys import AssetKey, AssetKeyInput
+from headwater.webserver.graphql.assets import (
+    Asset,
+    AssetConnection,
+    AssetNode,
+    AssetNodeOrError,
+    AssetOrError,
+    AssetsOrError,
+)
+from headwater.webserver.graphql.backfills import PartitionBackfillOrError, PartitionBackfillsOrError
+from headwater.webserver.graphql.errors import (
+    AssetNotFoundError,
+    InvalidRequestError,
+    NotAvailableError,
+    PipelineNotFoundError,
+    PythonError,
+    RepositoryNotFoundError,
+    not_available,
+    run_not_found,
+    unexpected,
+)
+from headwater.webserver.graphql.instance import Instance
+from headwater.webserver.graphql.instigators import Schedule, Sensor
+from headwater.webserver.graphql.jobs import Job, JobOrError, PipelineSelector
+from headwater.webserver.graphql.launch_inputs import (
+    ExecutionParams,
+    LaunchRunReexecutionResult,
+    LaunchRunResult,
+    MaterializeParams,
+    ReexecutionParams,
+)
+from headwater.webserver.graphql.limits import page_size
+from headwater.webserver.graphql.locations import (
+    RepositoriesOrError,
+    Repository,
+    RepositoryConnection,
+    Workspace,
+    WorkspaceLocationEntry,
+    WorkspaceOrError,
+)
+from headwater.webserver.graphql.runs import (
+    EventConnectionOrError,
+    Run,
+    RunOrError,
+    Runs,
+    RunsFilter,
+    RunsOrError,
+)
+from headwater.webserver.graphql.subscriptions import PipelineRunLogsSubscriptionPayload
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
+
+
+@strawberry.input(description="A location's repository (each location has one: __repository__).")
+class RepositorySelector:
+    repository_location_name: str
+    repository_name: str = REPOSITORY_NAME
+
+
+@strawberry.type(description="Schedules of the loaded locations (definitions; state needs the daemon).")
+class Schedules:
+    results: list[Schedule]
+
+
+@strawberry.type(description="Sensors of the loaded locations (definitions; state needs the daemon).")
+class Sensors:
+    results: list[Sensor]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Headwater's version.")
+    def version(self) -> str:
+        from importlib.metadata import version
+
+        return version("headwater")
+
+    @strawberry.field(description="The instance: storage, run launcher and queue.")
+    def instance(self) -> Instance:
+        return Instance()
+
+    # -- code locations ---------------------------------------------------------------------------------
+    @strawberry.field(description="Every code location, loaded or with its load error.")
+    def workspace_or_error(self) -> WorkspaceOrError:
+        return Workspace()
+
+    @strawberry.field(description="One workspace entry.")
+    def workspace_location_entry_or_error(
+        self, info: strawberry.Info, name: str
+    ) -> WorkspaceLocationEntry | None:
+        ctx = as_context(info.context)
+        return WorkspaceLocationEntry(state=ctx.location(name)) if name in ctx.location_names() else None
+
+    @strawberry.field(description="The repositories of every loaded location (Dagster's query).")
+    def repositories_or_error(self, info: strawberry.Info) -> RepositoriesOrError:
+        ctx = as_context(info.context)
+        return RepositoryConnection(
+            nodes=[Repository(spec=spec, location_name=name) for name, spec in ctx.loaded_locations()]
+        )
+
+    @strawberry.field
+    def repository_or_error(
+        self, info: strawberry.Info, repository_selector: RepositorySelector
+    ) -> Repository | RepositoryNotFoundError | PythonError:
+        ctx = as_context(info.context)
+        name = repository_selector.repository_location_name
+        spec = ctx.location_spec(name) if name in ctx.location_names() else None
+        if spec is None or repository_selector.repository_name != REPOSITORY_NAME:
+            return RepositoryNotFoundError(
+                message=f"No loaded repository {repository_selector.repository_name!r} in location {name!r}.",
+                repository_name=repository_selector.repository_name,
+                repository_location_name=name,
+            )
+        return Repository(spec=spec, location_name=name)
+
+    # -- jobs -------------------------------------------------------------------------------------------
+    @strawberry.field(description="A job and its op graph (Dagster's query name).")
+    def pipeline_or_error(self, info: strawberry.Info, params: PipelineSelector) -> JobOrError:
+        ctx = as_context(info.context)
+        location = params.repository_location_name
+        spec = ctx.location_spec(location) if location in ctx.location_names() else None
+        name = params.name or ""
+        if spec is None or name not in spec.job_names:
+            return PipelineNotFoundError(
+                message=f"No job {name!r} in location {location!r}.",
+                pipeline_name=name,
+                repository_name=params.repository_name,
+                repository_location_name=location,
+            )
+        return Job(spec=spec.job(name), location_name=location)
+
+    # -- assets -----------------------------------------------------------------------------------------
+    @strawberry.field(description="Asset definitions, filtered, sorted by key and paged (cursor: a key).")
+    def asset_nodes(
+        self,
+        info: strawberry.Info,
+        filter: AssetFilter | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> AssetNodeConnection | InvalidRequestError | PythonError:
+        return asset_catalog.select(as_context(info.context), filter, cursor, limit)
+
+    @strawberry.field(description="One asset's definition.")
+    def asset_node_or_error(self, info: strawberry.Info, asset_key: AssetKeyInput) -> AssetNodeOrError:
+        found = as_context(info.context).asset_node(asset_key.to_key())
+        if found is None:
+            return AssetNotFoundError(message=f"No asset {asset_key.to_key().to_user_string()!r} is defined.")
+        return AssetNode.of(*found)
+
+    @strawberry.field(description="Asset keys known to storage or defined, sorted, paged (cursor: a key).")
+    def assets_or_error(
+        self,
+        info: strawberry.Info,
+        prefix: list[str] | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> AssetsOrError:
+        ctx = as_context(info.context)
+        stored = set(ctx.storage.event_store.get_asset_keys(prefix))
+        defined = {k for k in ctx.asset_nodes() if not prefix or list(k.path[: len(prefix)]) == prefix}
+        keys = sorted(((k.to_string(), k) for k in stored | defined), key=lambda item: item[0])
+        if cursor:
+            keys = [item for item in keys if item[0] > cursor]
+        page = keys[: page_size(limit, default=1000)]
+        return AssetConnection(
+            nodes=[Asset(key=AssetKey.of(k)) for _, k in page], cursor=page[-1][0] if page else cursor
+        )
+
+    @strawberry.field(description="One asset and its history.")
+    def asset_or_error(self, info: strawberry.Info, asset_key: AssetKeyInput) -> AssetOrError:
+        ctx = as_context(info.context)
+        key = asset_key.to_key()
+        if ctx.asset_node(key) is None and not ctx.storage.event_store.has_asset_key(key):
+            return AssetNotFoundError(message=f"No asset {key.to_user_string()!r}.")
+        return Asset(key=AssetKey.of(key))
+
+    # -- runs -------------------------------------------------------------------------------------------
+    @strawberry.field(description="Runs, newest first, filtered and paged (cursor: the last run id seen).")
+    def runs_or_error(
+        self,
+        info: strawberry.Info,
+        filter: RunsFilter | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> RunsOrError:
+        store = as_context(info.context).storage.run_store
+        try:
+            runs_filter = filter.to_filter() if filter is not None else None
+        except (TypeError, ValueError) as exc:
+            return InvalidRequestError(message=str(exc))
+        size = page_size(limit, default=100)
+        records = store.get_run_records(runs_filter, limit=size + 1, cursor=cursor)
+        page = list(records[:size])
+        return Runs(
+            results=[Run.of(r) for r in page],
+            cursor=page[-1].dagster_run.run_id if page else cursor,
+            has_more=len(records) > size,
+            runs_filter=runs_filter,
+        )
+
+    @strawberry.field(description="One run.")
+    def run_or_error(self, info: strawberry.Info, run_id: strawberry.ID) -> RunOrError:
+        record = as_context(info.context).storage.run_store.get_run_record(str(run_id))
+        return Run.of(record) if record is not None else run_not_found(str(run_id))
+
+    @strawberry.field(description="Dagster's name of runOrError.")
+    def pipeline_run_or_error(self, info: strawberry.Info, run_id: strawberry.ID) -> RunOrError:
+        record = as_context(info.context).storage.run_store.get_run_record(str(run_id))
+        return Run.of(record) if record is not None else run_not_found(str(run_id))
+
+    @strawberry.field(description="A page of a run's events (afterCursor: the cursor of the last one seen).")
+    def logs_for_run(
+        self,
+        info: strawberry.Info,
+        run_id: strawberry.ID,
+        after_cursor: str | None = None,
+        limit: int | None = None,
+    ) -> EventConnectionOrError:
+        from headwater.webserver.graphql.runs import event_page
+
+        ctx = as_context(info.context)
+        if not ctx.storage.run_store.has_run(str(run_id)):
+            return run_not_found(str(run_id))
+        try:
+            decode_cursor(after_cursor)
+        except ValueError as exc:
+            return PythonError(message=str(exc), stack=[], class_name="ValueError")
+        return event_page(info, str(run_id), after_cursor, limit)
+
+    # -- schedules, sensors, backfills (definitions now; state with the daemon) --------------------------
+    @strawberry.field(description="Schedules of the loaded locations.")
+    def schedules_or_error(self, info: strawberry.Info) -> Schedules | PythonError:
+        ctx = as_context(info.context)
+        return Schedules(
+            results=[
+                Schedule(spec=s, location_name=n)
+                for n, spec in ctx.loaded_locations()
+                for s in spec.schedules
+            ]
+        )
+
+    @strawberry.field(description="Sensors of the loaded locations.")
+    def sensors_or_error(self, info: strawberry.Info) -> Sensors | PythonError:
+        ctx = as_context(info.context)
+        return Sensors(
+            results=[
+                Sensor(spec=s, location_name=n) for n, spec in ctx.loaded_locations() for s in spec.sensors
+            ]
+        )
+
+    @strawberry.field(description="Backfills: not in this build yet (NotAvailableError).")
+    def partition_backfills_or_error(
+        self, cursor: str | None = None, limit: int | None = None
+    ) -> PartitionBackfillsOrError:
+        return not_available("Backfills")
+
+    @strawberry.field(description="One backfill: not in this build yet (NotAvailableError).")
+    def partition_backfill_or_error(self, backfill_id: str) -> PartitionBackfillOrError:
+        return not_available("Backfills")
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Launch a run of a job, or of assets (selector.assetSelection).")
+    def launch_run(self, info: strawberry.Info, execution_params: ExecutionParams) -> LaunchRunResult:
+        try:
+            return launch.launch_run(as_context(info.context), execution_params)
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(description="Dagster's older name of launchRun (what DagsterGraphQLClient sends).")
+    def launch_pipeline_execution(
+        self, info: strawberry.Info, execution_params: ExecutionParams
+    ) -> LaunchRunResult:
+        try:
+            return launch.launch_run(as_context(info.context), execution_params)
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(description="Materialize assets (keys or a selection) of one location in one run.")
+    def materialize_assets(self, info: strawberry.Info, params: MaterializeParams) -> LaunchRunResult:
+        try:
+            return launch.materialize(as_context(info.context), params)
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(description="Re-execute a finished run: all steps, from failure, or some steps.")
+    def launch_run_reexecution(
+        self,
+        info: strawberry.Info,
+        reexecution_params: ReexecutionParams | None = None,
+        execution_params: ExecutionParams | None = None,
+    ) -> LaunchRunReexecutionResult:
+        try:
+            return launch.reexecute(as_context(info.context), reexecution_params, execution_params)
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(description="Cancel a run.")
+    def terminate_run(
+        self,
+        info: strawberry.Info,
+        run_id: str,
+        terminate_policy: run_termination.TerminateRunPolicy | None = None,
+    ) -> run_termination.TerminateRunResult:
+        try:
+            return run_termination.terminate(as_context(info.context), run_id, terminate_policy)
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(description="Reload a location's code; a load error is kept and shown.")
+    def reload_repository_location(
+        self, info: strawberry.Info, repository_location_name: str
+    ) -> location_reload.ReloadRepositoryLocationMutationResult:
+        try:
+            return location_reload.reload(as_context(info.context), repository_location_name)
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(description="Stop a location's server and start it again (managed locations).")
+    def shutdown_repository_location(
+        self, info: strawberry.Info, repository_location_name: str
+    ) -> location_reload.ShutdownRepositoryLocationMutationResult:
+        try:
+            return location_reload.shutdown(as_context(info.context), repository_location_name)
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(description="Wipe assets: forget their materializations, partitions and checks.")
+    def wipe_assets(
+        self, info: strawberry.Info, asset_partition_ranges: list[asset_wipe.PartitionsByAssetSelector]
+    ) -> asset_wipe.AssetWipeMutationResult:
+        try:
+            return asset_wipe.wipe(as_context(info.context), asset_partition_ranges)
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(description="Start a schedule: needs the daemon (not in this build).")
+    def start_schedule(self, schedule_name: str, repository_location_name: str) -> NotAvailableError:
+        return not_available("Starting schedules")
+
+    @strawberry.mutation(description="Launch a backfill: not in this build yet.")
+    def launch_partition_backfill(self, asset_selection: list[AssetKeyInput]) -> NotAvailableError:
+        return not_available("Backfills")
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="A run's events as they are stored, in batches, until it ends.")
+    async def pipeline_run_logs(
+        self, info: strawberry.Info, run_id: strawberry.ID, cursor: str | None = None
+    ) -> AsyncIterator[PipelineRunLogsSubscriptionPayload]:
+        storage = as_context(info.context).storage
+        async for payload in subscriptions.pipeline_run_logs(storage, str(run_id), cursor):
+            yield payload
+
+
+def build_schema(extra_extensions: tuple[Any, ...] = ()) -> strawberry.Schema:
+    from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+
+    from headwater.webserver.graphql.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+
+    extensions: list[Any] = [
+        QueryDepthLimiter(max_depth=MAX_DEPTH),
+        MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        *extra_extensions,
+    ]
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+    )
+
+
+def schema_text() -> str:
+    return build_schema().as_str().rstrip() + "\n"
+
+
+def main(argv: list[str]) -> int:
+    text = schema_text()
+    if "--write" in argv:
+        SCHEMA_FILE.write_text(text, encoding="utf-8")
+        return 0
+    if "--check" in argv:
+        current = SCHEMA_FILE.read_text(encoding="utf-8") if SCHEMA_FILE.exists() else ""
+        if current != text:
+            print(f"{SCHEMA_FILE} is stale: run python -m headwater.webserver.graphql.schema --write")
+            return 1
+        return 0
+    sys.stdout.write(text)
+    return 0
+
+
+_ = CoreAssetKey  # keys are built from inputs in the modules above
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
