@@ -149,7 +149,7 @@ def create_app(
             return _errors(
                 400, "Subscribe over WebSocket (graphql-transport-ws) or read /runs/RUN_ID/events (SSE)."
             )
-        cost = estimate_cost(document, variables)
+        cost = estimate_cost(schema._schema, document, variables)
         if cost > MAX_COST:
             return _errors(
                 400,

@@ -26,8 +26,17 @@ def bind_socket(host: str, port: int) -> socket.socket:
 def serve(
     app: Any, sock: socket.socket, *, on_started: Callable[[], None] | None = None, log_level: str = "warning"
 ) -> None:
-    """Serve ``app`` on ``sock`` until SIGINT/SIGTERM (uvicorn's handlers), then return."""
+    """Serve ``app`` on ``sock`` until SIGINT/SIGTERM (uvicorn's handlers), then return.
+
+    uvicorn re-raises the signal that stopped it once it has shut down, through the handlers that were
+    installed before it started; those are set to do nothing here, so that the caller returns from
+    this function and stops its child processes instead of dying on the spot."""
+    import signal
+
     import uvicorn
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stopping)
 
     config = uvicorn.Config(
         app,
@@ -48,3 +57,8 @@ def serve(
         await task
 
     asyncio.run(main())
+
+
+def _stopping(signum: int, frame: object) -> None:
+    """Signals after uvicorn's shutdown (its re-raise, or a second Ctrl-C while stopping): the caller is
+    already stopping everything within bounded grace periods."""

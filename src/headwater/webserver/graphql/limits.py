@@ -2,10 +2,12 @@
 
 * Every list that can grow is paged: ``limit`` is clamped to ``MAX_PAGE`` (``page_size``).
 * Depth: at most ``MAX_DEPTH`` levels of selections (Strawberry's ``QueryDepthLimiter``).
-* Cost: ``estimate_cost`` walks the operation, counting one per field and multiplying what a list field
-  selects by its ``limit`` argument (``MAX_PAGE`` for a paged list without one, ``LIST_GUESS`` for the
-  other lists); an operation over ``MAX_COST`` is refused before it runs. The 10,000-asset catalog
-  with a dozen fields per asset costs about 10^5; runs x their events x their steps does not fit.
+* Cost: ``estimate_cost`` walks the operation with the schema's types, counting one per field and
+  multiplying what a list field selects by its size: its ``limit`` argument, or the ``limit`` of the
+  connection around it (``runsOrError(limit: 50) { ... on Runs { results {...} } }``), or that
+  connection's default page (``DEFAULT_PAGES``), or ``LIST_GUESS``. An operation over ``MAX_COST`` is
+  refused before it runs: the 10,000-asset catalog with a dozen fields per asset costs about 10^5;
+  runs x their events x their steps does not fit.
 """
 
 from __future__ import annotations
@@ -15,11 +17,16 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
+    get_named_type,
 )
 
 MAX_PAGE = 10_000
@@ -27,10 +34,20 @@ MAX_DEPTH = 15
 MAX_COST = 1_000_000
 MAX_ALIASES = 50
 MAX_TOKENS = 20_000
-#: Fields that return lists without a limit argument: what one of them is assumed to hold.
+#: Lists whose size nothing bounds in the query: what one of them is assumed to hold.
 LIST_GUESS = 10
-#: Lists that stay short whatever the size of the project.
-_SHORT_LISTS = {
+#: The page a field returns when the query gives no limit (it bounds the list inside it, or itself).
+DEFAULT_PAGES = {
+    "assetNodes": MAX_PAGE,
+    "runsOrError": 100,
+    "runs": 25,
+    "logsForRun": 1000,
+    "eventConnection": 1000,
+    "assetsOrError": 1000,
+    "partitionKeys": 1000,
+    "assetMaterializations": 25,
+    "assetObservations": 25,
+    "executions": 25,
     "locationEntries": 5,
     "repositories": 1,
     "jobs": 50,
@@ -38,8 +55,6 @@ _SHORT_LISTS = {
     "schedules": 20,
     "sensors": 20,
 }
-#: List fields whose size is the number of assets (unpaged: the catalog and the graph).
-_WHOLE_LISTS = frozenset({"assetNodes", "assetsOrError", "nodes", "results", "events", "messages"})
 
 
 class QueryTooCostlyError(Exception):
@@ -53,13 +68,22 @@ def page_size(limit: int | None, *, default: int) -> int:
     return max(1, min(int(limit), MAX_PAGE))
 
 
-def estimate_cost(document: DocumentNode, variables: dict[str, object] | None = None) -> int:
+def estimate_cost(
+    schema: GraphQLSchema, document: DocumentNode, variables: dict[str, object] | None = None
+) -> int:
     """An upper estimate of the fields an operation resolves (see the module docstring)."""
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    roots = {
+        "query": schema.query_type,
+        "mutation": schema.mutation_type,
+        "subscription": schema.subscription_type,
+    }
     total = 0
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
-            total += _selection_cost(definition.selection_set, fragments, variables or {}, 0, False)
+            root = roots.get(definition.operation.value)
+            if root is not None:
+                total += _cost(schema, definition.selection_set, root, fragments, variables or {}, None, 0)
     return total
 
 
@@ -69,48 +93,56 @@ def _limit_of(field: FieldNode, variables: dict[str, object]) -> int | None:
             continue
         value = argument.value
         if isinstance(value, IntValueNode):
-            return int(value.value)
+            return max(1, min(int(value.value), MAX_PAGE))
         if isinstance(value, VariableNode):
             given = variables.get(value.name.value)
-            return int(given) if isinstance(given, int) else None
+            return max(1, min(given, MAX_PAGE)) if isinstance(given, int) else None
     return None
 
 
-def _selection_cost(
+def _cost(
+    schema: GraphQLSchema,
     selection_set: SelectionSetNode | None,
+    parent: GraphQLNamedType,
     fragments: dict[str, FragmentDefinitionNode],
     variables: dict[str, object],
+    page: int | None,
     depth: int,
-    limited: bool,
 ) -> int:
-    """``limited``: the enclosing field had a limit argument, which already counted the page that a
-    ``results``/``events``/``nodes`` list directly inside it holds."""
+    """``page``: the limit (or default page) of the connection field around this selection."""
     if selection_set is None or depth > 3 * MAX_DEPTH:
         return 0
     cost = 0
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
-            if selection.selection_set is None:
+            fields = getattr(parent, "fields", None) or {}
+            definition = fields.get(selection.name.value)
+            if definition is None or selection.selection_set is None:
                 cost += 1
                 continue
-            limit = _limit_of(selection, variables)
             name = selection.name.value
-            if limit is not None:
-                multiplier = max(1, min(limit, MAX_PAGE))
-            elif name in _SHORT_LISTS:
-                multiplier = _SHORT_LISTS[name]
-            elif name in _WHOLE_LISTS:
-                multiplier = 1 if limited else MAX_PAGE
-            else:
-                multiplier = LIST_GUESS if name.endswith("s") else 1
-            inner = _selection_cost(
-                selection.selection_set, fragments, variables, depth + 1, limit is not None
+            limit = _limit_of(selection, variables)
+            inner_type = (
+                definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type
             )
+            if isinstance(inner_type, GraphQLList):
+                multiplier = limit or page or DEFAULT_PAGES.get(name, LIST_GUESS)
+                child_page = None
+            else:
+                multiplier = 1
+                child_page = limit or DEFAULT_PAGES.get(name) or page
+            named = get_named_type(definition.type)
+            inner = _cost(schema, selection.selection_set, named, fragments, variables, child_page, depth + 1)
             cost += 1 + multiplier * inner
         elif isinstance(selection, InlineFragmentNode):
-            cost += _selection_cost(selection.selection_set, fragments, variables, depth + 1, limited)
+            condition = selection.type_condition
+            target = schema.get_type(condition.name.value) if condition is not None else parent
+            cost += _cost(
+                schema, selection.selection_set, target or parent, fragments, variables, page, depth + 1
+            )
         elif isinstance(selection, FragmentSpreadNode):
             fragment = fragments.get(selection.name.value)
             if fragment is not None:
-                cost += _selection_cost(fragment.selection_set, fragments, variables, depth + 1, limited)
+                target = schema.get_type(fragment.type_condition.name.value) or parent
+                cost += _cost(schema, fragment.selection_set, target, fragments, variables, page, depth + 1)
     return cost

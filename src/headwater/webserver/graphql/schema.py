@@ -388,9 +388,9 @@ def build_schema(extra_extensions: tuple[Any, ...] = ()) -> strawberry.Schema:
     from headwater.webserver.graphql.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 
     extensions: list[Any] = [
-        QueryDepthLimiter(max_depth=MAX_DEPTH),
-        MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         *extra_extensions,
     ]
     return strawberry.Schema(
