@@ -1,5 +1,5 @@
 """Scalars: ``JSON`` (any JSON value: run config, metadata values and event payloads in the codec's
-form) and ``RunConfigData`` (Dagster's name for run config)."""
+form) and ``RunConfigData`` (Dagster's name for run config: an object, or its YAML/JSON text)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,21 @@ from typing import Any, NewType
 import strawberry
 from strawberry.scalars import JSON
 
-__all__ = ["JSON", "RunConfigData"]
+__all__ = ["JSON", "SCALAR_MAP", "RunConfigData"]
+
+RunConfigData = NewType("RunConfigData", object)
 
 
 def _identity(value: Any) -> Any:
     return value
 
 
-RunConfigData = strawberry.scalar(
-    NewType("RunConfigData", object),
-    name="RunConfigData",
-    description="Run config: a JSON object (or a YAML/JSON string).",
-    serialize=_identity,
-    parse_value=_identity,
-)
+#: For ``StrawberryConfig(scalar_map=...)``.
+SCALAR_MAP = {
+    RunConfigData: strawberry.scalar(
+        name="RunConfigData",
+        description="Run config: a JSON object (or a YAML/JSON string).",
+        serialize=_identity,
+        parse_value=_identity,
+    )
+}

@@ -393,7 +393,12 @@ def build_schema(extra_extensions: tuple[Any, ...] = ()) -> strawberry.Schema:
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         *extra_extensions,
     ]
+    from strawberry.schema.config import StrawberryConfig
+
+    from headwater.webserver.graphql.scalars import SCALAR_MAP
+
     return strawberry.Schema(
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
