@@ -99,8 +99,8 @@ class Run(PipelineRun):
         return "default"
 
     @strawberry.field(description="The run config as given (a JSON object).")
-    def run_config(self) -> RunConfigData:  # type: ignore[valid-type]
-        return dict(self.record.dagster_run.run_config)
+    def run_config(self) -> RunConfigData:
+        return RunConfigData(dict(self.record.dagster_run.run_config))
 
     @strawberry.field
     def run_config_yaml(self) -> str:

@@ -18,7 +18,7 @@ def _identity(value: Any) -> Any:
 
 
 #: For ``StrawberryConfig(scalar_map=...)``.
-SCALAR_MAP = {
+SCALAR_MAP: dict[object, Any] = {
     RunConfigData: strawberry.scalar(
         name="RunConfigData",
         description="Run config: a JSON object (or a YAML/JSON string).",
