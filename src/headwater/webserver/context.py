@@ -74,6 +74,9 @@ class RequestContext:
     _assets: dict[AssetKey, tuple[str, AssetNodeSpec]] | None = None
     _entries: dict[AssetKey, AssetEntry | None] = field(default_factory=dict)
     _checks: dict[AssetCheckKey, AssetCheckExecutionRecord | None] = field(default_factory=dict)
+    #: The keys of the asset list being resolved: the first asset that needs its index row reads the
+    #: rows of all of them.
+    page_keys: list[AssetKey] | None = None
     #: Indexes a resolver builds once per request (jobs by asset, children...).
     memo: dict[Any, Any] = field(default_factory=dict)
 
@@ -148,7 +151,8 @@ class RequestContext:
 
     def asset_entry(self, key: AssetKey) -> AssetEntry | None:
         if key not in self._entries:
-            self.prefetch_entries([key])
+            page, self.page_keys = self.page_keys, None
+            self.prefetch_entries(page if page is not None and key in set(page) else [key])
         return self._entries.get(key)
 
     def prefetch_checks(self, keys: Sequence[AssetCheckKey]) -> None:

@@ -85,7 +85,8 @@ def select(
         start = bisect.bisect_right([m[0] for m in matching], cursor)
     size = page_size(limit, default=MAX_PAGE)
     page = matching[start : start + size]
-    ctx.prefetch_entries(node.key for _, _, node in page)
+    # The index rows and check executions of the page are read in bulk on first use (when asked for).
+    ctx.page_keys = [node.key for _, _, node in page]
     ctx.memo["catalog_page"] = [(loc, node) for _, loc, node in page]
     has_more = start + len(page) < len(matching)
     return AssetNodeConnection(

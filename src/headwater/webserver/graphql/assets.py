@@ -53,54 +53,24 @@ def _history(
 class AssetNode:
     spec: strawberry.Private[AssetNodeSpec]
     location_name: str
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(f"{self.location_name}.{REPOSITORY_NAME}.{self.spec.key.to_string()}")
-
-    @strawberry.field
-    def asset_key(self) -> AssetKey:
-        return AssetKey(path=list(self.spec.key.path))
-
-    @strawberry.field
-    def group_name(self) -> str:
-        return self.spec.group_name
-
-    @strawberry.field
-    def description(self) -> str | None:
-        return self.spec.description
-
-    @strawberry.field
-    def kinds(self) -> list[str]:
-        return sorted(self.spec.kinds)
-
-    @strawberry.field
-    def owners(self) -> list[str]:
-        return list(self.spec.owners)
+    # Plain attributes, set once by ``of``: a catalog of 10,000 assets reads them without a resolver call.
+    id: strawberry.ID
+    asset_key: AssetKey
+    group_name: str
+    description: str | None
+    kinds: list[str]
+    owners: list[str]
+    code_version: str | None
+    is_materializable: bool
+    is_observable: bool
+    is_partitioned: bool
+    op_name: str | None = strawberry.field(
+        description="The op (or graph) that computes it; null for external assets."
+    )
 
     @strawberry.field
     def tags(self) -> list[DefinitionTag]:
         return definition_tags(self.spec.tags)
-
-    @strawberry.field
-    def code_version(self) -> str | None:
-        return self.spec.code_version
-
-    @strawberry.field
-    def is_materializable(self) -> bool:
-        return self.spec.is_materializable
-
-    @strawberry.field
-    def is_observable(self) -> bool:
-        return self.spec.is_observable
-
-    @strawberry.field
-    def is_partitioned(self) -> bool:
-        return self.spec.partitions is not None
-
-    @strawberry.field(description="The op (or graph) that computes it; null for external assets.")
-    def op_name(self) -> str | None:
-        return self.spec.node_name
 
     @strawberry.field(description="The jobs that materialize it.")
     def job_names(self, info: strawberry.Info) -> list[str]:
@@ -220,7 +190,22 @@ class AssetNode:
 
     @staticmethod
     def of(location_name: str, spec: AssetNodeSpec) -> AssetNode:
-        return AssetNode(spec=spec, location_name=location_name)
+        key = spec.key
+        return AssetNode(
+            spec=spec,
+            location_name=location_name,
+            id=strawberry.ID(f"{location_name}.{REPOSITORY_NAME}.{key.to_string()}"),
+            asset_key=AssetKey(path=list(key.path)),
+            group_name=spec.group_name,
+            description=spec.description,
+            kinds=sorted(spec.kinds),
+            owners=list(spec.owners),
+            code_version=spec.code_version,
+            is_materializable=spec.is_materializable,
+            is_observable=spec.is_observable,
+            is_partitioned=spec.partitions is not None,
+            op_name=spec.node_name,
+        )
 
 
 AssetNodeOrError = Annotated[AssetNode | AssetNotFoundError, strawberry.union("AssetNodeOrError")]
