@@ -11,7 +11,6 @@ import yaml
 
 from headwater.events.event_type import EventType
 from headwater.events.run_status import RunStatus as CoreRunStatus
-from headwater.storage.records import decode_cursor
 from headwater.storage.runs import RunRecord
 from headwater.storage.runs import RunsFilter as CoreRunsFilter
 from headwater.webserver.context import REPOSITORY_NAME, as_context
@@ -281,12 +280,3 @@ RunOrError = Annotated[Run | RunNotFoundError | PythonError, strawberry.union("R
 EventConnectionOrError = Annotated[
     EventConnection | RunNotFoundError | PythonError, strawberry.union("EventConnectionOrError")
 ]
-
-
-def check_event_cursor(cursor: str | None) -> str | None:
-    """The cursor, or InvalidRequestError's message when it is not one of ours."""
-    try:
-        decode_cursor(cursor)
-    except ValueError as exc:
-        return str(exc)
-    return None

@@ -13,17 +13,9 @@ from typing import Any
 
 import strawberry
 
-from headwater.core.asset_key import AssetKey as CoreAssetKey
 from headwater.storage.records import decode_cursor
 from headwater.webserver.context import REPOSITORY_NAME, as_context
-from headwater.webserver.graphql import (
-    asset_catalog,
-    asset_wipe,
-    launch,
-    location_reload,
-    run_termination,
-    subscriptions,
-)
+from headwater.webserver.graphql import asset_catalog, subscriptions
 from headwater.webserver.graphql.asset_catalog import AssetFilter, AssetNodeConnection
 from headwater.webserver.graphql.asset_keys import AssetKey, AssetKeyInput
 from headwater.webserver.graphql.assets import (
@@ -38,24 +30,15 @@ from headwater.webserver.graphql.backfills import PartitionBackfillOrError, Part
 from headwater.webserver.graphql.errors import (
     AssetNotFoundError,
     InvalidRequestError,
-    NotAvailableError,
     PipelineNotFoundError,
     PythonError,
     RepositoryNotFoundError,
     not_available,
     run_not_found,
-    unexpected,
 )
 from headwater.webserver.graphql.instance import Instance
 from headwater.webserver.graphql.instigators import Schedule, Sensor
 from headwater.webserver.graphql.jobs import Job, JobOrError, PipelineSelector
-from headwater.webserver.graphql.launch_inputs import (
-    ExecutionParams,
-    LaunchRunReexecutionResult,
-    LaunchRunResult,
-    MaterializeParams,
-    ReexecutionParams,
-)
 from headwater.webserver.graphql.limits import page_size
 from headwater.webserver.graphql.locations import (
     RepositoriesOrError,
@@ -65,6 +48,7 @@ from headwater.webserver.graphql.locations import (
     WorkspaceLocationEntry,
     WorkspaceOrError,
 )
+from headwater.webserver.graphql.mutations import Mutation
 from headwater.webserver.graphql.runs import (
     EventConnectionOrError,
     Run,
@@ -287,91 +271,6 @@ class Query:
 
 
 @strawberry.type
-class Mutation:
-    @strawberry.mutation(description="Launch a run of a job, or of assets (selector.assetSelection).")
-    def launch_run(self, info: strawberry.Info, execution_params: ExecutionParams) -> LaunchRunResult:
-        try:
-            return launch.launch_run(as_context(info.context), execution_params)
-        except Exception as exc:
-            return unexpected(exc)
-
-    @strawberry.mutation(description="Dagster's older name of launchRun (what DagsterGraphQLClient sends).")
-    def launch_pipeline_execution(
-        self, info: strawberry.Info, execution_params: ExecutionParams
-    ) -> LaunchRunResult:
-        try:
-            return launch.launch_run(as_context(info.context), execution_params)
-        except Exception as exc:
-            return unexpected(exc)
-
-    @strawberry.mutation(description="Materialize assets (keys or a selection) of one location in one run.")
-    def materialize_assets(self, info: strawberry.Info, params: MaterializeParams) -> LaunchRunResult:
-        try:
-            return launch.materialize(as_context(info.context), params)
-        except Exception as exc:
-            return unexpected(exc)
-
-    @strawberry.mutation(description="Re-execute a finished run: all steps, from failure, or some steps.")
-    def launch_run_reexecution(
-        self,
-        info: strawberry.Info,
-        reexecution_params: ReexecutionParams | None = None,
-        execution_params: ExecutionParams | None = None,
-    ) -> LaunchRunReexecutionResult:
-        try:
-            return launch.reexecute(as_context(info.context), reexecution_params, execution_params)
-        except Exception as exc:
-            return unexpected(exc)
-
-    @strawberry.mutation(description="Cancel a run.")
-    def terminate_run(
-        self,
-        info: strawberry.Info,
-        run_id: str,
-        terminate_policy: run_termination.TerminateRunPolicy | None = None,
-    ) -> run_termination.TerminateRunResult:
-        try:
-            return run_termination.terminate(as_context(info.context), run_id, terminate_policy)
-        except Exception as exc:
-            return unexpected(exc)
-
-    @strawberry.mutation(description="Reload a location's code; a load error is kept and shown.")
-    def reload_repository_location(
-        self, info: strawberry.Info, repository_location_name: str
-    ) -> location_reload.ReloadRepositoryLocationMutationResult:
-        try:
-            return location_reload.reload(as_context(info.context), repository_location_name)
-        except Exception as exc:
-            return unexpected(exc)
-
-    @strawberry.mutation(description="Stop a location's server and start it again (managed locations).")
-    def shutdown_repository_location(
-        self, info: strawberry.Info, repository_location_name: str
-    ) -> location_reload.ShutdownRepositoryLocationMutationResult:
-        try:
-            return location_reload.shutdown(as_context(info.context), repository_location_name)
-        except Exception as exc:
-            return unexpected(exc)
-
-    @strawberry.mutation(description="Wipe assets: forget their materializations, partitions and checks.")
-    def wipe_assets(
-        self, info: strawberry.Info, asset_partition_ranges: list[asset_wipe.PartitionsByAssetSelector]
-    ) -> asset_wipe.AssetWipeMutationResult:
-        try:
-            return asset_wipe.wipe(as_context(info.context), asset_partition_ranges)
-        except Exception as exc:
-            return unexpected(exc)
-
-    @strawberry.mutation(description="Start a schedule: needs the daemon (not in this build).")
-    def start_schedule(self, schedule_name: str, repository_location_name: str) -> NotAvailableError:
-        return not_available("Starting schedules")
-
-    @strawberry.mutation(description="Launch a backfill: not in this build yet.")
-    def launch_partition_backfill(self, asset_selection: list[AssetKeyInput]) -> NotAvailableError:
-        return not_available("Backfills")
-
-
-@strawberry.type
 class Subscription:
     @strawberry.subscription(description="A run's events as they are stored, in batches, until it ends.")
     async def pipeline_run_logs(
@@ -424,8 +323,6 @@ def main(argv: list[str]) -> int:
     sys.stdout.write(text)
     return 0
 
-
-_ = CoreAssetKey  # keys are built from inputs in the modules above
 
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
