@@ -224,7 +224,7 @@ def test_missing_and_failed(instance: Instance, clock: FakeClock) -> None:
     assert result.success
     missing = _launch(instance, "days", missing=True)
     assert missing.num_runs == 13
-    with pytest.raises(InvalidInvocationError, match="Nothing to backfill: no partition .* failed"):
+    with pytest.raises(InvalidInvocationError, match=r"Nothing to backfill: no partition .* failed"):
         _launch(instance, "days", failed=True)
 
 
@@ -237,7 +237,7 @@ def test_bad_input_is_reported_before_anything_is_stored(instance: Instance) -> 
         _launch(instance, "days", partitions="2024-01-05...")
     with pytest.raises(InvalidInvocationError, match=r"asset 'days'.*Nonexistent partition keys.*2030-01-01"):
         _launch(instance, "days", partitions="2024-01-01...2030-01-01")
-    with pytest.raises(InvalidInvocationError, match="one way"):
+    with pytest.raises(InvalidInvocationError, match=r"one way"):
         _launch(instance, "days", partitions="2024-01-01", missing=True)
     with pytest.raises(UnknownPartitionError, match=r"asset 'weeks'.*No parent of it in the selection"):
         _launch(instance, "weeks", partitions="2024-01-03")
