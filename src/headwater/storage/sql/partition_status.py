@@ -9,15 +9,16 @@ A partition is
 * MATERIALIZED when it has been materialized and neither of the above holds;
 * missing (left out) otherwise.
 
-The index rows are grouped by status in the database, so 100,000 partitions come back as a few rows
-(one JSON array per status on SQLite, one array on PostgreSQL); only planned partitions are read one
-by one, with their run's status.
+One scan of the asset's index rows gives two values: the materialized partitions (one JSON array on
+SQLite, one array on PostgreSQL) and the few *exceptions* -- rows whose latest event is a failure or
+a planned materialization -- with their ids; only the exceptions' runs are looked up. 100,000
+partitions so cost about what ``get_materialized_partitions`` costs.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,26 +33,24 @@ from headwater.storage.sql.statements import sqlite_rows
 _P = asset_partitions.c
 _MAT = sa.func.coalesce(_P.last_materialization_id, -1)
 _FAILED = sa.func.coalesce(_P.last_failed_id, -1)
-_IS_PLANNED = sa.and_(
-    _P.last_planned_id.is_not(None), _P.last_planned_id > _MAT, _P.last_planned_id > _FAILED
+_EXCEPTION = sa.or_(
+    _P.last_failed_id > _MAT, sa.and_(_P.last_planned_id > _MAT, _P.last_planned_id > _FAILED)
 )
-#: One letter per status: P(lanned), F(ailed), M(aterialized), X (none: observed only).
-_CODE = sa.case(
-    (_IS_PLANNED, "P"),
-    (_FAILED > _MAT, "F"),
-    (_P.last_materialization_id.is_not(None), "M"),
-    else_="X",
-).label("code")
-_SQLITE_GROUPED = (
-    'SELECT code, json_group_array("partition") FROM (SELECT "partition", CASE '
-    "WHEN last_planned_id IS NOT NULL AND last_planned_id > coalesce(last_materialization_id, -1) "
-    "AND last_planned_id > coalesce(last_failed_id, -1) THEN 'P' "
-    "WHEN coalesce(last_failed_id, -1) > coalesce(last_materialization_id, -1) THEN 'F' "
-    "WHEN last_materialization_id IS NOT NULL THEN 'M' ELSE 'X' END AS code "
-    "FROM asset_partitions WHERE asset_key = ?) GROUP BY code"
+_EXCEPTION_COLUMNS = (
+    _P.partition,
+    _P.last_materialization_id,
+    _P.last_failed_id,
+    _P.last_planned_id,
+    _P.last_planned_run_id,
 )
-_FINISHED_BAD = {RunStatus.FAILURE.value, RunStatus.CANCELED.value}
-_IN_PROGRESS_RUN = {
+_SQLITE_STATUS = (
+    'SELECT json_group_array("partition") FILTER (WHERE last_materialization_id IS NOT NULL), '
+    'json_group_array(json_array("partition", last_materialization_id, last_failed_id, last_planned_id, '
+    "last_planned_run_id)) FILTER (WHERE last_failed_id > coalesce(last_materialization_id, -1) OR "
+    "last_planned_id > max(coalesce(last_materialization_id, -1), coalesce(last_failed_id, -1))) "
+    "FROM asset_partitions WHERE asset_key = ?"
+)
+_IN_PROGRESS_RUN = frozenset(
     s.value
     for s in (
         RunStatus.NOT_STARTED,
@@ -60,7 +59,35 @@ _IN_PROGRESS_RUN = {
         RunStatus.STARTED,
         RunStatus.CANCELING,
     )
-}
+)
+_FAILED_RUN = frozenset({RunStatus.FAILURE.value, RunStatus.CANCELED.value})
+_M, _F, _IP = (
+    AssetPartitionStatus.MATERIALIZED,
+    AssetPartitionStatus.FAILED,
+    AssetPartitionStatus.IN_PROGRESS,
+)
+
+
+def _read(conn: sa.Connection, key_str: str) -> tuple[Sequence[str], Sequence[Sequence[Any]]]:
+    """(materialized partitions, exception rows) of one asset, in one scan."""
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        [(materialized, exceptions)] = sqlite_rows(conn, _SQLITE_STATUS, (key_str,))
+        return json.loads(materialized), json.loads(exceptions)
+    where = _P.asset_key == key_str
+    if dialect == "postgresql":
+        found = conn.execute(
+            sa.select(sa.func.array_agg(_P.partition).filter(_P.last_materialization_id.is_not(None))).where(
+                where
+            )
+        ).scalar()
+        rows = conn.execute(sa.select(*_EXCEPTION_COLUMNS).where(where, _EXCEPTION)).all()
+        return list(found or ()), rows
+    materialized = conn.execute(
+        sa.select(_P.partition).where(where, _P.last_materialization_id.is_not(None))
+    ).scalars()
+    rows = conn.execute(sa.select(*_EXCEPTION_COLUMNS).where(where, _EXCEPTION)).all()
+    return list(materialized), rows
 
 
 class SqlPartitionStatus:
@@ -73,61 +100,36 @@ class SqlPartitionStatus:
     ) -> Mapping[str, AssetPartitionStatus]:
         """The status of each partition of ``asset_key`` that has one (all of them, or those of
         ``partitions``); a missing partition is left out."""
-        key_str = asset_key.to_string()
-        wanted = set(partitions) if partitions is not None else None
-        grouped: dict[str, list[str]] = {}
         with self._db.read() as conn:
-            dialect = conn.dialect.name
-            if dialect == "sqlite":
-                for code, text in sqlite_rows(conn, _SQLITE_GROUPED, (key_str,)):
-                    grouped[code] = json.loads(text)
-            elif dialect == "postgresql":
-                query: Any = (
-                    sa.select(sa.literal_column("code"), sa.func.array_agg(sa.literal_column('"partition"')))
-                    .select_from(sa.select(_P.partition, _CODE).where(_P.asset_key == key_str).subquery())
-                    .group_by(sa.literal_column("code"))
-                )
-                for code, keys in conn.execute(query):
-                    grouped[code] = list(keys)
-            else:
-                for partition, code in conn.execute(
-                    sa.select(_P.partition, _CODE).where(_P.asset_key == key_str)
-                ):
-                    grouped.setdefault(code, []).append(partition)
-            planned: dict[str, str | None] = {}
-            if grouped.get("P"):
-                query = sa.select(_P.partition, _P.last_planned_run_id, _P.last_materialization_id).where(
-                    _P.asset_key == key_str, _IS_PLANNED
-                )
-                rows = conn.execute(query).all()
-                run_ids = sorted({r[1] for r in rows if r[1] is not None})
-                status_of: dict[str, str] = {}
-                if run_ids:
-                    query = sa.select(runs.c.run_id, runs.c.status).where(runs.c.run_id.in_(run_ids))
-                    status_of = {r[0]: r[1] for r in conn.execute(query)}
-                for row in rows:
-                    partition, run_id, mat_id = row[0], row[1], row[2]
-                    run_status = status_of.get(run_id) if run_id is not None else None
-                    if run_status in _IN_PROGRESS_RUN:
-                        planned[partition] = "P"
-                    elif run_status in _FINISHED_BAD:
-                        planned[partition] = "F"
-                    else:  # succeeded without materializing it (an optional output skipped), or gone
-                        planned[partition] = "M" if mat_id is not None else None
-        out: dict[str, AssetPartitionStatus] = {}
-        for code, status in (
-            ("M", AssetPartitionStatus.MATERIALIZED),
-            ("F", AssetPartitionStatus.FAILED),
-        ):
-            keys = grouped.get(code)
-            if keys:
-                out.update(dict.fromkeys(keys, status))
-        by_code = {"P": AssetPartitionStatus.IN_PROGRESS, "F": AssetPartitionStatus.FAILED}
-        for partition, code_ in planned.items():
-            if code_ == "M":
-                out[partition] = AssetPartitionStatus.MATERIALIZED
-            elif code_ is not None:
-                out[partition] = by_code[code_]
-        if wanted is not None:
-            return {k: v for k, v in out.items() if k in wanted}
+            materialized, exceptions = _read(conn, asset_key.to_string())
+            planned_runs = sorted({row[4] for row in exceptions if row[4] is not None and _is_planned(row)})
+            run_status: dict[str, str] = {}
+            if planned_runs:
+                query = sa.select(runs.c.run_id, runs.c.status).where(runs.c.run_id.in_(planned_runs))
+                run_status = {r[0]: r[1] for r in conn.execute(query)}
+        out: dict[str, AssetPartitionStatus] = dict.fromkeys(materialized, _M)
+        for partition, mat_id, _failed_id, _planned_id, run_id in exceptions:
+            if not _is_planned((partition, mat_id, _failed_id, _planned_id)):
+                out[partition] = _F
+                continue
+            status = run_status.get(run_id) if run_id is not None else None
+            if status in _IN_PROGRESS_RUN:
+                out[partition] = _IP
+            elif status in _FAILED_RUN:
+                out[partition] = _F
+            elif (_failed_id or -1) > (mat_id or -1):  # its run succeeded without it (an optional
+                out[partition] = _F  # output skipped) or is gone: the status before it
+            elif mat_id is None:
+                out.pop(partition, None)
+        if partitions is not None:
+            return {k: out[k] for k in partitions if k in out}
         return out
+
+
+def _is_planned(row: Sequence[Any]) -> bool:
+    mat, failed, planned = row[1], row[2], row[3]
+    return (
+        planned is not None
+        and planned > (mat if mat is not None else -1)
+        and planned > (failed if failed is not None else -1)
+    )
