@@ -3,6 +3,7 @@
 
 """Headwater's public API (native names), as type checkers see it."""
 
+from headwater.cli.backfill_launch import launch_backfill as launch_backfill
 from headwater.core.asset_check_key import AssetCheckKey as AssetCheckKey
 from headwater.core.asset_events import AssetCheckEvaluation as AssetCheckEvaluation
 from headwater.core.asset_events import AssetCheckSeverity as AssetCheckSeverity
@@ -310,6 +311,8 @@ from headwater.runs.coordinator import ImmediateRunCoordinator as ImmediateRunCo
 from headwater.runs.coordinator import QueuedRunCoordinator as QueuedRunCoordinator
 from headwater.runs.launcher import DefaultRunLauncher as DefaultRunLauncher
 from headwater.selection.asset_selection import AssetSelection as AssetSelection
+from headwater.selection.partition_status import AssetPartitionStatus as AssetPartitionStatus
+from headwater.selection.partition_status import PartitionStatusRanges as PartitionStatusRanges
 from headwater.specs.backfill_policy import BackfillPolicy as BackfillPolicy
 from headwater.specs.backfill_policy import BackfillPolicyType as BackfillPolicyType
 from headwater.specs.dynamic_partitions_request import (
@@ -332,6 +335,9 @@ from headwater.specs.partition_mappings import (
 )
 from headwater.specs.partition_mappings import StaticPartitionMapping as StaticPartitionMapping
 from headwater.specs.partition_mappings import TimeWindowPartitionMapping as TimeWindowPartitionMapping
+from headwater.storage.backfills import BulkActionsFilter as BulkActionsFilter
+from headwater.storage.backfills import BulkActionStatus as BulkActionStatus
+from headwater.storage.backfills import PartitionBackfill as PartitionBackfill
 from headwater.storage.records import AssetRecordsFilter as AssetRecordsFilter
 from headwater.storage.records import EventRecordsFilter as EventRecordsFilter
 from headwater.storage.records import EventRecordsResult as EventRecordsResult
@@ -362,6 +368,7 @@ __all__ = [
     "AssetMaterialization",
     "AssetObservation",
     "AssetOut",
+    "AssetPartitionStatus",
     "AssetRecordsFilter",
     "AssetSelection",
     "AssetSpec",
@@ -372,6 +379,8 @@ __all__ = [
     "Backoff",
     "BoolMetadataValue",
     "BoolSource",
+    "BulkActionStatus",
+    "BulkActionsFilter",
     "CircularDependencyError",
     "CodeReferencesMetadataValue",
     "Component",
@@ -478,8 +487,10 @@ __all__ = [
     "Out",
     "Output",
     "OutputContext",
+    "PartitionBackfill",
     "PartitionKeyRange",
     "PartitionMapping",
+    "PartitionStatusRanges",
     "PartitionedConfig",
     "PartitionsDefinition",
     "PathMetadataValue",
@@ -588,6 +599,7 @@ __all__ = [
     "io_manager",
     "job",
     "json_console_logger",
+    "launch_backfill",
     "lazy_definitions",
     "link_code_references_to_git",
     "load_asset_checks_from_current_module",

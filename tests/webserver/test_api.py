@@ -278,13 +278,37 @@ def test_job_op_graph(dev: DevServer) -> None:
     assert data["missing"]["__typename"] == "PipelineNotFoundError"
 
 
-def test_not_available_features_say_so(dev: DevServer) -> None:
+def test_launch_and_read_a_backfill(dev: DevServer) -> None:
+    launch = """mutation($p: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $p) {
+        __typename ... on LaunchBackfillSuccess { backfillId } ... on Error { message } } }"""
+    params = {"assetSelection": [{"path": ["lettered"]}], "partitionNames": ["c", "a"], "title": "t"}
+    launched = dev.gql(launch, {"p": params})["launchPartitionBackfill"]
+    assert launched["__typename"] == "LaunchBackfillSuccess", launched
+    bad = dev.gql(launch, {"p": {**params, "partitionNames": ["zz"]}})["launchPartitionBackfill"]
+    assert bad["__typename"] == "InvalidSubsetError" and "asset 'lettered'" in bad["message"]
+    both = dev.gql(launch, {"p": {**params, "allPartitions": True}})["launchPartitionBackfill"]
+    assert both["__typename"] == "ConflictingExecutionParamsError"
     data = dev.gql(
-        """{ partitionBackfillsOrError { __typename ... on NotAvailableError { feature } }
-             schedulesOrError { ... on Schedules { results { name } } } }"""
+        """query($id: String!) { partitionBackfillsOrError { ... on PartitionBackfills { results { id } } }
+             partitionBackfillOrError(backfillId: $id) { ... on PartitionBackfill {
+                 status numRuns numPartitions partitions title isPaused
+                 assetSelection { path }
+                 assetBackfillStatuses { assetKey { path } numTargeted numRequested } } }
+             missing: partitionBackfillOrError(backfillId: "nope") { __typename } }""",
+        {"id": launched["backfillId"]},
     )
-    assert data["partitionBackfillsOrError"]["__typename"] == "NotAvailableError"
-    assert data["schedulesOrError"]["results"] == []
+    assert data["partitionBackfillsOrError"]["results"] == [{"id": launched["backfillId"]}]
+    assert data["partitionBackfillOrError"] == {
+        "status": "REQUESTED",
+        "numRuns": 2,
+        "numPartitions": 2,
+        "partitions": "c, a",
+        "title": "t",
+        "isPaused": False,
+        "assetSelection": [{"path": ["lettered"]}],
+        "assetBackfillStatuses": [{"assetKey": {"path": ["lettered"]}, "numTargeted": 2, "numRequested": 0}],
+    }
+    assert data["missing"]["__typename"] == "BackfillNotFoundError"
 
 
 # -- mutations and runs -----------------------------------------------------------------------------------

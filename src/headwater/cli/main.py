@@ -20,6 +20,7 @@ _COMMANDS = {
     "dev": "headwater.cli.dev:dev_command",
     "webserver": "headwater.cli.dev:webserver_command",
     "run": "headwater.cli.run:run_group",
+    "backfill": "headwater.cli.backfill:backfill_group",
     "run-worker": "headwater.cli.run_worker:run_worker_command",
     "scaffold": "headwater.cli.scaffold:scaffold_group",
 }

@@ -298,6 +298,7 @@ from headwater.executors.multiprocess import multiprocess_executor as multiproce
 from headwater.runs.coordinator import QueuedRunCoordinator as QueuedRunCoordinator
 from headwater.runs.launcher import DefaultRunLauncher as DefaultRunLauncher
 from headwater.selection.asset_selection import AssetSelection as AssetSelection
+from headwater.selection.partition_status import AssetPartitionStatus as AssetPartitionStatus
 from headwater.specs.backfill_policy import BackfillPolicy as BackfillPolicy
 from headwater.specs.dynamic_partitions_request import (
     AddDynamicPartitionsRequest as AddDynamicPartitionsRequest,
@@ -347,6 +348,7 @@ __all__ = [
     "AssetMaterialization",
     "AssetObservation",
     "AssetOut",
+    "AssetPartitionStatus",
     "AssetRecordsFilter",
     "AssetSelection",
     "AssetSpec",

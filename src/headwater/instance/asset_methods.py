@@ -11,6 +11,16 @@ from headwater.core.data_version import CODE_VERSION_TAG
 from headwater.errors import InvariantViolationError
 from headwater.events.event import Event, EventLogEntry
 from headwater.events.event_type import EventType
+from headwater.selection.partition_status import AssetPartitionStatus, PartitionStatusRanges
+from headwater.specs.partitions import (
+    DynamicPartitionsSpec,
+    MultiPartitionsSpec,
+    PartitionsSpec,
+    StaticPartitionsSpec,
+    TimeWindowPartitionsSpec,
+    partitions_spec_of,
+)
+from headwater.storage.partition_status import partition_status_ranges
 from headwater.storage.protocols import EventStore
 from headwater.storage.records import (
     AssetCheckExecutionRecord,
@@ -155,6 +165,22 @@ class AssetMethods:
             asset_key, event_type, partitions, after_cursor
         )
 
+    def get_status_by_partition(
+        self, asset_key: AssetKey, partition_keys: Sequence[str], partitions_def: object
+    ) -> Mapping[str, AssetPartitionStatus | None]:
+        """The status of each of ``partition_keys`` (None: missing), from the partition status index
+        (Dagster's method; ``partitions_def`` is a partitions definition or its spec)."""
+        _spec_of(partitions_def, asset_key)
+        found = self._events.get_status_by_partition(asset_key, partition_keys)
+        return {key: found.get(key) for key in partition_keys}
+
+    def get_partition_status_ranges(
+        self, asset_key: AssetKey, partitions_def: object
+    ) -> PartitionStatusRanges:
+        """Every partition of ``asset_key`` as ranges of consecutive keys with one status each, and
+        the count of each status (what the webserver shows; 100,000 partitions in a few ranges)."""
+        return partition_status_ranges(self._events, asset_key, _spec_of(partitions_def, asset_key))
+
     def get_latest_asset_check_evaluation_record(
         self, asset_check_key: AssetCheckKey
     ) -> AssetCheckExecutionRecord | None:
@@ -177,3 +203,18 @@ class AssetMethods:
 
     def delete_dynamic_partition(self, partitions_def_name: str, partition_key: str) -> None:
         self._events.delete_dynamic_partition(partitions_def_name, partition_key)
+
+
+def _spec_of(partitions_def: object, asset_key: AssetKey) -> PartitionsSpec:
+    if isinstance(
+        partitions_def,
+        (StaticPartitionsSpec, TimeWindowPartitionsSpec, DynamicPartitionsSpec, MultiPartitionsSpec),
+    ):
+        return partitions_def
+    spec = partitions_spec_of(partitions_def)
+    if spec is None:
+        raise InvariantViolationError(
+            f"partitions_def for asset {asset_key.to_user_string()!r} must be a partitions definition "
+            f"(e.g. DailyPartitionsDefinition(...)) or its spec; got {partitions_def!r}."
+        )
+    return spec

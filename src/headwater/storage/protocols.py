@@ -9,6 +9,7 @@ need from storage, whatever the database. One implementation, in SQL (``storage.
   plus dynamic partitions.
 * ``ConcurrencyStore`` -- instance-wide pool limits and the slots steps claim in them.
 * ``RunWorkerStore`` -- run-worker heartbeats, read by the run monitor.
+* ``BackfillStore`` -- backfills (``storage.backfills``) and the status of their runs.
 
 ``Storage`` holds one of each, in one database. Every method is safe to call from several threads.
 """
@@ -22,6 +23,9 @@ from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.events.event import Event, EventLogEntry, EventLogRecord
 from headwater.events.event_type import EventType
+from headwater.events.run_status import RunStatus
+from headwater.selection.partition_status import AssetPartitionStatus
+from headwater.storage.backfills import BulkActionsFilter, BulkActionStatus, PartitionBackfill
 from headwater.storage.concurrency import PoolInfo
 from headwater.storage.records import (
     AssetCheckExecutionRecord,
@@ -163,6 +167,13 @@ class EventStore(Protocol):
         after_cursor: int | None = None,
     ) -> Mapping[str, int]: ...
 
+    def get_status_by_partition(
+        self, asset_key: AssetKey, partitions: Iterable[str] | None = None
+    ) -> Mapping[str, AssetPartitionStatus]:
+        """The status of each partition (of ``partitions``, or all) that has one: materialized,
+        failed, or in progress (planned by a run that has not finished); missing ones are left out."""
+        ...
+
     # -- asset checks
     def get_latest_asset_check_execution_by_key(
         self, check_keys: Sequence[AssetCheckKey]
@@ -247,6 +258,36 @@ class RunWorkerStore(Protocol):
         ...
 
 
+class BackfillStore(Protocol):
+    """Backfills (see ``storage.backfills``); their progress is their runs."""
+
+    def add_backfill(self, backfill: PartitionBackfill) -> None:
+        """Store a new backfill; raise ``DuplicateBackfillError`` if its id is taken."""
+        ...
+
+    def update_backfill(self, backfill: PartitionBackfill) -> None:
+        """Replace a stored backfill; raise ``BackfillNotFoundError`` if there is none."""
+        ...
+
+    def get_backfill(self, backfill_id: str) -> PartitionBackfill | None: ...
+
+    def get_backfills(
+        self,
+        filters: BulkActionsFilter | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+        status: BulkActionStatus | None = None,
+    ) -> Sequence[PartitionBackfill]:
+        """Backfills newest first; ``cursor`` is a backfill id to continue after."""
+        ...
+
+    def get_backfills_count(self, filters: BulkActionsFilter | None = None) -> int: ...
+
+    def get_backfill_run_statuses(self, backfill_id: str) -> Mapping[str, RunStatus]:
+        """The status of each run of the backfill, by run id."""
+        ...
+
+
 class Storage(Protocol):
     """Every store, in one database; the one object the instance, the run lifecycle, the daemon and
     the webserver are handed. Adding a store: see the ``headwater.storage`` docstring."""
@@ -262,6 +303,9 @@ class Storage(Protocol):
 
     @property
     def run_workers(self) -> RunWorkerStore: ...
+
+    @property
+    def backfills(self) -> BackfillStore: ...
 
     @property
     def clock(self) -> Callable[[], float]:

@@ -17,6 +17,7 @@ from headwater.events.event import EventLogEntry
 from headwater.storage.retention import PruneResult, StorageInfo
 from headwater.storage.retry import RetryPolicy
 from headwater.storage.runs import RUN_EVENT_TO_STATUS
+from headwater.storage.sql.backfill_store import SqlBackfillStore
 from headwater.storage.sql.concurrency_store import SqlConcurrencyStore
 from headwater.storage.sql.database import Database
 from headwater.storage.sql.events import SqlEventStore, event_rows, write_events
@@ -61,6 +62,7 @@ class SqlStorage:
         self._event_store = SqlEventStore(self._db, clock)
         self._concurrency = SqlConcurrencyStore(self._db, clock)
         self._run_workers = SqlRunWorkerStore(self._db)
+        self._backfills = SqlBackfillStore(self._db, clock)
 
     @staticmethod
     def sqlite(
@@ -94,6 +96,10 @@ class SqlStorage:
     @property
     def run_workers(self) -> SqlRunWorkerStore:
         return self._run_workers
+
+    @property
+    def backfills(self) -> SqlBackfillStore:
+        return self._backfills
 
     @property
     def clock(self) -> Callable[[], float]:

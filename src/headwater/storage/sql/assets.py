@@ -28,6 +28,7 @@ from headwater.storage.serde import entry_or_none
 from headwater.storage.sql.database import Database
 from headwater.storage.sql.dynamic_partitions import SqlDynamicPartitions
 from headwater.storage.sql.entry_cache import ENTRY_COLUMNS, EntryCache
+from headwater.storage.sql.partition_status import SqlPartitionStatus
 from headwater.storage.sql.schema import (
     asset_check_executions,
     asset_keys,
@@ -124,7 +125,7 @@ def _check_record(row: AnyRow) -> AssetCheckExecutionRecord:
     )
 
 
-class SqlAssetReads(SqlDynamicPartitions):
+class SqlAssetReads(SqlDynamicPartitions, SqlPartitionStatus):
     def __init__(self, db: Database, clock: Callable[[], float]) -> None:
         self._db = db
         self._clock = clock

@@ -62,7 +62,7 @@ runs = sa.Table(
     sa.Index("idx_runs_job_name", "job_name", "id"),
     sa.Index("idx_runs_status", "status", "id"),
     sa.Index("idx_runs_update_timestamp", "update_timestamp"),
-    sa.Index("idx_runs_backfill_id", "backfill_id"),
+    sa.Index("idx_runs_backfill_status", "backfill_id", "status"),  # revision 0003: a backfill's runs
     sa.Index("idx_runs_finished", "status", "end_time"),  # revision 0002: retention
     sqlite_autoincrement=True,
 )
@@ -204,6 +204,7 @@ backfills = sa.Table(
     sa.Column("body", Body(), nullable=False),
     sa.Column("create_timestamp", sa.Double(), nullable=False),
     sa.Column("update_timestamp", sa.Double(), nullable=False),
+    sa.Column("end_timestamp", sa.Double(), nullable=True),  # revision 0003
     sa.Index("idx_backfills_status", "status", "id"),
 )
 

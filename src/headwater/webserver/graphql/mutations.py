@@ -6,8 +6,7 @@ from __future__ import annotations
 import strawberry
 
 from headwater.webserver.context import as_context
-from headwater.webserver.graphql import asset_wipe, launch, location_reload, run_termination
-from headwater.webserver.graphql.asset_keys import AssetKeyInput
+from headwater.webserver.graphql import asset_wipe, backfills, launch, location_reload, run_termination
 from headwater.webserver.graphql.errors import NotAvailableError, not_available, unexpected
 from headwater.webserver.graphql.launch_inputs import (
     ExecutionParams,
@@ -98,6 +97,11 @@ class Mutation:
     def start_schedule(self, schedule_name: str, repository_location_name: str) -> NotAvailableError:
         return not_available("Starting schedules")
 
-    @strawberry.mutation(description="Launch a backfill: not in this build yet.")
-    def launch_partition_backfill(self, asset_selection: list[AssetKeyInput]) -> NotAvailableError:
-        return not_available("Backfills")
+    @strawberry.mutation(description="Store a backfill of assets over a choice of partitions.")
+    def launch_partition_backfill(
+        self, info: strawberry.Info, backfill_params: backfills.LaunchBackfillParams
+    ) -> backfills.LaunchBackfillResult:
+        try:
+            return backfills.launch_backfill(as_context(info.context), backfill_params)
+        except Exception as exc:
+            return unexpected(exc)

@@ -2,8 +2,8 @@
 user code) in pages, and their status from the per-partition status index (counts, and ranges of
 consecutive keys with the same status).
 
-The ranges are computed here from the index rows; the compact stored ranges and backfills come with
-the backfill work and will plug in behind the same fields.
+Stats and ranges come from the one storage-backed implementation,
+``storage.partition_status.partition_status_ranges`` (as ``Instance.get_partition_status_ranges``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import strawberry
 from headwater.core.asset_key import AssetKey as CoreAssetKey
 from headwater.errors import HeadwaterError
 from headwater.selection.partition_keys import partition_keys_for
+from headwater.selection.partition_status import MISSING, AssetPartitionStatus
 from headwater.specs.partitions import (
     DynamicPartitionsSpec,
     MultiPartitionsSpec,
@@ -23,6 +24,7 @@ from headwater.specs.partitions import (
     StaticPartitionsSpec,
     TimeWindowPartitionsSpec,
 )
+from headwater.storage.partition_status import partition_status_ranges
 from headwater.storage.protocols import EventStore
 from headwater.webserver.graphql.errors import InvalidRequestError, PythonError
 from headwater.webserver.graphql.limits import page_size
@@ -169,42 +171,30 @@ PartitionStatusRangesOrError = Annotated[
 ]
 
 
-def _statuses(key: CoreAssetKey, store: EventStore) -> dict[str, PartitionRangeStatus]:
-    out: dict[str, PartitionRangeStatus] = {}
-    for record in store.get_asset_partition_records(key):
-        if record.is_planned:
-            out[record.partition] = PartitionRangeStatus.MATERIALIZING
-        elif record.is_failed:
-            out[record.partition] = PartitionRangeStatus.FAILED
-        elif record.is_materialized:
-            out[record.partition] = PartitionRangeStatus.MATERIALIZED
-    return out
+_RANGE_STATUS = {
+    MISSING: PartitionRangeStatus.MISSING,
+    AssetPartitionStatus.MATERIALIZED.value: PartitionRangeStatus.MATERIALIZED,
+    AssetPartitionStatus.FAILED.value: PartitionRangeStatus.FAILED,
+    AssetPartitionStatus.IN_PROGRESS.value: PartitionRangeStatus.MATERIALIZING,
+}
 
 
 def partition_stats(key: CoreAssetKey, spec: PartitionsSpec, store: EventStore) -> PartitionStats:
-    keys = all_keys(spec, store)
-    known = set(keys)
-    statuses = [s for p, s in _statuses(key, store).items() if p in known]
+    summary = partition_status_ranges(store, key, spec)
     return PartitionStats(
-        num_partitions=len(keys),
-        num_materialized=sum(1 for s in statuses if s is PartitionRangeStatus.MATERIALIZED),
-        num_failed=sum(1 for s in statuses if s is PartitionRangeStatus.FAILED),
-        num_materializing=sum(1 for s in statuses if s is PartitionRangeStatus.MATERIALIZING),
+        num_partitions=summary.total,
+        num_materialized=summary.materialized,
+        num_failed=summary.failed,
+        num_materializing=summary.in_progress,
     )
 
 
 def partition_ranges(key: CoreAssetKey, spec: PartitionsSpec, store: EventStore) -> PartitionStatusRanges:
-    keys = all_keys(spec, store)
-    statuses = _statuses(key, store)
-    ranges: list[PartitionStatusRange] = []
-    for partition in keys:
-        status = statuses.get(partition, PartitionRangeStatus.MISSING)
-        last = ranges[-1] if ranges else None
-        if last is not None and last.status is status:
-            last.end_key = partition
-            last.count += 1
-        else:
-            ranges.append(
-                PartitionStatusRange(start_key=partition, end_key=partition, count=1, status=status)
-            )
-    return PartitionStatusRanges(ranges=ranges, total_count=len(keys))
+    summary = partition_status_ranges(store, key, spec)
+    ranges = [
+        PartitionStatusRange(
+            start_key=r.start_key, end_key=r.end_key, count=r.count, status=_RANGE_STATUS[r.status]
+        )
+        for r in summary.ranges
+    ]
+    return PartitionStatusRanges(ranges=ranges, total_count=summary.total)

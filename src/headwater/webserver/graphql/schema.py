@@ -26,15 +26,20 @@ from headwater.webserver.graphql.assets import (
     AssetOrError,
     AssetsOrError,
 )
-from headwater.webserver.graphql.backfills import PartitionBackfillOrError, PartitionBackfillsOrError
+from headwater.webserver.graphql.backfills import (
+    PartitionBackfillOrError,
+    PartitionBackfillsOrError,
+    backfills_page,
+    one_backfill,
+)
 from headwater.webserver.graphql.errors import (
     AssetNotFoundError,
     InvalidRequestError,
     PipelineNotFoundError,
     PythonError,
     RepositoryNotFoundError,
-    not_available,
     run_not_found,
+    unexpected,
 )
 from headwater.webserver.graphql.instance import Instance
 from headwater.webserver.graphql.instigators import Schedule, Sensor
@@ -272,15 +277,23 @@ class Query:
             ]
         )
 
-    @strawberry.field(description="Backfills: not in this build yet (NotAvailableError).")
+    @strawberry.field(description="Backfills, newest first (cursor: a backfill id to continue after).")
     def partition_backfills_or_error(
-        self, cursor: str | None = None, limit: int | None = None
+        self, info: strawberry.Info, cursor: str | None = None, limit: int | None = None
     ) -> PartitionBackfillsOrError:
-        return not_available("Backfills")
+        try:
+            return backfills_page(as_context(info.context), cursor, limit)
+        except Exception as exc:
+            return unexpected(exc)
 
-    @strawberry.field(description="One backfill: not in this build yet (NotAvailableError).")
-    def partition_backfill_or_error(self, backfill_id: str) -> PartitionBackfillOrError:
-        return not_available("Backfills")
+    @strawberry.field(description="One backfill and where each of its assets stands.")
+    def partition_backfill_or_error(
+        self, info: strawberry.Info, backfill_id: str
+    ) -> PartitionBackfillOrError:
+        try:
+            return one_backfill(as_context(info.context), backfill_id)
+        except Exception as exc:
+            return unexpected(exc)
 
 
 @strawberry.type
