@@ -18,6 +18,7 @@ from headwater.storage.retention import PruneResult, StorageInfo
 from headwater.storage.retry import RetryPolicy
 from headwater.storage.runs import RUN_EVENT_TO_STATUS
 from headwater.storage.sql.concurrency_store import SqlConcurrencyStore
+from headwater.storage.sql.daemon_store import SqlDaemonHeartbeatStore, SqlLeaseStore
 from headwater.storage.sql.database import Database
 from headwater.storage.sql.events import SqlEventStore, event_rows, write_events
 from headwater.storage.sql.memory import MEMORY_LOCATION
@@ -61,6 +62,8 @@ class SqlStorage:
         self._event_store = SqlEventStore(self._db, clock)
         self._concurrency = SqlConcurrencyStore(self._db, clock)
         self._run_workers = SqlRunWorkerStore(self._db)
+        self._daemon_heartbeats = SqlDaemonHeartbeatStore(self._db)
+        self._leases = SqlLeaseStore(self._db)
 
     @staticmethod
     def sqlite(
@@ -94,6 +97,14 @@ class SqlStorage:
     @property
     def run_workers(self) -> SqlRunWorkerStore:
         return self._run_workers
+
+    @property
+    def daemon_heartbeats(self) -> SqlDaemonHeartbeatStore:
+        return self._daemon_heartbeats
+
+    @property
+    def leases(self) -> SqlLeaseStore:
+        return self._leases
 
     @property
     def clock(self) -> Callable[[], float]:

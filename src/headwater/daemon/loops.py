@@ -1,0 +1,109 @@
+"""Which loops a daemon runs, built from an ``Instance``.
+
+``LOOP_FACTORIES`` is the registry: one ``(name, factory)`` per loop, in the order the daemon starts
+them. A factory takes the ``DaemonContext`` and returns the loop built from the parts it needs (the
+storage, the run coordinator and launcher, the code locations), or None when the instance's
+configuration does not call for it (the run queue only runs for a queued run coordinator, run
+monitoring only while ``run_monitoring.enabled``). Adding a loop (scheduler, sensors, backfills,
+automation) is one factory and one entry in the list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING
+
+from headwater.daemon.loop import DaemonLoop, LeaderFence
+from headwater.daemon.monitor_loop import RunMonitoringLoop
+from headwater.daemon.run_queue_loop import RunQueueLoop
+from headwater.instance.core import Instance
+
+if TYPE_CHECKING:
+    from headwater.locations.client.workspace import Workspace
+    from headwater.locations.client.workspace_file import LocationEntry
+
+
+@dataclass
+class DaemonContext:
+    """What loop factories build loops from. ``workspace()`` starts the code-location servers on
+    first use, so a daemon whose loops need no user code (run queue, monitoring) starts none."""
+
+    instance: Instance
+    fence: LeaderFence
+    locations: Sequence[LocationEntry] = ()
+    _workspace: Workspace | None = field(default=None, repr=False)
+
+    def still_leader(self, name: str) -> Callable[[], bool]:
+        """The fencing check of loop ``name``, for loops that act on shared state."""
+        return partial(self.fence.check, name)
+
+    def workspace(self) -> Workspace:
+        if self._workspace is None:
+            from headwater.locations.client.workspace import Workspace
+
+            self._workspace = Workspace(list(self.locations)).start()
+        return self._workspace
+
+    def close(self) -> None:
+        if self._workspace is not None:
+            self._workspace.close()
+            self._workspace = None
+
+
+LoopFactory = Callable[[DaemonContext], DaemonLoop | None]
+
+
+def run_queue_loop(context: DaemonContext) -> DaemonLoop | None:
+    instance = context.instance
+    settings = instance.runs_settings
+    if settings.coordinator != "queued":
+        return None
+    return RunQueueLoop(
+        instance.storage,
+        settings,
+        instance.run_launcher,
+        still_leader=context.still_leader(RunQueueLoop.name),
+    )
+
+
+def run_monitoring_loop(context: DaemonContext) -> DaemonLoop | None:
+    instance = context.instance
+    settings = instance.runs_settings
+    if not settings.monitoring_enabled:
+        return None
+    return RunMonitoringLoop(
+        instance.storage,
+        settings,
+        instance.run_coordinator,
+        instance.run_launcher,
+        still_leader=context.still_leader(RunMonitoringLoop.name),
+    )
+
+
+#: Every loop the daemon knows, in start order.
+LOOP_FACTORIES: list[tuple[str, LoopFactory]] = [
+    ("run_queue", run_queue_loop),
+    ("run_monitoring", run_monitoring_loop),
+]
+
+
+def loop_names() -> list[str]:
+    return [name for name, _ in LOOP_FACTORIES]
+
+
+def build_loops(context: DaemonContext, only: Sequence[str] | None = None) -> list[DaemonLoop]:
+    """The loops ``context.instance`` calls for (``only``: just these names)."""
+    known = loop_names()
+    unknown = [n for n in only or () if n not in known]
+    if unknown:
+        raise ValueError(f"Unknown daemon loop(s) {', '.join(unknown)}; the loops are: {', '.join(known)}.")
+    loops = []
+    for name, factory in LOOP_FACTORIES:
+        if only is not None and name not in only:
+            continue
+        loop = factory(context)
+        if loop is not None:
+            loops.append(loop)
+    return loops
