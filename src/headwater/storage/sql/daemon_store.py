@@ -9,13 +9,17 @@ the write lock at BEGIN. Rows are never deleted, so a lease's token only grows.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import msgspec
 import sqlalchemy as sa
 
 from headwater.storage.daemon import DaemonHeartbeat, Lease, heartbeat_from_json, heartbeat_to_json
-from headwater.storage.sql.database import AnyRow, Database
+from headwater.storage.sql.database import Database
 from headwater.storage.sql.schema import daemon_heartbeats, daemon_leases
+
+if TYPE_CHECKING:
+    from headwater.storage.sql.database import AnyRow
 
 _L = daemon_leases.c
 
