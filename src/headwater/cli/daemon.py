@@ -149,12 +149,11 @@ def _when(timestamp: float | None) -> str:
 
 def _rows(instance: Instance) -> list[dict[str, Any]]:
     """One row per loop the instance calls for, and per loop that has a heartbeat."""
-    from headwater.daemon.loops import build_loops
     from headwater.storage.daemon import unhealthy_reason
 
     storage = instance.storage
     now = storage.clock()
-    expected = [loop.name for loop in build_loops(_context(instance, "status"))]
+    expected = instance.get_required_daemon_types()
     beats: dict[str, DaemonHeartbeat] = dict(storage.daemon_heartbeats.get_heartbeats())
     leases: dict[str, Lease] = {lease.name: lease for lease in storage.leases.get_leases()}
     rows = []

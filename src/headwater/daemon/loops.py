@@ -2,10 +2,11 @@
 
 ``LOOP_FACTORIES`` is the registry: one ``(name, factory)`` per loop, in the order the daemon starts
 them. A factory takes the ``DaemonContext`` and returns the loop built from the parts it needs (the
-storage, the run coordinator and launcher, the code locations), or None when the instance's
-configuration does not call for it (the run queue only runs for a queued run coordinator, run
-monitoring only while ``run_monitoring.enabled``). Adding a loop (scheduler, sensors, backfills,
-automation) is one factory and one entry in the list.
+storage, the run coordinator and launcher, the code locations). Which loops run is the instance's
+``get_required_daemon_types()`` (the run queue only with a queued run coordinator, run monitoring
+only while ``run_monitoring.enabled``): ``daemon status`` and the webserver's daemon health read the
+same list. Adding a loop (scheduler, sensors, backfills, automation) is one factory, one entry in
+the list, and its name in ``get_required_daemon_types``.
 """
 
 from __future__ import annotations
@@ -52,14 +53,12 @@ class DaemonContext:
             self._workspace = None
 
 
-LoopFactory = Callable[[DaemonContext], DaemonLoop | None]
+LoopFactory = Callable[[DaemonContext], DaemonLoop]
 
 
-def run_queue_loop(context: DaemonContext) -> DaemonLoop | None:
+def run_queue_loop(context: DaemonContext) -> DaemonLoop:
     instance = context.instance
     settings = instance.runs_settings
-    if settings.coordinator != "queued":
-        return None
     return RunQueueLoop(
         instance.storage,
         settings,
@@ -68,11 +67,9 @@ def run_queue_loop(context: DaemonContext) -> DaemonLoop | None:
     )
 
 
-def run_monitoring_loop(context: DaemonContext) -> DaemonLoop | None:
+def run_monitoring_loop(context: DaemonContext) -> DaemonLoop:
     instance = context.instance
     settings = instance.runs_settings
-    if not settings.monitoring_enabled:
-        return None
     return RunMonitoringLoop(
         instance.storage,
         settings,
@@ -99,11 +96,14 @@ def build_loops(context: DaemonContext, only: Sequence[str] | None = None) -> li
     unknown = [n for n in only or () if n not in known]
     if unknown:
         raise ValueError(f"Unknown daemon loop(s) {', '.join(unknown)}; the loops are: {', '.join(known)}.")
-    loops = []
-    for name, factory in LOOP_FACTORIES:
-        if only is not None and name not in only:
-            continue
-        loop = factory(context)
-        if loop is not None:
-            loops.append(loop)
-    return loops
+    required = set(context.instance.get_required_daemon_types())
+    missing = sorted(required - set(known))
+    if missing:
+        raise ValueError(
+            f"The instance needs daemon loop(s) {', '.join(missing)} that this daemon cannot build."
+        )
+    return [
+        factory(context)
+        for name, factory in LOOP_FACTORIES
+        if name in required and (only is None or name in only)
+    ]
