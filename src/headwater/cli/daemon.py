@@ -101,8 +101,8 @@ def run_command(
     daemon_id: str | None,
 ) -> None:
     """Run the daemon's loops until SIGTERM or Ctrl-C (several replicas may run: one leads each loop)."""
-    from headwater.daemon.loop import DEFAULT_LEASE_SECONDS, DaemonRunner
-    from headwater.daemon.loops import build_loops
+    from headwater.daemon.loop import DEFAULT_LEASE_SECONDS
+    from headwater.daemon.loops import build_runner
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
@@ -119,12 +119,12 @@ def run_command(
             )
         context = _context(instance, daemon_id, locations)
         try:
-            loops = build_loops(context, list(only) if only else None)
+            runner = build_runner(
+                context, list(only) if only else None, lease_seconds=lease_seconds or DEFAULT_LEASE_SECONDS
+            )
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
-        runner = DaemonRunner(
-            loops, instance.storage, fence=context.fence, lease_seconds=lease_seconds or DEFAULT_LEASE_SECONDS
-        )
+        loops = [state.loop for state in runner.states.values()]
         names = ", ".join(f"{loop.name} (every {loop.interval_seconds:g} s)" for loop in loops) or "none"
         where = instance.storage_info().location
         click.echo(

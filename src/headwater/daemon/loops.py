@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from headwater.daemon.loop import DaemonLoop, LeaderFence
+from headwater.daemon.loop import DaemonLoop, DaemonRunner, LeaderFence
 from headwater.daemon.monitor_loop import RunMonitoringLoop
 from headwater.daemon.run_queue_loop import RunQueueLoop
 from headwater.instance.core import Instance
@@ -107,3 +107,9 @@ def build_loops(context: DaemonContext, only: Sequence[str] | None = None) -> li
         for name, factory in LOOP_FACTORIES
         if name in required and (only is None or name in only)
     ]
+
+
+def build_runner(context: DaemonContext, only: Sequence[str] | None = None, **options: Any) -> DaemonRunner:
+    """A ``DaemonRunner`` of the loops ``context.instance`` calls for, sharing the context's fence (so
+    the loops' fencing checks see the leases the runner holds); ``options`` go to the runner."""
+    return DaemonRunner(build_loops(context, only), context.instance.storage, fence=context.fence, **options)
