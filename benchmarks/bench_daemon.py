@@ -239,7 +239,8 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 cpu, rss, pss = idle_dagster(Path(tmp), args.seconds, args.dagster)
             print(
-                f"idle, dagster-daemon run (+ its code server): CPU {cpu:.2f} % of one core, RSS {rss:.0f} MB, PSS {pss:.0f} MB"
+                f"idle, dagster-daemon run (+ its code server): CPU {cpu:.2f} % of one core, "
+                f"RSS {rss:.0f} MB, PSS {pss:.0f} MB"
             )
     if "failover" in cases:
         with tempfile.TemporaryDirectory() as tmp:
