@@ -169,3 +169,13 @@ def test_threads_run_the_loops_and_a_dead_thread_is_restarted(tmp_path: Path) ->
         supervisor.join(10)
         storage.dispose()
     assert not supervisor.is_alive() and runner.states["counter"].token == 0
+
+
+def test_a_lapsed_lease_of_our_own_keeps_the_pace(storage: SqlStorage) -> None:
+    loop = Counter(interval=60)
+    runner = DaemonRunner([loop], storage, daemon_id="d1", lease_seconds=15)
+    runner.run_once(T0)
+    runner.run_once(T0 + 30)  # the lease lapsed at T0 + 15 (no step in between): taken again, token 2
+    assert runner.states["counter"].token == 2 and loop.ticks == [T0]
+    runner.run_once(T0 + 60)
+    assert loop.ticks == [T0, T0 + 60]

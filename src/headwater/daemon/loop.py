@@ -188,7 +188,8 @@ class DaemonRunner:
             return False
         if lease.token != state.token:
             log.info("Daemon %s leads loop %r (fencing token %d).", self.daemon_id, name, lease.token)
-            state.next_tick_at = 0.0  # a new leader ticks at once
+            if not state.token:
+                state.next_tick_at = 0.0  # taking over: tick at once (a lapsed lease of ours keeps its pace)
             self._set_token(state, lease.token)
         state.lease_expires_at = lease.expires_at
         return True
