@@ -179,3 +179,45 @@ def test_a_lapsed_lease_of_our_own_keeps_the_pace(storage: SqlStorage) -> None:
     assert runner.states["counter"].token == 2 and loop.ticks == [T0]
     runner.run_once(T0 + 60)
     assert loop.ticks == [T0, T0 + 60]
+
+
+class LongTick(Counter):
+    """A tick that takes ``steps`` x 10 s of (fake) time, checking its fence between steps."""
+
+    def __init__(self, clock: FakeClock, fence_of: list[LeaderFence], steps: int) -> None:
+        super().__init__(name="long", interval=60)
+        self.clock = clock
+        self.fence_of = fence_of
+        self.steps = steps
+        self.checks: list[bool] = []
+
+    def tick(self, now: float) -> None:
+        super().tick(now)
+        for _ in range(self.steps):
+            self.clock.advance(10)
+            self.checks.append(self.fence_of[0].check(self.name))
+
+
+def test_a_long_tick_that_checks_its_fence_keeps_the_lease(storage: SqlStorage, clock: FakeClock) -> None:
+    fences: list[LeaderFence] = []
+    loop = LongTick(clock, fences, steps=6)  # 60 s in a 15 s lease
+    runner = DaemonRunner([loop], storage, daemon_id="a", lease_seconds=15)
+    fences.append(runner.fence)
+    other = DaemonRunner([Counter(name="long")], storage, daemon_id="b", lease_seconds=15)
+    runner.run_once(clock())
+    assert loop.checks == [True] * 6
+    assert other.run_once(clock()) == {"long": 3.0}  # still a's: standing by
+
+
+def test_a_tick_that_stops_checking_loses_the_lease_to_another(storage: SqlStorage, clock: FakeClock) -> None:
+    fences: list[LeaderFence] = []
+    loop = LongTick(clock, fences, steps=0)
+    runner = DaemonRunner([loop], storage, daemon_id="a", lease_seconds=15)
+    fences.append(runner.fence)
+    b_loop = Counter(name="long")
+    other = DaemonRunner([b_loop], storage, daemon_id="b", lease_seconds=15)
+    runner.run_once(clock())
+    clock.advance(20)  # a hangs in a tick that checks nothing
+    other.run_once(clock())
+    assert b_loop.ticks == [clock()]
+    assert not runner.fence.check("long")  # a's next action is refused

@@ -8,9 +8,9 @@ For each loop, one *step* (``DaemonRunner.step``) is:
    replica that cannot get it stands by and tries again a few times per lease period; so of several
    ``headwater daemon run`` processes against one database, exactly one runs each loop, and when it
    dies another takes the loop over once the lease expires. The lease's fencing token grows with
-   every new holder; ``LeaderFence.check`` (given to loops that act on shared state) asks the
-   database whether this daemon still holds the lease, so a leader that stalled past its expiry
-   stops instead of acting beside the new one.
+   every new holder; ``LeaderFence.check`` (given to loops that act on shared state) renews the
+   lease only if this daemon still holds it under its token, so a leader that stalled past its
+   expiry stops instead of acting beside the new one, and a long tick that checks keeps its lease.
 2. **tick** -- when the loop is due: ``loop.tick(now)``. An exception is recorded (message and
    traceback) and the next tick waits ``interval * 2**(failures-1)``, at most
    ``max_backoff_seconds``: a failing loop keeps being retried, never dropped.
@@ -72,13 +72,22 @@ def new_daemon_id() -> str:
 class LeaderFence:
     """What a loop asks before acting on shared state: does this daemon still lead loop ``name``?
 
-    The runner records the token of each lease it holds; ``check`` asks the database (one indexed
-    read) whether that lease is still this daemon's, unexpired, under that token."""
+    The runner records the token of each lease it holds; ``check`` renews that lease in the database
+    (one conditional UPDATE: still this daemon's, unexpired, under that token) and says whether it
+    could. So a long tick that keeps checking keeps its lease, and one that stalls (or hangs) loses
+    it to another replica."""
 
-    def __init__(self, storage: Storage, daemon_id: str, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        daemon_id: str,
+        clock: Callable[[], float],
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    ) -> None:
         self._storage = storage
         self.daemon_id = daemon_id
         self._clock = clock
+        self.lease_seconds = lease_seconds
         self._tokens: dict[str, int] = {}
 
     def set_token(self, name: str, token: int) -> None:
@@ -90,7 +99,10 @@ class LeaderFence:
 
     def check(self, name: str) -> bool:
         token = self._tokens.get(name, 0)
-        return bool(token) and self._storage.leases.holds(name, self.daemon_id, token, self._clock())
+        if not token:
+            return False
+        lease = self._storage.leases.renew(name, self.daemon_id, token, self._clock(), self.lease_seconds)
+        return lease is not None
 
 
 @dataclass
@@ -141,6 +153,7 @@ class DaemonRunner:
             fence = LeaderFence(storage, daemon_id or new_daemon_id(), self.clock)
         elif daemon_id is not None and daemon_id != fence.daemon_id:
             raise ValueError("daemon_id and fence.daemon_id differ: pass one of them.")
+        fence.lease_seconds = lease_seconds
         self.fence = fence
         self.daemon_id = fence.daemon_id
         self.lease_seconds = lease_seconds
