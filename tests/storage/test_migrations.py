@@ -209,3 +209,31 @@ def test_normal_open_never_runs_alembic_on_an_old_database(tmp_path: Path) -> No
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["SchemaMismatchError", "False"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres", "mysql"])
+def test_revision_0005_adds_leader_leases_and_keeps_heartbeats(backend: str, tmp_path: Path) -> None:
+    from headwater.storage.daemon import DaemonHeartbeat
+
+    with database_url(backend, tmp_path) as url:
+        db = Database(url)
+        try:
+            with db.write() as conn:
+                upgrade_locked(db, conn, "0002")
+        finally:
+            db.dispose()
+        old = SqlStorage(url, check_schema=False)
+        try:
+            old.daemon_heartbeats.add_heartbeat(
+                DaemonHeartbeat(loop_name="run_queue", daemon_id="d", timestamp=1.0)
+            )
+        finally:
+            old.dispose()
+        migrated = SqlStorage(url, upgrade=True)
+        try:
+            assert migrated.schema_change == SchemaChange("0002", HEAD_REVISION)
+            assert migrated.daemon_heartbeats.get_heartbeats()["run_queue"].daemon_id == "d"
+            lease = migrated.leases.acquire("run_queue", "d", 10.0, 15.0)
+            assert lease is not None and lease.token == 1
+        finally:
+            migrated.dispose()

@@ -140,7 +140,8 @@ def test_workspace_repositories_and_instance(dev: DevServer) -> None:
                     name jobs { name isAssetJob } assetGroups } } } } } }
             repositoriesOrError { ... on RepositoryConnection { nodes { name location { name } pipelines { name } } } }
             instance { storage { backend } runLauncher { name } runQueuingSupported
-                daemonHealth { __typename ... on NotAvailableError { feature message } } } }"""
+                daemonHealth { __typename ... on DaemonHealth { allDaemonStatuses { daemonType required healthy
+                    lastHeartbeatTime unhealthyReason } } } } }"""
     )
     [entry] = data["workspaceOrError"]["locationEntries"]
     assert entry["name"] == LOCATION and entry["loadError"] is None
@@ -152,7 +153,11 @@ def test_workspace_repositories_and_instance(dev: DevServer) -> None:
     assert (
         instance["storage"]["backend"] == "sqlite" and instance["runLauncher"]["name"] == "DefaultRunLauncher"
     )
-    assert instance["daemonHealth"]["__typename"] == "NotAvailableError"
+    # served with --no-daemon: run monitoring is needed and has never beaten
+    [monitoring] = instance["daemonHealth"]["allDaemonStatuses"]
+    assert monitoring["daemonType"] == "run_monitoring" and monitoring["required"]
+    assert monitoring["healthy"] is False and monitoring["lastHeartbeatTime"] is None
+    assert "no heartbeat yet" in monitoring["unhealthyReason"]
 
 
 def _catalog(dev: DevServer, filter: dict[str, Any] | None = None, **args: Any) -> dict[str, Any]:

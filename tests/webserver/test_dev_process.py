@@ -168,7 +168,16 @@ def _entry(dev: DevServer) -> dict[str, Any]:
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_no_orphans_after_a_signal(tmp_path: Path, sig: int) -> None:
     write_project(tmp_path)
-    dev = start_dev(tmp_path, "-f", "defs.py", "--no-daemon")
+    dev = start_dev(tmp_path, "-f", "defs.py")  # with the daemon: it must stop too
+    deadline = time.monotonic() + 30
+    while True:  # the daemon is up and beating (its health, through the API)
+        health = dev.gql(
+            "{ instance { daemonHealth { ... on DaemonHealth { allDaemonStatuses { daemonType healthy } } } } }"
+        )["instance"]["daemonHealth"]["allDaemonStatuses"]
+        if health == [{"daemonType": "run_monitoring", "healthy": True}]:
+            break
+        assert time.monotonic() < deadline, health
+        time.sleep(0.1)
     launched = dev.gql(
         """mutation { materializeAssets(params: {assetKeys: [{path: ["sleepy"]}]}) {
             ... on LaunchRunSuccess { run { runId } } } }"""
@@ -185,7 +194,7 @@ def test_no_orphans_after_a_signal(tmp_path: Path, sig: int) -> None:
         time.sleep(0.1)
     worker = int(next(t["value"] for t in run["tags"] if t["key"] == "headwater/run_worker_pid"))
     family = [*children_of(dev.proc.pid), worker]
-    assert len(family) >= 2 and all(alive(p) for p in family)
+    assert len(family) >= 3 and all(alive(p) for p in family)  # code server, daemon, run worker
     assert stop(dev.proc, sig) == 0
     deadline = time.monotonic() + 15
     while any(alive(p) for p in family):

@@ -135,7 +135,16 @@ def dev_command(
     daemon_command = None
     if not no_daemon:
         if _DAEMON[0] in _COMMANDS:
-            daemon_command = [sys.executable, "-m", "headwater.cli.main", *_DAEMON]
+            given = {
+                "-m": module_name,
+                "-f": python_file,
+                "-w": workspace_file,
+                "-a": attribute,
+                "-d": working_directory,
+                "-n": location_name,
+            }
+            code_args = [part for flag, value in given.items() if value is not None for part in (flag, value)]
+            daemon_command = [sys.executable, "-m", "headwater.cli.main", *_DAEMON, *code_args]
         else:
             click.echo(
                 "headwater: no daemon in this build yet (schedules, sensors and queued runs wait for it)",

@@ -214,7 +214,7 @@ def reexecute(run_id: str, strategy: str | None, steps: str | None, wait: bool) 
 
 
 @run_group.command("dequeue")
-@click.option("--once", is_flag=True, help="Run one tick (the only mode until the daemon exists).")
+@click.option("--once", is_flag=True, help="Run one tick (`headwater daemon run` runs them in a loop).")
 def dequeue(once: bool) -> None:
     """Launch the queued runs that the concurrency limits allow (one tick of the run queue)."""
     with _open() as instance:
@@ -233,7 +233,7 @@ def dequeue(once: bool) -> None:
 
 
 @run_group.command("monitor")
-@click.option("--once", is_flag=True, help="Run one tick (the only mode until the daemon exists).")
+@click.option("--once", is_flag=True, help="Run one tick (`headwater daemon run` runs them in a loop).")
 @click.option("--timeout", type=float, default=None, help="Heartbeat timeout in seconds.")
 def monitor(once: bool, timeout: float | None) -> None:
     """Fail the runs whose worker stopped heartbeating or exited, freeing their pool slots; then retry
@@ -249,7 +249,7 @@ def monitor(once: bool, timeout: float | None) -> None:
 
 
 @run_group.command("retry")
-@click.option("--once", is_flag=True, help="Run one tick (the only mode until the daemon exists).")
+@click.option("--once", is_flag=True, help="Run one tick (`headwater daemon run` runs them in a loop).")
 def retry(once: bool) -> None:
     """Re-execute the failed runs tagged dagster/max_retries (one tick of run retries)."""
     with _open() as instance:

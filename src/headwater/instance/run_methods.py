@@ -12,6 +12,7 @@ from headwater.runs.launcher import DefaultRunLauncher
 from headwater.runs.protocols import RunLauncher
 from headwater.runs.run_events import get_run
 from headwater.runs.settings import RunsSettings
+from headwater.storage.daemon import DaemonHeartbeat
 from headwater.storage.protocols import Storage
 from headwater.storage.runs import Run
 
@@ -68,6 +69,26 @@ class RunMethods:
             home = None if self._storage.is_in_memory else self._root
             self._run_launcher = DefaultRunLauncher(home=home)
         return self._run_launcher
+
+    def get_required_daemon_types(self) -> list[str]:
+        """The daemon loops this instance needs, by Headwater's loop names (Dagster's method; its
+        names are ``QUEUED_RUN_COORDINATOR``, ``MONITORING``...): the run queue with a queued run
+        coordinator, run monitoring unless ``run_monitoring.enabled`` is false. ``headwater daemon
+        run`` runs these (``daemon.loops``), status and the UI report on them."""
+        settings = self.runs_settings
+        names = []
+        if settings.coordinator == "queued":
+            names.append("run_queue")
+        if settings.monitoring_enabled:
+            names.append("run_monitoring")
+        return names
+
+    def get_daemon_heartbeats(self) -> Mapping[str, DaemonHeartbeat]:
+        """The latest heartbeat of each daemon loop, by loop name."""
+        return self._storage.daemon_heartbeats.get_heartbeats()
+
+    def wipe_daemon_heartbeats(self) -> None:
+        self._storage.daemon_heartbeats.wipe_heartbeats()
 
     def _run(self, run_id: str) -> Run:
         run = get_run(self._storage, run_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from headwater.events.event_type import EventType
@@ -78,10 +78,16 @@ class DequeueResult:
 
 
 def dequeue_tick(
-    storage: Storage, now: float, *, settings: RunsSettings, launcher: RunLauncher
+    storage: Storage,
+    now: float,
+    *,
+    settings: RunsSettings,
+    launcher: RunLauncher,
+    still_leader: Callable[[], bool] | None = None,
 ) -> DequeueResult:
     """Launch (through ``launcher``) the queued runs the limits in ``settings`` allow at ``now``; a run
-    whose launch fails is marked FAILURE and does not stop the others."""
+    whose launch fails is marked FAILURE and does not stop the others. ``still_leader`` (the daemon's
+    fencing check) is asked before each run leaves the queue: when it says no, the tick stops there."""
     runs = storage.run_store
     queued = runs.get_run_records(RunsFilter(statuses=[RunStatus.QUEUED]), ascending=True)
     if not queued:
@@ -92,6 +98,9 @@ def dequeue_tick(
     launched: list[str] = []
     failed: list[str] = []
     for run in select_runs_to_dequeue(queued, in_progress, settings):
+        if still_leader is not None and not still_leader():
+            log.warning("No longer the run queue's leader: leaving the other queued runs to the new one")
+            break
         emit_run_event(storage, run, EventType.RUN_DEQUEUED, "Leaving the run queue.", timestamp=now)
         current = get_run(storage, run.run_id) or run
         try:

@@ -15,6 +15,7 @@ run_monitoring:
   heartbeat_interval_seconds: 5    # how often a run worker writes its heartbeat
   heartbeat_timeout_seconds: 60    # a STARTING/STARTED run silent this long is marked FAILURE
   cancel_grace_period_seconds: 10  # SIGTERM -> SIGKILL
+  poll_interval_seconds: 30        # how often the daemon checks the runs in progress
 ```
 
 Dagster's form is accepted too: ``run_coordinator: {module: ..., class: QueuedRunCoordinator,
@@ -107,6 +108,8 @@ class RunsSettings:
     heartbeat_interval_seconds: float = 5.0
     heartbeat_timeout_seconds: float = 60.0
     cancel_grace_period_seconds: float = 10.0
+    #: How often the daemon's run monitoring loop checks the runs in progress.
+    monitoring_poll_interval_seconds: float = 30.0
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @staticmethod
@@ -210,4 +213,8 @@ def _monitoring_settings(section: Any) -> dict[str, Any]:
     for key in ("heartbeat_interval_seconds", "heartbeat_timeout_seconds", "cancel_grace_period_seconds"):
         if key in section:
             out[key] = _number(section[key], f"{where}.{key}", minimum=0.01)
+    if "poll_interval_seconds" in section:
+        out["monitoring_poll_interval_seconds"] = _number(
+            section["poll_interval_seconds"], f"{where}.poll_interval_seconds", minimum=0.01
+        )
     return out

@@ -1,7 +1,8 @@
 """Storage: the store protocols, their records, and the one implementation of them, in SQL.
 
 ``Storage`` (``storage.protocols``) is every store in one database -- ``run_store``, ``event_store``,
-``concurrency``, ``run_workers`` -- plus the batch write that spans two of them
+``concurrency``, ``run_workers``, ``daemon_heartbeats``, ``leases`` -- plus the batch write that spans
+two of them
 (``handle_new_events``), retention (``prune``), ``info`` and ``dispose``. ``SqlStorage``
 (``storage.sql``) implements it on SQLite (a file, or in memory for ephemeral instances), PostgreSQL
 and MySQL/MariaDB; there is no second, in-memory implementation to keep in step.
@@ -32,7 +33,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from headwater.storage.protocols import ConcurrencyStore, EventStore, RunStore, RunWorkerStore, Storage
+from headwater.storage.protocols import (
+    ConcurrencyStore,
+    DaemonHeartbeatStore,
+    EventStore,
+    LeaseStore,
+    RunStore,
+    RunWorkerStore,
+    Storage,
+)
 from headwater.storage.records import (
     AssetCheckExecutionRecord,
     AssetCheckExecutionRecordStatus,
@@ -54,11 +63,13 @@ __all__ = [
     "AssetRecord",
     "AssetRecordsFilter",
     "ConcurrencyStore",
+    "DaemonHeartbeatStore",
     "DagsterRun",
     "EventLogConnection",
     "EventRecordsFilter",
     "EventRecordsResult",
     "EventStore",
+    "LeaseStore",
     "Run",
     "RunRecord",
     "RunStore",

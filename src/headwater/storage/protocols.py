@@ -10,6 +10,8 @@ need from storage, whatever the database. One implementation, in SQL (``storage.
 * ``ConcurrencyStore`` -- instance-wide pool limits and the slots steps claim in them.
 * ``RunWorkerStore`` -- run-worker heartbeats, read by the run monitor.
 * ``BackfillStore`` -- backfills (``storage.backfills``) and the status of their runs.
+* ``DaemonHeartbeatStore`` -- the daemon loops' heartbeats and last errors (``headwater daemon status``).
+* ``LeaseStore`` -- leader leases: one daemon replica leads each loop (``storage.daemon``).
 
 ``Storage`` holds one of each, in one database. Every method is safe to call from several threads.
 """
@@ -27,6 +29,7 @@ from headwater.events.run_status import RunStatus
 from headwater.selection.partition_status import AssetPartitionStatus
 from headwater.storage.backfills import BulkActionsFilter, BulkActionStatus, PartitionBackfill
 from headwater.storage.concurrency import PoolInfo
+from headwater.storage.daemon import DaemonHeartbeat, Lease
 from headwater.storage.records import (
     AssetCheckExecutionRecord,
     AssetCheckExecutionRecordStatus,
@@ -285,6 +288,46 @@ class BackfillStore(Protocol):
 
     def get_backfill_run_statuses(self, backfill_id: str) -> Mapping[str, RunStatus]:
         """The status of each run of the backfill, by run id."""
+class DaemonHeartbeatStore(Protocol):
+    """The daemon loops' heartbeats (see ``storage.daemon``), one per loop name."""
+
+    def add_heartbeat(self, beat: DaemonHeartbeat) -> None:
+        """Record (replace) the latest heartbeat of ``beat.loop_name``."""
+        ...
+
+    def get_heartbeats(self) -> Mapping[str, DaemonHeartbeat]:
+        """The latest heartbeat of every loop that has one, by loop name."""
+        ...
+
+    def wipe_heartbeats(self) -> None: ...
+
+
+class LeaseStore(Protocol):
+    """Leader leases (see ``storage.daemon``): at most one holder per name at any ``now``, each change
+    decided by one atomic statement in the database, so replicas on other machines agree."""
+
+    def acquire(self, name: str, holder: str, now: float, ttl: float) -> Lease | None:
+        """Take or renew the lease ``name`` for ``holder`` until ``now + ttl``; None when another holder
+        has it at ``now``. Renewing keeps the token; a new holder (or a holder coming back after its
+        lease expired) gets a token one higher than any before."""
+        ...
+
+    def renew(self, name: str, holder: str, token: int, now: float, ttl: float) -> Lease | None:
+        """Extend the lease to ``now + ttl`` if ``holder`` still has it under ``token`` at ``now``;
+        None otherwise (it expired, or has a newer holder)."""
+        ...
+
+    def holds(self, name: str, holder: str, token: int, now: float) -> bool:
+        """Whether ``holder`` still has the lease under ``token`` at ``now`` (the fencing check)."""
+        ...
+
+    def release(self, name: str, holder: str, token: int) -> bool:
+        """Give the lease up now (if ``holder`` has it under ``token``), so another replica takes over
+        without waiting for the expiry; False when it was not held."""
+        ...
+
+    def get_leases(self) -> Sequence[Lease]:
+        """Every lease ever taken (expired ones too), sorted by name."""
         ...
 
 
@@ -306,6 +349,10 @@ class Storage(Protocol):
 
     @property
     def backfills(self) -> BackfillStore: ...
+    def daemon_heartbeats(self) -> DaemonHeartbeatStore: ...
+
+    @property
+    def leases(self) -> LeaseStore: ...
 
     @property
     def clock(self) -> Callable[[], float]:

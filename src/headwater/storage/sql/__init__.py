@@ -19,6 +19,7 @@ from headwater.storage.retry import RetryPolicy
 from headwater.storage.runs import RUN_EVENT_TO_STATUS
 from headwater.storage.sql.backfill_store import SqlBackfillStore
 from headwater.storage.sql.concurrency_store import SqlConcurrencyStore
+from headwater.storage.sql.daemon_store import SqlDaemonHeartbeatStore, SqlLeaseStore
 from headwater.storage.sql.database import Database
 from headwater.storage.sql.events import SqlEventStore, event_rows, write_events
 from headwater.storage.sql.memory import MEMORY_LOCATION
@@ -63,6 +64,8 @@ class SqlStorage:
         self._concurrency = SqlConcurrencyStore(self._db, clock)
         self._run_workers = SqlRunWorkerStore(self._db)
         self._backfills = SqlBackfillStore(self._db, clock)
+        self._daemon_heartbeats = SqlDaemonHeartbeatStore(self._db)
+        self._leases = SqlLeaseStore(self._db)
 
     @staticmethod
     def sqlite(
@@ -100,6 +103,12 @@ class SqlStorage:
     @property
     def backfills(self) -> SqlBackfillStore:
         return self._backfills
+    def daemon_heartbeats(self) -> SqlDaemonHeartbeatStore:
+        return self._daemon_heartbeats
+
+    @property
+    def leases(self) -> SqlLeaseStore:
+        return self._leases
 
     @property
     def clock(self) -> Callable[[], float]:

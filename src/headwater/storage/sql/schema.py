@@ -217,6 +217,17 @@ daemon_heartbeats = sa.Table(
     sa.Column("body", Body(), nullable=True),
 )
 
+#: Leader leases (revision 0005): one row per loop name, never deleted, so ``token`` only grows.
+daemon_leases = sa.Table(
+    "daemon_leases",
+    metadata,
+    sa.Column("name", Key(), primary_key=True),
+    sa.Column("holder", Key(), nullable=False),
+    sa.Column("token", sa.BigInteger(), nullable=False),
+    sa.Column("expires_at", sa.Double(), nullable=False),
+    sa.Column("acquired_at", sa.Double(), nullable=False),
+)
+
 concurrency_limits = sa.Table(
     "concurrency_limits",
     metadata,
