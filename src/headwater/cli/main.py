@@ -17,6 +17,7 @@ _COMMANDS = {
     "job": "headwater.cli.job:job_group",
     "instance": "headwater.cli.instance:instance_group",
     "code-server": "headwater.cli.code_server:code_server_group",
+    "celery": "headwater.cli.celery:celery_group",
     "dev": "headwater.cli.dev:dev_command",
     "webserver": "headwater.cli.dev:webserver_command",
     "run": "headwater.cli.run:run_group",
