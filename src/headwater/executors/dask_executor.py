@@ -113,7 +113,7 @@ class DaskExecutor(ExecutorDefinition):
             env = {"HEADWATER_HOME": run.instance.root_directory}
             cluster = distributed.LocalCluster(env=env, dashboard_address=None, **options)
             address = cluster.scheduler_address
-        client = distributed.Client(address, set_as_default=False)
+        client = distributed.Client(address)
         try:
             started_event(run, "dask", f"scheduler {address}", {"scheduler": address})
             RemoteDriver(run, DaskTransport(client, distributed), ConcurrencyLimiter({}, ()), "dask").drive()
