@@ -119,7 +119,7 @@ def pooled_b() -> tuple[float, float]:
     return start, time.time()
 
 
-@hw.op(config_schema={"seconds": float, "marker": str})
+@hw.op(config_schema={"seconds": float, "marker": str}, retry_policy=hw.RetryPolicy(max_retries=1))
 def slow(context: Any) -> int:
     Path(context.op_config["marker"]).write_text(str(os.getpid()))
     time.sleep(context.op_config["seconds"])
