@@ -115,12 +115,13 @@ def sleeps(engine: str) -> Callable[[ModuleType, str], Outcome]:
     return case
 
 
+_HW = ("headwater",)
 CASES = [
-    Case("celery (Redis): 200 trivial steps, 4 workers", unit="ms/step", fn=trivial("celery"), libs=("headwater",), extras=("total_s",)),
-    Case("celery (Redis): 32 x 1 s sleeps, 8 workers", unit="s", fn=sleeps("celery"), libs=("headwater",), extras=("x_ideal",)),
-    Case("dask: 200 trivial steps, 4 workers", unit="ms/step", fn=trivial("dask"), libs=("headwater",), extras=("total_s",)),
-    Case("dask: 32 x 1 s sleeps, 8 workers", unit="s", fn=sleeps("dask"), libs=("headwater",), extras=("x_ideal",)),
-]  # fmt: skip
+    Case("celery (Redis): 200 trivial steps, 4 workers", "ms/step", trivial("celery"), libs=_HW),
+    Case("celery (Redis): 32 x 1 s sleeps, 8 workers", "s", sleeps("celery"), libs=_HW, extras=("x_ideal",)),
+    Case("dask: 200 trivial steps, 4 workers", "ms/step", trivial("dask"), libs=_HW, extras=("total_s",)),
+    Case("dask: 32 x 1 s sleeps, 8 workers", "s", sleeps("dask"), libs=_HW, extras=("x_ideal",)),
+]
 
 if __name__ == "__main__":
     sys.exit(main("benchmarks.bench_distributed", "the Celery and Dask executors", CASES))

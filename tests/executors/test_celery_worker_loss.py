@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.contracts.executors import _jobs
+from tests.contracts.executors.distributed import CeleryWorker, shared_home, wait_for  # noqa: F401
 
 from headwater.definitions.reconstructable import ReconstructableJob
 from headwater.events.event_type import EventType
 from headwater.executors.job_execution import execute_job
 from headwater.instance import Instance
-from tests.contracts.executors import _jobs
-from tests.contracts.executors.distributed import CeleryWorker, shared_home, wait_for  # noqa: F401
 
 
 @pytest.mark.parametrize("broker", ["celery_redis", "celery_rabbitmq"])
