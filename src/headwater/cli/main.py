@@ -18,6 +18,7 @@ _COMMANDS = {
     "instance": "headwater.cli.instance:instance_group",
     "code-server": "headwater.cli.code_server:code_server_group",
     "daemon": "headwater.cli.daemon:daemon_group",
+    "celery": "headwater.cli.celery:celery_group",
     "dev": "headwater.cli.dev:dev_command",
     "webserver": "headwater.cli.dev:webserver_command",
     "run": "headwater.cli.run:run_group",

@@ -79,7 +79,9 @@ def _selected_outputs(run: RunContext, node: NodeSpec) -> set[str] | None:
     return out if subset else None
 
 
-def run_step(run: RunContext, inst: StepInstance) -> StepResult:
+def run_step(run: RunContext, inst: StepInstance, retry_number: int = 0) -> StepResult:
+    """Run one step instance, retrying it in place per its RetryPolicy; ``retry_number`` is the
+    attempt to start at (a step worker that takes over a step whose worker was lost passes the next)."""
     step = inst.step
     compiled = run.compiled[step.key]
     op_def = compiled.op_def
@@ -91,7 +93,7 @@ def run_step(run: RunContext, inst: StepInstance) -> StepResult:
         node_spec=step.node,
         compiled=compiled,
         op_def=op_def,
-        retry_number=0,
+        retry_number=retry_number,
         selected_outputs=_selected_outputs(run, step.node),
     )
     token = current_step.set((run, inst.key))

@@ -49,7 +49,8 @@ from headwater.execution.run_context import RunContext
 from headwater.execution.run_driver import resource_keys_for
 from headwater.executors.limits import ConcurrencyLimiter, TagLimit, by_priority, parse_pool_limits
 from headwater.executors.output_capture import CaptureMap
-from headwater.executors.step_worker import StepDone, WorkerSetup, build_task
+from headwater.executors.step_task import StepDone, build_task
+from headwater.executors.step_worker import WorkerSetup
 from headwater.executors.worker_pool import START_METHODS, Died, WorkerPool, default_start_method
 from headwater.planning.active_execution import StepInstance, StepOutcome
 
@@ -336,7 +337,7 @@ class _Driver:
                 continue
             limiter.start(inst.step.node)
             self.running[inst.key] = inst
-            pool.submit(build_task(active, inst))
+            pool.submit(build_task(active, inst, self.run.run_id))
             self.run.emit(
                 EventType.STEP_WORKER_STARTING,
                 inst.key,
@@ -356,7 +357,7 @@ class _Driver:
     def _done(self, done: StepDone) -> None:
         run = self.run
         self._finish(done.key)
-        self.capture.receive(done.values)
+        self.capture.receive({(v.step, v.output): v.data for v in done.values})
         if done.success:
             run.active.mark_success(done.key, done.outputs, done.dynamic)
             return

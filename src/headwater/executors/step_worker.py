@@ -1,28 +1,28 @@
-"""The step worker: one process of the multiprocess executor's warm pool.
+"""The step worker: the one path by which a step task (``executors.step_task``) runs out of the
+run worker's process -- in the multiprocess executor's warm pool, on a Celery worker, on a Dask worker.
 
-A worker builds a RunContext of its own once (same job, plan, node configs and run record as the
-parent's; its own resources, torn down when the pool shuts it down), then runs the step instances it
-is sent with ``run_step``, one at a time. Events go back to the parent as they are flushed (one
-message per flush: one per step, plus one per retry); the parent writes them to the instance. After
-each step the worker sends a ``StepDone``: outcome, outputs, dynamic mapping keys, output values
-small enough to ship (pickled; larger or unpicklable ones are loaded through the IO manager when
-asked for) and the step's error.
+``StepWorker`` holds one run's context and resources in a worker process and runs that run's tasks,
+one at a time, with ``run_step``. Where the context comes from differs: a pool worker builds it from
+the ``WorkerSetup`` its parent hands it (inherited under fork), and sends events back over its pipe
+(one message per flush: one per step, plus one per retry) for the parent to store; a remote worker
+(``executors.remote_worker``) builds it from the shared store and the code, and writes events there
+itself. After each step the worker answers with a ``StepDone``: outcome, outputs, dynamic mapping
+keys, and for the pool output values small enough to ship (pickled; larger or unpicklable ones are
+loaded through the IO manager when asked for) and the step's error.
 
-Messages, worker -> parent: ``("events", [EventLogEntry, ...])`` and ``("done", StepDone)``.
+Pool messages, worker -> parent: ``("events", [EventLogEntry, ...])`` and ``("done", StepDone)``.
 Parent -> worker: a ``StepTask``, or ``None`` to stop.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
 import os
-import pickle
 import signal
 import sys
 import traceback
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,8 @@ from headwater.events.payloads import EngineEventData, StepFailureData
 from headwater.execution.resource_builder import initialize_resources
 from headwater.execution.run_context import RunContext
 from headwater.execution.step_runner import run_step
+from headwater.executors.shipping import dumps_limited, ship_error
+from headwater.executors.step_task import OutputValue, StepDone, StepTask, upstream_sources
 from headwater.planning.active_execution import ActiveExecution, StepInstance
 from headwater.planning.plan import ExecutionPlan
 from headwater.specs.job import OutputRef
@@ -91,58 +93,19 @@ class WorkerSetup:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class StepTask:
-    """One step instance to run, with what the parent knows about the outputs feeding it."""
-
-    key: str
-    step_key: str
-    mapping_key: str | None
-    sources: Mapping[OutputRef, list[str]]  # ref -> the instance keys whose output feeds this step
-    produced: Mapping[str, set[str]]  # for those instance keys: the outputs they produced
-    dynamic_keys: Mapping[tuple[str, str], list[str]]  # (step, dynamic output) -> mapping keys
-
-
-@dataclass(frozen=True, slots=True)
-class StepDone:
-    key: str
-    success: bool
-    outputs: set[str]
-    dynamic: dict[str, list[str]]
-    # (step key, output name) -> pickled value, or None: not shipped, load it through the IO manager
-    values: dict[tuple[str, str], bytes | None] = field(default_factory=dict)
-    error: bytes | None = None  # the step's first user error, pickled
-    error_text: str | None = None  # its text, when it cannot be pickled or unpickled
-
-
-def build_task(active: ActiveExecution, inst: StepInstance) -> StepTask:
-    """The parent's view of ``inst``'s inputs, for a worker whose ActiveExecution never saw them."""
-    sources: dict[OutputRef, list[str]] = {}
-    produced: dict[str, set[str]] = {}
-    dynamic: dict[tuple[str, str], list[str]] = {}
-    for inp in inst.step.inputs:
-        for ref in inp.sources:
-            keys = active.source_keys(inst, ref)
-            sources[ref] = keys
-            for k in keys:
-                produced[k] = active.produced.get(k, set())
-            mapping_keys = active.dynamic_keys.get((ref.node, ref.output))
-            if mapping_keys is not None:
-                dynamic[(ref.node, ref.output)] = mapping_keys
-    return StepTask(inst.key, inst.step.key, inst.mapping_key, sources, produced, dynamic)
-
-
 class WorkerActive(ActiveExecution):
-    """A worker's ActiveExecution: only the upstream state the parent ships with each task."""
+    """A worker's ActiveExecution: only the upstream state the sender ships with each task."""
 
     def __init__(self, plan: ExecutionPlan) -> None:
         super().__init__(plan)
         self._sources: Mapping[OutputRef, list[str]] = {}
 
     def receive(self, task: StepTask) -> None:
-        self._sources = task.sources
-        self.produced.update(task.produced)
-        self.dynamic_keys.update(task.dynamic_keys)
+        self._sources = upstream_sources(task)
+        for key, outputs in task.produced.items():
+            self.produced[key] = set(outputs)
+        for d in task.dynamic:
+            self.dynamic_keys[(d.step, d.output)] = d.keys
 
     def source_keys(self, inst: StepInstance, ref: OutputRef) -> list[str]:
         keys = self._sources.get(ref)
@@ -150,8 +113,8 @@ class WorkerActive(ActiveExecution):
 
 
 class WorkerInstance:
-    """The run's instance as a worker sees it: reads go to the instance (SQL stores reconnect after a
-    fork); writes of events go to the parent, which stores them."""
+    """The run's instance as a pool worker sees it: reads go to the instance (SQL stores reconnect after
+    a fork); writes of events go to the parent, which stores them."""
 
     def __init__(self, instance: Any, conn: Connection) -> None:
         self._instance = instance
@@ -173,128 +136,119 @@ class WorkerInstance:
         return getattr(self._instance, name)
 
 
-class _TooBig(Exception):
-    pass
+class StepWorker:
+    """The one step-worker path: runs the step tasks of one run in this process.
 
+    Built once per worker process and run (the warm pool: once per pool worker; Celery and Dask: once
+    per run a worker process sees, kept while tasks of that run arrive). It holds the run's context
+    and its resources (built on first use of the run, torn down by ``close``); ``run_task`` runs one
+    task and says what became of it. Events go wherever the context's instance writes them: the
+    shared store (one transaction per step), or the warm pool's parent.
+    """
 
-class _LimitedBuffer(io.RawIOBase):
-    def __init__(self, limit: int) -> None:
-        self.parts: list[bytes] = []
-        self.size = 0
-        self.limit = limit
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        n = len(data)
-        self.size += n
-        if self.size > self.limit:
-            raise _TooBig
-        self.parts.append(bytes(data))
-        return n
-
-
-def dumps_limited(value: Any, limit: int) -> bytes | None:
-    """``pickle.dumps(value)``, or None when it is bigger than ``limit`` bytes (stops early) or fails."""
-    buf = _LimitedBuffer(limit)
-    try:
-        pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-    except Exception:
-        return None
-    return b"".join(buf.parts)
-
-
-def rebuild_exception(
-    cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]
-) -> BaseException:
-    """An exception of class ``cls`` without calling its ``__init__`` (which may take other arguments)."""
-    exc = cls.__new__(cls, *args)
-    exc.args = args
-    exc.__dict__.update(state)
-    return exc
-
-
-class _ByParts:
-    """Pickles an exception as (class, args, attributes), for classes whose ``__init__`` does not take
-    ``*args`` (plain pickling fails for them when loading)."""
-
-    def __init__(self, exc: BaseException) -> None:
-        self.exc = exc
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        exc = self.exc
-        return rebuild_exception, (type(exc), exc.args, dict(getattr(exc, "__dict__", {})))
-
-
-def _ship_error(exc: BaseException | None) -> tuple[bytes | None, str | None]:
-    if exc is None:
-        return None, None
-    text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    for candidate in (exc, _ByParts(exc)):
+    def __init__(
+        self,
+        run: RunContext,
+        resource_keys: frozenset[str],
+        *,
+        capture_limit: int | None,
+        where: str = "subprocess",
+    ) -> None:
+        run.pid = os.getpid()
+        self.run = run
+        self.active = WorkerActive(run.plan)
+        run.active = self.active
+        self.steps = {s.key: s for s in run.plan.steps}
+        self.capture_limit = capture_limit  # None: ship no values (they are read through IO managers)
+        self.where = where
+        self._stack = contextlib.ExitStack()
+        self.init_error: BaseException | None = None
         try:
-            data = pickle.dumps(candidate, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.loads(data)  # an exception whose __init__ takes other arguments fails here, not in dumps
+            run.resources = self._stack.enter_context(
+                initialize_resources(
+                    run.resource_defs,
+                    run.run_config.get("resources") or {},
+                    keys=resource_keys,
+                    instance=run.instance,
+                    run_id=run.run_id,
+                )
+            )
+        except Exception as exc:
+            self.init_error = exc
+
+    def run_task(self, task: StepTask) -> StepDone:
+        run = self.run
+        inst = StepInstance(task.key, self.steps[task.step_key], task.mapping_key)
+        if self.init_error is not None:
+            return self._failed_init(inst, self.init_error)
+        self.active.receive(task)
+        run.output_capture.clear()
+        run.first_user_error = None
+        run.emit(
+            EventType.STEP_WORKER_STARTED,
+            inst.key,
+            f'Executing step "{inst.key}" in {self.where}.',
+            EngineEventData({"pid": run.pid}),
+        )
+        result = run_step(run, inst, retry_number=task.retry_number)
+        run.events.clear()  # the sender keeps the run's events; a worker only writes or forwards them
+        run.failed_steps.clear()
+        limit = self.capture_limit
+        values = (
+            [OutputValue(s, o, dumps_limited(v, limit)) for (s, o), v in run.output_capture.items()]
+            if limit is not None
+            else []
+        )
+        run.output_capture.clear()
+        error, text = ship_error(run.first_user_error) if not result.success else (None, None)
+        if limit is None:
+            error = None  # remote: the error is in the stored STEP_FAILURE event
+        return StepDone(
+            task.key,
+            result.success,
+            sorted(result.outputs),
+            dict(result.dynamic),
+            values,
+            error,
+            text,
+            task.retry_number,
+        )
+
+    def _failed_init(self, inst: StepInstance, error: BaseException) -> StepDone:
+        run = self.run
+        run.emit(EventType.STEP_START, inst.key, f'Started execution of step "{inst.key}".')
+        run.emit(
+            EventType.STEP_FAILURE,
+            inst.key,
+            f'Execution of step "{inst.key}" failed: the step worker (pid {os.getpid()}) could not '
+            "initialize its resources.",
+            StepFailureData(ErrorInfo.from_exception(error), None, "USER_CODE_ERROR"),
+            level=40,
+        )
+        run.flush()
+        run.events.clear()
+        data, text = ship_error(getattr(error, "user_exception", None) or error)
+        if self.capture_limit is None:
+            data = None
+        return StepDone(inst.key, False, error=data, error_text=text)
+
+    def close(self) -> None:
+        """Tear down the run's resources; errors are reported on stderr (the steps have finished)."""
+        try:
+            self._stack.close()
         except Exception:
-            continue
-        return data, text
-    return None, text
-
-
-def _failed_init(run: RunContext, inst: StepInstance, error: BaseException) -> StepDone:
-    run.emit(EventType.STEP_START, inst.key, f'Started execution of step "{inst.key}".')
-    run.emit(
-        EventType.STEP_FAILURE,
-        inst.key,
-        f'Execution of step "{inst.key}" failed: the step worker (pid {os.getpid()}) could not initialize '
-        "its resources.",
-        StepFailureData(ErrorInfo.from_exception(error), None, "USER_CODE_ERROR"),
-        level=40,
-    )
-    run.flush()
-    data, text = _ship_error(getattr(error, "user_exception", None) or error)
-    return StepDone(inst.key, False, set(), {}, {}, data, text)
-
-
-def _run_task(
-    run: RunContext,
-    active: WorkerActive,
-    steps: Mapping[str, Any],
-    task: StepTask,
-    init_error: BaseException | None,
-    limit: int,
-) -> StepDone:
-    inst = StepInstance(task.key, steps[task.step_key], task.mapping_key)
-    if init_error is not None:
-        return _failed_init(run, inst, init_error)
-    active.receive(task)
-    run.output_capture.clear()
-    run.first_user_error = None
-    run.emit(
-        EventType.STEP_WORKER_STARTED,
-        inst.key,
-        f'Executing step "{inst.key}" in subprocess.',
-        EngineEventData({"pid": run.pid}),
-    )
-    result = run_step(run, inst)
-    run.events.clear()  # the parent keeps the run's events; a worker only forwards them
-    run.failed_steps.clear()
-    values = {k: dumps_limited(v, limit) for k, v in run.output_capture.items()}
-    run.output_capture.clear()
-    error, text = _ship_error(run.first_user_error) if not result.success else (None, None)
-    return StepDone(task.key, result.success, set(result.outputs), dict(result.dynamic), values, error, text)
+            traceback.print_exc(file=sys.stderr)
 
 
 def worker_main(conn: Connection, setup: WorkerSetup) -> None:
-    """The worker process: build the run context and resources once, then run tasks until told to stop."""
+    """A warm-pool process: build the step worker once, then run tasks until told to stop."""
     # Ctrl-C reaches the whole process group: the parent decides (it stops the pool), not each worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    instance = WorkerInstance(setup.instance, conn)
     run = RunContext(
         job=setup.job.get_definition() if isinstance(setup.job, ReconstructableJob) else setup.job,
         plan=setup.plan,
         run=setup.run,
-        instance=instance,
+        instance=WorkerInstance(setup.instance, conn),
         node_configs=setup.node_configs,
         run_config=setup.run_config,
         resources=None,
@@ -303,38 +257,18 @@ def worker_main(conn: Connection, setup: WorkerSetup) -> None:
         raise_on_error=False,
         resource_defs=setup.resource_defs,
     )
-    run.pid = os.getpid()
-    active = WorkerActive(setup.plan)
-    run.active = active
-    steps = {s.key: s for s in setup.plan.steps}
-    with contextlib.ExitStack() as stack:
-        init_error: BaseException | None = None
+    worker = StepWorker(run, setup.resource_keys, capture_limit=setup.capture_limit)
+    while True:
         try:
-            run.resources = stack.enter_context(
-                initialize_resources(
-                    setup.resource_defs,
-                    setup.run_config.get("resources") or {},
-                    keys=setup.resource_keys,
-                    instance=instance,
-                    run_id=run.run_id,
-                )
-            )
-        except Exception as exc:
-            init_error = exc
-        while True:
-            try:
-                task = conn.recv()
-            except (EOFError, OSError):  # the parent is gone
-                break
-            if task is None:
-                break
-            done = _run_task(run, active, steps, task, init_error, setup.capture_limit)
-            try:
-                conn.send(("done", done))
-            except (BrokenPipeError, OSError):
-                break
+            task = conn.recv()
+        except (EOFError, OSError):  # the parent is gone
+            break
+        if task is None:
+            break
+        done = worker.run_task(task)
         try:
-            stack.close()
-        except Exception:  # teardown errors cannot fail a finished step; report them on stderr
-            traceback.print_exc(file=sys.stderr)
+            conn.send(("done", done))
+        except (BrokenPipeError, OSError):
+            break
+    worker.close()
     conn.close()

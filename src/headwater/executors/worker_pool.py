@@ -23,7 +23,8 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from headwater.errors import ConfigErrorEntry, InvalidConfigError
-from headwater.executors.step_worker import StepTask, WorkerSetup, worker_main
+from headwater.executors.step_task import StepTask
+from headwater.executors.step_worker import WorkerSetup, worker_main
 
 START_METHODS = ("fork", "forkserver", "spawn")
 

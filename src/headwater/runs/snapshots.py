@@ -63,6 +63,21 @@ def load_plan(runs: RunStore, run: Run) -> ExecutionPlan:
     return _read(runs, run, snapshot, "execution plan", _PlanSnapshot, PLAN_FORMAT_VERSION).plan
 
 
+def load_plan_snapshot(runs: RunStore, snapshot_id: str, run_id: str) -> ExecutionPlan:
+    """The plan stored as ``snapshot_id`` (a step worker's view: it has the id from its step task)."""
+    text = runs.get_snapshot(snapshot_id)
+    if text is None:
+        raise SnapshotError(f"The execution plan {snapshot_id} of run {run_id} is not in storage.")
+    try:
+        codec.check_version(
+            codec.version_of(text, "the execution plan"), "the execution plan", PLAN_FORMAT_VERSION
+        )
+        with codec.paused_gc():
+            return codec.decode(text, _PlanSnapshot, f"the execution plan {snapshot_id}").plan
+    except codec.SerdeError as exc:
+        raise SnapshotError(f"Cannot read the execution plan of run {run_id}: {exc}") from exc
+
+
 def load_job_spec(runs: RunStore, run: Run) -> JobSpec:
     return _read(runs, run, run.job_snapshot_id, "job spec", _JobSnapshot, JOB_FORMAT_VERSION).job
 
