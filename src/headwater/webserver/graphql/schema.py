@@ -27,6 +27,7 @@ from headwater.webserver.graphql.assets import (
     AssetsOrError,
 )
 from headwater.webserver.graphql.backfills import PartitionBackfillOrError, PartitionBackfillsOrError
+from headwater.webserver.graphql.config_check import ConfigValidationResult, check_run_config
 from headwater.webserver.graphql.errors import (
     AssetNotFoundError,
     InvalidRequestError,
@@ -57,6 +58,7 @@ from headwater.webserver.graphql.runs import (
     RunsFilter,
     RunsOrError,
 )
+from headwater.webserver.graphql.scalars import RunConfigData
 from headwater.webserver.graphql.subscriptions import PipelineRunLogsSubscriptionPayload
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -139,6 +141,15 @@ class Query:
                 repository_location_name=location,
             )
         return Job(spec=spec.job(name), location_name=location)
+
+    @strawberry.field(description="Check run config against a job without launching it (the launchpad).")
+    def is_pipeline_config_valid(
+        self,
+        info: strawberry.Info,
+        pipeline: PipelineSelector,
+        run_config_data: RunConfigData | None = None,  # type: ignore[valid-type]
+    ) -> ConfigValidationResult:
+        return check_run_config(as_context(info.context), pipeline, run_config_data)
 
     # -- assets -----------------------------------------------------------------------------------------
     @strawberry.field(description="Asset definitions, filtered, sorted by key and paged (cursor: a key).")
