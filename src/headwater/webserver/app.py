@@ -254,7 +254,7 @@ class _SinglePageApp(StaticFiles):
                 raise
             response = None
         if response is None or response.status_code == 404:
-            if path.startswith(("_ui/", "graphql", "runs/")) or path == "favicon.ico":
+            if path.startswith("_ui/") or path == "favicon.ico":
                 return Response("Not Found", status_code=404, media_type="text/plain")
             response = await super().get_response("index.html", scope)
             # The page itself changes with each build: never serve a stale one from the cache.

@@ -80,6 +80,17 @@ export function numericSeries(mats: Materialization[]): Map<string, [number, num
   return series;
 }
 
+/** A metadata value as a person reads it: a path's path, a URL, a number; JSON otherwise. */
+export function metadataText(e: MetadataEntry): string {
+  const v = e.value;
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    for (const k of ["fspath", "path", "url", "text", "value"]) if (typeof o[k] === "string" || typeof o[k] === "number") return String(o[k]);
+  }
+  if (typeof v === "number") return Number.isInteger(v) ? v.toLocaleString() : String(v);
+  return e.text;
+}
+
 function Keys({ keys }: { keys: AssetKey[] }) {
   if (keys.length === 0) return <span className="muted">none</span>;
   return (
@@ -155,7 +166,7 @@ export default function AssetPage() {
             <dt>Jobs</dt><dd>{node.jobNames.filter((j) => !j.startsWith("__")).join(", ") || "—"}</dd>
             <dt>Tags</dt><dd>{node.tags.filter((t) => !t.key.startsWith("dagster/kind/")).map((t) => <span key={t.key} className="tag" style={{ marginRight: 4 }}>{t.value ? `${t.key}=${t.value}` : t.key}</span>)}</dd>
             {node.metadataEntries.map((e) => (
-              <Fragment key={e.label}><dt>{e.label}</dt><dd>{e.text}</dd></Fragment>
+              <Fragment key={e.label}><dt>{e.label}</dt><dd>{metadataText(e)}</dd></Fragment>
             ))}
           </dl>
         </div>
@@ -198,8 +209,8 @@ export default function AssetPage() {
                   <td>{formatTime(Number(m.timestamp) / 1000)}</td>
                   <td className="mono"><Link to={`/runs/${m.runId}`}>{m.runId.slice(0, 8)}</Link></td>
                   <td>{m.partition ?? ""}</td>
-                  <td className="mono">{m.codeVersion ?? ""}</td>
-                  <td>{m.metadataEntries.map((e) => <span key={e.label} className="tag" style={{ marginRight: 4 }}>{e.label}: {e.text}</span>)}</td>
+                  <td className="mono">{m.codeVersion && m.codeVersion !== m.runId ? m.codeVersion : ""}</td>
+                  <td>{m.metadataEntries.map((e) => <span key={e.label} className="tag" style={{ marginRight: 4 }}>{e.label}: {metadataText(e)}</span>)}</td>
                 </tr>
               ))}
             </tbody>
