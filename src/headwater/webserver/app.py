@@ -19,6 +19,7 @@ import anyio
 import msgspec
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -246,9 +247,21 @@ class _SinglePageApp(StaticFiles):
         super().__init__(directory=str(directory), html=True)
 
     async def get_response(self, path: str, scope: Scope) -> Response:
-        response = await super().get_response(path, scope)
-        if response.status_code == 404:
-            return await super().get_response("index.html", scope)
+        try:
+            response = await super().get_response(path, scope)
+        except HTTPException as exc:  # Starlette raises 404 for a missing file
+            if exc.status_code != 404:
+                raise
+            response = None
+        if response is None or response.status_code == 404:
+            if path.startswith("_ui/") or path == "favicon.ico":
+                return Response("Not Found", status_code=404, media_type="text/plain")
+            response = await super().get_response("index.html", scope)
+            # The page itself changes with each build: never serve a stale one from the cache.
+            response.headers["Cache-Control"] = "no-cache"
+        elif path.startswith("_ui/"):
+            # Built files carry a content hash in their name: cache them for good.
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

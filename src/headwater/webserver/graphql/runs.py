@@ -15,6 +15,7 @@ from headwater.storage.runs import RunRecord
 from headwater.storage.runs import RunsFilter as CoreRunsFilter
 from headwater.webserver.context import REPOSITORY_NAME, as_context
 from headwater.webserver.graphql.asset_keys import AssetKey
+from headwater.webserver.graphql.compute_logs import ComputeLogs, read_compute_logs
 from headwater.webserver.graphql.errors import InvalidRequestError, PythonError, RunNotFoundError
 from headwater.webserver.graphql.events import EventConnection, RunEvent
 from headwater.webserver.graphql.limits import page_size
@@ -170,6 +171,11 @@ class Run(PipelineRun):
     @strawberry.field(description="Each step's status, times and attempts, from the run's events.")
     def step_stats(self, info: strawberry.Info) -> list[RunStepStats]:
         return step_stats(info, self.run_id)
+
+    @strawberry.field(description="What the run worker wrote to stdout/stderr (null: not captured).")
+    def compute_logs(self, info: strawberry.Info, max_bytes: int | None = None) -> ComputeLogs | None:
+        root = as_context(info.context).server.instance.root_directory
+        return read_compute_logs(root, self.run_id, max_bytes)
 
     @staticmethod
     def of(record: RunRecord) -> Run:

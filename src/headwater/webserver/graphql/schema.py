@@ -32,6 +32,7 @@ from headwater.webserver.graphql.backfills import (
     backfills_page,
     one_backfill,
 )
+from headwater.webserver.graphql.config_check import ConfigValidationResult, check_run_config
 from headwater.webserver.graphql.errors import (
     AssetNotFoundError,
     InvalidRequestError,
@@ -62,6 +63,7 @@ from headwater.webserver.graphql.runs import (
     RunsFilter,
     RunsOrError,
 )
+from headwater.webserver.graphql.scalars import RunConfigData
 from headwater.webserver.graphql.subscriptions import PipelineRunLogsSubscriptionPayload
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -144,6 +146,15 @@ class Query:
                 repository_location_name=location,
             )
         return Job(spec=spec.job(name), location_name=location)
+
+    @strawberry.field(description="Check run config against a job without launching it (the launchpad).")
+    def is_pipeline_config_valid(
+        self,
+        info: strawberry.Info,
+        pipeline: PipelineSelector,
+        run_config_data: RunConfigData | None = None,  # type: ignore[valid-type]
+    ) -> ConfigValidationResult:
+        return check_run_config(as_context(info.context), pipeline, run_config_data)
 
     # -- assets -----------------------------------------------------------------------------------------
     @strawberry.field(description="Asset definitions, filtered, sorted by key and paged (cursor: a key).")

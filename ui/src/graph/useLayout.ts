@@ -1,0 +1,44 @@
+import { useEffect, useState } from "react";
+import type { LayoutRequest, LayoutResult } from "./layout";
+
+let worker: Worker | null = null;
+let nextId = 0;
+const pending = new Map<number, (r: { result?: LayoutResult; error?: string }) => void>();
+
+function layoutWorker(): Worker {
+  if (!worker) {
+    worker = new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
+    worker.onmessage = (e: MessageEvent<{ id: number; result?: LayoutResult; error?: string }>) => {
+      pending.get(e.data.id)?.(e.data);
+      pending.delete(e.data.id);
+    };
+  }
+  return worker;
+}
+
+export function layoutInWorker(request: LayoutRequest): Promise<LayoutResult> {
+  const id = ++nextId;
+  return new Promise((resolve, reject) => {
+    pending.set(id, (r) => (r.result ? resolve(r.result) : reject(new Error(r.error ?? "layout failed"))));
+    layoutWorker().postMessage({ id, request });
+  });
+}
+
+/** The layout of a graph, computed in the worker; null until it arrives. `key` names the graph's shape. */
+export function useLayout(key: string, request: LayoutRequest | null): { layout: LayoutResult | null; error: string | null } {
+  const [state, setState] = useState<{ key: string; layout: LayoutResult | null; error: string | null }>({ key: "", layout: null, error: null });
+  useEffect(() => {
+    if (!request) return;
+    let live = true;
+    layoutInWorker(request).then(
+      (layout) => live && setState({ key, layout, error: null }),
+      (e: Error) => live && setState({ key, layout: null, error: e.message }),
+    );
+    return () => {
+      live = false;
+    };
+    // The request is derived from the key: lay out again only when the graph's shape changes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  return state.key === key ? state : { layout: state.layout, error: null };
+}

@@ -1,0 +1,243 @@
+import { Fragment, lazy, Suspense, useMemo } from "react";
+import { Link, useLocation } from "react-router-dom";
+import { assetUrl, keyString, useGql, type AssetKey, type MetadataEntry } from "../api";
+import { MaterializeButton } from "../components/MaterializeButton";
+import { PartitionBar, type PartitionRange } from "../components/PartitionBar";
+import { ErrorView, Loading, StatusPill, formatTime } from "../components/Status";
+
+const MetadataPlot = lazy(() => import("../components/MetadataPlot").then((m) => ({ default: m.MetadataPlot })));
+
+interface Materialization {
+  runId: string;
+  timestamp: string;
+  partition: string | null;
+  codeVersion: string | null;
+  metadataEntries: MetadataEntry[];
+}
+interface CheckExecution {
+  runId: string;
+  status: string;
+  timestamp: number;
+  partition: string | null;
+  evaluation: { description: string | null; severity: string } | null;
+}
+interface AssetNodeData {
+  __typename: string;
+  message?: string;
+  assetKey: AssetKey;
+  locationName: string;
+  groupName: string;
+  description: string | null;
+  kinds: string[];
+  owners: string[];
+  codeVersion: string | null;
+  isPartitioned: boolean;
+  isMaterializable: boolean;
+  jobNames: string[];
+  tags: { key: string; value: string }[];
+  metadataEntries: MetadataEntry[];
+  dependencyKeys: AssetKey[];
+  dependedByKeys: AssetKey[];
+  partitionStatusRanges: { __typename: string; ranges?: PartitionRange[]; totalCount?: number } | null;
+  partitionKeys: { keys?: string[]; totalCount?: number } | null;
+  latestMaterializationFailed: boolean;
+  lastRunId: string | null;
+  assetMaterializations: Materialization[];
+  assetChecks: { name: string; description: string | null; blocking: boolean; executions: CheckExecution[] }[];
+}
+
+const ASSET = `query Asset($key: AssetKeyInput!) {
+  assetNodeOrError(assetKey: $key) {
+    __typename
+    ... on AssetNotFoundError { message }
+    ... on AssetNode {
+      assetKey { path } locationName groupName description kinds owners codeVersion isPartitioned isMaterializable
+      jobNames tags { key value } metadataEntries { label type value text }
+      dependencyKeys { path } dependedByKeys { path }
+      partitionStatusRanges { __typename ... on PartitionStatusRanges { totalCount ranges { startKey endKey count status } } }
+      partitionKeys(limit: 2000) { ... on PartitionKeys { keys totalCount } }
+      latestMaterializationFailed lastRunId
+      assetMaterializations(limit: 100) { runId timestamp partition codeVersion metadataEntries { label type value text } }
+      assetChecks { name description blocking executions(limit: 20) {
+        runId status timestamp partition evaluation { description severity } } }
+    }
+  }
+}`;
+
+/** Numeric metadata across materializations: label → [time, value] points (two or more). */
+export function numericSeries(mats: Materialization[]): Map<string, [number, number][]> {
+  const series = new Map<string, [number, number][]>();
+  for (const m of mats) {
+    for (const e of m.metadataEntries) {
+      const v = typeof e.value === "number" ? e.value : null;
+      if (v === null || !Number.isFinite(v)) continue;
+      const list = series.get(e.label) ?? [];
+      list.push([Number(m.timestamp) / 1000, v]);
+      series.set(e.label, list);
+    }
+  }
+  for (const [k, v] of series) if (v.length < 2) series.delete(k);
+  return series;
+}
+
+/** A metadata value as a person reads it: a path's path, a URL, a number; JSON otherwise. */
+export function metadataText(e: MetadataEntry): string {
+  const v = e.value;
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    for (const k of ["fspath", "path", "url", "text", "value"]) if (typeof o[k] === "string" || typeof o[k] === "number") return String(o[k]);
+  }
+  if (typeof v === "number") return Number.isInteger(v) ? v.toLocaleString() : String(v);
+  return e.text;
+}
+
+function Keys({ keys }: { keys: AssetKey[] }) {
+  if (keys.length === 0) return <span className="muted">none</span>;
+  return (
+    <div className="row">
+      {keys.map((k) => (
+        <Link key={keyString(k)} to={assetUrl(k)} className="tag" style={{ color: "var(--accent)" }}>
+          {keyString(k)}
+        </Link>
+      ))}
+    </div>
+  );
+}
+
+export default function AssetPage() {
+  const { pathname } = useLocation();
+  const path = pathname.replace(/^\/assets\//, "").split("/").filter(Boolean).map(decodeURIComponent);
+  const { data, error, isLoading } = useGql<{ assetNodeOrError: AssetNodeData }>(
+    ["asset", ...path],
+    ASSET,
+    { key: { path } },
+    { refetchInterval: 3000 },
+  );
+  const node = data?.assetNodeOrError;
+  const series = useMemo(() => numericSeries(node?.assetMaterializations ?? []), [node]);
+  if (error) return <div className="page"><ErrorView error={error} /></div>;
+  if (isLoading || !node) return <Loading what="the asset" />;
+  if (node.__typename !== "AssetNode") {
+    return (
+      <div className="page">
+        <h1>{path.join("/")}</h1>
+        <ErrorView error={node.message ?? "No such asset."} />
+        <Link to="/assets">Back to the catalog</Link>
+      </div>
+    );
+  }
+  const latest = node.assetMaterializations[0];
+  const ranges = node.partitionStatusRanges?.ranges;
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <div className="muted small">
+            <Link to="/assets">Assets</Link> / {node.groupName}
+          </div>
+          <h1 data-testid="asset-title">{keyString(node.assetKey)}</h1>
+          <div className="row">
+            <StatusPill
+              status={node.latestMaterializationFailed ? "FAILED" : latest ? "MATERIALIZED" : null}
+              label={node.latestMaterializationFailed ? "failed" : latest ? "materialized" : "never materialized"}
+            />
+            {node.kinds.map((k) => (
+              <span key={k} className="tag">{k}</span>
+            ))}
+            <Link to={`/lineage?select=${encodeURIComponent(`+key:"${keyString(node.assetKey)}"+`)}`}>Lineage →</Link>
+          </div>
+        </div>
+        {node.isMaterializable && (
+          <MaterializeButton keys={[node.assetKey]} location={node.locationName} partitionKeys={node.partitionKeys?.keys} />
+        )}
+      </div>
+      <div className="grid2">
+        <div className="panel">
+          <h2>Definition</h2>
+          <p style={{ marginTop: 0, whiteSpace: "pre-wrap" }}>{node.description ?? <span className="muted">No description.</span>}</p>
+          <dl className="kv">
+            <dt>Location</dt><dd>{node.locationName}</dd>
+            <dt>Group</dt><dd>{node.groupName}</dd>
+            <dt>Code version</dt><dd className="mono">{node.codeVersion ?? "—"}</dd>
+            {latest?.codeVersion && node.codeVersion && latest.codeVersion !== node.codeVersion && (
+              <><dt>Staleness</dt><dd><StatusPill status="WARN" label="code changed since last materialization" /></dd></>
+            )}
+            <dt>Owners</dt><dd>{node.owners.join(", ") || "—"}</dd>
+            <dt>Jobs</dt><dd>{node.jobNames.filter((j) => !j.startsWith("__")).join(", ") || "—"}</dd>
+            <dt>Tags</dt><dd>{node.tags.filter((t) => !t.key.startsWith("dagster/kind/")).map((t) => <span key={t.key} className="tag" style={{ marginRight: 4 }}>{t.value ? `${t.key}=${t.value}` : t.key}</span>)}</dd>
+            {node.metadataEntries.map((e) => (
+              <Fragment key={e.label}><dt>{e.label}</dt><dd>{metadataText(e)}</dd></Fragment>
+            ))}
+          </dl>
+        </div>
+        <div className="panel">
+          <h2>Lineage</h2>
+          <h3>Upstream</h3>
+          <Keys keys={node.dependencyKeys} />
+          <h3 style={{ marginTop: 12 }}>Downstream</h3>
+          <Keys keys={node.dependedByKeys} />
+        </div>
+      </div>
+      {node.isPartitioned && ranges && (
+        <div className="panel">
+          <h2>Partitions</h2>
+          <PartitionBar ranges={ranges} total={node.partitionStatusRanges?.totalCount ?? 0} />
+        </div>
+      )}
+      {series.size > 0 && (
+        <div className="grid2">
+          {[...series].slice(0, 4).map(([label, points]) => (
+            <div className="panel" key={label}>
+              <h2>{label} over time</h2>
+              <Suspense fallback={<Loading />}>
+                <MetadataPlot label={label} points={points} />
+              </Suspense>
+            </div>
+          ))}
+        </div>
+      )}
+      <div className="panel flush">
+        <h2 style={{ padding: "10px 12px 0" }}>Materializations</h2>
+        {node.assetMaterializations.length === 0 ? (
+          <div className="muted" style={{ padding: 12 }}>Not materialized yet.</div>
+        ) : (
+          <table className="t" data-testid="materializations">
+            <thead><tr><th>When</th><th>Run</th><th>Partition</th><th>Code version</th><th>Metadata</th></tr></thead>
+            <tbody>
+              {node.assetMaterializations.slice(0, 30).map((m) => (
+                <tr key={m.timestamp + m.runId + (m.partition ?? "")}>
+                  <td>{formatTime(Number(m.timestamp) / 1000)}</td>
+                  <td className="mono"><Link to={`/runs/${m.runId}`}>{m.runId.slice(0, 8)}</Link></td>
+                  <td>{m.partition ?? ""}</td>
+                  <td className="mono">{m.codeVersion && m.codeVersion !== m.runId ? m.codeVersion : ""}</td>
+                  <td>{m.metadataEntries.map((e) => <span key={e.label} className="tag" style={{ marginRight: 4 }}>{e.label}: {metadataText(e)}</span>)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      <div className="panel">
+        <h2>Checks</h2>
+        {node.assetChecks.length === 0 && <div className="muted">No checks on this asset.</div>}
+        {node.assetChecks.map((c) => (
+          <div key={c.name} style={{ marginBottom: 10 }}>
+            <div className="row">
+              <strong>{c.name}</strong>
+              {c.blocking && <span className="tag">blocking</span>}
+              <StatusPill status={c.executions[0]?.status ?? null} label={c.executions[0] ? undefined : "not run"} />
+              <span className="muted">{c.description}</span>
+            </div>
+            <div className="row" style={{ marginTop: 4, gap: 3 }} aria-label="history">
+              {c.executions.map((e) => (
+                <Link key={e.runId + e.timestamp} to={`/runs/${e.runId}`} title={`${formatTime(e.timestamp)} · ${e.status}${e.evaluation?.description ? ` · ${e.evaluation.description}` : ""}`}>
+                  <span className={`gantt-bar ${e.status === "SUCCEEDED" ? "b-ok" : e.status === "FAILED" ? "b-fail" : "b-run"}`} style={{ position: "static", display: "inline-block", width: 10 }} />
+                </Link>
+              ))}
+            </div>
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import { cleanup, render, screen } from "@testing-library/react";
+import { MemoryRouter } from "react-router-dom";
+import { afterEach, describe, expect, it } from "vitest";
+import { PartitionBar } from "../components/PartitionBar";
+import { NotAvailableNotice, StatusPill } from "../components/Status";
+import { Gantt } from "../pages/RunPage";
+import { RunsTable } from "../pages/RunsTable";
+
+afterEach(cleanup);
+
+describe("components", () => {
+  it("PartitionBar: one segment per range, sized by count, with a legend", () => {
+    render(
+      <PartitionBar
+        total={100_000}
+        ranges={[
+          { startKey: "p0", endKey: "p89999", count: 90_000, status: "MATERIALIZED" },
+          { startKey: "p90000", endKey: "p90000", count: 1, status: "FAILED" },
+          { startKey: "p90001", endKey: "p99999", count: 9_999, status: "MISSING" },
+        ]}
+      />,
+    );
+    const bar = screen.getByTestId("partition-bar");
+    expect(bar.children).toHaveLength(3);
+    expect((bar.children[0] as HTMLElement).style.flexGrow).toBe("90000");
+    expect(bar.getAttribute("aria-label")).toBe("90000 of 100000 partitions materialized");
+    expect(screen.getByText(/1 failed/)).toBeTruthy();
+  });
+
+  it("Gantt: a bar per started step, placed on the run's time axis", () => {
+    render(
+      <Gantt
+        start={100}
+        end={110}
+        steps={[
+          { stepKey: "a", status: "SUCCESS", startTime: 100, endTime: 105, attempts: 1 },
+          { stepKey: "b", status: "FAILURE", startTime: 105, endTime: 110, attempts: 2 },
+          { stepKey: "c", status: null, startTime: null, endTime: null, attempts: 0 },
+        ]}
+      />,
+    );
+    const bars = screen.getByTestId("gantt").querySelectorAll<HTMLElement>(".gantt-bar");
+    expect(bars).toHaveLength(2);
+    expect(bars[0].style.left).toBe("0%");
+    expect(bars[1].style.left).toBe("50%");
+    expect(bars[1].className).toContain("b-fail");
+    expect(bars[1].title).toContain("2 attempts");
+  });
+
+  it("RunsTable: links, statuses and asset targets", () => {
+    render(
+      <MemoryRouter>
+        <RunsTable
+          runs={[
+            { runId: "0123456789abcdef", status: "STARTED", jobName: "__ASSET_JOB", creationTime: 0, startTime: 0, endTime: null, tags: [{ key: "team", value: "data" }], assetSelection: [{ path: ["a"] }, { path: ["b"] }], partition: null },
+          ]}
+        />
+      </MemoryRouter>,
+    );
+    expect(screen.getByText("01234567").getAttribute("href")).toBe("/runs/0123456789abcdef");
+    expect(screen.getByText("RUNNING").getAttribute("data-status")).toBe("STARTED");
+    expect(screen.getByText("a, b")).toBeTruthy();
+    expect(screen.getByText("team=data")).toBeTruthy();
+  });
+
+  it("StatusPill and the not-available state", () => {
+    render(
+      <>
+        <StatusPill status="FAILURE" />
+        <NotAvailableNotice feature="Backfills" />
+      </>,
+    );
+    expect(screen.getByText("FAILURE").className).toContain("s-fail");
+    expect(screen.getByTestId("not-available").textContent).toContain("Backfills: not available in this build.");
+  });
+});
