@@ -204,7 +204,8 @@ def test_asset_catalog_rows_agree_with_asset_nodes(dev: DevServer) -> None:
     assert dev.wait_run(run_id) == "SUCCESS"
     query = """query($f: AssetFilter, $c: String, $l: Int) {
         typed: assetNodes(filter: $f) { ... on AssetNodeConnection { nodes { assetKey { path } groupName kinds
-            owners isPartitioned isMaterializable latestMaterialization { runId timestamp } lastRunId
+            owners isPartitioned isMaterializable description dependencyKeys { path }
+            latestMaterialization { runId timestamp } lastRunId
             latestMaterializationFailed assetChecks { name latestExecution { status } } } } }
         rows: assetCatalog(filter: $f, cursor: $c, limit: $l) { __typename ... on AssetCatalogPage {
             columns rows cursor hasMore totalCount } ... on InvalidRequestError { message } } }"""
@@ -218,6 +219,8 @@ def test_asset_catalog_rows_agree_with_asset_nodes(dev: DevServer) -> None:
         assert row["kinds"] == node["kinds"] and row["owners"] == node["owners"]
         assert row["isPartitioned"] == node["isPartitioned"] and row["locationName"] == LOCATION
         assert row["isMaterializable"] == node["isMaterializable"]
+        assert row["description"] == node["description"]
+        assert row["dependencyKeys"] == [k["path"] for k in node["dependencyKeys"]]
         assert row["lastMaterializationFailed"] == node["latestMaterializationFailed"]
         if latest is None:
             assert row["lastMaterializationTimestamp"] is None

@@ -1,5 +1,6 @@
 // The asset catalog: one query shared by the overview, the catalog and the lineage graph.
-import { useGql, type AssetKey } from "./api";
+import { useQuery } from "@tanstack/react-query";
+import { gql, type AssetKey } from "./api";
 
 export interface CatalogAsset {
   assetKey: AssetKey;
@@ -17,34 +18,66 @@ export interface CatalogAsset {
   assetChecks: { name: string; latestExecution: { status: string } | null }[];
 }
 
+// `assetCatalog` sends each asset as one row of plain values (in `columns` order): ten times cheaper for
+// the server than the typed `assetNodes` at 10,000 assets. Rows become CatalogAsset objects here.
 export const CATALOG = `query Catalog($filter: AssetFilter) {
-  assetNodes(filter: $filter, limit: 10000) {
+  assetCatalog(filter: $filter, limit: 10000) {
     __typename
-    ... on AssetNodeConnection {
-      totalCount hasMore
-      nodes {
-        assetKey { path } locationName groupName kinds owners description isPartitioned isMaterializable
-        dependencyKeys { path }
-        latestMaterialization { timestamp runId }
-        latestMaterializationFailed lastRunId
-        assetChecks { name latestExecution { status } }
-      }
-    }
+    ... on AssetCatalogPage { columns rows totalCount hasMore }
     ... on Error { message }
   }
 }`;
+
+interface CatalogPage {
+  assetCatalog: { __typename: string; columns?: string[]; rows?: unknown[][]; totalCount?: number; message?: string };
+}
 
 export interface CatalogData {
   assetNodes: { __typename: string; nodes?: CatalogAsset[]; totalCount?: number; message?: string };
 }
 
+export function rowsToAssets(columns: string[], rows: unknown[][]): CatalogAsset[] {
+  const at = new Map(columns.map((c, i) => [c, i]));
+  const col = (row: unknown[], name: string): unknown => row[at.get(name) ?? -1];
+  return rows.map((row) => {
+    const ts = col(row, "lastMaterializationTimestamp") as number | null;
+    const runId = col(row, "lastRunId") as string | null;
+    const checks = (col(row, "checks") as [string, string | null][] | undefined) ?? [];
+    return {
+      assetKey: { path: col(row, "key") as string[] },
+      locationName: col(row, "locationName") as string,
+      groupName: col(row, "groupName") as string,
+      kinds: (col(row, "kinds") as string[] | undefined) ?? [],
+      owners: (col(row, "owners") as string[] | undefined) ?? [],
+      description: (col(row, "description") as string | null | undefined) ?? null,
+      isPartitioned: Boolean(col(row, "isPartitioned")),
+      isMaterializable: Boolean(col(row, "isMaterializable")),
+      dependencyKeys: ((col(row, "dependencyKeys") as string[][] | undefined) ?? []).map((path) => ({ path })),
+      latestMaterialization: ts == null ? null : { timestamp: String(Math.round(ts * 1000)), runId: runId ?? "" },
+      latestMaterializationFailed: Boolean(col(row, "lastMaterializationFailed")),
+      lastRunId: runId,
+      assetChecks: checks.map(([name, status]) => ({ name, latestExecution: status ? { status } : null })),
+    };
+  });
+}
+
+export async function fetchCatalog(selection?: string | null): Promise<CatalogData> {
+  const data = await gql<CatalogPage>(CATALOG, { filter: selection ? { selection } : null });
+  const page = data.assetCatalog;
+  if (page.__typename !== "AssetCatalogPage") {
+    return { assetNodes: { __typename: page.__typename, message: page.message } };
+  }
+  const nodes = rowsToAssets(page.columns ?? [], page.rows ?? []);
+  return { assetNodes: { __typename: "AssetNodeConnection", nodes, totalCount: page.totalCount } };
+}
+
 export function useCatalog(selection?: string | null, refetchInterval?: number) {
-  return useGql<CatalogData>(
-    ["catalog", selection ?? ""],
-    CATALOG,
-    { filter: selection ? { selection } : null },
-    { refetchInterval, placeholderData: (p) => p },
-  );
+  return useQuery<CatalogData, Error>({
+    queryKey: ["catalog", selection ?? ""],
+    queryFn: () => fetchCatalog(selection),
+    refetchInterval,
+    placeholderData: (p) => p,
+  });
 }
 
 export type AssetState = "MATERIALIZED" | "FAILED" | "MATERIALIZING" | "NEVER";

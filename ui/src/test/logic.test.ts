@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CatalogAsset } from "../catalog";
-import { assetState } from "../catalog";
+import { assetState, rowsToAssets } from "../catalog";
 import { searchItems } from "../components/CommandPalette";
 import { yamlDiagnostics } from "../components/ConfigEditor";
 import { formatDuration, statusClass } from "../components/Status";
@@ -164,5 +164,30 @@ describe("launchpad and run page", () => {
       ["job", "/jobs/loc/orders_job"],
       ["run", "/runs/abcdef12-0000"],
     ]);
+  });
+});
+
+describe("rowsToAssets", () => {
+  it("turns assetCatalog rows into catalog assets by column name", () => {
+    const columns = [
+      "key", "groupName", "kinds", "owners", "locationName", "isPartitioned", "isMaterializable", "description",
+      "dependencyKeys", "lastMaterializationTimestamp", "lastRunId", "lastMaterializationFailed", "checks",
+    ];
+    const rows = [
+      [["raw", "orders"], "raw", ["python"], ["team:data"], "loc", true, true, "Orders.", [["raw", "src"]],
+        1700000000.5, "r1", false, [["not_null", "FAILED"], ["fresh", null]]],
+      [["never"], "g", [], [], "loc", false, false, null, [], null, null, false, []],
+    ];
+    const [orders, never] = rowsToAssets(columns, rows);
+    expect(orders.assetKey.path).toEqual(["raw", "orders"]);
+    expect(orders.dependencyKeys).toEqual([{ path: ["raw", "src"] }]);
+    expect(orders.latestMaterialization).toEqual({ timestamp: "1700000000500", runId: "r1" });
+    expect(orders.assetChecks).toEqual([
+      { name: "not_null", latestExecution: { status: "FAILED" } },
+      { name: "fresh", latestExecution: null },
+    ]);
+    expect(assetState(orders)).toBe("MATERIALIZED");
+    expect(never.latestMaterialization).toBeNull();
+    expect(assetState(never)).toBe("NEVER");
   });
 });

@@ -123,6 +123,8 @@ CATALOG_COLUMNS = [
     "locationName",
     "isPartitioned",
     "isMaterializable",
+    "description",
+    "dependencyKeys",  # the upstream keys' paths
     "lastMaterializationTimestamp",  # epoch seconds, or null
     "lastRunId",
     "lastMaterializationFailed",  # its latest attempt failed
@@ -132,7 +134,8 @@ CATALOG_COLUMNS = [
 
 @strawberry.type(
     description="A page of the asset catalog as rows of plain values, one row per asset, in `columns` "
-    "order (key path, group, kinds, owners, location, partitioned, materializable, last materialization "
+    "order (key path, group, kinds, owners, location, partitioned, materializable, description, upstream "
+    "keys, last materialization "
     "time, its run, whether the latest attempt failed, checks with their latest status). What a list of "
     "thousands of assets shows, in one value; `assetNodes` gives every field of an asset, typed."
 )
@@ -168,7 +171,8 @@ def _catalog_page(
     if static is None:  # what the specs alone say of each asset: kept while the specs are unchanged
         static = everything.memo["catalog_rows"] = {
             key: (list(n.key.path), n.group_name, sorted(n.kinds), list(n.owners), loc,
-                  n.partitions is not None, n.is_materializable)
+                  n.partitions is not None, n.is_materializable, n.description,
+                  [list(d.path) for d in n.deps])
             for key, loc, n in everything.rows
         }  # fmt: skip
     rows: list[list[object]] = []
