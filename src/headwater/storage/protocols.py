@@ -288,6 +288,9 @@ class BackfillStore(Protocol):
 
     def get_backfill_run_statuses(self, backfill_id: str) -> Mapping[str, RunStatus]:
         """The status of each run of the backfill, by run id."""
+        ...
+
+
 class DaemonHeartbeatStore(Protocol):
     """The daemon loops' heartbeats (see ``storage.daemon``), one per loop name."""
 
@@ -349,6 +352,8 @@ class Storage(Protocol):
 
     @property
     def backfills(self) -> BackfillStore: ...
+
+    @property
     def daemon_heartbeats(self) -> DaemonHeartbeatStore: ...
 
     @property

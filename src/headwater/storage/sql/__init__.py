@@ -103,6 +103,8 @@ class SqlStorage:
     @property
     def backfills(self) -> SqlBackfillStore:
         return self._backfills
+
+    @property
     def daemon_heartbeats(self) -> SqlDaemonHeartbeatStore:
         return self._daemon_heartbeats
 
