@@ -9,6 +9,7 @@ need from storage, whatever the database. One implementation, in SQL (``storage.
   plus dynamic partitions.
 * ``ConcurrencyStore`` -- instance-wide pool limits and the slots steps claim in them.
 * ``RunWorkerStore`` -- run-worker heartbeats, read by the run monitor.
+* ``InstigatorStore`` -- schedule and sensor state (running/stopped, cursor) and their ticks.
 
 ``Storage`` holds one of each, in one database. Every method is safe to call from several threads.
 """
@@ -23,6 +24,14 @@ from headwater.core.asset_key import AssetKey
 from headwater.events.event import Event, EventLogEntry, EventLogRecord
 from headwater.events.event_type import EventType
 from headwater.storage.concurrency import PoolInfo
+from headwater.storage.instigators import (
+    InstigatorState,
+    InstigatorStatus,
+    InstigatorTick,
+    InstigatorType,
+    TickData,
+    TickStatus,
+)
 from headwater.storage.records import (
     AssetCheckExecutionRecord,
     AssetCheckExecutionRecordStatus,
@@ -239,6 +248,53 @@ class RunWorkerStore(Protocol):
         ...
 
 
+class InstigatorStore(Protocol):
+    """Schedule and sensor state and their ticks (see ``storage.instigators``)."""
+
+    def get_instigator_state(self, selector_id: str) -> InstigatorState | None: ...
+
+    def all_instigator_state(
+        self,
+        instigator_type: InstigatorType | None = None,
+        statuses: Iterable[InstigatorStatus] | None = None,
+    ) -> Sequence[InstigatorState]: ...
+
+    def set_instigator_state(self, state: InstigatorState) -> InstigatorState:
+        """Store (insert or replace) the state of ``state.selector_id``."""
+        ...
+
+    def delete_instigator_state(self, selector_id: str) -> None: ...
+
+    def create_tick(self, tick_data: TickData) -> InstigatorTick:
+        """Store a new tick; ``DuplicateTickError`` if the instigator has one at that timestamp."""
+        ...
+
+    def update_tick(self, tick: InstigatorTick) -> InstigatorTick:
+        """Replace a stored tick's data (its status, runs, error...)."""
+        ...
+
+    def get_tick(self, selector_id: str, timestamp: float) -> InstigatorTick | None: ...
+
+    def get_ticks(
+        self,
+        selector_id: str,
+        before: float | None = None,
+        after: float | None = None,
+        limit: int | None = None,
+        statuses: Iterable[TickStatus] | None = None,
+    ) -> Sequence[InstigatorTick]:
+        """Ticks newest first; ``before``/``after`` are exclusive timestamp bounds."""
+        ...
+
+    def get_latest_ticks(self, selector_ids: Iterable[str]) -> Mapping[str, InstigatorTick]:
+        """The newest tick of each of ``selector_ids`` that has one (one query)."""
+        ...
+
+    def purge_ticks(self, selector_id: str, before: float) -> int:
+        """Delete the instigator's ticks older than ``before``; how many were deleted."""
+        ...
+
+
 class Storage(Protocol):
     """Every store, in one database; the one object the instance, the run lifecycle, the daemon and
     the webserver are handed. Adding a store: see the ``headwater.storage`` docstring."""
@@ -254,6 +310,9 @@ class Storage(Protocol):
 
     @property
     def run_workers(self) -> RunWorkerStore: ...
+
+    @property
+    def instigators(self) -> InstigatorStore: ...
 
     @property
     def clock(self) -> Callable[[], float]:

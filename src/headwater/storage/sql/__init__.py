@@ -20,6 +20,7 @@ from headwater.storage.runs import RUN_EVENT_TO_STATUS
 from headwater.storage.sql.concurrency_store import SqlConcurrencyStore
 from headwater.storage.sql.database import Database
 from headwater.storage.sql.events import SqlEventStore, event_rows, write_events
+from headwater.storage.sql.instigator_store import SqlInstigatorStore
 from headwater.storage.sql.memory import MEMORY_LOCATION
 from headwater.storage.sql.migrate import HEAD_REVISION, SchemaChange, current_revision, ensure_schema
 from headwater.storage.sql.retention import prune
@@ -61,6 +62,7 @@ class SqlStorage:
         self._event_store = SqlEventStore(self._db, clock)
         self._concurrency = SqlConcurrencyStore(self._db, clock)
         self._run_workers = SqlRunWorkerStore(self._db)
+        self._instigators = SqlInstigatorStore(self._db, clock)
 
     @staticmethod
     def sqlite(
@@ -94,6 +96,10 @@ class SqlStorage:
     @property
     def run_workers(self) -> SqlRunWorkerStore:
         return self._run_workers
+
+    @property
+    def instigators(self) -> SqlInstigatorStore:
+        return self._instigators
 
     @property
     def clock(self) -> Callable[[], float]:
