@@ -16,17 +16,17 @@ from headwater.definitions.resource_context import Resources
 from headwater.definitions.run_request import DefaultSensorStatus, RunRequest, SkipReason
 from headwater.definitions.sensor_definition import SensorDefinition, SensorEvaluationContext
 from headwater.errors import InvalidDefinitionError
-from headwater.events.event_type import EventType
-from headwater.events.run_status import RunStatus
 
+# Run statuses and the run event that brings a run to each (``events.run_status`` / ``event_type``
+# values: definitions and events are sibling layers, so the values are spelled here).
 _EVENT_OF_STATUS = {
-    RunStatus.QUEUED: EventType.RUN_ENQUEUED,
-    RunStatus.STARTING: EventType.RUN_STARTING,
-    RunStatus.STARTED: EventType.RUN_START,
-    RunStatus.SUCCESS: EventType.RUN_SUCCESS,
-    RunStatus.FAILURE: EventType.RUN_FAILURE,
-    RunStatus.CANCELING: EventType.RUN_CANCELING,
-    RunStatus.CANCELED: EventType.RUN_CANCELED,
+    "QUEUED": "PIPELINE_ENQUEUED",
+    "STARTING": "PIPELINE_STARTING",
+    "STARTED": "PIPELINE_START",
+    "SUCCESS": "PIPELINE_SUCCESS",
+    "FAILURE": "PIPELINE_FAILURE",
+    "CANCELING": "PIPELINE_CANCELING",
+    "CANCELED": "PIPELINE_CANCELED",
 }
 #: Runs handled per tick at most (the rest on the next tick: the cursor says where it stopped).
 MAX_RUNS_PER_TICK = 100
@@ -74,8 +74,12 @@ class RunFailureSensorContext(RunStatusSensorContext):
     def get_step_failure_events(self) -> list[Any]:
         if self.instance is None:
             return []
-        entries = self.instance.all_logs(self.dagster_run.run_id, of_type=EventType.STEP_FAILURE)
-        return [e.dagster_event for e in entries if e.dagster_event is not None]
+        entries = self.instance.all_logs(self.dagster_run.run_id)
+        return [
+            e.dagster_event
+            for e in entries
+            if e.dagster_event is not None and e.dagster_event.event_type.value == "STEP_FAILURE"
+        ]
 
 
 def _job_names(jobs: Sequence[Any] | None) -> set[str] | None:
@@ -90,7 +94,7 @@ class RunStatusSensorDefinition(SensorDefinition):
     def __init__(
         self,
         name: str,
-        run_status: RunStatus,
+        run_status: Any,
         run_status_sensor_fn: Callable[..., Any],
         minimum_interval_seconds: int | None = None,
         description: str | None = None,
@@ -103,11 +107,11 @@ class RunStatusSensorDefinition(SensorDefinition):
         context_class: type[RunStatusSensorContext] = RunStatusSensorContext,
         **_: Any,
     ) -> None:
-        status = RunStatus(run_status)
+        status = str(getattr(run_status, "value", run_status))
         if status not in _EVENT_OF_STATUS:
             raise InvalidDefinitionError(
-                f"Run status sensor '{name}': no run event for status {status.value}; use one of "
-                f"{', '.join(s.value for s in _EVENT_OF_STATUS)}."
+                f"Run status sensor '{name}': no run event for status {status}; use one of "
+                f"{', '.join(_EVENT_OF_STATUS)} (DagsterRunStatus)."
             )
         self.run_status = status
         event_type = _EVENT_OF_STATUS[status]
@@ -142,7 +146,7 @@ class RunStatusSensorDefinition(SensorDefinition):
                 result = run_status_sensor_fn(ctx, **{p: context.resources[p] for p in params})
                 items = list(result) if inspect.isgenerator(result) else [result]
                 out.extend(item for item in items if isinstance(item, RunRequest))
-            return out or SkipReason(f"No new runs with status {status.value}.")
+            return out or SkipReason(f"No new runs with status {status}.")
 
         jobs = request_jobs or ([request_job] if request_job is not None else None)
         super().__init__(
@@ -158,7 +162,7 @@ class RunStatusSensorDefinition(SensorDefinition):
 
 
 def run_status_sensor(
-    run_status: RunStatus,
+    run_status: Any,
     name: str | None = None,
     minimum_interval_seconds: int | None = None,
     description: str | None = None,
@@ -207,7 +211,7 @@ def run_failure_sensor(
     def wrap(fn: Callable[..., Any]) -> RunStatusSensorDefinition:
         return RunStatusSensorDefinition(
             name=(name if isinstance(name, str) else None) or fn.__name__,
-            run_status=RunStatus.FAILURE,
+            run_status="FAILURE",
             run_status_sensor_fn=fn,
             minimum_interval_seconds=minimum_interval_seconds,
             description=description or fn.__doc__,

@@ -174,8 +174,6 @@ class SensorDefinition:
 
     @property
     def job(self) -> Any:
-        if len(self.jobs) > 1:
-            raise InvalidDefinitionError(f"Sensor '{self.name}' targets several jobs; read .jobs.")
         return self.target_def.job
 
     @property

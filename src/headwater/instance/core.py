@@ -25,6 +25,7 @@ from headwater.events.run_status import RunStatus
 from headwater.instance.asset_methods import AssetMethods
 from headwater.instance.concurrency_methods import ConcurrencyMethods
 from headwater.instance.config import CONFIG_FILE, home_directory, read_config_file, retry_policy, storage_url
+from headwater.instance.instigator_methods import InstigatorMethods
 from headwater.instance.maintenance import MaintenanceMethods
 from headwater.instance.run_methods import RunMethods  # runs out of process (runs package)
 from headwater.storage.errors import StorageUnavailableError
@@ -48,7 +49,7 @@ def _remove_tree(path: str) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-class Instance(AssetMethods, MaintenanceMethods, RunMethods, ConcurrencyMethods):
+class Instance(AssetMethods, MaintenanceMethods, RunMethods, ConcurrencyMethods, InstigatorMethods):
     """Where runs and events are stored and how runs are executed (Dagster's ``DagsterInstance``).
 
     ``clock`` stamps the events the instance reports itself (default: the storage's clock)."""

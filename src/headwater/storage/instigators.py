@@ -167,4 +167,33 @@ __all__ = [
     "TickData",
     "TickStatus",
     "selector_id",
+    "set_cursor",
+    "set_status",
 ]
+
+
+def set_status(
+    store: Any,
+    location: str,
+    name: str,
+    instigator_type: InstigatorType,
+    status: InstigatorStatus,
+    now: float,
+) -> InstigatorState:
+    """Start (from ``now`` on: no catch-up of the ticks before), stop, or reset (``DECLARED_IN_CODE``)
+    a schedule or sensor; its cursor is kept."""
+    old = store.get_instigator_state(selector_id(location, name))
+    if old is None:
+        old = InstigatorState(location, name, instigator_type, status)
+    started = now if status is not InstigatorStatus.STOPPED else old.start_timestamp
+    new: InstigatorState = store.set_instigator_state(old.replace(status=status, start_timestamp=started))
+    return new
+
+
+def set_cursor(store: Any, location: str, name: str, cursor: str | None) -> InstigatorState:
+    """Set (or, with None, delete) a sensor's cursor."""
+    old = store.get_instigator_state(selector_id(location, name))
+    if old is None:
+        old = InstigatorState(location, name, InstigatorType.SENSOR, InstigatorStatus.DECLARED_IN_CODE)
+    new: InstigatorState = store.set_instigator_state(old.replace(cursor=cursor))
+    return new

@@ -31,6 +31,7 @@ from headwater.locations.client.errors import (
 )
 from headwater.planning.plan import PLAN_FORMAT_VERSION, ExecutionPlan
 from headwater.specs import location as location_spec
+from headwater.specs.instigation import EVALUATION_VERSION, TickEvaluation, TickEvaluationRequest
 from headwater.specs.job import JobSpec
 from headwater.specs.location import LocationSpec
 
@@ -157,6 +158,20 @@ class LocationClient:
         codec.check_version(version if isinstance(version, int) else 0, "a run request reply", 1)
         return codec.convert(data, RunRequestReply, "a run request reply")
 
+    def instigator_tick(self, request: TickEvaluationRequest) -> TickEvaluation:
+        """Evaluate a schedule or sensor in the server. The user's errors and timeouts come back in the
+        evaluation's ``error``; the request waits at most ``request.timeout`` plus a few seconds."""
+        status, body = self._request(
+            "POST", "/instigator-tick", payload=codec.to_builtins(request), timeout=request.timeout + 5.0
+        )
+        self._raise_for(status, body)
+        try:
+            evaluation = codec.decode(body, TickEvaluation, "a tick evaluation")
+        except codec.SerdeError as exc:
+            raise self._bad_response(status, str(exc)) from exc
+        codec.check_version(evaluation.v, "a tick evaluation", EVALUATION_VERSION)
+        return evaluation
+
     def wait_until_up(self, timeout: float = 30.0) -> dict[str, Any]:
         """Poll /health until the server answers (loaded or not); LocationUnavailableError at timeout."""
         deadline = time.monotonic() + timeout
@@ -181,14 +196,20 @@ class LocationClient:
         return data
 
     def _request(
-        self, method: str, path: str, *, payload: Any = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        payload: Any = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
     ) -> tuple[int, bytes]:
         hdrs = dict(headers or {})
         body = None
         if payload is not None:
             body = json.dumps(payload).encode()
             hdrs["Content-Type"] = "application/json"
-        conn = self._connection()
+        conn = self._connection(timeout)
         try:
             conn.request(method, path, body=body, headers=hdrs)
             response = conn.getresponse()
@@ -203,11 +224,12 @@ class LocationClient:
         finally:
             conn.close()
 
-    def _connection(self) -> http.client.HTTPConnection:
+    def _connection(self, timeout: float | None = None) -> http.client.HTTPConnection:
+        seconds = self.timeout if timeout is None else timeout
         if self.address.socket_path is not None:
-            return _UnixConnection(self.address.socket_path, self.timeout)
+            return _UnixConnection(self.address.socket_path, seconds)
         assert self.address.host is not None
-        return http.client.HTTPConnection(self.address.host, self.address.port, timeout=self.timeout)
+        return http.client.HTTPConnection(self.address.host, self.address.port, timeout=seconds)
 
     def _raise_for(self, status: int, body: bytes) -> None:
         if status < 400:

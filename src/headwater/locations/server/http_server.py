@@ -10,6 +10,8 @@ Routes (all JSON; errors are ``{"error": {"kind", "message", "traceback"}}``):
     POST /asset-value  {"asset_key": [...], "partition_key": ...} -> {"pickle_b64": ...}
     POST /run-request  a run checked by the code -> {"v", "job", "tags", ...} (``run_request``); bad
                        config -> 400 {"error": {"kind": "invalid_config", "errors": [{"message", "path"}]}}
+    POST /instigator-tick  evaluate a schedule or sensor (``specs.instigation.TickEvaluationRequest``)
+                       -> a ``TickEvaluation``; the user's errors and timeouts are in its "error"
 
 Why the standard library and not Starlette/uvicorn: this is a small synchronous API between two
 processes on one machine, its handlers call into user code anyway, it must start fast (one per
@@ -76,6 +78,7 @@ class _Handler(BaseHTTPRequestHandler):
             "/plan": self._plan,
             "/asset-value": self._asset_value,
             "/run-request": self._run_request,
+            "/instigator-tick": self._instigator_tick,
         }
         self._dispatch(routes)
 
@@ -183,6 +186,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _run_request(self) -> None:
         self._json(200, self.location.run_request(self._body()))
+
+    def _instigator_tick(self) -> None:
+        from headwater.specs.instigation import TickEvaluationRequest
+
+        body = self._body()
+        try:
+            request = codec.convert(body, TickEvaluationRequest, "an instigator tick request")
+        except codec.SerdeError as exc:
+            raise _RequestError(400, "bad_request", str(exc)) from None
+        self._json(200, self.location.instigator_tick(request))
 
     # -- plumbing ---------------------------------------------------------------------------------------
     def _body(self) -> dict[str, Any]:

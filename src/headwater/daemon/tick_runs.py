@@ -1,0 +1,178 @@
+"""The runs a tick launches: planned with ids derived from the tick (so a tick resumed after a crash,
+or a request repeated under one ``run_key``, finds the run it made before), then created and
+submitted idempotently.
+
+Run ids: ``uuid5`` of the instigator, and of the ``run_key`` for a sensor request that has one (Dagster's
+"one run per run key, ever, per sensor"), else of the tick's timestamp and the request's place in it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from headwater.core.asset_key import AssetKey
+from headwater.daemon.code_locations import CodeLocations
+from headwater.errors import HeadwaterError
+from headwater.events.run_status import RunStatus
+from headwater.locations.client.errors import LocationError
+from headwater.runs.code_pointer import CodePointer
+from headwater.runs.create import create_run_for_launch
+from headwater.specs.instigation import EvaluationError, RunRequestData
+from headwater.storage.errors import DuplicateRunError
+from headwater.storage.instigators import InstigatorType, PlannedRun
+from headwater.storage.protocols import Storage
+from headwater.storage.runs import SCHEDULE_NAME_TAG, SENSOR_NAME_TAG, Run
+
+_NAMESPACE = uuid.UUID("6b1e3c1e-6e8f-4a43-9c55-68656164776e")
+RUN_KEY_TAG = "dagster/run_key"
+TICK_TAG = "dagster/tick"
+LOCATION_TAG = "headwater/location_name"  # as the webserver tags the runs it launches
+
+#: Submits a created run (a run coordinator bound to its launcher).
+Submit = Callable[[Run], Run]
+
+
+def planned_run_id(
+    kind: InstigatorType, location: str, name: str, tick_timestamp: float, index: int, run_key: str | None
+) -> str:
+    if kind is InstigatorType.SENSOR and run_key is not None:
+        seed = f"sensor\x00{location}\x00{name}\x00key\x00{run_key}"
+    else:
+        seed = f"{kind.value}\x00{location}\x00{name}\x00{tick_timestamp!r}\x00{run_key or ''}\x00{index}"
+    return str(uuid.uuid5(_NAMESPACE, seed))
+
+
+def plan_runs(
+    storage: Storage,
+    kind: InstigatorType,
+    location: str,
+    name: str,
+    tick_timestamp: float,
+    requests: Sequence[RunRequestData],
+) -> tuple[tuple[PlannedRun, ...], tuple[str, ...]]:
+    """The runs to launch, and the run keys dropped because a run with that key exists already."""
+    planned: list[PlannedRun] = []
+    skipped: list[str] = []
+    seen: set[str] = set()
+    for index, request in enumerate(requests):
+        run_id = planned_run_id(kind, location, name, tick_timestamp, index, request.run_key)
+        if run_id in seen:  # the same run key twice in one tick
+            continue
+        seen.add(run_id)
+        if (
+            kind is InstigatorType.SENSOR
+            and request.run_key is not None
+            and storage.run_store.has_run(run_id)
+        ):
+            skipped.append(request.run_key)
+            continue
+        planned.append(PlannedRun(run_id, request))
+    return tuple(planned), tuple(skipped)
+
+
+@dataclass
+class LaunchOutcome:
+    run_ids: list[str] = field(default_factory=list)
+    errors: list[EvaluationError] = field(default_factory=list)
+
+
+def launch_planned(
+    storage: Storage,
+    locations: CodeLocations,
+    submit: Submit,
+    *,
+    kind: InstigatorType,
+    location: str,
+    name: str,
+    tick_timestamp: float,
+    target_job: str | None,
+    target_assets: tuple[AssetKey, ...] | None,
+    planned: Sequence[PlannedRun],
+) -> LaunchOutcome:
+    """Create (when missing) and submit (when not yet submitted) each planned run. A request the code
+    refuses (bad config, unknown job) is an error of the tick; the other runs still launch."""
+    outcome = LaunchOutcome()
+    name_tag = SCHEDULE_NAME_TAG if kind is InstigatorType.SCHEDULE else SENSOR_NAME_TAG
+    for plan in planned:
+        request = plan.request
+        try:
+            record = storage.run_store.get_run_record(plan.run_id)
+            run = record.dagster_run if record is not None else None
+            if run is None:
+                run = _create(
+                    storage,
+                    locations,
+                    plan,
+                    location,
+                    name_tag,
+                    name,
+                    tick_timestamp,
+                    target_job,
+                    target_assets,
+                )
+            if run.status is RunStatus.NOT_STARTED:
+                submit(run)
+            outcome.run_ids.append(plan.run_id)
+        except LocationError as exc:
+            what = f"run request {request.run_key!r}" if request.run_key else "a run request"
+            outcome.errors.append(
+                EvaluationError(
+                    f"{name}: {what} was refused by the code: {exc}",
+                    getattr(exc, "user_traceback", None),
+                    "run_request",
+                )
+            )
+        except HeadwaterError as exc:
+            outcome.errors.append(
+                EvaluationError(f"{name}: could not launch run {plan.run_id}: {exc}", None, "launch")
+            )
+    return outcome
+
+
+def _create(
+    storage: Storage,
+    locations: CodeLocations,
+    plan: PlannedRun,
+    location: str,
+    name_tag: str,
+    name: str,
+    tick_timestamp: float,
+    target_job: str | None,
+    target_assets: tuple[AssetKey, ...] | None,
+) -> Run:
+    request = plan.request
+    tags = {**request.tags, name_tag: name, TICK_TAG: f"{tick_timestamp:.6f}"}
+    if request.run_key is not None:
+        tags[RUN_KEY_TAG] = request.run_key
+    job = request.job_name or target_job
+    assets = request.asset_selection
+    if assets is None and job is None:
+        assets = target_assets
+    reply = locations.run_request(
+        location,
+        job=job,
+        asset_selection=assets,
+        run_config=dict(request.run_config),
+        partition_key=request.partition_key,
+        tags=tags,
+    )
+    try:
+        return create_run_for_launch(
+            storage.run_store,
+            reply.job,
+            CodePointer(**reply.code_pointer),
+            run_config=reply.run_config,
+            tags={**reply.tags, LOCATION_TAG: location},
+            step_keys=reply.step_keys,
+            asset_selection=reply.asset_selection,
+            run_id=plan.run_id,
+        )
+    except DuplicateRunError:  # made meanwhile by another daemon resuming the same tick
+        record = storage.run_store.get_run_record(plan.run_id)
+        assert record is not None
+        return record.dagster_run
+
+
+__all__ = ["LaunchOutcome", "Submit", "launch_planned", "plan_runs", "planned_run_id"]
