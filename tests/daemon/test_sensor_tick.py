@@ -80,7 +80,7 @@ def test_cursor_interval_and_run_key_dedup(files: list[str]) -> None:
     @sensor(job=the_job, minimum_interval_seconds=60, default_status=RUNNING)
     def new_files(context: Any) -> Any:
         seen = int(context.cursor or 0)
-        for index, name in enumerate(files[seen:], start=seen):
+        for name in files[seen:]:
             yield RunRequest(run_key=name, tags={"file": name})
         context.update_cursor(str(len(files)))
 
