@@ -220,18 +220,18 @@ def test_crash_between_recording_and_launching_launches_once(hourly: Harness, mo
     import headwater.daemon.scheduler_tick as scheduler_tick
 
     hourly.tick()
-    real = scheduler_tick.launch_planned
+    real = scheduler_tick.launch_all
 
     def crash(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt("the daemon died")
 
-    monkeypatch.setattr(scheduler_tick, "launch_planned", crash)
+    monkeypatch.setattr(scheduler_tick, "launch_all", crash)
     with pytest.raises(KeyboardInterrupt):
         hourly.tick(ts(2026, 3, 1, 11, 0, 5))
     (tick,) = hourly.ticks("hourly")
     assert tick.status is TickStatus.STARTED and tick.tick_data.evaluated and len(tick.tick_data.planned) == 1
     assert hourly.runs() == []
-    monkeypatch.setattr(scheduler_tick, "launch_planned", real)
+    monkeypatch.setattr(scheduler_tick, "launch_all", real)
     hourly.tick(ts(2026, 3, 1, 11, 0, 40))  # the restarted daemon finishes the tick
     (tick,) = hourly.ticks("hourly")
     assert tick.status is TickStatus.SUCCESS

@@ -208,14 +208,12 @@ def test_crash_between_recording_and_launching_launches_once(monkeypatch: Any) -
         return RunRequest(run_key="only")
 
     h = Harness(Definitions(sensors=[once]))
-    real = sensor_tick.launch_planned
-    monkeypatch.setattr(
-        sensor_tick, "launch_planned", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt())
-    )
+    real = sensor_tick.launch_all
+    monkeypatch.setattr(sensor_tick, "launch_all", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
         h.tick()
     assert h.ticks("once")[0].status is TickStatus.STARTED and h.runs() == []
-    monkeypatch.setattr(sensor_tick, "launch_planned", real)
+    monkeypatch.setattr(sensor_tick, "launch_all", real)
     h.tick(1)
     (tick,) = h.ticks("once")
     assert tick.status is TickStatus.SUCCESS and len(h.runs()) == 1

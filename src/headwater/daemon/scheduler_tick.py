@@ -20,14 +20,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from headwater.daemon.code_locations import CodeLocations
-from headwater.daemon.tick_runs import Submit, launch_planned, plan_runs
+from headwater.daemon.tick_runs import Launch, Submit, launch_all, plan_runs
 from headwater.errors import HeadwaterError
 from headwater.locations.client.errors import LocationError
 from headwater.selection.cron import cron_schedule
 from headwater.specs.instigation import EvaluationError, TickEvaluation, TickEvaluationRequest
 from headwater.specs.location import ScheduleSpec
 from headwater.storage.instigators import (
-    DuplicateTickError,
     InstigatorState,
     InstigatorStatus,
     InstigatorTick,
@@ -101,6 +100,9 @@ class SchedulerTick:
         self._clock = clock or storage.clock
 
     def tick(self, now: float) -> None:
+        """Evaluate every due tick of every running schedule, in phases that each touch storage once
+        for all schedules: create the ticks; evaluate them (side by side, in the code servers); record
+        the evaluations; launch the runs; record the outcomes."""
         store = self.storage.instigators
         states = {s.selector_id: s for s in store.all_instigator_state(InstigatorType.SCHEDULE)}
         work: list[tuple[str, ScheduleSpec, InstigatorState | None]] = []
@@ -114,112 +116,131 @@ class SchedulerTick:
                 state = states.get(selector_id(location, schedule.name))
                 if is_running(state, schedule.default_status):
                     work.append((location, schedule, state))
-        latest = store.get_latest_ticks(selector_id(loc, s.name) for loc, s, _ in work)
-        jobs = [(loc, s, state, latest.get(selector_id(loc, s.name)), now) for loc, s, state in work]
-        if len(jobs) <= 1 or self.max_workers <= 1:
-            for job in jobs:
-                self._schedule(*job)
+        if not work:
             return
-        with ThreadPoolExecutor(self.max_workers, thread_name_prefix="scheduler") as pool:
-            for future in [pool.submit(self._schedule, *job) for job in jobs]:
-                future.result()
-
-    # -- one schedule ---------------------------------------------------------------------------------
-    def _schedule(
-        self,
-        location: str,
-        schedule: ScheduleSpec,
-        state: InstigatorState | None,
-        latest: InstigatorTick | None,
-        now: float,
-    ) -> None:
-        store = self.storage.instigators
-        if state is None:  # declared RUNNING in code, first seen now: its ticks are due from now on
-            state = store.set_instigator_state(
-                InstigatorState(
-                    location,
-                    schedule.name,
-                    InstigatorType.SCHEDULE,
-                    InstigatorStatus.DECLARED_IN_CODE,
-                    start_timestamp=now,
-                )
-            )
-        if latest is not None and latest.status is TickStatus.STARTED:
-            self._run(location, schedule, latest)  # a tick interrupted by a crash: finish it first
-        after = max(
-            latest.timestamp if latest is not None else float("-inf"),
-            state.start_timestamp if state.start_timestamp is not None else now,
-        )
-        ticks, dropped = due_ticks(schedule, after, now, self.max_catchup_ticks)
-        if dropped:
-            log.warning(
-                "Schedule %r in %r missed %s%d tick(s) while the scheduler was not running; evaluating only "
-                "the latest %d (max_catchup_ticks).",
-                schedule.name, location, "at least " if dropped >= 10_000 else "", dropped, len(ticks),
-            )  # fmt: skip
-        for timestamp in ticks:
-            data = TickData(location, schedule.name, InstigatorType.SCHEDULE, TickStatus.STARTED, timestamp)
-            try:
-                tick = store.create_tick(data)
-            except DuplicateTickError:
-                found = store.get_tick(selector_id(location, schedule.name), timestamp)
-                if found is None or found.status is not TickStatus.STARTED:
-                    continue  # evaluated already (by us earlier, or another daemon)
-                tick = found
-            self._run(location, schedule, tick)
-
-    def _run(self, location: str, schedule: ScheduleSpec, tick: InstigatorTick) -> None:
-        store = self.storage.instigators
-        if not tick.tick_data.evaluated:
-            evaluation = self._evaluate(location, schedule, tick.timestamp)
-            if evaluation.error is not None:
-                store.update_tick(
-                    tick.with_data(
-                        status=TickStatus.FAILURE,
-                        evaluated=True,
-                        error=evaluation.error,
-                        end_timestamp=self._clock(),
+        latest = store.get_latest_ticks(selector_id(loc, s.name) for loc, s, _ in work)
+        specs = {selector_id(loc, s.name): (loc, s) for loc, s, _ in work}
+        pending: list[InstigatorTick] = []  # ticks to evaluate or finish
+        new: list[TickData] = []
+        for location, schedule, state in work:
+            sid = selector_id(location, schedule.name)
+            if state is None:  # declared RUNNING in code, first seen now: its ticks are due from now on
+                state = store.set_instigator_state(
+                    InstigatorState(
+                        location,
+                        schedule.name,
+                        InstigatorType.SCHEDULE,
+                        InstigatorStatus.DECLARED_IN_CODE,
+                        start_timestamp=now,
                     )
                 )
-                return
+            last = latest.get(sid)
+            if last is not None and last.status is TickStatus.STARTED:
+                pending.append(last)  # a tick interrupted by a crash: finish it first
+            after = max(
+                last.timestamp if last is not None else float("-inf"),
+                state.start_timestamp if state.start_timestamp is not None else now,
+            )
+            ticks, dropped = due_ticks(schedule, after, now, self.max_catchup_ticks)
+            if dropped:
+                log.warning(
+                    "Schedule %r in %r missed %s%d tick(s) while the scheduler was not running; evaluating "
+                    "only the latest %d (max_catchup_ticks).",
+                    schedule.name, location, "at least " if dropped >= 10_000 else "", dropped, len(ticks),
+                )  # fmt: skip
+            new.extend(
+                TickData(location, schedule.name, InstigatorType.SCHEDULE, TickStatus.STARTED, t)
+                for t in ticks
+            )
+        for data, made in zip(new, store.create_ticks(new), strict=True):
+            if made is None:  # stored already: evaluated (by us earlier, or another daemon) or in progress
+                found = store.get_tick(data.selector_id, data.timestamp)
+                if found is None or found.status is not TickStatus.STARTED or found in pending:
+                    continue
+                made = found
+            pending.append(made)
+        if not pending:
+            return
+        with ThreadPoolExecutor(max(1, self.max_workers), thread_name_prefix="scheduler") as pool:
+            self._evaluate_and_launch(pending, specs, pool)
+
+    def _evaluate_and_launch(
+        self,
+        pending: list[InstigatorTick],
+        specs: dict[str, tuple[str, ScheduleSpec]],
+        pool: ThreadPoolExecutor,
+    ) -> None:
+        store = self.storage.instigators
+        fresh = [t for t in pending if not t.tick_data.evaluated]
+
+        def evaluate(tick: InstigatorTick) -> TickEvaluation:
+            location, schedule = specs[tick.tick_data.selector_id]
+            return self._evaluate(location, schedule, tick.timestamp)
+
+        evaluations = (
+            list(pool.map(evaluate, fresh)) if self.max_workers > 1 else [evaluate(t) for t in fresh]
+        )
+        recorded: dict[int, InstigatorTick] = {}
+        for tick, evaluation in zip(fresh, evaluations, strict=True):
+            if evaluation.error is not None:
+                recorded[tick.tick_id] = tick.with_data(
+                    status=TickStatus.FAILURE,
+                    evaluated=True,
+                    error=evaluation.error,
+                    end_timestamp=self._clock(),
+                )
+                continue
+            data = tick.tick_data
             planned, _ = plan_runs(
                 self.storage,
                 InstigatorType.SCHEDULE,
-                location,
-                schedule.name,
+                data.location,
+                data.name,
                 tick.timestamp,
                 evaluation.run_requests,
             )
-            tick = store.update_tick(tick.with_evaluation(evaluation, planned))  # recorded before acting
-        data = tick.tick_data
-        outcome = launch_planned(
-            self.storage,
-            self.locations,
-            self.submit,
-            kind=InstigatorType.SCHEDULE,
-            location=location,
-            name=schedule.name,
-            tick_timestamp=tick.timestamp,
-            target_job=schedule.job_name,
-            target_assets=schedule.asset_selection,
-            planned=data.planned,
-        )
-        if outcome.errors:
-            status = TickStatus.FAILURE
-        elif outcome.run_ids:
-            status = TickStatus.SUCCESS
-        else:
-            status = TickStatus.SKIPPED
-        error = _combined(outcome.errors)
-        store.update_tick(
-            tick.with_data(
-                status=status,
-                run_ids=tuple(outcome.run_ids),
-                run_keys=tuple(p.request.run_key for p in data.planned if p.request.run_key),
-                error=error if error is not None else data.error,
-                end_timestamp=self._clock(),
+            recorded[tick.tick_id] = tick.with_evaluation(evaluation, planned)
+        store.update_ticks(list(recorded.values()))  # recorded before acting
+        to_launch = [
+            recorded.get(t.tick_id, t)
+            for t in pending
+            if recorded.get(t.tick_id, t).status is TickStatus.STARTED
+        ]
+        launches = [
+            Launch(
+                t.tick_data.location,
+                t.tick_data.name,
+                t.timestamp,
+                specs[t.tick_data.selector_id][1].job_name,
+                specs[t.tick_data.selector_id][1].asset_selection,
+                t.tick_data.planned,
             )
-        )
+            for t in to_launch
+        ]
+        outcomes = launch_all(
+            self.storage, self.locations, self.submit, InstigatorType.SCHEDULE, launches,
+            pool if self.max_workers > 1 else None,
+        )  # fmt: skip
+        finished = []
+        for tick, outcome in zip(to_launch, outcomes, strict=True):
+            data = tick.tick_data
+            if outcome.errors:
+                status = TickStatus.FAILURE
+            elif outcome.run_ids:
+                status = TickStatus.SUCCESS
+            else:
+                status = TickStatus.SKIPPED
+            error = _combined(outcome.errors)
+            finished.append(
+                tick.with_data(
+                    status=status,
+                    run_ids=tuple(outcome.run_ids),
+                    run_keys=tuple(p.request.run_key for p in data.planned if p.request.run_key),
+                    error=error if error is not None else data.error,
+                    end_timestamp=self._clock(),
+                )
+            )
+        store.update_ticks(finished)
 
     def _evaluate(self, location: str, schedule: ScheduleSpec, timestamp: float) -> TickEvaluation:
         request = TickEvaluationRequest(

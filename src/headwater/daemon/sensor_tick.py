@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from headwater.daemon.code_locations import CodeLocations
 from headwater.daemon.scheduler_tick import is_running
-from headwater.daemon.tick_runs import Submit, launch_planned, plan_runs
+from headwater.daemon.tick_runs import Launch, Submit, launch_all, plan_runs
 from headwater.errors import HeadwaterError
 from headwater.locations.client.errors import LocationError
 from headwater.specs.dynamic_partitions_request import AddDynamicPartitionsRequest
@@ -170,18 +170,15 @@ class SensorTick:
             else:
                 for key in request.partition_keys:
                     events.delete_dynamic_partition(request.partitions_def_name, key)
-        outcome = launch_planned(
-            self.storage,
-            self.locations,
-            self.submit,
-            kind=InstigatorType.SENSOR,
-            location=location,
-            name=sensor.name,
-            tick_timestamp=tick.timestamp,
-            target_job=sensor.job_names[0] if sensor.job_names else None,
-            target_assets=sensor.asset_selection,
-            planned=data.planned,
+        launch = Launch(
+            location,
+            sensor.name,
+            tick.timestamp,
+            sensor.job_names[0] if sensor.job_names else None,
+            sensor.asset_selection,
+            data.planned,
         )
+        (outcome,) = launch_all(self.storage, self.locations, self.submit, InstigatorType.SENSOR, [launch])
         run_keys = tuple(p.request.run_key for p in data.planned if p.request.run_key)
         current = store.get_instigator_state(state.selector_id) or state  # started/stopped meanwhile?
         store.set_instigator_state(

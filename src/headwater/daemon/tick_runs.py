@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from typing import Any
 
 from headwater.core.asset_key import AssetKey
 from headwater.daemon.code_locations import CodeLocations
 from headwater.errors import HeadwaterError
 from headwater.events.run_status import RunStatus
+from headwater.locations.client.client import RunRequestReply
 from headwater.locations.client.errors import LocationError
 from headwater.runs.code_pointer import CodePointer
 from headwater.runs.create import create_run_for_launch
@@ -23,7 +26,7 @@ from headwater.specs.instigation import EvaluationError, RunRequestData
 from headwater.storage.errors import DuplicateRunError
 from headwater.storage.instigators import InstigatorType, PlannedRun
 from headwater.storage.protocols import Storage
-from headwater.storage.runs import SCHEDULE_NAME_TAG, SENSOR_NAME_TAG, Run
+from headwater.storage.runs import SCHEDULE_NAME_TAG, SENSOR_NAME_TAG, Run, RunsFilter
 
 _NAMESPACE = uuid.UUID("6b1e3c1e-6e8f-4a43-9c55-68656164776e")
 RUN_KEY_TAG = "dagster/run_key"
@@ -78,86 +81,108 @@ class LaunchOutcome:
     errors: list[EvaluationError] = field(default_factory=list)
 
 
-def launch_planned(
+@dataclass
+class Launch:
+    """The planned runs of one tick, and what they target when a request names no job or assets."""
+
+    location: str
+    name: str
+    tick_timestamp: float
+    target_job: str | None
+    target_assets: tuple[AssetKey, ...] | None
+    planned: Sequence[PlannedRun]
+
+
+def launch_all(
     storage: Storage,
     locations: CodeLocations,
     submit: Submit,
-    *,
     kind: InstigatorType,
-    location: str,
-    name: str,
-    tick_timestamp: float,
-    target_job: str | None,
-    target_assets: tuple[AssetKey, ...] | None,
-    planned: Sequence[PlannedRun],
-) -> LaunchOutcome:
-    """Create (when missing) and submit (when not yet submitted) each planned run. A request the code
-    refuses (bad config, unknown job) is an error of the tick; the other runs still launch."""
-    outcome = LaunchOutcome()
-    name_tag = SCHEDULE_NAME_TAG if kind is InstigatorType.SCHEDULE else SENSOR_NAME_TAG
-    for plan in planned:
-        request = plan.request
+    launches: Sequence[Launch],
+    pool: Executor | None = None,
+) -> list[LaunchOutcome]:
+    """Create (when missing) and submit (when not yet submitted) the planned runs of ``launches``; one
+    outcome per launch. A request the code refuses (bad config, unknown job) is an error of its tick;
+    the other runs still launch. The code is asked for the missing runs side by side (``pool``); the
+    runs of one job share their stored job and plan snapshots."""
+    ids = [p.run_id for launch in launches for p in launch.planned]
+    existing: dict[str, Run] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for record in storage.run_store.get_run_records(RunsFilter(run_ids=chunk)):
+            existing[record.dagster_run.run_id] = record.dagster_run
+    missing = [(launch, p) for launch in launches for p in launch.planned if p.run_id not in existing]
+    replies: dict[str, RunRequestReply | Exception] = {}
+
+    def ask(item: tuple[Launch, PlannedRun]) -> RunRequestReply | Exception:
         try:
-            record = storage.run_store.get_run_record(plan.run_id)
-            run = record.dagster_run if record is not None else None
-            if run is None:
-                run = _create(
-                    storage,
-                    locations,
-                    plan,
-                    location,
-                    name_tag,
-                    name,
-                    tick_timestamp,
-                    target_job,
-                    target_assets,
+            return _ask(locations, kind, *item)
+        except (LocationError, HeadwaterError) as exc:
+            return exc
+
+    answers = pool.map(ask, missing) if pool is not None and len(missing) > 1 else map(ask, missing)
+    for (_, plan), answer in zip(missing, answers, strict=True):
+        replies[plan.run_id] = answer
+    cache: dict[Any, Any] = {}
+    outcomes: list[LaunchOutcome] = []
+    for launch in launches:
+        outcome = LaunchOutcome()
+        for plan in launch.planned:
+            request = plan.request
+            try:
+                run = existing.get(plan.run_id)
+                if run is None:
+                    reply = replies[plan.run_id]
+                    if isinstance(reply, Exception):
+                        raise reply
+                    run = _create(storage, launch.location, plan, reply, cache)
+                if run.status is RunStatus.NOT_STARTED:
+                    submit(run)
+                outcome.run_ids.append(plan.run_id)
+            except LocationError as exc:
+                what = f"run request {request.run_key!r}" if request.run_key else "a run request"
+                outcome.errors.append(
+                    EvaluationError(
+                        f"{launch.name}: {what} was refused by the code: {exc}",
+                        getattr(exc, "user_traceback", None),
+                        "run_request",
+                    )
                 )
-            if run.status is RunStatus.NOT_STARTED:
-                submit(run)
-            outcome.run_ids.append(plan.run_id)
-        except LocationError as exc:
-            what = f"run request {request.run_key!r}" if request.run_key else "a run request"
-            outcome.errors.append(
-                EvaluationError(
-                    f"{name}: {what} was refused by the code: {exc}",
-                    getattr(exc, "user_traceback", None),
-                    "run_request",
+            except HeadwaterError as exc:
+                outcome.errors.append(
+                    EvaluationError(
+                        f"{launch.name}: could not launch run {plan.run_id}: {exc}", None, "launch"
+                    )
                 )
-            )
-        except HeadwaterError as exc:
-            outcome.errors.append(
-                EvaluationError(f"{name}: could not launch run {plan.run_id}: {exc}", None, "launch")
-            )
-    return outcome
+        outcomes.append(outcome)
+    return outcomes
 
 
-def _create(
-    storage: Storage,
-    locations: CodeLocations,
-    plan: PlannedRun,
-    location: str,
-    name_tag: str,
-    name: str,
-    tick_timestamp: float,
-    target_job: str | None,
-    target_assets: tuple[AssetKey, ...] | None,
-) -> Run:
+def _ask(locations: CodeLocations, kind: InstigatorType, launch: Launch, plan: PlannedRun) -> RunRequestReply:
     request = plan.request
-    tags = {**request.tags, name_tag: name, TICK_TAG: f"{tick_timestamp:.6f}"}
+    name_tag = SCHEDULE_NAME_TAG if kind is InstigatorType.SCHEDULE else SENSOR_NAME_TAG
+    tags = {**request.tags, name_tag: launch.name, TICK_TAG: f"{launch.tick_timestamp:.6f}"}
     if request.run_key is not None:
         tags[RUN_KEY_TAG] = request.run_key
-    job = request.job_name or target_job
+    job = request.job_name or launch.target_job
     assets = request.asset_selection
-    if assets is None and job is None:
-        assets = target_assets
-    reply = locations.run_request(
-        location,
+    if assets is None and request.job_name is None:
+        assets = launch.target_assets
+        if assets is not None:
+            job = None
+    return locations.run_request(
+        launch.location,
         job=job,
         asset_selection=assets,
         run_config=dict(request.run_config),
         partition_key=request.partition_key,
         tags=tags,
     )
+
+
+def _create(
+    storage: Storage, location: str, plan: PlannedRun, reply: RunRequestReply, cache: dict[Any, Any]
+) -> Run:
     try:
         return create_run_for_launch(
             storage.run_store,
@@ -168,6 +193,7 @@ def _create(
             step_keys=reply.step_keys,
             asset_selection=reply.asset_selection,
             run_id=plan.run_id,
+            snapshot_cache=cache,
         )
     except DuplicateRunError:  # made meanwhile by another daemon resuming the same tick
         record = storage.run_store.get_run_record(plan.run_id)
@@ -175,4 +201,4 @@ def _create(
         return record.dagster_run
 
 
-__all__ = ["LaunchOutcome", "Submit", "launch_planned", "plan_runs", "planned_run_id"]
+__all__ = ["Launch", "LaunchOutcome", "Submit", "launch_all", "plan_runs", "planned_run_id"]

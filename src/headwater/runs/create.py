@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from headwater.core import codec
 from headwater.core.asset_key import AssetKey
 from headwater.core.ids import make_new_run_id
 from headwater.planning.plan import build_plan
@@ -28,13 +29,26 @@ def create_run_for_launch(
     parent_run_id: str | None = None,
     root_run_id: str | None = None,
     run_id: str | None = None,
+    snapshot_cache: dict[Any, Any] | None = None,
 ) -> Run:
     """Store a NOT_STARTED run with everything a worker needs: the code pointer (a tag), the job spec
     and the execution plan (snapshots, by content hash), run config, tags and step selection.
 
     The plan is computed here, from specs only (no user code); the worker runs exactly this plan.
+    ``snapshot_cache`` (a dict the caller keeps) remembers the plan and snapshot ids per job spec and
+    step selection, so that many runs of one job (a scheduler tick) compute and store them once.
     """
-    plan = build_plan(job_spec, step_keys)
+    cache_key: Any = None
+    cached: Any = None
+    if snapshot_cache is not None:
+        cache_key = (codec.canonical(job_spec), None if step_keys is None else tuple(step_keys))
+        cached = snapshot_cache.get(cache_key)
+    if cached is None:
+        plan = build_plan(job_spec, step_keys)
+        cached = (plan, store_job_spec(runs, job_spec), store_plan(runs, plan))
+        if snapshot_cache is not None:
+            snapshot_cache[cache_key] = cached
+    plan, job_snapshot_id, plan_snapshot_id = cached
     all_tags = {**job_spec.tags, **(tags or {}), CODE_POINTER_TAG: code_pointer.to_tag()}
     if parent_run_id is not None:
         all_tags[PARENT_RUN_ID_TAG] = parent_run_id
@@ -48,8 +62,8 @@ def create_run_for_launch(
         step_keys_to_execute=tuple(sorted(plan.step_keys)) if step_keys is not None else None,
         parent_run_id=parent_run_id,
         root_run_id=(root_run_id or parent_run_id) if parent_run_id is not None else None,
-        job_snapshot_id=store_job_spec(runs, job_spec),
-        execution_plan_snapshot_id=store_plan(runs, plan),
+        job_snapshot_id=job_snapshot_id,
+        execution_plan_snapshot_id=plan_snapshot_id,
     )
     return runs.add_run(run)
 

@@ -269,8 +269,16 @@ class InstigatorStore(Protocol):
         """Store a new tick; ``DuplicateTickError`` if the instigator has one at that timestamp."""
         ...
 
+    def create_ticks(self, ticks: Sequence[TickData]) -> list[InstigatorTick | None]:
+        """Store many new ticks in one transaction; None in place of each that exists already."""
+        ...
+
     def update_tick(self, tick: InstigatorTick) -> InstigatorTick:
         """Replace a stored tick's data (its status, runs, error...)."""
+        ...
+
+    def update_ticks(self, ticks: Sequence[InstigatorTick]) -> None:
+        """``update_tick`` for many ticks, in one transaction."""
         ...
 
     def get_tick(self, selector_id: str, timestamp: float) -> InstigatorTick | None: ...

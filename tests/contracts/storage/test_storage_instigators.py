@@ -102,3 +102,17 @@ def test_latest_ticks_in_one_call(storage: Storage) -> None:
     latest = store.get_latest_ticks(["loc:a", "loc:b", "loc:none"])
     assert sorted(latest) == ["loc:a", "loc:b"]
     assert latest["loc:a"].timestamp == 20.0
+
+
+def test_ticks_in_batches(storage: Storage) -> None:
+    store = storage.instigators
+    store.create_tick(_tick("b", 10.0))
+    made = store.create_ticks([_tick("a", 10.0), _tick("b", 10.0), _tick("c", 10.0), _tick("a", 10.0)])
+    assert [t.tick_data.name if t else None for t in made] == ["a", None, "c", None]
+    a, _, c, _ = made
+    assert a is not None and c is not None and a.tick_id != c.tick_id
+    done = [t.with_data(status=TickStatus.SUCCESS, run_ids=(t.tick_data.name,)) for t in (a, c)]
+    store.update_ticks(done)
+    assert store.get_tick("loc:a", 10.0) == done[0] and store.get_tick("loc:c", 10.0) == done[1]
+    assert store.get_tick("loc:b", 10.0) is not None
+    assert store.get_tick("loc:b", 10.0).status is TickStatus.STARTED  # type: ignore[union-attr]

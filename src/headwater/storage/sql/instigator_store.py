@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -19,6 +20,7 @@ from headwater.storage.instigators import (
 )
 from headwater.storage.sql.database import Database
 from headwater.storage.sql.schema import instigators, ticks
+from headwater.storage.sql.statements import insert_returning_ids
 
 _CHUNK = 500
 
@@ -123,17 +125,78 @@ class SqlInstigatorStore:
             ) from exc
         return InstigatorTick(tick_id, tick_data)
 
+    def create_ticks(self, tick_datas: Sequence[TickData]) -> list[InstigatorTick | None]:
+        if not tick_datas:
+            return []
+        now = self._clock()
+        rows: list[dict[str, Any]] = [
+            {
+                "selector_id": data.selector_id,
+                "tick_type": data.instigator_type.value,
+                "status": data.status.value,
+                "timestamp": data.timestamp,
+                "tick_body": codec.encode(data).decode(),
+                "update_timestamp": now,
+            }
+            for data in tick_datas
+        ]
+
+        def write(conn: sa.Connection) -> dict[tuple[str, float], int]:
+            existing: set[tuple[str, float]] = set()
+            selectors = sorted({r["selector_id"] for r in rows})
+            for start in range(0, len(selectors), _CHUNK):
+                chunk = selectors[start : start + _CHUNK]
+                query = sa.select(ticks.c.selector_id, ticks.c.timestamp).where(
+                    ticks.c.selector_id.in_(chunk)
+                )
+                existing.update((row.selector_id, row.timestamp) for row in conn.execute(query))
+            new_rows: list[dict[str, Any]] = []
+            for row in rows:
+                pair = (row["selector_id"], row["timestamp"])
+                if pair not in existing:
+                    existing.add(pair)
+                    new_rows.append(row)
+            ids = insert_returning_ids(conn, ticks, new_rows) if new_rows else []
+            return {(r["selector_id"], r["timestamp"]): i for r, i in zip(new_rows, ids, strict=True)}
+
+        try:
+            created = self._db.run_write(write)
+        except sa.exc.IntegrityError:  # another writer inserted one of them meanwhile: one by one
+            out: list[InstigatorTick | None] = []
+            for data in tick_datas:
+                try:
+                    out.append(self.create_tick(data))
+                except DuplicateTickError:
+                    out.append(None)
+            return out
+        result: list[InstigatorTick | None] = []
+        for data in tick_datas:  # a pair given twice is created once: the second is None
+            tick_id = created.pop((data.selector_id, data.timestamp), None)
+            result.append(InstigatorTick(tick_id, data) if tick_id is not None else None)
+        return result
+
     def update_tick(self, tick: InstigatorTick) -> InstigatorTick:
-        data = tick.tick_data
-        values = {
-            "status": data.status.value,
-            "tick_body": codec.encode(data).decode(),
-            "update_timestamp": self._clock(),
-        }
-        self._db.run_write(
-            lambda conn: conn.execute(sa.update(ticks).where(ticks.c.id == tick.tick_id).values(**values))
-        )
+        self.update_ticks([tick])
         return tick
+
+    def update_ticks(self, many: Sequence[InstigatorTick]) -> None:
+        if not many:
+            return
+        now = self._clock()
+        rows = [
+            {
+                "b_id": t.tick_id,
+                "status": t.tick_data.status.value,
+                "tick_body": codec.encode(t.tick_data).decode(),
+            }
+            for t in many
+        ]
+        statement = (
+            sa.update(ticks)
+            .where(ticks.c.id == sa.bindparam("b_id"))
+            .values(status=sa.bindparam("status"), tick_body=sa.bindparam("tick_body"), update_timestamp=now)
+        )
+        self._db.run_write(lambda conn: conn.execute(statement, rows))
 
     def get_tick(self, selector_id: str, timestamp: float) -> InstigatorTick | None:
         with self._db.read() as conn:
