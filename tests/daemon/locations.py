@@ -3,13 +3,14 @@ clock: the same functions the code server runs behind ``POST /instigator-tick`` 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from headwater.core import codec
-from headwater.core.asset_key import AssetKey
 from headwater.definitions.definitions import Definitions
+from headwater.errors import HeadwaterError
 from headwater.locations.client.client import RunRequestReply
+from headwater.locations.client.errors import LocationError, LocationRequestError
 from headwater.locations.server.code_location import CodeTarget
 from headwater.locations.server.instigator_tick import evaluate_instigator
 from headwater.locations.server.run_request import run_request
@@ -32,26 +33,19 @@ class InProcessLocations:
     def spec(self, location: str) -> LocationSpec:
         return self._spec
 
-    def evaluate(self, location: str, request: TickEvaluationRequest) -> TickEvaluation:
-        self.evaluations.append(request)
-        return evaluate_instigator(self.defs, request, self.instance)
+    def evaluate(self, location: str, requests: Sequence[TickEvaluationRequest]) -> list[TickEvaluation]:
+        self.evaluations.extend(requests)
+        return [evaluate_instigator(self.defs, r, self.instance) for r in requests]
 
-    def run_request(
-        self,
-        location: str,
-        *,
-        job: str | None,
-        asset_selection: Iterable[AssetKey] | None,
-        run_config: dict[str, Any],
-        partition_key: str | None,
-        tags: dict[str, str],
-    ) -> RunRequestReply:
-        body = {
-            "job": job,
-            "asset_selection": None if asset_selection is None else [k.path for k in asset_selection],
-            "run_config": run_config,
-            "partition_key": partition_key,
-            "tags": tags,
-        }
-        reply = run_request(self.defs, CodeTarget(module_name="tests.daemon.fake"), body)
-        return codec.convert(codec.to_builtins(reply), RunRequestReply, "a run request reply")
+    def run_requests(
+        self, location: str, bodies: Sequence[dict[str, Any]]
+    ) -> list[RunRequestReply | LocationError]:
+        out: list[RunRequestReply | LocationError] = []
+        for body in bodies:
+            try:
+                reply = run_request(self.defs, CodeTarget(module_name="tests.daemon.fake"), body)
+            except HeadwaterError as exc:
+                out.append(LocationRequestError(str(exc), status=400, kind="bad_request", location=location))
+                continue
+            out.append(codec.convert(codec.to_builtins(reply), RunRequestReply, "a run request reply"))
+        return out

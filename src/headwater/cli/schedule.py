@@ -8,11 +8,15 @@ import contextlib
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from headwater.errors import HeadwaterError
+
+if TYPE_CHECKING:
+    from headwater.daemon.code_locations import WorkspaceLocations
+    from headwater.instance import Instance
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,7 +37,7 @@ def location_options(fn: F) -> F:
 
 
 @contextlib.contextmanager
-def opened(options: dict[str, Any]) -> Iterator[tuple[Any, Any]]:
+def opened(options: dict[str, Any]) -> Iterator[tuple[WorkspaceLocations, Instance]]:
     """The workspace's code locations (``WorkspaceLocations``) and the instance of HEADWATER_HOME."""
     from headwater.cli.dev import _entries
     from headwater.daemon.code_locations import WorkspaceLocations
@@ -184,11 +188,8 @@ def schedule_preview(name: str, **options: Any) -> None:
         location, spec = find(locations, "schedule", name)
         nxt = min(cron_schedule(c, spec.timezone).next_tick(time.time()) for c in spec.cron_schedules)
         click.echo(f"Tick at {when(nxt)}:")
-        echo_evaluation(
-            locations.evaluate(
-                location, TickEvaluationRequest("schedule", name, scheduled_execution_time=nxt)
-            )
-        )
+        request = TickEvaluationRequest("schedule", name, scheduled_execution_time=nxt)
+        echo_evaluation(locations.evaluate(location, [request])[0])
 
 
 @schedule_group.command("tick")

@@ -67,7 +67,8 @@ def sensor_preview(name: str, cursor: str | None, **options: Any) -> None:
         state = instance.storage.instigators.get_instigator_state(selector_id(location, name))
         if cursor is None and state is not None:
             cursor = state.cursor
-        echo_evaluation(locations.evaluate(location, TickEvaluationRequest("sensor", name, cursor=cursor)))
+        request = TickEvaluationRequest("sensor", name, cursor=cursor)
+        echo_evaluation(locations.evaluate(location, [request])[0])
 
 
 @sensor_group.command("cursor")

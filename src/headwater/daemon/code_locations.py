@@ -7,11 +7,11 @@ anything with the same methods will do (tests answer in-process).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol
 
-from headwater.core.asset_key import AssetKey
 from headwater.locations.client.client import RunRequestReply
+from headwater.locations.client.errors import LocationError
 from headwater.locations.client.workspace import Workspace
 from headwater.specs.instigation import TickEvaluation, TickEvaluationRequest
 from headwater.specs.location import LocationSpec
@@ -22,18 +22,15 @@ class CodeLocations(Protocol):
 
     def spec(self, location: str) -> LocationSpec: ...
 
-    def evaluate(self, location: str, request: TickEvaluationRequest) -> TickEvaluation: ...
+    def evaluate(self, location: str, requests: Sequence[TickEvaluationRequest]) -> list[TickEvaluation]:
+        """One evaluation per request, in order (the user's errors and timeouts in its ``error``)."""
+        ...
 
-    def run_request(
-        self,
-        location: str,
-        *,
-        job: str | None,
-        asset_selection: Iterable[AssetKey] | None,
-        run_config: dict[str, Any],
-        partition_key: str | None,
-        tags: dict[str, str],
-    ) -> RunRequestReply: ...
+    def run_requests(
+        self, location: str, bodies: Sequence[dict[str, Any]]
+    ) -> list[RunRequestReply | LocationError]:
+        """One reply per run request body (``run_request_body``), or the error that refused it."""
+        ...
 
 
 class WorkspaceLocations:
@@ -48,26 +45,16 @@ class WorkspaceLocations:
     def spec(self, location: str) -> LocationSpec:
         return self.workspace.spec(location)
 
-    def evaluate(self, location: str, request: TickEvaluationRequest) -> TickEvaluation:
-        return self.workspace.client(location).instigator_tick(request)
+    def evaluate(self, location: str, requests: Sequence[TickEvaluationRequest]) -> list[TickEvaluation]:
+        client = self.workspace.client(location)
+        if len(requests) == 1:
+            return [client.instigator_tick(requests[0])]
+        return client.instigator_ticks(list(requests))
 
-    def run_request(
-        self,
-        location: str,
-        *,
-        job: str | None,
-        asset_selection: Iterable[AssetKey] | None,
-        run_config: dict[str, Any],
-        partition_key: str | None,
-        tags: dict[str, str],
-    ) -> RunRequestReply:
-        return self.workspace.client(location).run_request(
-            job=job,
-            asset_selection=asset_selection,
-            run_config=run_config,
-            partition_key=partition_key,
-            tags=tags,
-        )
+    def run_requests(
+        self, location: str, bodies: Sequence[dict[str, Any]]
+    ) -> list[RunRequestReply | LocationError]:
+        return self.workspace.client(location).run_requests(list(bodies))
 
 
 __all__ = ["CodeLocations", "WorkspaceLocations"]

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from headwater.daemon.code_locations import CodeLocations
-from headwater.daemon.tick_runs import Launch, Submit, launch_all, plan_runs
+from headwater.daemon.tick_runs import CHUNK, Launch, Submit, launch_all, plan_runs
 from headwater.errors import HeadwaterError
 from headwater.locations.client.errors import LocationError
 from headwater.selection.cron import cron_schedule
@@ -172,14 +172,19 @@ class SchedulerTick:
     ) -> None:
         store = self.storage.instigators
         fresh = [t for t in pending if not t.tick_data.evaluated]
-
-        def evaluate(tick: InstigatorTick) -> TickEvaluation:
-            location, schedule = specs[tick.tick_data.selector_id]
-            return self._evaluate(location, schedule, tick.timestamp)
-
-        evaluations = (
-            list(pool.map(evaluate, fresh)) if self.max_workers > 1 else [evaluate(t) for t in fresh]
-        )
+        chunks: list[list[InstigatorTick]] = []
+        by_location: dict[str, list[InstigatorTick]] = {}
+        for tick in fresh:
+            by_location.setdefault(tick.tick_data.location, []).append(tick)
+        for ticks in by_location.values():
+            chunks.extend(ticks[i : i + CHUNK] for i in range(0, len(ticks), CHUNK))
+        answers = pool.map(self._evaluate, chunks) if self.max_workers > 1 else map(self._evaluate, chunks)
+        evaluated = {
+            t.tick_id: e
+            for chunk, found in zip(chunks, answers, strict=True)
+            for t, e in zip(chunk, found, strict=True)
+        }
+        evaluations = [evaluated[t.tick_id] for t in fresh]
         recorded: dict[int, InstigatorTick] = {}
         for tick, evaluation in zip(fresh, evaluations, strict=True):
             if evaluation.error is not None:
@@ -242,18 +247,25 @@ class SchedulerTick:
             )
         store.update_ticks(finished)
 
-    def _evaluate(self, location: str, schedule: ScheduleSpec, timestamp: float) -> TickEvaluation:
-        request = TickEvaluationRequest(
-            "schedule", schedule.name, scheduled_execution_time=timestamp, timeout=self.evaluation_timeout
-        )
-        try:
-            return self.locations.evaluate(location, request)
-        except (LocationError, HeadwaterError) as exc:
-            return TickEvaluation(
-                error=EvaluationError(
-                    f"Could not evaluate schedule {schedule.name!r}: {exc}", None, "location_error"
-                )
+    def _evaluate(self, ticks: list[InstigatorTick]) -> list[TickEvaluation]:
+        """Evaluate ticks of one location in one round trip to its code server."""
+        location = ticks[0].tick_data.location
+        requests = [
+            TickEvaluationRequest(
+                "schedule",
+                t.tick_data.name,
+                scheduled_execution_time=t.timestamp,
+                timeout=self.evaluation_timeout,
             )
+            for t in ticks
+        ]
+        try:
+            return self.locations.evaluate(location, requests)
+        except (LocationError, HeadwaterError) as exc:
+            error = EvaluationError(
+                f"Could not evaluate schedules of {location!r}: {exc}", None, "location_error"
+            )
+            return [TickEvaluation(error=error) for _ in ticks]
 
 
 def _combined(errors: list[EvaluationError]) -> EvaluationError | None:

@@ -227,7 +227,7 @@ class SensorTick:
             timeout=self.evaluation_timeout,
         )
         try:
-            return self.locations.evaluate(location, request)
+            return self.locations.evaluate(location, [request])[0]
         except (LocationError, HeadwaterError) as exc:
             return TickEvaluation(
                 error=EvaluationError(

@@ -18,7 +18,7 @@ from headwater.core.asset_key import AssetKey
 from headwater.daemon.code_locations import CodeLocations
 from headwater.errors import HeadwaterError
 from headwater.events.run_status import RunStatus
-from headwater.locations.client.client import RunRequestReply
+from headwater.locations.client.client import RunRequestReply, run_request_body
 from headwater.locations.client.errors import LocationError
 from headwater.runs.code_pointer import CodePointer
 from headwater.runs.create import create_run_for_launch
@@ -32,6 +32,9 @@ _NAMESPACE = uuid.UUID("6b1e3c1e-6e8f-4a43-9c55-68656164776e")
 RUN_KEY_TAG = "dagster/run_key"
 TICK_TAG = "dagster/tick"
 LOCATION_TAG = "headwater/location_name"  # as the webserver tags the runs it launches
+
+#: Run requests (and evaluations) sent to a code server in one round trip at most.
+CHUNK = 100
 
 #: Submits a created run (a run coordinator bound to its launcher).
 Submit = Callable[[Run], Run]
@@ -113,16 +116,26 @@ def launch_all(
             existing[record.dagster_run.run_id] = record.dagster_run
     missing = [(launch, p) for launch in launches for p in launch.planned if p.run_id not in existing]
     replies: dict[str, RunRequestReply | Exception] = {}
+    chunks: list[tuple[str, list[tuple[Launch, PlannedRun]]]] = []
+    by_location: dict[str, list[tuple[Launch, PlannedRun]]] = {}
+    for item in missing:
+        by_location.setdefault(item[0].location, []).append(item)
+    for location, items in by_location.items():
+        chunks.extend((location, items[i : i + CHUNK]) for i in range(0, len(items), CHUNK))
 
-    def ask(item: tuple[Launch, PlannedRun]) -> RunRequestReply | Exception:
+    def ask(chunk: tuple[str, list[tuple[Launch, PlannedRun]]]) -> list[RunRequestReply | Exception]:
+        location, items = chunk
         try:
-            return _ask(locations, kind, *item)
+            return list(
+                locations.run_requests(location, [_body(kind, launch, plan) for launch, plan in items])
+            )
         except (LocationError, HeadwaterError) as exc:
-            return exc
+            return [exc] * len(items)
 
-    answers = pool.map(ask, missing) if pool is not None and len(missing) > 1 else map(ask, missing)
-    for (_, plan), answer in zip(missing, answers, strict=True):
-        replies[plan.run_id] = answer
+    answers = pool.map(ask, chunks) if pool is not None and len(chunks) > 1 else map(ask, chunks)
+    for (_, items), answer in zip(chunks, answers, strict=True):
+        for (_, plan), reply in zip(items, answer, strict=True):
+            replies[plan.run_id] = reply
     cache: dict[Any, Any] = {}
     outcomes: list[LaunchOutcome] = []
     for launch in launches:
@@ -158,7 +171,7 @@ def launch_all(
     return outcomes
 
 
-def _ask(locations: CodeLocations, kind: InstigatorType, launch: Launch, plan: PlannedRun) -> RunRequestReply:
+def _body(kind: InstigatorType, launch: Launch, plan: PlannedRun) -> dict[str, Any]:
     request = plan.request
     name_tag = SCHEDULE_NAME_TAG if kind is InstigatorType.SCHEDULE else SENSOR_NAME_TAG
     tags = {**request.tags, name_tag: launch.name, TICK_TAG: f"{launch.tick_timestamp:.6f}"}
@@ -170,8 +183,7 @@ def _ask(locations: CodeLocations, kind: InstigatorType, launch: Launch, plan: P
         assets = launch.target_assets
         if assets is not None:
             job = None
-    return locations.run_request(
-        launch.location,
+    return run_request_body(
         job=job,
         asset_selection=assets,
         run_config=dict(request.run_config),
