@@ -54,7 +54,8 @@ def test_schedule_definition_requests_one_run_with_its_config_and_tags() -> None
     )
     assert sched.name == "the_job_schedule"
     result = sched.evaluate_tick(build_schedule_context())
-    assert [(r.run_config, r.tags) for r in result.run_requests] == [({"ops": {}}, {"t": "1"})]
+    tags = {"t": "1", "dagster/schedule_name": "the_job_schedule"}  # as Dagster tags them
+    assert [(r.run_config, r.tags) for r in result.run_requests] == [({"ops": {}}, tags)]
 
 
 def test_decorated_schedule_sees_its_time_and_resources() -> None:
@@ -100,6 +101,15 @@ def test_sensor_result_and_skip_reason() -> None:
 
     result = quiet.evaluate_tick(build_sensor_context())
     assert result.skip_message == "nothing" and result.cursor == "c" and result.run_requests == []
+
+    @sensor(job=the_job)
+    def nothing(context: Any) -> None:
+        return None
+
+    assert (
+        nothing.evaluate_tick(build_sensor_context()).skip_message
+        == "Sensor function returned an empty result"
+    )
     with pytest.raises(InvalidDefinitionError, match="either run_requests or skip_reason"):
         SensorResult(run_requests=[RunRequest()], skip_reason=SkipReason("no"))
 

@@ -215,8 +215,8 @@ def evaluation_from_result(
             )
             for r in requests
         ]
-    if not requests and not skipped:
-        skip = None
+    if not requests and not skipped:  # Dagster's words for a function that asked for nothing
+        skip = f"{what.split(' ', 1)[0]} function returned an empty result"
     return TickEvaluation(
         run_requests=tuple(requests),
         skip_reason=skip,

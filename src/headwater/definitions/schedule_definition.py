@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from headwater.definitions.instigator import (
     Target,
     TickResult,
@@ -25,6 +27,9 @@ from headwater.definitions.resource_context import Resources
 from headwater.definitions.run_request import DefaultScheduleStatus
 from headwater.errors import InvalidDefinitionError
 from headwater.selection.cron import get_timezone, is_valid_cron_schedule
+
+#: The tag naming the schedule of a run (``storage.runs.SCHEDULE_NAME_TAG``; Dagster's).
+SCHEDULE_NAME_TAG = "dagster/schedule_name"
 
 
 class ScheduleEvaluationContext:
@@ -192,7 +197,16 @@ class ScheduleDefinition:
 
     def evaluate_tick(self, context: ScheduleEvaluationContext) -> TickResult:
         """Evaluate one tick: the run requests (or skip reason) this schedule makes at
-        ``context.scheduled_execution_time``."""
+        ``context.scheduled_execution_time``; each request tagged with the schedule's name."""
+        result = self._evaluate_tick(context)
+        evaluation = result.evaluation
+        tagged = tuple(
+            msgspec.structs.replace(r, tags={**r.tags, SCHEDULE_NAME_TAG: self.name})
+            for r in evaluation.run_requests
+        )
+        return TickResult(msgspec.structs.replace(evaluation, run_requests=tagged))
+
+    def _evaluate_tick(self, context: ScheduleEvaluationContext) -> TickResult:
         what = f"Schedule '{self.name}'"
         if self._fn is not None:
             return evaluate(self._fn, context, what=what, cursor=None)
