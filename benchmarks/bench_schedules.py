@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-CODE = '''
+CODE = """
 from headwater import DefaultScheduleStatus, Definitions, ScheduleDefinition, job, op
 
 @op
@@ -31,12 +31,13 @@ defs = Definitions(
         for i in range(N)
     ],
 )
-'''
+"""
 
 
 def one_run(count: int, workers: int) -> float:
     from headwater.daemon.code_locations import WorkspaceLocations
     from headwater.daemon.scheduler_tick import SchedulerTick
+    from headwater.daemon.tick_runs import submitter
     from headwater.locations.client.workspace import Workspace
     from headwater.locations.client.workspace_file import LocationEntry
     from headwater.runs.coordinator import QueuedRunCoordinator
@@ -52,8 +53,8 @@ def one_run(count: int, workers: int) -> float:
             scheduler = SchedulerTick(
                 storage,
                 WorkspaceLocations(workspace),
-                lambda run: coordinator.submit_run(storage, None, run),  # type: ignore[arg-type]
-                max_workers=workspace and workers,
+                submitter(storage, coordinator, None),
+                max_workers=workers,
             )
             minute = (time.time() // 60 + 1) * 60
             scheduler.tick(minute - 30)  # first sight: due from then on

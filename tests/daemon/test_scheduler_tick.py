@@ -3,7 +3,7 @@ acting, a crash between recording and launching."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from headwater.daemon.scheduler_tick import SchedulerTick
+from headwater.daemon.tick_runs import submitter
 from headwater.definitions.definitions import Definitions
 from headwater.definitions.job import job
 from headwater.definitions.op import op
@@ -50,9 +51,11 @@ class Harness:
         self.submitted: list[str] = []
         coordinator = QueuedRunCoordinator()
 
-        def submit(run: Run) -> Run:
-            self.submitted.append(run.run_id)
-            return coordinator.submit_run(self.storage, None, run)  # type: ignore[arg-type]
+        batch = submitter(self.storage, coordinator, None)
+
+        def submit(runs: Sequence[Run]) -> None:
+            self.submitted.extend(r.run_id for r in runs)
+            batch(runs)
 
         self.scheduler = SchedulerTick(self.storage, self.locations, submit, max_workers=1, **kwargs)
 
@@ -243,7 +246,7 @@ def test_crash_after_creating_the_run_submits_it_once(hourly: Harness, monkeypat
     hourly.tick()
     submit = hourly.scheduler.submit
 
-    def crash(run: Run) -> Run:
+    def crash(runs: Sequence[Run]) -> None:
         raise KeyboardInterrupt("died after creating the run")
 
     hourly.scheduler.submit = crash

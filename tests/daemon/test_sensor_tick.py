@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from headwater.daemon.sensor_tick import SensorTick
+from headwater.daemon.tick_runs import submitter
 from headwater.definitions.asset_sensor import asset_sensor
 from headwater.definitions.definitions import Definitions
 from headwater.definitions.job import job
@@ -51,8 +52,7 @@ class Harness:
         self.locations = InProcessLocations(defs, self.instance)
         coordinator = QueuedRunCoordinator()
 
-        def submit(run: Run) -> Run:
-            return coordinator.submit_run(self.storage, None, run)  # type: ignore[arg-type]
+        submit = submitter(self.storage, coordinator, None)
 
         kwargs.setdefault("max_workers", 1)
         self.sensors = SensorTick(self.storage, self.locations, submit, **kwargs)

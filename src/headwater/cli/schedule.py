@@ -199,12 +199,13 @@ def schedule_preview(name: str, **options: Any) -> None:
 def schedule_tick(once: bool, max_catchup_ticks: int, **options: Any) -> None:
     """Run one scheduler tick (what the daemon's scheduler loop does every few seconds)."""
     from headwater.daemon.scheduler_tick import SchedulerTick
+    from headwater.daemon.tick_runs import submitter
 
     with opened(options) as (locations, instance):
         scheduler = SchedulerTick(
             instance.storage,
             locations,
-            lambda run: instance.submit_run(run.run_id),
+            submitter(instance.storage, instance.run_coordinator, instance.run_launcher),
             max_catchup_ticks=max_catchup_ticks,
         )
         scheduler.tick(time.time())

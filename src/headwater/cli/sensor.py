@@ -94,7 +94,9 @@ def sensor_cursor(name: str, value: str | None, delete: bool, **options: Any) ->
 def sensor_tick(once: bool, **options: Any) -> None:
     """Evaluate every running sensor that is due, once (what the daemon's sensor loop does)."""
     from headwater.daemon.sensor_tick import SensorTick
+    from headwater.daemon.tick_runs import submitter
 
     with opened(options) as (locations, instance):
-        SensorTick(instance.storage, locations, lambda run: instance.submit_run(run.run_id)).tick(time.time())
+        submit = submitter(instance.storage, instance.run_coordinator, instance.run_launcher)
+        SensorTick(instance.storage, locations, submit).tick(time.time())
     click.echo("Sensor tick done.")

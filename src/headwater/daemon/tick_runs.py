@@ -21,9 +21,8 @@ from headwater.events.run_status import RunStatus
 from headwater.locations.client.client import RunRequestReply, run_request_body
 from headwater.locations.client.errors import LocationError
 from headwater.runs.code_pointer import CodePointer
-from headwater.runs.create import create_run_for_launch
+from headwater.runs.create import build_run_for_launch
 from headwater.specs.instigation import EvaluationError, RunRequestData
-from headwater.storage.errors import DuplicateRunError
 from headwater.storage.instigators import InstigatorType, PlannedRun
 from headwater.storage.protocols import Storage
 from headwater.storage.runs import SCHEDULE_NAME_TAG, SENSOR_NAME_TAG, Run, RunsFilter
@@ -36,8 +35,22 @@ LOCATION_TAG = "headwater/location_name"  # as the webserver tags the runs it la
 #: Run requests (and evaluations) sent to a code server in one round trip at most.
 CHUNK = 100
 
-#: Submits a created run (a run coordinator bound to its launcher).
-Submit = Callable[[Run], Run]
+#: Submits created runs (a run coordinator bound to its launcher): see ``submitter``.
+Submit = Callable[[Sequence[Run]], None]
+
+
+def submitter(storage: Storage, coordinator: Any, launcher: Any) -> Submit:
+    """Submit through ``coordinator`` (many at once when it can: the queued coordinator queues a whole
+    tick's runs in one transaction)."""
+    batch = getattr(coordinator, "submit_runs", None)
+    if batch is not None:
+        return lambda runs: batch(storage, launcher, runs) if runs else None
+
+    def each(runs: Sequence[Run]) -> None:
+        for run in runs:
+            coordinator.submit_run(storage, launcher, run)
+
+    return each
 
 
 def planned_run_id(
@@ -137,9 +150,10 @@ def launch_all(
         for (_, plan), reply in zip(items, answer, strict=True):
             replies[plan.run_id] = reply
     cache: dict[Any, Any] = {}
-    outcomes: list[LaunchOutcome] = []
-    for launch in launches:
-        outcome = LaunchOutcome()
+    outcomes = [LaunchOutcome() for _ in launches]
+    to_store: list[Run] = []
+    to_submit: list[Run] = []
+    for launch, outcome in zip(launches, outcomes, strict=True):
         for plan in launch.planned:
             request = plan.request
             try:
@@ -148,9 +162,20 @@ def launch_all(
                     reply = replies[plan.run_id]
                     if isinstance(reply, Exception):
                         raise reply
-                    run = _create(storage, launch.location, plan, reply, cache)
+                    run = build_run_for_launch(
+                        storage.run_store,
+                        reply.job,
+                        CodePointer(**reply.code_pointer),
+                        run_config=reply.run_config,
+                        tags={**reply.tags, LOCATION_TAG: launch.location},
+                        step_keys=reply.step_keys,
+                        asset_selection=reply.asset_selection,
+                        run_id=plan.run_id,
+                        snapshot_cache=cache,
+                    )
+                    to_store.append(run)
                 if run.status is RunStatus.NOT_STARTED:
-                    submit(run)
+                    to_submit.append(run)
                 outcome.run_ids.append(plan.run_id)
             except LocationError as exc:
                 what = f"run request {request.run_key!r}" if request.run_key else "a run request"
@@ -167,7 +192,9 @@ def launch_all(
                         f"{launch.name}: could not launch run {plan.run_id}: {exc}", None, "launch"
                     )
                 )
-        outcomes.append(outcome)
+    stored = {r.run_id for r in storage.run_store.add_runs(to_store)}
+    # A run stored meanwhile by another daemon resuming the same tick is that daemon's to submit.
+    submit([r for r in to_submit if r.run_id in stored or r.run_id in existing])
     return outcomes
 
 
@@ -192,25 +219,4 @@ def _body(kind: InstigatorType, launch: Launch, plan: PlannedRun) -> dict[str, A
     )
 
 
-def _create(
-    storage: Storage, location: str, plan: PlannedRun, reply: RunRequestReply, cache: dict[Any, Any]
-) -> Run:
-    try:
-        return create_run_for_launch(
-            storage.run_store,
-            reply.job,
-            CodePointer(**reply.code_pointer),
-            run_config=reply.run_config,
-            tags={**reply.tags, LOCATION_TAG: location},
-            step_keys=reply.step_keys,
-            asset_selection=reply.asset_selection,
-            run_id=plan.run_id,
-            snapshot_cache=cache,
-        )
-    except DuplicateRunError:  # made meanwhile by another daemon resuming the same tick
-        record = storage.run_store.get_run_record(plan.run_id)
-        assert record is not None
-        return record.dagster_run
-
-
-__all__ = ["Launch", "LaunchOutcome", "Submit", "launch_all", "plan_runs", "planned_run_id"]
+__all__ = ["Launch", "LaunchOutcome", "Submit", "launch_all", "plan_runs", "planned_run_id", "submitter"]

@@ -29,15 +29,45 @@ def create_run_for_launch(
     parent_run_id: str | None = None,
     root_run_id: str | None = None,
     run_id: str | None = None,
-    snapshot_cache: dict[Any, Any] | None = None,
 ) -> Run:
     """Store a NOT_STARTED run with everything a worker needs: the code pointer (a tag), the job spec
     and the execution plan (snapshots, by content hash), run config, tags and step selection.
 
     The plan is computed here, from specs only (no user code); the worker runs exactly this plan.
-    ``snapshot_cache`` (a dict the caller keeps) remembers the plan and snapshot ids per job spec and
-    step selection, so that many runs of one job (a scheduler tick) compute and store them once.
     """
+    run = build_run_for_launch(
+        runs,
+        job_spec,
+        code_pointer,
+        run_config=run_config,
+        tags=tags,
+        step_keys=step_keys,
+        asset_selection=asset_selection,
+        parent_run_id=parent_run_id,
+        root_run_id=root_run_id,
+        run_id=run_id,
+    )
+    return runs.add_run(run)
+
+
+def build_run_for_launch(
+    runs: RunStore,
+    job_spec: JobSpec,
+    code_pointer: CodePointer,
+    *,
+    run_config: Mapping[str, Any] | None = None,
+    tags: Mapping[str, str] | None = None,
+    step_keys: Sequence[str] | None = None,
+    asset_selection: Iterable[AssetKey] | None = None,
+    parent_run_id: str | None = None,
+    root_run_id: str | None = None,
+    run_id: str | None = None,
+    snapshot_cache: dict[Any, Any] | None = None,
+) -> Run:
+    """The run ``create_run_for_launch`` stores, with its snapshots stored but not the run itself (the
+    caller stores many at once with ``RunStore.add_runs``). ``snapshot_cache`` (a dict the caller keeps)
+    remembers the plan and snapshot ids per job spec and step selection, so that many runs of one job (a
+    scheduler tick) compute and store them once."""
     cache_key: Any = None
     cached: Any = None
     if snapshot_cache is not None:
@@ -65,7 +95,7 @@ def create_run_for_launch(
         job_snapshot_id=job_snapshot_id,
         execution_plan_snapshot_id=plan_snapshot_id,
     )
-    return runs.add_run(run)
+    return run
 
 
 def create_asset_run_for_launch(
