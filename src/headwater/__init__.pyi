@@ -54,6 +54,13 @@ from headwater.definitions.asset_decorators import graph_asset as graph_asset
 from headwater.definitions.asset_decorators import graph_multi_asset as graph_multi_asset
 from headwater.definitions.asset_job import UnresolvedAssetJobDefinition as UnresolvedAssetJobDefinition
 from headwater.definitions.asset_job import define_asset_job as define_asset_job
+from headwater.definitions.asset_sensor import AssetSensorDefinition as AssetSensorDefinition
+from headwater.definitions.asset_sensor import MultiAssetSensorDefinition as MultiAssetSensorDefinition
+from headwater.definitions.asset_sensor import (
+    MultiAssetSensorEvaluationContext as MultiAssetSensorEvaluationContext,
+)
+from headwater.definitions.asset_sensor import asset_sensor as asset_sensor
+from headwater.definitions.asset_sensor import multi_asset_sensor as multi_asset_sensor
 from headwater.definitions.asset_spec import AssetDep as AssetDep
 from headwater.definitions.asset_spec import AssetSpec as AssetSpec
 from headwater.definitions.asset_spec import SourceAsset as SourceAsset
@@ -187,6 +194,9 @@ from headwater.definitions.partitioned_config import hourly_partitioned_config a
 from headwater.definitions.partitioned_config import monthly_partitioned_config as monthly_partitioned_config
 from headwater.definitions.partitioned_config import static_partitioned_config as static_partitioned_config
 from headwater.definitions.partitioned_config import weekly_partitioned_config as weekly_partitioned_config
+from headwater.definitions.partitioned_schedule import (
+    build_schedule_from_partitioned_job as build_schedule_from_partitioned_job,
+)
 from headwater.definitions.partitions_definition import (
     DynamicPartitionsDefinition as DynamicPartitionsDefinition,
 )
@@ -229,6 +239,22 @@ from headwater.definitions.results import RetryRequested as RetryRequested
 from headwater.definitions.retry import Backoff as Backoff
 from headwater.definitions.retry import Jitter as Jitter
 from headwater.definitions.retry import RetryPolicy as RetryPolicy
+from headwater.definitions.run_request import DefaultScheduleStatus as DefaultScheduleStatus
+from headwater.definitions.run_request import DefaultSensorStatus as DefaultSensorStatus
+from headwater.definitions.run_request import RunRequest as RunRequest
+from headwater.definitions.run_request import SensorResult as SensorResult
+from headwater.definitions.run_request import SkipReason as SkipReason
+from headwater.definitions.run_status_sensor import RunFailureSensorContext as RunFailureSensorContext
+from headwater.definitions.run_status_sensor import RunStatusSensorContext as RunStatusSensorContext
+from headwater.definitions.run_status_sensor import RunStatusSensorDefinition as RunStatusSensorDefinition
+from headwater.definitions.run_status_sensor import run_failure_sensor as run_failure_sensor
+from headwater.definitions.run_status_sensor import run_status_sensor as run_status_sensor
+from headwater.definitions.schedule_definition import ScheduleDefinition as ScheduleDefinition
+from headwater.definitions.schedule_definition import ScheduleEvaluationContext as ScheduleEvaluationContext
+from headwater.definitions.schedule_definition import schedule as schedule
+from headwater.definitions.sensor_definition import SensorDefinition as SensorDefinition
+from headwater.definitions.sensor_definition import SensorEvaluationContext as SensorEvaluationContext
+from headwater.definitions.sensor_definition import sensor as sensor
 from headwater.definitions.source_code import AnchorBasedFilePathMapping as AnchorBasedFilePathMapping
 from headwater.definitions.source_code import FilePathMapping as FilePathMapping
 from headwater.definitions.source_code import link_code_references_to_git as link_code_references_to_git
@@ -294,6 +320,14 @@ from headwater.execution.context import build_op_context as build_op_context
 from headwater.execution.hook_context import HookContext as HookContext
 from headwater.execution.hook_context import build_hook_context as build_hook_context
 from headwater.execution.in_process_executor import in_process_executor as in_process_executor
+from headwater.execution.instigator_contexts import (
+    build_multi_asset_sensor_context as build_multi_asset_sensor_context,
+)
+from headwater.execution.instigator_contexts import (
+    build_run_status_sensor_context as build_run_status_sensor_context,
+)
+from headwater.execution.instigator_contexts import build_schedule_context as build_schedule_context
+from headwater.execution.instigator_contexts import build_sensor_context as build_sensor_context
 from headwater.execution.io_context_builders import build_input_context as build_input_context
 from headwater.execution.io_context_builders import build_output_context as build_output_context
 from headwater.execution.orchestration import PlanOrchestrationContext as PlanOrchestrationContext
@@ -371,6 +405,7 @@ __all__ = [
     "AssetPartitionStatus",
     "AssetRecordsFilter",
     "AssetSelection",
+    "AssetSensorDefinition",
     "AssetSpec",
     "AssetValueLoader",
     "AssetsDefinition",
@@ -397,6 +432,8 @@ __all__ = [
     "DailyPartitionsDefinition",
     "DataVersion",
     "DefaultRunLauncher",
+    "DefaultScheduleStatus",
+    "DefaultSensorStatus",
     "Definitions",
     "DefinitionsComponent",
     "DefsFolderComponent",
@@ -470,6 +507,8 @@ __all__ = [
     "MetadataValue",
     "Model",
     "MonthlyPartitionsDefinition",
+    "MultiAssetSensorDefinition",
+    "MultiAssetSensorEvaluationContext",
     "MultiDependencyDefinition",
     "MultiPartitionKey",
     "MultiPartitionMapping",
@@ -524,13 +563,23 @@ __all__ = [
     "RetryRequested",
     "Run",
     "RunConfig",
+    "RunFailureSensorContext",
     "RunNotFoundError",
     "RunRecord",
+    "RunRequest",
     "RunStatus",
+    "RunStatusSensorContext",
+    "RunStatusSensorDefinition",
     "RunsFilter",
     "ScalarUnion",
+    "ScheduleDefinition",
+    "ScheduleEvaluationContext",
     "Selector",
+    "SensorDefinition",
+    "SensorEvaluationContext",
+    "SensorResult",
     "Shape",
+    "SkipReason",
     "SourceAsset",
     "SpecificPartitionsPartitionMapping",
     "StaticPartitionMapping",
@@ -566,15 +615,21 @@ __all__ = [
     "WeeklyPartitionsDefinition",
     "asset",
     "asset_check",
+    "asset_sensor",
     "build_asset_context",
     "build_hook_context",
     "build_init_logger_context",
     "build_init_resource_context",
     "build_input_context",
+    "build_multi_asset_sensor_context",
     "build_op_context",
     "build_output_context",
     "build_reconstructable_job",
     "build_resources",
+    "build_run_status_sensor_context",
+    "build_schedule_context",
+    "build_schedule_from_partitioned_job",
+    "build_sensor_context",
     "colored_console_logger",
     "configured",
     "custom_path_fs_io_manager",
@@ -625,6 +680,7 @@ __all__ = [
     "mem_io_manager",
     "monthly_partitioned_config",
     "multi_asset",
+    "multi_asset_sensor",
     "multi_or_in_process_executor",
     "multiprocess_executor",
     "op",
@@ -632,6 +688,10 @@ __all__ = [
     "reconstructable",
     "repository",
     "resource",
+    "run_failure_sensor",
+    "run_status_sensor",
+    "schedule",
+    "sensor",
     "serialize_value",
     "static_partitioned_config",
     "success_hook",

@@ -25,6 +25,8 @@ _COMMANDS = {
     "backfill": "headwater.cli.backfill:backfill_group",
     "run-worker": "headwater.cli.run_worker:run_worker_command",
     "scaffold": "headwater.cli.scaffold:scaffold_group",
+    "schedule": "headwater.cli.schedule:schedule_group",
+    "sensor": "headwater.cli.sensor:sensor_group",
 }
 
 

@@ -26,6 +26,7 @@ from headwater.instance.asset_methods import AssetMethods
 from headwater.instance.backfill_methods import BackfillMethods
 from headwater.instance.concurrency_methods import ConcurrencyMethods
 from headwater.instance.config import CONFIG_FILE, home_directory, read_config_file, retry_policy, storage_url
+from headwater.instance.instigator_methods import InstigatorMethods
 from headwater.instance.maintenance import MaintenanceMethods
 from headwater.instance.run_methods import RunMethods  # runs out of process (runs package)
 from headwater.storage.errors import StorageUnavailableError
@@ -49,7 +50,9 @@ def _remove_tree(path: str) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-class Instance(AssetMethods, BackfillMethods, MaintenanceMethods, RunMethods, ConcurrencyMethods):
+class Instance(
+    AssetMethods, BackfillMethods, MaintenanceMethods, RunMethods, ConcurrencyMethods, InstigatorMethods
+):
     """Where runs and events are stored and how runs are executed (Dagster's ``DagsterInstance``).
 
     ``clock`` stamps the events the instance reports itself (default: the storage's clock)."""

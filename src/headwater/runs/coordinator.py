@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from headwater.events.event_type import EventType
 from headwater.runs.protocols import RunCoordinator, RunLauncher
-from headwater.runs.run_events import emit_run_event, get_run
+from headwater.runs.run_events import emit_run_event, emit_run_events, get_run
 from headwater.runs.settings import RunsSettings
 from headwater.storage.protocols import Storage
 from headwater.storage.runs import Run
@@ -31,6 +31,11 @@ class ImmediateRunCoordinator:
 
     def submit_run(self, storage: Storage, launcher: RunLauncher, run: Run) -> Run:
         return launcher.launch_run(storage, run)
+
+    def submit_runs(self, storage: Storage, launcher: RunLauncher, runs: Sequence[Run]) -> None:
+        """Submit many runs (a scheduler tick's): each launched in turn."""
+        for run in runs:
+            launcher.launch_run(storage, run)
 
 
 class RunQueueConfig(NamedTuple):
@@ -100,6 +105,10 @@ class QueuedRunCoordinator:
     def submit_run(self, storage: Storage, launcher: RunLauncher, run: Run) -> Run:
         emit_run_event(storage, run, EventType.RUN_ENQUEUED, "Placed run in the queue.")
         return get_run(storage, run.run_id) or run
+
+    def submit_runs(self, storage: Storage, launcher: RunLauncher, runs: Sequence[Run]) -> None:
+        """Queue many runs (a scheduler tick's) in one transaction."""
+        emit_run_events(storage, runs, EventType.RUN_ENQUEUED, "Placed run in the queue.")
 
 
 def coordinator_for(settings: RunsSettings) -> RunCoordinator:

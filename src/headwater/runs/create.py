@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from headwater.core import codec
 from headwater.core.asset_key import AssetKey
 from headwater.core.ids import make_new_run_id
 from headwater.planning.plan import build_plan
@@ -34,7 +35,50 @@ def create_run_for_launch(
 
     The plan is computed here, from specs only (no user code); the worker runs exactly this plan.
     """
-    plan = build_plan(job_spec, step_keys)
+    run = build_run_for_launch(
+        runs,
+        job_spec,
+        code_pointer,
+        run_config=run_config,
+        tags=tags,
+        step_keys=step_keys,
+        asset_selection=asset_selection,
+        parent_run_id=parent_run_id,
+        root_run_id=root_run_id,
+        run_id=run_id,
+    )
+    return runs.add_run(run)
+
+
+def build_run_for_launch(
+    runs: RunStore,
+    job_spec: JobSpec,
+    code_pointer: CodePointer,
+    *,
+    run_config: Mapping[str, Any] | None = None,
+    tags: Mapping[str, str] | None = None,
+    step_keys: Sequence[str] | None = None,
+    asset_selection: Iterable[AssetKey] | None = None,
+    parent_run_id: str | None = None,
+    root_run_id: str | None = None,
+    run_id: str | None = None,
+    snapshot_cache: dict[Any, Any] | None = None,
+) -> Run:
+    """The run ``create_run_for_launch`` stores, with its snapshots stored but not the run itself (the
+    caller stores many at once with ``RunStore.add_runs``). ``snapshot_cache`` (a dict the caller keeps)
+    remembers the plan and snapshot ids per job spec and step selection, so that many runs of one job (a
+    scheduler tick) compute and store them once."""
+    cache_key: Any = None
+    cached: Any = None
+    if snapshot_cache is not None:
+        cache_key = (codec.canonical(job_spec), None if step_keys is None else tuple(step_keys))
+        cached = snapshot_cache.get(cache_key)
+    if cached is None:
+        plan = build_plan(job_spec, step_keys)
+        cached = (plan, store_job_spec(runs, job_spec), store_plan(runs, plan))
+        if snapshot_cache is not None:
+            snapshot_cache[cache_key] = cached
+    plan, job_snapshot_id, plan_snapshot_id = cached
     all_tags = {**job_spec.tags, **(tags or {}), CODE_POINTER_TAG: code_pointer.to_tag()}
     if parent_run_id is not None:
         all_tags[PARENT_RUN_ID_TAG] = parent_run_id
@@ -48,10 +92,10 @@ def create_run_for_launch(
         step_keys_to_execute=tuple(sorted(plan.step_keys)) if step_keys is not None else None,
         parent_run_id=parent_run_id,
         root_run_id=(root_run_id or parent_run_id) if parent_run_id is not None else None,
-        job_snapshot_id=store_job_spec(runs, job_spec),
-        execution_plan_snapshot_id=store_plan(runs, plan),
+        job_snapshot_id=job_snapshot_id,
+        execution_plan_snapshot_id=plan_snapshot_id,
     )
-    return runs.add_run(run)
+    return run
 
 
 def create_asset_run_for_launch(

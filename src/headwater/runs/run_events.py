@@ -4,6 +4,7 @@ reading a run as it is stored now. Times come from the storage's clock unless gi
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from headwater.events.event import Event, EventLogEntry
@@ -33,6 +34,26 @@ def emit_run_event(
         user_message=message,
     )
     storage.handle_new_events([entry])
+
+
+def emit_run_events(
+    storage: Storage, runs: Sequence[Run], event_type: EventType, message: str, *, level: int = logging.INFO
+) -> None:
+    """``emit_run_event`` for many runs, in one transaction (all or none)."""
+    now = storage.clock()
+    storage.handle_new_events(
+        [
+            EventLogEntry(
+                run.run_id,
+                now,
+                Event(event_type, run.job_name, message=message),
+                job_name=run.job_name,
+                level=level,
+                user_message=message,
+            )
+            for run in runs
+        ]
+    )
 
 
 def report_run_failed(storage: Storage, run: Run, message: str, data: RunFailureData | None = None) -> None:

@@ -7,6 +7,8 @@ body only when the hash changed.
 
 Wire form: ``{"hash": "<sha256>", "spec": {...}, "v": 2}``, keys sorted; the hash covers ``spec``.
 Version 2: asset definition metadata on each asset node; partitions described (``specs.partitions``).
+Version 3: schedules and sensors carry what the daemon needs to tick them without the code (asset
+targets, the sensor kind, the job a target runs, the default status as ``RUNNING``/``STOPPED``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from headwater.errors import InvariantViolationError
 from headwater.specs.asset_graph import AssetCheckNodeSpec, AssetGraph, AssetNodeSpec
 from headwater.specs.job import JobSpec
 
-SPEC_VERSION = 2
+SPEC_VERSION = 3
 
 
 class _Spec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
@@ -41,6 +43,9 @@ class ResourceSpec(_Spec, frozen=True):
 
 
 class ScheduleSpec(_Spec, frozen=True):
+    """A schedule as the daemon sees it: its cron strings and time zone (the ticks are computed from
+    these alone), its target (a job, or ``asset_selection`` run as an asset job), its default status."""
+
     name: str
     cron_schedule: str | tuple[str, ...] | None = None
     job_name: str | None = None
@@ -48,15 +53,32 @@ class ScheduleSpec(_Spec, frozen=True):
     description: str | None = None
     default_status: str | None = None
     tags: dict[str, str] = {}
+    asset_selection: tuple[AssetKey, ...] | None = None
+
+    @property
+    def cron_schedules(self) -> tuple[str, ...]:
+        cron = self.cron_schedule
+        return () if cron is None else (cron,) if isinstance(cron, str) else cron
+
+    @property
+    def timezone(self) -> str:
+        return self.execution_timezone or "UTC"
 
 
 class SensorSpec(_Spec, frozen=True):
+    """A sensor as the daemon sees it: how often to evaluate it, its targets, its kind
+    (``standard``, ``asset``, ``multi_asset``, ``run_status``)."""
+
     name: str
     job_names: tuple[str, ...] = ()
     minimum_interval_seconds: int | None = None
     description: str | None = None
     default_status: str | None = None
     sensor_type: str = "standard"
+    asset_selection: tuple[AssetKey, ...] | None = None
+    monitored_assets: tuple[AssetKey, ...] = ()
+    monitored_jobs: tuple[str, ...] = ()
+    run_status: str | None = None
 
 
 class LocationSpec(msgspec.Struct, frozen=True, omit_defaults=True, dict=True):
@@ -91,6 +113,12 @@ class LocationSpec(msgspec.Struct, frozen=True, omit_defaults=True, dict=True):
     @cached_property
     def _jobs_by_name(self) -> dict[str, JobSpec]:
         return {j.name: j for j in self.jobs}
+
+    def schedule(self, name: str) -> ScheduleSpec | None:
+        return next((s for s in self.schedules if s.name == name), None)
+
+    def sensor(self, name: str) -> SensorSpec | None:
+        return next((s for s in self.sensors if s.name == name), None)
 
     @property
     def job_names(self) -> list[str]:

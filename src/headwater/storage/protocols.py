@@ -12,6 +12,7 @@ need from storage, whatever the database. One implementation, in SQL (``storage.
 * ``BackfillStore`` -- backfills (``storage.backfills``) and the status of their runs.
 * ``DaemonHeartbeatStore`` -- the daemon loops' heartbeats and last errors (``headwater daemon status``).
 * ``LeaseStore`` -- leader leases: one daemon replica leads each loop (``storage.daemon``).
+* ``InstigatorStore`` -- schedule and sensor state (running/stopped, cursor) and their ticks.
 
 ``Storage`` holds one of each, in one database. Every method is safe to call from several threads.
 """
@@ -30,6 +31,14 @@ from headwater.selection.partition_status import AssetPartitionStatus
 from headwater.storage.backfills import BulkActionsFilter, BulkActionStatus, PartitionBackfill
 from headwater.storage.concurrency import PoolInfo
 from headwater.storage.daemon import DaemonHeartbeat, Lease
+from headwater.storage.instigators import (
+    InstigatorState,
+    InstigatorStatus,
+    InstigatorTick,
+    InstigatorType,
+    TickData,
+    TickStatus,
+)
 from headwater.storage.records import (
     AssetCheckExecutionRecord,
     AssetCheckExecutionRecordStatus,
@@ -50,6 +59,11 @@ OfType = EventType | Iterable[EventType] | None
 class RunStore(Protocol):
     def add_run(self, run: Run) -> Run:
         """Store a new run; raise ``DuplicateRunError`` if its id is taken."""
+        ...
+
+    def add_runs(self, runs: Sequence[Run]) -> list[Run]:
+        """Store many new runs in one transaction; the ones whose id is taken are left out (returned:
+        the runs stored)."""
         ...
 
     def has_run(self, run_id: str) -> bool: ...
@@ -334,6 +348,61 @@ class LeaseStore(Protocol):
         ...
 
 
+class InstigatorStore(Protocol):
+    """Schedule and sensor state and their ticks (see ``storage.instigators``)."""
+
+    def get_instigator_state(self, selector_id: str) -> InstigatorState | None: ...
+
+    def all_instigator_state(
+        self,
+        instigator_type: InstigatorType | None = None,
+        statuses: Iterable[InstigatorStatus] | None = None,
+    ) -> Sequence[InstigatorState]: ...
+
+    def set_instigator_state(self, state: InstigatorState) -> InstigatorState:
+        """Store (insert or replace) the state of ``state.selector_id``."""
+        ...
+
+    def delete_instigator_state(self, selector_id: str) -> None: ...
+
+    def create_tick(self, tick_data: TickData) -> InstigatorTick:
+        """Store a new tick; ``DuplicateTickError`` if the instigator has one at that timestamp."""
+        ...
+
+    def create_ticks(self, ticks: Sequence[TickData]) -> list[InstigatorTick | None]:
+        """Store many new ticks in one transaction; None in place of each that exists already."""
+        ...
+
+    def update_tick(self, tick: InstigatorTick) -> InstigatorTick:
+        """Replace a stored tick's data (its status, runs, error...)."""
+        ...
+
+    def update_ticks(self, ticks: Sequence[InstigatorTick]) -> None:
+        """``update_tick`` for many ticks, in one transaction."""
+        ...
+
+    def get_tick(self, selector_id: str, timestamp: float) -> InstigatorTick | None: ...
+
+    def get_ticks(
+        self,
+        selector_id: str,
+        before: float | None = None,
+        after: float | None = None,
+        limit: int | None = None,
+        statuses: Iterable[TickStatus] | None = None,
+    ) -> Sequence[InstigatorTick]:
+        """Ticks newest first; ``before``/``after`` are exclusive timestamp bounds."""
+        ...
+
+    def get_latest_ticks(self, selector_ids: Iterable[str]) -> Mapping[str, InstigatorTick]:
+        """The newest tick of each of ``selector_ids`` that has one (one query)."""
+        ...
+
+    def purge_ticks(self, selector_id: str, before: float) -> int:
+        """Delete the instigator's ticks older than ``before``; how many were deleted."""
+        ...
+
+
 class Storage(Protocol):
     """Every store, in one database; the one object the instance, the run lifecycle, the daemon and
     the webserver are handed. Adding a store: see the ``headwater.storage`` docstring."""
@@ -358,6 +427,9 @@ class Storage(Protocol):
 
     @property
     def leases(self) -> LeaseStore: ...
+
+    @property
+    def instigators(self) -> InstigatorStore: ...
 
     @property
     def clock(self) -> Callable[[], float]:

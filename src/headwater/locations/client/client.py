@@ -24,6 +24,7 @@ from headwater.core.asset_key import AssetKey
 from headwater.locations.client.address import LocationAddress
 from headwater.locations.client.errors import (
     LocationConfigError,
+    LocationError,
     LocationLoadError,
     LocationRequestError,
     LocationUnavailableError,
@@ -31,6 +32,7 @@ from headwater.locations.client.errors import (
 )
 from headwater.planning.plan import PLAN_FORMAT_VERSION, ExecutionPlan
 from headwater.specs import location as location_spec
+from headwater.specs.instigation import EVALUATION_VERSION, TickEvaluation, TickEvaluationRequest
 from headwater.specs.job import JobSpec
 from headwater.specs.location import LocationSpec
 
@@ -55,6 +57,10 @@ class _PlanResponse(msgspec.Struct):
     plan: ExecutionPlan
 
 
+class _Evaluations(msgspec.Struct):
+    evaluations: list[TickEvaluation]
+
+
 class RunRequestReply(msgspec.Struct):
     """The code server's answer to a run request (``locations.server.run_request``)."""
 
@@ -65,6 +71,26 @@ class RunRequestReply(msgspec.Struct):
     step_keys: list[str] | None = None
     asset_selection: list[AssetKey] | None = None
     v: int = 1
+
+
+def run_request_body(
+    *,
+    job: str | None = None,
+    asset_selection: Iterable[AssetKey] | None = None,
+    op_selection: Iterable[str] | None = None,
+    run_config: dict[str, Any] | None = None,
+    partition_key: str | None = None,
+    tags: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The JSON body of a run request (``POST /run-request``, one item of ``POST /run-requests``)."""
+    return {
+        "job": job,
+        "asset_selection": None if asset_selection is None else [k.path for k in asset_selection],
+        "op_selection": None if op_selection is None else list(op_selection),
+        "run_config": run_config or {},
+        "partition_key": partition_key,
+        "tags": tags or {},
+    }
 
 
 class LocationClient:
@@ -141,21 +167,73 @@ class LocationClient:
     ) -> RunRequestReply:
         """A run checked by the code (config, resources, partition): the parts of a launchable run.
         LocationConfigError for bad config; LocationRequestError for an unknown job, asset or op."""
-        data = self._json(
-            "POST",
-            "/run-request",
-            {
-                "job": job,
-                "asset_selection": None if asset_selection is None else [k.path for k in asset_selection],
-                "op_selection": None if op_selection is None else list(op_selection),
-                "run_config": run_config or {},
-                "partition_key": partition_key,
-                "tags": tags or {},
-            },
+        body = run_request_body(
+            job=job,
+            asset_selection=asset_selection,
+            op_selection=op_selection,
+            run_config=run_config,
+            partition_key=partition_key,
+            tags=tags,
         )
+        data = self._json("POST", "/run-request", body)
         version = data.get("v")
         codec.check_version(version if isinstance(version, int) else 0, "a run request reply", 1)
         return codec.convert(data, RunRequestReply, "a run request reply")
+
+    def instigator_tick(self, request: TickEvaluationRequest) -> TickEvaluation:
+        """Evaluate a schedule or sensor in the server. The user's errors and timeouts come back in the
+        evaluation's ``error``; the request waits at most ``request.timeout`` plus a few seconds."""
+        status, body = self._request(
+            "POST", "/instigator-tick", payload=codec.to_builtins(request), timeout=request.timeout + 5.0
+        )
+        self._raise_for(status, body)
+        try:
+            evaluation = codec.decode(body, TickEvaluation, "a tick evaluation")
+        except codec.SerdeError as exc:
+            raise self._bad_response(status, str(exc)) from exc
+        codec.check_version(evaluation.v, "a tick evaluation", EVALUATION_VERSION)
+        return evaluation
+
+    def instigator_ticks(self, requests: list[TickEvaluationRequest]) -> list[TickEvaluation]:
+        """Evaluate many schedules or sensors in one round trip (in the server, one after another, each
+        within its own timeout)."""
+        if not requests:
+            return []
+        budget = sum(r.timeout for r in requests) + 5.0
+        status, body = self._request(
+            "POST", "/instigator-ticks", payload={"requests": codec.to_builtins(requests)}, timeout=budget
+        )
+        self._raise_for(status, body)
+        try:
+            reply = codec.decode(body, _Evaluations, "tick evaluations")
+        except codec.SerdeError as exc:
+            raise self._bad_response(status, str(exc)) from exc
+        if len(reply.evaluations) != len(requests):
+            raise self._bad_response(status, "not one evaluation per request")
+        return reply.evaluations
+
+    def run_requests(self, bodies: list[dict[str, Any]]) -> list[RunRequestReply | LocationError]:
+        """Many run requests (each as ``run_request`` takes them, as JSON bodies) in one round trip; a
+        refused one comes back as the error ``run_request`` would raise."""
+        if not bodies:
+            return []
+        data = self._json("POST", "/run-requests", {"requests": bodies})
+        replies = data.get("replies")
+        if not isinstance(replies, list) or len(replies) != len(bodies):
+            raise self._bad_response(200, "not one reply per run request")
+        out: list[RunRequestReply | LocationError] = []
+        for reply in replies:
+            if isinstance(reply, dict) and "error" in reply:
+                try:
+                    self._raise_for(400, json.dumps(reply).encode())
+                except LocationError as exc:
+                    out.append(exc)
+                continue
+            codec.check_version(
+                reply.get("v") if isinstance(reply.get("v"), int) else 0, "a run request reply", 1
+            )
+            out.append(codec.convert(reply, RunRequestReply, "a run request reply"))
+        return out
 
     def wait_until_up(self, timeout: float = 30.0) -> dict[str, Any]:
         """Poll /health until the server answers (loaded or not); LocationUnavailableError at timeout."""
@@ -181,14 +259,20 @@ class LocationClient:
         return data
 
     def _request(
-        self, method: str, path: str, *, payload: Any = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        payload: Any = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
     ) -> tuple[int, bytes]:
         hdrs = dict(headers or {})
         body = None
         if payload is not None:
             body = json.dumps(payload).encode()
             hdrs["Content-Type"] = "application/json"
-        conn = self._connection()
+        conn = self._connection(timeout)
         try:
             conn.request(method, path, body=body, headers=hdrs)
             response = conn.getresponse()
@@ -203,11 +287,12 @@ class LocationClient:
         finally:
             conn.close()
 
-    def _connection(self) -> http.client.HTTPConnection:
+    def _connection(self, timeout: float | None = None) -> http.client.HTTPConnection:
+        seconds = self.timeout if timeout is None else timeout
         if self.address.socket_path is not None:
-            return _UnixConnection(self.address.socket_path, self.timeout)
+            return _UnixConnection(self.address.socket_path, seconds)
         assert self.address.host is not None
-        return http.client.HTTPConnection(self.address.host, self.address.port, timeout=self.timeout)
+        return http.client.HTTPConnection(self.address.host, self.address.port, timeout=seconds)
 
     def _raise_for(self, status: int, body: bytes) -> None:
         if status < 400:

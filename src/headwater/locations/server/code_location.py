@@ -30,6 +30,7 @@ from headwater.locations.server.loader import CodeLoadError, UserCodeLoadError, 
 from headwater.locations.server.spec_builder import build_location_spec
 from headwater.planning.plan import PLAN_FORMAT_VERSION, build_plan
 from headwater.specs import location as location_spec
+from headwater.specs.instigation import TickEvaluation, TickEvaluationRequest
 from headwater.specs.location import LocationSpec
 
 
@@ -82,6 +83,9 @@ class CodeLocation:
         self._baseline_modules = set(sys.modules)
         self._reload_lock = threading.Lock()
         self._generation = 0
+        #: The instance schedules and sensors see as ``context.instance`` (None: HEADWATER_HOME's,
+        #: opened when a sensor that reads the event log first needs it).
+        self.instance: Any = None
         self.snapshot = self._load()
 
     # -- loading ----------------------------------------------------------------------------------------
@@ -178,6 +182,21 @@ class CodeLocation:
             lambda exc: f"Checking the run request raised {type(exc).__name__}: {exc}",
         ):
             return run_request(defs, self.target, body)
+
+    def instigator_tick(self, request: TickEvaluationRequest) -> TickEvaluation:
+        """Evaluate a schedule or sensor (``instigator_tick.evaluate_instigator``); sensors reading the
+        event log use the instance of HEADWATER_HOME, opened on first use."""
+        from headwater.locations.server.instigator_tick import evaluate_instigator
+        from headwater.locations.server.run_request import _get_instance
+
+        defs = self._loaded().defs
+        assert defs is not None
+        spec = self._loaded().spec
+        needs_instance = spec is not None and any(
+            s.name == request.name and s.sensor_type != "standard" for s in spec.sensors
+        )
+        instance = self.instance if self.instance is not None else _get_instance() if needs_instance else None
+        return evaluate_instigator(defs, request, instance)
 
     def _loaded(self) -> Snapshot:
         snap = self.snapshot

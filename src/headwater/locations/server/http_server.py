@@ -10,6 +10,10 @@ Routes (all JSON; errors are ``{"error": {"kind", "message", "traceback"}}``):
     POST /asset-value  {"asset_key": [...], "partition_key": ...} -> {"pickle_b64": ...}
     POST /run-request  a run checked by the code -> {"v", "job", "tags", ...} (``run_request``); bad
                        config -> 400 {"error": {"kind": "invalid_config", "errors": [{"message", "path"}]}}
+    POST /instigator-tick  evaluate a schedule or sensor (``specs.instigation.TickEvaluationRequest``)
+                       -> a ``TickEvaluation``; the user's errors and timeouts are in its "error"
+    POST /instigator-ticks {"requests": [...]} -> {"evaluations": [...]}: many, in one round trip
+    POST /run-requests {"requests": [run request bodies]} -> {"replies": [reply | {"error": {...}}]}
 
 Why the standard library and not Starlette/uvicorn: this is a small synchronous API between two
 processes on one machine, its handlers call into user code anyway, it must start fast (one per
@@ -76,6 +80,9 @@ class _Handler(BaseHTTPRequestHandler):
             "/plan": self._plan,
             "/asset-value": self._asset_value,
             "/run-request": self._run_request,
+            "/instigator-tick": self._instigator_tick,
+            "/instigator-ticks": self._instigator_ticks,
+            "/run-requests": self._run_requests,
         }
         self._dispatch(routes)
 
@@ -183,6 +190,50 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _run_request(self) -> None:
         self._json(200, self.location.run_request(self._body()))
+
+    def _instigator_tick(self) -> None:
+        from headwater.specs.instigation import TickEvaluationRequest
+
+        body = self._body()
+        try:
+            request = codec.convert(body, TickEvaluationRequest, "an instigator tick request")
+        except codec.SerdeError as exc:
+            raise _RequestError(400, "bad_request", str(exc)) from None
+        self._json(200, self.location.instigator_tick(request))
+
+    def _instigator_ticks(self) -> None:
+        from headwater.specs.instigation import TickEvaluationRequest
+
+        body = self._body()
+        try:
+            requests = codec.convert(
+                body.get("requests"), list[TickEvaluationRequest], "instigator tick requests"
+            )
+        except codec.SerdeError as exc:
+            raise _RequestError(400, "bad_request", str(exc)) from None
+        self._json(200, {"evaluations": [self.location.instigator_tick(r) for r in requests]})
+
+    def _run_requests(self) -> None:
+        bodies = self._body().get("requests")
+        if not isinstance(bodies, list) or not all(isinstance(b, dict) for b in bodies):
+            raise _RequestError(400, "bad_request", 'POST /run-requests needs {"requests": [{...}, ...]}.')
+        self._json(200, {"replies": [self._one_run_request(b) for b in bodies]})
+
+    def _one_run_request(self, body: dict[str, Any]) -> Any:
+        """One run request's reply, or its error as the error document a single request would get."""
+        try:
+            return self.location.run_request(body)
+        except UserCodeExecutionError as exc:
+            return {
+                "error": {"kind": "user_code_error", "message": str(exc), "traceback": exc.user_traceback}
+            }
+        except InvariantViolationError as exc:
+            return {"error": {"kind": "not_found", "message": str(exc), "traceback": None}}
+        except InvalidConfigError as exc:
+            errors = [{"message": e.message, "path": list(e.path)} for e in exc.errors]
+            return {"error": {"kind": "invalid_config", "message": str(exc), "errors": errors}}
+        except HeadwaterError as exc:
+            return {"error": {"kind": "bad_request", "message": str(exc), "traceback": None}}
 
     # -- plumbing ---------------------------------------------------------------------------------------
     def _body(self) -> dict[str, Any]:

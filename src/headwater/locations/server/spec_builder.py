@@ -9,6 +9,7 @@ from typing import Any
 
 import msgspec
 
+from headwater.core.asset_key import AssetKey
 from headwater.core.codec import paused_gc
 from headwater.core.metadata import normalize_metadata
 from headwater.core.metadata_values import MetadataValue
@@ -47,8 +48,8 @@ def _build(defs: Definitions) -> LocationSpec:
         asset_checks=tuple(graph.checks.values()),
         jobs=tuple(job.spec for job in jobs),
         resources=tuple(describe_resource(key, value) for key, value in sorted(resources.items())),
-        schedules=tuple(describe_schedule(s) for s in defs.schedules),
-        sensors=tuple(describe_sensor(s) for s in defs.sensors),
+        schedules=tuple(describe_schedule(s, graph) for s in defs.schedules),
+        sensors=tuple(describe_sensor(s, graph) for s in defs.sensors),
         metadata=_metadata(defs.metadata),
     )
 
@@ -123,8 +124,16 @@ def describe_config_schema(raw: Any) -> dict[str, Any]:
     return {"description": repr(raw)}
 
 
-# -- schedules and sensors (plain objects for now: read what they carry) ----------------------------------
-def describe_schedule(schedule: Any) -> ScheduleSpec:
+# -- schedules and sensors (read what they carry; Dagster-shaped objects of other classes too) -------------
+def _asset_selection(instigator: Any, graph: Any) -> tuple[AssetKey, ...] | None:
+    target = getattr(instigator, "target_def", None)
+    if target is None or getattr(target, "assets", None) is None:
+        return None
+    keys: tuple[AssetKey, ...] | None = target.asset_keys(graph)
+    return keys
+
+
+def describe_schedule(schedule: Any, graph: Any = None) -> ScheduleSpec:
     cron = getattr(schedule, "cron_schedule", None)
     return ScheduleSpec(
         name=str(getattr(schedule, "name", None) or type(schedule).__name__),
@@ -134,10 +143,11 @@ def describe_schedule(schedule: Any) -> ScheduleSpec:
         description=_str_or_none(getattr(schedule, "description", None)),
         default_status=_status(getattr(schedule, "default_status", None)),
         tags={str(k): str(v) for k, v in (getattr(schedule, "tags", None) or {}).items()},
+        asset_selection=_asset_selection(schedule, graph),
     )
 
 
-def describe_sensor(sensor: Any) -> SensorSpec:
+def describe_sensor(sensor: Any, graph: Any = None) -> SensorSpec:
     interval = getattr(sensor, "minimum_interval_seconds", None)
     kind = getattr(sensor, "sensor_type", None)
     return SensorSpec(
@@ -147,6 +157,11 @@ def describe_sensor(sensor: Any) -> SensorSpec:
         description=_str_or_none(getattr(sensor, "description", None)),
         default_status=_status(getattr(sensor, "default_status", None)),
         sensor_type=_status(kind) or "standard",
+        asset_selection=_asset_selection(sensor, graph),
+        monitored_assets=tuple(getattr(sensor, "monitored_assets", None) or ())
+        + ((sensor.asset_key,) if isinstance(getattr(sensor, "asset_key", None), AssetKey) else ()),
+        monitored_jobs=tuple(getattr(sensor, "monitored_job_names", None) or ()),
+        run_status=_status(getattr(sensor, "run_status", None)),
     )
 
 

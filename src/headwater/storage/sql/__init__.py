@@ -22,6 +22,7 @@ from headwater.storage.sql.concurrency_store import SqlConcurrencyStore
 from headwater.storage.sql.daemon_store import SqlDaemonHeartbeatStore, SqlLeaseStore
 from headwater.storage.sql.database import Database
 from headwater.storage.sql.events import SqlEventStore, event_rows, write_events
+from headwater.storage.sql.instigator_store import SqlInstigatorStore
 from headwater.storage.sql.memory import MEMORY_LOCATION
 from headwater.storage.sql.migrate import HEAD_REVISION, SchemaChange, current_revision, ensure_schema
 from headwater.storage.sql.retention import prune
@@ -66,6 +67,7 @@ class SqlStorage:
         self._backfills = SqlBackfillStore(self._db, clock)
         self._daemon_heartbeats = SqlDaemonHeartbeatStore(self._db)
         self._leases = SqlLeaseStore(self._db)
+        self._instigators = SqlInstigatorStore(self._db, clock)
 
     @staticmethod
     def sqlite(
@@ -111,6 +113,10 @@ class SqlStorage:
     @property
     def leases(self) -> SqlLeaseStore:
         return self._leases
+
+    @property
+    def instigators(self) -> SqlInstigatorStore:
+        return self._instigators
 
     @property
     def clock(self) -> Callable[[], float]:

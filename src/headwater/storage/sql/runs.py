@@ -142,6 +142,47 @@ class SqlRunStore:
             raise
         return run
 
+    def add_runs(self, new_runs: Sequence[Run]) -> list[Run]:
+        if not new_runs:
+            return []
+        now = self._clock()
+
+        def write(conn: sa.Connection) -> list[Run]:
+            ids = [r.run_id for r in new_runs]
+            taken: set[str] = set()
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                taken.update(conn.execute(sa.select(runs.c.run_id).where(runs.c.run_id.in_(chunk))).scalars())
+            fresh = list({r.run_id: r for r in new_runs if r.run_id not in taken}.values())
+            if fresh:
+                conn.execute(
+                    sa.insert(runs),
+                    [
+                        {
+                            "run_id": r.run_id,
+                            "create_timestamp": now,
+                            "update_timestamp": now,
+                            **_run_columns(r),
+                        }
+                        for r in fresh
+                    ],
+                )
+                tags = [{"run_id": r.run_id, "key": k, "value": v} for r in fresh for k, v in r.tags.items()]
+                if tags:
+                    conn.execute(sa.insert(run_tags), tags)
+            return fresh
+
+        try:
+            return self._db.run_write(write)
+        except sa.exc.IntegrityError:  # another writer stored one of them meanwhile: one by one
+            stored: list[Run] = []
+            for run in new_runs:
+                try:
+                    stored.append(self.add_run(run))
+                except DuplicateRunError:
+                    continue
+            return stored
+
     @staticmethod
     def _insert_tags(conn: sa.Connection, run_id: str, tags: Mapping[str, str]) -> None:
         if tags:

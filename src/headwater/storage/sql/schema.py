@@ -190,7 +190,8 @@ ticks = sa.Table(
     sa.Column("timestamp", sa.Double(), nullable=False),
     sa.Column("tick_body", Body(), nullable=False),
     sa.Column("update_timestamp", sa.Double(), nullable=False),
-    sa.Index("idx_ticks_selector", "selector_id", "timestamp"),
+    # revision 0004: one tick per (instigator, timestamp) -- a due tick is evaluated once
+    sa.Index("uq_ticks_selector_timestamp", "selector_id", "timestamp", unique=True),
     sa.Index("idx_ticks_status", "selector_id", "status", "timestamp"),
 )
 

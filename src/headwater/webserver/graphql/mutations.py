@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import strawberry
 
+from headwater.storage.instigators import InstigatorStatus
 from headwater.webserver.context import as_context
 from headwater.webserver.graphql import asset_wipe, backfills, launch, location_reload, run_termination
-from headwater.webserver.graphql.errors import NotAvailableError, not_available, unexpected
+from headwater.webserver.graphql import instigator_mutations as im
+from headwater.webserver.graphql.errors import unexpected
 from headwater.webserver.graphql.launch_inputs import (
     ExecutionParams,
     LaunchRunReexecutionResult,
@@ -93,9 +95,95 @@ class Mutation:
         except Exception as exc:
             return unexpected(exc)
 
-    @strawberry.mutation(description="Start a schedule: needs the daemon (not in this build).")
-    def start_schedule(self, schedule_name: str, repository_location_name: str) -> NotAvailableError:
-        return not_available("Starting schedules")
+    # -- schedules and sensors (instigator_mutations) -------------------------------------------------
+    @strawberry.mutation(description="Start a schedule: its ticks are due from now on.")
+    def start_schedule(
+        self, info: strawberry.Info, schedule_selector: im.ScheduleSelector
+    ) -> im.ScheduleMutationResult:
+        sel = schedule_selector
+        try:
+            ctx = as_context(info.context)
+            location, repository, name = sel.repository_location_name, sel.repository_name, sel.schedule_name
+            return im.set_schedule_status(ctx, location, repository, name, InstigatorStatus.RUNNING)
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(description="Stop a schedule, by its state id (``<location>:<name>``).")
+    def stop_running_schedule(
+        self,
+        info: strawberry.Info,
+        id: str | None = None,
+        schedule_origin_id: str | None = None,
+        schedule_selector_id: str | None = None,
+    ) -> im.ScheduleMutationResult:
+        try:
+            return im.stop_schedule_by_id(
+                as_context(info.context), id or schedule_selector_id or schedule_origin_id or ""
+            )
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(
+        description="Forget whether a schedule was started or stopped: its default_status decides."
+    )
+    def reset_schedule(
+        self, info: strawberry.Info, schedule_selector: im.ScheduleSelector
+    ) -> im.ScheduleMutationResult:
+        sel = schedule_selector
+        try:
+            ctx = as_context(info.context)
+            location, repository, name = sel.repository_location_name, sel.repository_name, sel.schedule_name
+            return im.set_schedule_status(ctx, location, repository, name, InstigatorStatus.DECLARED_IN_CODE)
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(description="Start a sensor.")
+    def start_sensor(self, info: strawberry.Info, sensor_selector: im.SensorSelector) -> im.SensorOrError:
+        sel = sensor_selector
+        try:
+            return im.set_sensor_status(
+                as_context(info.context), sel.repository_location_name, sel.repository_name, sel.sensor_name,
+                InstigatorStatus.RUNNING,
+            )  # fmt: skip
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(description="Stop a sensor, by its state id (``<location>:<name>``).")
+    def stop_sensor(
+        self,
+        info: strawberry.Info,
+        id: str | None = None,
+        job_origin_id: str | None = None,
+        job_selector_id: str | None = None,
+    ) -> im.StopSensorMutationResultOrError:
+        try:
+            return im.stop_sensor_by_id(
+                as_context(info.context), id or job_selector_id or job_origin_id or ""
+            )
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(
+        description="Forget whether a sensor was started or stopped: its default_status decides."
+    )
+    def reset_sensor(self, info: strawberry.Info, sensor_selector: im.SensorSelector) -> im.SensorOrError:
+        sel = sensor_selector
+        try:
+            return im.set_sensor_status(
+                as_context(info.context), sel.repository_location_name, sel.repository_name, sel.sensor_name,
+                InstigatorStatus.DECLARED_IN_CODE,
+            )  # fmt: skip
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(description="Set (or, without cursor, delete) a sensor's cursor.")
+    def set_sensor_cursor(
+        self, info: strawberry.Info, sensor_selector: im.SensorSelector, cursor: str | None = None
+    ) -> im.SensorOrError:
+        try:
+            return im.set_sensor_cursor(as_context(info.context), sensor_selector, cursor)
+        except Exception as exc:
+            return unexpected(exc)
 
     @strawberry.mutation(description="Store a backfill of assets over a choice of partitions.")
     def launch_partition_backfill(

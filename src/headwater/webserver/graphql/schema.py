@@ -16,6 +16,7 @@ import strawberry
 from headwater.storage.records import decode_cursor
 from headwater.webserver.context import REPOSITORY_NAME, as_context
 from headwater.webserver.graphql import asset_catalog, subscriptions
+from headwater.webserver.graphql import instigator_mutations as im
 from headwater.webserver.graphql.asset_catalog import AssetCatalogPage, AssetFilter, AssetNodeConnection
 from headwater.webserver.graphql.asset_keys import AssetKey, AssetKeyInput
 from headwater.webserver.graphql.assets import (
@@ -75,12 +76,12 @@ class RepositorySelector:
     repository_name: str = REPOSITORY_NAME
 
 
-@strawberry.type(description="Schedules of the loaded locations (definitions; state needs the daemon).")
+@strawberry.type(description="Schedules of the loaded locations.")
 class Schedules:
     results: list[Schedule]
 
 
-@strawberry.type(description="Sensors of the loaded locations (definitions; state needs the daemon).")
+@strawberry.type(description="Sensors of the loaded locations.")
 class Sensors:
     results: list[Sensor]
 
@@ -267,7 +268,7 @@ class Query:
             return PythonError(message=str(exc), stack=[], class_name="ValueError")
         return event_page(info, str(run_id), after_cursor, limit)
 
-    # -- schedules, sensors, backfills (definitions now; state with the daemon) --------------------------
+    # -- schedules, sensors (their state: instigator_mutations), backfills -------------------------------
     @strawberry.field(description="Schedules of the loaded locations.")
     def schedules_or_error(self, info: strawberry.Info) -> Schedules | PythonError:
         ctx = as_context(info.context)
@@ -287,6 +288,28 @@ class Query:
                 Sensor(spec=s, location_name=n) for n, spec in ctx.loaded_locations() for s in spec.sensors
             ]
         )
+
+    @strawberry.field(description="One schedule (Dagster's scheduleOrError).")
+    def schedule_or_error(
+        self, info: strawberry.Info, schedule_selector: im.ScheduleSelector
+    ) -> im.ScheduleOrError:
+        sel = schedule_selector
+        return im.find_schedule(
+            as_context(info.context), sel.repository_location_name, sel.repository_name, sel.schedule_name
+        )
+
+    @strawberry.field(description="One sensor (Dagster's sensorOrError).")
+    def sensor_or_error(self, info: strawberry.Info, sensor_selector: im.SensorSelector) -> im.SensorOrError:
+        sel = sensor_selector
+        return im.find_sensor(
+            as_context(info.context), sel.repository_location_name, sel.repository_name, sel.sensor_name
+        )
+
+    @strawberry.field(description="A schedule's or sensor's state and ticks.")
+    def instigation_state_or_error(
+        self, info: strawberry.Info, instigation_selector: im.InstigationSelector
+    ) -> im.InstigationStateOrError:
+        return im.instigation_state_of(as_context(info.context), instigation_selector)
 
     @strawberry.field(description="Backfills, newest first (cursor: a backfill id to continue after).")
     def partition_backfills_or_error(
