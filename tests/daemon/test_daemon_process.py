@@ -54,7 +54,7 @@ def test_daemon_drains_the_queue_reports_status_and_stops_on_sigterm(sqlite_home
     status = home.cli("daemon", "status", "--json")
     assert status.returncode == 0, status.stdout + status.stderr
     rows = {row["loop"]: row for row in json.loads(status.stdout)}
-    assert set(rows) == {"run_queue", "run_monitoring"}
+    assert set(rows) == {"run_queue", "run_monitoring", "scheduler", "sensors", "backfills"}
     assert rows["run_queue"]["leader"] == "solo" and rows["run_queue"]["healthy"]
     assert home.cli("daemon", "liveness-check").returncode == 0
     daemon.send_signal(signal.SIGTERM)
@@ -100,7 +100,9 @@ def test_replicas_fail_over_on_postgres_without_dequeuing_twice(pg_home: DaemonH
     counts = _dequeue_counts(home, first + second + third)
     assert set(counts.values()) == {1}, counts
     status = json.loads(home.cli("daemon", "status", "--json").stdout)
-    assert {row["loop"]: row["leader"] for row in status} == {"run_queue": "c", "run_monitoring": "c"}
+    assert {row["loop"]: row["leader"] for row in status} == dict.fromkeys(
+        ["run_queue", "run_monitoring", "scheduler", "sensors", "backfills"], "c"
+    )
     c.send_signal(signal.SIGTERM)
     b.send_signal(signal.SIGTERM)
     assert (c.wait(15), b.wait(15)) == (0, 0)

@@ -64,12 +64,15 @@ def _queue(instance: Instance, count: int) -> list[str]:
     return ids
 
 
+ALWAYS = ["scheduler", "sensors", "backfills"]
+
+
 @pytest.mark.parametrize(
     ("config", "names"),
     [
-        ({}, ["run_monitoring"]),
-        ({"run_coordinator": {"queued": {}}}, ["run_queue", "run_monitoring"]),
-        ({"run_coordinator": {"queued": {}}, "run_monitoring": {"enabled": False}}, ["run_queue"]),
+        ({}, ["run_monitoring", *ALWAYS]),
+        ({"run_coordinator": {"queued": {}}}, ["run_queue", "run_monitoring", *ALWAYS]),
+        ({"run_coordinator": {"queued": {}}, "run_monitoring": {"enabled": False}}, ["run_queue", *ALWAYS]),
     ],
 )
 def test_the_instance_says_which_loops_run(
@@ -139,7 +142,7 @@ def test_run_monitoring_loop_fails_a_silent_run_and_runs_retries(
     emit_run_event(instance.storage, run, EventType.RUN_STARTING, "starting")
     emit_run_event(instance.storage, run, EventType.RUN_START, "started")
     instance.storage.run_workers.heartbeat(WorkerHeartbeat(run.run_id, os.getpid(), socket.gethostname(), T0))
-    runner = build_runner(_context(instance))
+    runner = build_runner(_context(instance), ["run_monitoring"])
     [state] = runner.states.values()
     assert isinstance(state.loop, RunMonitoringLoop) and state.loop.interval_seconds == 10
     runner.run_once(clock())

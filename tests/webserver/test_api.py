@@ -154,7 +154,9 @@ def test_workspace_repositories_and_instance(dev: DevServer) -> None:
         instance["storage"]["backend"] == "sqlite" and instance["runLauncher"]["name"] == "DefaultRunLauncher"
     )
     # served with --no-daemon: run monitoring is needed and has never beaten
-    [monitoring] = instance["daemonHealth"]["allDaemonStatuses"]
+    statuses = {s["daemonType"]: s for s in instance["daemonHealth"]["allDaemonStatuses"]}
+    assert set(statuses) == {"run_monitoring", "scheduler", "sensors", "backfills"}
+    monitoring = statuses["run_monitoring"]
     assert monitoring["daemonType"] == "run_monitoring" and monitoring["required"]
     assert monitoring["healthy"] is False and monitoring["lastHeartbeatTime"] is None
     assert "no heartbeat yet" in monitoring["unhealthyReason"]

@@ -4,9 +4,10 @@
 them. A factory takes the ``DaemonContext`` and returns the loop built from the parts it needs (the
 storage, the run coordinator and launcher, the code locations). Which loops run is the instance's
 ``get_required_daemon_types()`` (the run queue only with a queued run coordinator, run monitoring
-only while ``run_monitoring.enabled``): ``daemon status`` and the webserver's daemon health read the
-same list. Adding a loop (scheduler, sensors, backfills, automation) is one factory, one entry in
-the list, and its name in ``get_required_daemon_types``.
+only while ``run_monitoring.enabled``; the scheduler, sensors and backfills always): ``daemon status`` and the webserver's daemon health read the
+same list. Adding a loop (automation, next) is one factory, one entry in the list, and its name in
+``get_required_daemon_types``. The scheduler and sensor loops start the code-location servers of
+the daemon's ``-m``/``-f``/``-w`` (with none, they have nothing to evaluate).
 """
 
 from __future__ import annotations
@@ -79,10 +80,40 @@ def run_monitoring_loop(context: DaemonContext) -> DaemonLoop:
     )
 
 
+def scheduler_loop(context: DaemonContext) -> DaemonLoop:
+    from headwater.daemon.code_locations import WorkspaceLocations
+    from headwater.daemon.scheduler_tick import SchedulerTick
+    from headwater.daemon.tick_runs import submitter
+
+    instance = context.instance
+    submit = submitter(instance.storage, instance.run_coordinator, instance.run_launcher)
+    return SchedulerTick(instance.storage, WorkspaceLocations(context.workspace()), submit)
+
+
+def sensor_loop(context: DaemonContext) -> DaemonLoop:
+    from headwater.daemon.code_locations import WorkspaceLocations
+    from headwater.daemon.sensor_tick import SensorTick
+    from headwater.daemon.tick_runs import submitter
+
+    instance = context.instance
+    submit = submitter(instance.storage, instance.run_coordinator, instance.run_launcher)
+    return SensorTick(instance.storage, WorkspaceLocations(context.workspace()), submit)
+
+
+def backfill_loop(context: DaemonContext) -> DaemonLoop:
+    from headwater.daemon.backfill_tick import BackfillDaemon
+
+    instance = context.instance
+    return BackfillDaemon(instance.storage, instance.run_coordinator, instance.run_launcher)
+
+
 #: Every loop the daemon knows, in start order.
 LOOP_FACTORIES: list[tuple[str, LoopFactory]] = [
     ("run_queue", run_queue_loop),
     ("run_monitoring", run_monitoring_loop),
+    ("scheduler", scheduler_loop),
+    ("sensors", sensor_loop),
+    ("backfills", backfill_loop),
 ]
 
 
