@@ -75,7 +75,7 @@ class DaemonHome:
     def instance(self) -> Instance:
         return Instance.get()
 
-    def queue_runs(self, count: int, job: str = "quick") -> list[str]:
+    def queue_runs(self, count: int, job: str = "quick", tags: dict[str, str] | None = None) -> list[str]:
         """Queue ``count`` runs of ``job`` (through the instance's queued coordinator)."""
         from headwater.locations.server.loader import load_definitions
         from headwater.runs.code_pointer import CodePointer
@@ -87,7 +87,7 @@ class DaemonHome:
         ids = []
         with self.instance() as instance:
             for _ in range(count):
-                run = create_run_for_launch(instance.run_storage, spec, pointer)
+                run = create_run_for_launch(instance.run_storage, spec, pointer, tags=tags)
                 ids.append(instance.submit_run(run.run_id).run_id)
         return ids
 
