@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from contracts.storage.databases import postgres_url
+from contracts.storage.databases import mysql_url, postgres_url
 from headwater.instance import Instance
 from headwater.runs.processes import pid_alive, worker_pid
 
@@ -128,11 +128,16 @@ def sqlite_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Dae
         home.close()
 
 
-@pytest.fixture
-def pg_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[DaemonHome]:
+@pytest.fixture(params=["postgres", "mysql"])
+def server_home(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[DaemonHome]:
+    """A home on a database server: PostgreSQL, then MySQL."""
     home = _home(tmp_path, monkeypatch)
-    with postgres_url() as url:
-        home.write_config({"storage": {"postgres": {"postgres_url": url}}, "run_coordinator": QUEUED})
+    backend = str(request.param)
+    with (postgres_url if backend == "postgres" else mysql_url)() as url:
+        storage = {backend: {f"{backend}_url": url}}
+        home.write_config({"storage": storage, "run_coordinator": QUEUED})
         try:
             yield home
         finally:

@@ -1,6 +1,7 @@
 """``headwater daemon run`` as real processes: the run queue drains, SIGTERM stops cleanly and hands
-the loops over at once, and -- on PostgreSQL -- two replicas elect one leader per loop, a killed
-leader's loops move to the other within one lease period, and a stalled leader cannot act."""
+the loops over at once, monitoring fails a run whose worker was killed and retries it, and -- on
+PostgreSQL and MySQL -- two replicas elect one leader per loop, a killed leader's loops move to the
+other within one lease period, and a stalled leader cannot act."""
 
 from __future__ import annotations
 
@@ -106,8 +107,8 @@ def test_monitoring_fails_a_run_whose_worker_was_killed_and_retries_it(sqlite_ho
     )
 
 
-def test_replicas_fail_over_on_postgres_without_dequeuing_twice(pg_home: DaemonHome) -> None:
-    home = pg_home
+def test_replicas_fail_over_without_dequeuing_twice(server_home: DaemonHome) -> None:
+    home = server_home
     a = home.start_daemon("a", "--lease-seconds", str(LEASE))
     wait_for(
         lambda: _holder(home, "run_queue") == "a" and _holder(home, "run_monitoring") == "a", 60, "a to lead"
