@@ -96,15 +96,13 @@ def test_monitoring_fails_a_run_whose_worker_was_killed_and_retries_it(sqlite_ho
         failure = instance.all_logs(run_id, of_type=EventType.RUN_FAILURE)[-1]
     assert f"run worker pid {pid} exited without finishing the run" in failure.user_message
 
-    def child_status() -> RunStatus | None:
+    def child_launched() -> bool:
         with home.instance() as instance:
             child = instance.get_run_by_id(child_id)
-        return child.status if child is not None and child.status is not RunStatus.QUEUED else None
+        return child is not None and child.status in (RunStatus.STARTING, RunStatus.STARTED)
 
-    assert wait_for(child_status, 60, "the retry to leave the queue") in (
-        RunStatus.STARTING,
-        RunStatus.STARTED,
-    )
+    wait_for(child_launched, 60, "the retry to be queued and launched by the run queue loop")
+    assert _dequeue_counts(home, [child_id]) == {child_id: 1}
 
 
 def test_replicas_fail_over_without_dequeuing_twice(server_home: DaemonHome) -> None:
