@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from contracts.storage.databases import postgres_url
+from contracts.storage.databases import mysql_url, postgres_url
 from headwater.instance import Instance
 from headwater.runs.processes import pid_alive, worker_pid
 
@@ -75,7 +75,7 @@ class DaemonHome:
     def instance(self) -> Instance:
         return Instance.get()
 
-    def queue_runs(self, count: int, job: str = "quick") -> list[str]:
+    def queue_runs(self, count: int, job: str = "quick", tags: dict[str, str] | None = None) -> list[str]:
         """Queue ``count`` runs of ``job`` (through the instance's queued coordinator)."""
         from headwater.locations.server.loader import load_definitions
         from headwater.runs.code_pointer import CodePointer
@@ -87,7 +87,7 @@ class DaemonHome:
         ids = []
         with self.instance() as instance:
             for _ in range(count):
-                run = create_run_for_launch(instance.run_storage, spec, pointer)
+                run = create_run_for_launch(instance.run_storage, spec, pointer, tags=tags)
                 ids.append(instance.submit_run(run.run_id).run_id)
         return ids
 
@@ -128,11 +128,16 @@ def sqlite_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Dae
         home.close()
 
 
-@pytest.fixture
-def pg_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[DaemonHome]:
+@pytest.fixture(params=["postgres", "mysql"])
+def server_home(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[DaemonHome]:
+    """A home on a database server: PostgreSQL, then MySQL."""
     home = _home(tmp_path, monkeypatch)
-    with postgres_url() as url:
-        home.write_config({"storage": {"postgres": {"postgres_url": url}}, "run_coordinator": QUEUED})
+    backend = str(request.param)
+    with (postgres_url if backend == "postgres" else mysql_url)() as url:
+        storage = {backend: {f"{backend}_url": url}}
+        home.write_config({"storage": storage, "run_coordinator": QUEUED})
         try:
             yield home
         finally:

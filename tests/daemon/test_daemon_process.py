@@ -1,6 +1,7 @@
 """``headwater daemon run`` as real processes: the run queue drains, SIGTERM stops cleanly and hands
-the loops over at once, and -- on PostgreSQL -- two replicas elect one leader per loop, a killed
-leader's loops move to the other within one lease period, and a stalled leader cannot act."""
+the loops over at once, monitoring fails a run whose worker was killed and retries it, and -- on
+PostgreSQL and MySQL -- two replicas elect one leader per loop, a killed leader's loops move to the
+other within one lease period, and a stalled leader cannot act."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import time
 
 from headwater.events.event_type import EventType
 from headwater.events.run_status import RunStatus
+from headwater.runs.processes import worker_pid
+from headwater.runs.tags import AUTO_RETRY_RUN_ID_TAG, MAX_RETRIES_TAG
 from headwater.storage.daemon import Lease
 
 from .conftest import DaemonHome, wait_for
@@ -63,8 +66,47 @@ def test_daemon_drains_the_queue_reports_status_and_stops_on_sigterm(sqlite_home
     assert _holder(home, "run_queue") is None  # released: a replica takes over at once
 
 
-def test_replicas_fail_over_on_postgres_without_dequeuing_twice(pg_home: DaemonHome) -> None:
-    home = pg_home
+def test_monitoring_fails_a_run_whose_worker_was_killed_and_retries_it(sqlite_home: DaemonHome) -> None:
+    home = sqlite_home
+    home.write_config(
+        {
+            "run_coordinator": {"queued": {"dequeue_interval_seconds": 0.2}},
+            "run_monitoring": {"poll_interval_seconds": 0.2, "heartbeat_timeout_seconds": 30},
+        }
+    )
+    home.start_daemon("monitor", "--lease-seconds", str(LEASE))
+    [run_id] = home.queue_runs(1, "sleepy", tags={MAX_RETRIES_TAG: "1"})
+
+    def started_pid() -> int | None:
+        with home.instance() as instance:
+            run = instance.get_run_by_id(run_id)
+        return worker_pid(run.tags) if run is not None and run.status is RunStatus.STARTED else None
+
+    pid = wait_for(started_pid, 60, "the run to start")
+    os.killpg(pid, signal.SIGKILL)  # the worker and its step process die without a word
+
+    def retried() -> str | None:
+        with home.instance() as instance:
+            run = instance.get_run_by_id(run_id)
+        assert run is not None
+        return run.tags.get(AUTO_RETRY_RUN_ID_TAG) if run.status is RunStatus.FAILURE else None
+
+    child_id = wait_for(retried, 30, "the monitoring loop to fail the run and retry it")
+    with home.instance() as instance:
+        failure = instance.all_logs(run_id, of_type=EventType.RUN_FAILURE)[-1]
+    assert f"run worker pid {pid} exited without finishing the run" in failure.user_message
+
+    def child_launched() -> bool:
+        with home.instance() as instance:
+            child = instance.get_run_by_id(child_id)
+        return child is not None and child.status in (RunStatus.STARTING, RunStatus.STARTED)
+
+    wait_for(child_launched, 60, "the retry to be queued and launched by the run queue loop")
+    assert _dequeue_counts(home, [child_id]) == {child_id: 1}
+
+
+def test_replicas_fail_over_without_dequeuing_twice(server_home: DaemonHome) -> None:
+    home = server_home
     a = home.start_daemon("a", "--lease-seconds", str(LEASE))
     wait_for(
         lambda: _holder(home, "run_queue") == "a" and _holder(home, "run_monitoring") == "a", 60, "a to lead"
