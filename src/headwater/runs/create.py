@@ -3,17 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from headwater.core.asset_key import AssetKey
 from headwater.core.ids import make_new_run_id
-from headwater.planning.plan import build_plan
+from headwater.planning.plan import ExecutionPlan, build_plan
 from headwater.runs.code_pointer import CodePointer
 from headwater.runs.snapshots import store_job_spec, store_plan
 from headwater.runs.tags import CODE_POINTER_TAG
 from headwater.specs.job import JobSpec
 from headwater.storage.protocols import RunStore
 from headwater.storage.runs import PARENT_RUN_ID_TAG, PARTITION_NAME_TAG, ROOT_RUN_ID_TAG, Run
+
+
+@dataclass(frozen=True)
+class LaunchSnapshots:
+    """A job's plan and the ids of its stored job spec and plan snapshots: computed once
+    (``prepare_launch``) for many runs of the same job (a backfill's), instead of once per run."""
+
+    plan: ExecutionPlan
+    job_snapshot_id: str
+    plan_snapshot_id: str
+
+
+def prepare_launch(
+    runs: RunStore, job_spec: JobSpec, step_keys: Sequence[str] | None = None
+) -> LaunchSnapshots:
+    """Plan ``job_spec`` and store its snapshots (once each, by content hash)."""
+    plan = build_plan(job_spec, step_keys)
+    return LaunchSnapshots(plan, store_job_spec(runs, job_spec), store_plan(runs, plan))
 
 
 def create_run_for_launch(
@@ -28,13 +47,17 @@ def create_run_for_launch(
     parent_run_id: str | None = None,
     root_run_id: str | None = None,
     run_id: str | None = None,
+    prepared: LaunchSnapshots | None = None,
 ) -> Run:
     """Store a NOT_STARTED run with everything a worker needs: the code pointer (a tag), the job spec
     and the execution plan (snapshots, by content hash), run config, tags and step selection.
 
-    The plan is computed here, from specs only (no user code); the worker runs exactly this plan.
+    The plan is computed here, from specs only (no user code), or given as ``prepared`` (by
+    ``prepare_launch`` for the same job spec and step keys); the worker runs exactly this plan.
     """
-    plan = build_plan(job_spec, step_keys)
+    if prepared is None:
+        prepared = prepare_launch(runs, job_spec, step_keys)
+    plan = prepared.plan
     all_tags = {**job_spec.tags, **(tags or {}), CODE_POINTER_TAG: code_pointer.to_tag()}
     if parent_run_id is not None:
         all_tags[PARENT_RUN_ID_TAG] = parent_run_id
@@ -48,8 +71,8 @@ def create_run_for_launch(
         step_keys_to_execute=tuple(sorted(plan.step_keys)) if step_keys is not None else None,
         parent_run_id=parent_run_id,
         root_run_id=(root_run_id or parent_run_id) if parent_run_id is not None else None,
-        job_snapshot_id=store_job_spec(runs, job_spec),
-        execution_plan_snapshot_id=store_plan(runs, plan),
+        job_snapshot_id=prepared.job_snapshot_id,
+        execution_plan_snapshot_id=prepared.plan_snapshot_id,
     )
     return runs.add_run(run)
 

@@ -279,6 +279,8 @@ class BackfillStore(Protocol):
         """The status of each run of the backfill, by run id."""
         ...
 
+    def wipe(self) -> None: ...
+
 
 class Storage(Protocol):
     """Every store, in one database; the one object the instance, the run lifecycle, the daemon and
