@@ -62,8 +62,8 @@ def partition_status(backend: str) -> Callable[[ModuleType, str], Outcome]:
                  for k in keys[92_000:97_000]]
             )  # fmt: skip
             storage.event_store.store_events(
-                [entry(EventType.ASSET_MATERIALIZATION_PLANNED, AssetMaterializationPlannedData(key, k), "live")
-                 for k in keys[97_000:98_000]]
+                [entry(EventType.ASSET_MATERIALIZATION_PLANNED, AssetMaterializationPlannedData(key, k),
+                       "live") for k in keys[97_000:98_000]]
             )  # fmt: skip
             instance = Instance(storage)
             t = time.perf_counter()
@@ -104,8 +104,9 @@ def _instance(home: str) -> Any:
 def _launch(instance: Any) -> Any:
     from headwater.cli.backfill_launch import launch_backfill
 
+    module = "benchmarks._backfill_defs"
     return launch_backfill(
-        "*", all_partitions=True, module_name="benchmarks._backfill_defs", working_directory=ROOT, instance=instance
+        "*", all_partitions=True, module_name=module, working_directory=ROOT, instance=instance
     )
 
 
@@ -146,7 +147,8 @@ def backfill_all_done(dg: ModuleType, lib: str) -> Outcome:
         while True:
             now = time.time()
             daemon.tick(now)
-            dequeue_tick(instance.storage, now, settings=instance.runs_settings, launcher=instance.run_launcher)
+            settings, launcher = instance.runs_settings, instance.run_launcher
+            dequeue_tick(instance.storage, now, settings=settings, launcher=launcher)
             status = instance.get_backfill(backfill.backfill_id).status
             if status is not BulkActionStatus.REQUESTED:
                 break

@@ -304,7 +304,8 @@ def test_launch_and_read_a_backfill(dev: DevServer) -> None:
                  status numRuns numPartitions partitions title isPaused
                  assetSelection { path }
                  assetBackfillStatuses { assetKey { path } numTargeted numRequested } } }
-             missing: partitionBackfillOrError(backfillId: "nope") { __typename } }""",
+             missing: partitionBackfillOrError(backfillId: "nope") { __typename }
+             canceled: partitionBackfillsOrError(status: CANCELED) { ... on PartitionBackfills { results { id } } } }""",
         {"id": launched["backfillId"]},
     )
     assert data["partitionBackfillsOrError"]["results"] == [{"id": launched["backfillId"]}]
@@ -319,6 +320,7 @@ def test_launch_and_read_a_backfill(dev: DevServer) -> None:
         "assetBackfillStatuses": [{"assetKey": {"path": ["lettered"]}, "numTargeted": 2, "numRequested": 0}],
     }
     assert data["missing"]["__typename"] == "BackfillNotFoundError"
+    assert data["canceled"]["results"] == []
 
 
 # -- mutations and runs -----------------------------------------------------------------------------------

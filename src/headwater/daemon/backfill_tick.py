@@ -33,7 +33,7 @@ from headwater.events.run_status import RunStatus
 from headwater.runs.backfills import load_plan, request_states
 from headwater.runs.cancel import CancelError, cancel_run
 from headwater.runs.code_pointer import CodePointer
-from headwater.runs.create import create_run_for_launch
+from headwater.runs.create import LaunchSnapshots, create_run_for_launch, prepare_launch
 from headwater.runs.protocols import RunCoordinator, RunLauncher
 from headwater.selection.backfill_plan import BackfillPlan
 from headwater.storage.backfills import BulkActionsFilter, BulkActionStatus, PartitionBackfill
@@ -84,6 +84,8 @@ class BackfillDaemon:
         self.max_runs_per_tick = max_runs_per_tick
         self.cancel_grace_period = cancel_grace_period
         self._plans: dict[str, tuple[BackfillPlan, list[str]]] = {}
+        #: per (backfill, group): the group's job planned and stored once, not once per run
+        self._prepared: dict[tuple[str, int], LaunchSnapshots] = {}
         self.last_result = BackfillTickResult()
 
     def tick(self, now: float) -> None:
@@ -127,7 +129,7 @@ class BackfillDaemon:
             if all(_finished(s) for s in statuses.values()):
                 done = backfill.with_status(BulkActionStatus.CANCELED, backfill_end_timestamp=now)
                 self.storage.backfills.update_backfill(done)
-                self._plans.pop(bid, None)
+                self._forget(bid)
                 result.status[bid] = done.status
             else:
                 result.status[bid] = backfill.status
@@ -156,7 +158,7 @@ class BackfillDaemon:
                 else BulkActionStatus.COMPLETED_FAILED
             )
             self.storage.backfills.update_backfill(backfill.with_status(final, backfill_end_timestamp=now))
-            self._plans.pop(bid, None)
+            self._forget(bid)
             result.status[bid] = final
         else:
             result.status[bid] = backfill.status
@@ -174,6 +176,10 @@ class BackfillDaemon:
         elif keys:
             tags[ASSET_PARTITION_RANGE_START_TAG] = keys[0]
             tags[ASSET_PARTITION_RANGE_END_TAG] = keys[-1]
+        prepared = self._prepared.get((backfill.backfill_id, request.group))
+        if prepared is None:
+            prepared = prepare_launch(self.storage.run_store, group.job)
+            self._prepared[(backfill.backfill_id, request.group)] = prepared
         try:
             run = create_run_for_launch(
                 self.storage.run_store,
@@ -182,11 +188,17 @@ class BackfillDaemon:
                 tags=tags,
                 asset_selection=group.asset_keys,
                 run_id=run_id,
+                prepared=prepared,
             )
         except DuplicateRunError:  # an earlier tick made it: submit it if it never was
             self._submit_existing(run_id)
             return
         self.coordinator.submit_run(self.storage, self.launcher, run)
+
+    def _forget(self, backfill_id: str) -> None:
+        self._plans.pop(backfill_id, None)
+        for key in [k for k in self._prepared if k[0] == backfill_id]:
+            del self._prepared[key]
 
     def _submit_existing(self, run_id: str) -> None:
         record = self.storage.run_store.get_run_record(run_id)

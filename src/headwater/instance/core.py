@@ -390,6 +390,7 @@ class Instance(
 
     # -- maintenance
     def wipe(self) -> None:
-        """Delete every run, event and index row (tests and ``headwater wipe``)."""
+        """Delete every run, event, index row and backfill (tests and ``headwater wipe``)."""
         self._runs.wipe()
         self._events.wipe()
+        self._storage.backfills.wipe()

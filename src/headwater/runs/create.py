@@ -3,18 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from headwater.core import codec
 from headwater.core.asset_key import AssetKey
 from headwater.core.ids import make_new_run_id
-from headwater.planning.plan import build_plan
+from headwater.planning.plan import ExecutionPlan, build_plan
 from headwater.runs.code_pointer import CodePointer
 from headwater.runs.snapshots import store_job_spec, store_plan
 from headwater.runs.tags import CODE_POINTER_TAG
 from headwater.specs.job import JobSpec
 from headwater.storage.protocols import RunStore
 from headwater.storage.runs import PARENT_RUN_ID_TAG, PARTITION_NAME_TAG, ROOT_RUN_ID_TAG, Run
+
+
+@dataclass(frozen=True)
+class LaunchSnapshots:
+    """A job's plan and the ids of its stored job spec and plan snapshots: computed once
+    (``prepare_launch``) for many runs of the same job (a backfill's), instead of once per run."""
+
+    plan: ExecutionPlan
+    job_snapshot_id: str
+    plan_snapshot_id: str
+
+
+def prepare_launch(
+    runs: RunStore, job_spec: JobSpec, step_keys: Sequence[str] | None = None
+) -> LaunchSnapshots:
+    """Plan ``job_spec`` and store its snapshots (once each, by content hash)."""
+    plan = build_plan(job_spec, step_keys)
+    return LaunchSnapshots(plan, store_job_spec(runs, job_spec), store_plan(runs, plan))
 
 
 def create_run_for_launch(
@@ -29,11 +48,13 @@ def create_run_for_launch(
     parent_run_id: str | None = None,
     root_run_id: str | None = None,
     run_id: str | None = None,
+    prepared: LaunchSnapshots | None = None,
 ) -> Run:
     """Store a NOT_STARTED run with everything a worker needs: the code pointer (a tag), the job spec
     and the execution plan (snapshots, by content hash), run config, tags and step selection.
 
-    The plan is computed here, from specs only (no user code); the worker runs exactly this plan.
+    The plan is computed here, from specs only (no user code), or given as ``prepared`` (by
+    ``prepare_launch`` for the same job spec and step keys); the worker runs exactly this plan.
     """
     run = build_run_for_launch(
         runs,
@@ -46,6 +67,7 @@ def create_run_for_launch(
         parent_run_id=parent_run_id,
         root_run_id=root_run_id,
         run_id=run_id,
+        prepared=prepared,
     )
     return runs.add_run(run)
 
@@ -63,22 +85,22 @@ def build_run_for_launch(
     root_run_id: str | None = None,
     run_id: str | None = None,
     snapshot_cache: dict[Any, Any] | None = None,
+    prepared: LaunchSnapshots | None = None,
 ) -> Run:
     """The run ``create_run_for_launch`` stores, with its snapshots stored but not the run itself (the
     caller stores many at once with ``RunStore.add_runs``). ``snapshot_cache`` (a dict the caller keeps)
     remembers the plan and snapshot ids per job spec and step selection, so that many runs of one job (a
-    scheduler tick) compute and store them once."""
-    cache_key: Any = None
-    cached: Any = None
-    if snapshot_cache is not None:
-        cache_key = (codec.canonical(job_spec), None if step_keys is None else tuple(step_keys))
-        cached = snapshot_cache.get(cache_key)
-    if cached is None:
-        plan = build_plan(job_spec, step_keys)
-        cached = (plan, store_job_spec(runs, job_spec), store_plan(runs, plan))
+    scheduler tick) compute and store them once; ``prepared`` gives them (``prepare_launch``)."""
+    if prepared is None:
+        cache_key: Any = None
         if snapshot_cache is not None:
-            snapshot_cache[cache_key] = cached
-    plan, job_snapshot_id, plan_snapshot_id = cached
+            cache_key = (codec.canonical(job_spec), None if step_keys is None else tuple(step_keys))
+            prepared = snapshot_cache.get(cache_key)
+        if prepared is None:
+            prepared = prepare_launch(runs, job_spec, step_keys)
+            if snapshot_cache is not None:
+                snapshot_cache[cache_key] = prepared
+    plan = prepared.plan
     all_tags = {**job_spec.tags, **(tags or {}), CODE_POINTER_TAG: code_pointer.to_tag()}
     if parent_run_id is not None:
         all_tags[PARENT_RUN_ID_TAG] = parent_run_id
@@ -92,8 +114,8 @@ def build_run_for_launch(
         step_keys_to_execute=tuple(sorted(plan.step_keys)) if step_keys is not None else None,
         parent_run_id=parent_run_id,
         root_run_id=(root_run_id or parent_run_id) if parent_run_id is not None else None,
-        job_snapshot_id=job_snapshot_id,
-        execution_plan_snapshot_id=plan_snapshot_id,
+        job_snapshot_id=prepared.job_snapshot_id,
+        execution_plan_snapshot_id=prepared.plan_snapshot_id,
     )
     return run
 

@@ -304,6 +304,8 @@ class BackfillStore(Protocol):
         """The status of each run of the backfill, by run id."""
         ...
 
+    def wipe(self) -> None: ...
+
 
 class DaemonHeartbeatStore(Protocol):
     """The daemon loops' heartbeats (see ``storage.daemon``), one per loop name."""

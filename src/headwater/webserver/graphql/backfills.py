@@ -34,7 +34,7 @@ from headwater.webserver.graphql.errors import (
 from headwater.webserver.graphql.limits import page_size
 from headwater.webserver.graphql.tags import ExecutionTag, PipelineTag, tag_dict
 
-BulkActionStatus = strawberry.enum(CoreStatus, description="Where a backfill stands.")
+strawberry.enum(CoreStatus, description="Where a backfill stands.")  # the GraphQL enum is the class
 
 
 @strawberry.type(description="Where one asset of a backfill stands, in partitions.")
@@ -51,7 +51,7 @@ class AssetBackfillStatus:
 @strawberry.type(description="A backfill: many partitions of assets, run by the daemon's backfill tick.")
 class PartitionBackfill:
     id: strawberry.ID
-    status: BulkActionStatus  # type: ignore[valid-type]
+    status: CoreStatus
     timestamp: float
     end_timestamp: float | None
     num_partitions: int | None
@@ -150,8 +150,12 @@ LaunchBackfillResult = Annotated[
 ]
 
 
-def backfills_page(ctx: RequestContext, cursor: str | None, limit: int | None) -> PartitionBackfills:
-    found = ctx.storage.backfills.get_backfills(cursor=cursor, limit=page_size(limit, default=100))
+def backfills_page(
+    ctx: RequestContext, cursor: str | None, limit: int | None, status: CoreStatus | None = None
+) -> PartitionBackfills:
+    found = ctx.storage.backfills.get_backfills(
+        cursor=cursor, limit=page_size(limit, default=100), status=status
+    )
     return PartitionBackfills(results=[PartitionBackfill.of(b) for b in found])
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import strawberry
 
+from headwater.storage.backfills import BulkActionStatus
 from headwater.storage.records import decode_cursor
 from headwater.webserver.context import REPOSITORY_NAME, as_context
 from headwater.webserver.graphql import asset_catalog, subscriptions
@@ -313,10 +314,14 @@ class Query:
 
     @strawberry.field(description="Backfills, newest first (cursor: a backfill id to continue after).")
     def partition_backfills_or_error(
-        self, info: strawberry.Info, cursor: str | None = None, limit: int | None = None
+        self,
+        info: strawberry.Info,
+        cursor: str | None = None,
+        limit: int | None = None,
+        status: BulkActionStatus | None = None,
     ) -> PartitionBackfillsOrError:
         try:
-            return backfills_page(as_context(info.context), cursor, limit)
+            return backfills_page(as_context(info.context), cursor, limit, status)
         except Exception as exc:
             return unexpected(exc)
 
