@@ -66,7 +66,9 @@ def test_killed_worker_mid_step_is_retried_and_the_run_completes(
     types = [e.event_type for e in slow_events]
     assert types.count(EventType.STEP_SUCCESS) == 1
     retry = [e for e in slow_events if e.event_type is EventType.STEP_UP_FOR_RETRY]
-    assert len(retry) == 1 and "was lost" in retry[0].message, "\n".join(f"{e.event_type} {e.message}" for e in result.all_events)
+    assert len(retry) == 1 and "was lost" in retry[0].message, "\n".join(
+        f"{e.event_type} {e.message}" for e in result.all_events
+    )
     assert int(marker.read_text()) != pid  # the retry ran in another worker's process
     assert result.output_for_node("add_one") == 2
     instance.dispose()
