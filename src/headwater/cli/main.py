@@ -22,6 +22,7 @@ _COMMANDS = {
     "webserver": "headwater.cli.dev:webserver_command",
     "run": "headwater.cli.run:run_group",
     "run-worker": "headwater.cli.run_worker:run_worker_command",
+    "step-worker": "headwater.cli.step_worker:step_worker_command",
     "scaffold": "headwater.cli.scaffold:scaffold_group",
 }
 
