@@ -28,8 +28,8 @@ from headwater.errors import ConfigErrorEntry, InvalidConfigError, UnmetExecutor
 from headwater.execution.run_context import RunContext
 from headwater.executors import celery_app
 from headwater.executors.limits import ConcurrencyLimiter
-from headwater.executors.multiprocess import _check_io_managers, _fail_run
 from headwater.executors.remote_driver import RemoteDriver, check_shared_store, started_event
+from headwater.executors.run_checks import check_io_managers, fail_run
 from headwater.executors.step_task import StepDone, StepTask, decode_done, encode_task
 from headwater.planning.active_execution import StepInstance
 
@@ -128,10 +128,10 @@ class CeleryExecutor(ExecutorDefinition):
         settings = self._for_run(run)
         try:
             check_shared_store(run, "celery")
-            _check_io_managers(run)
+            check_io_managers(run, "celery")
             app = settings.app()
         except UnmetExecutorRequirementsError as exc:
-            _fail_run(run, exc)
+            fail_run(run, exc)
             raise
         transport = CeleryTransport(app)
         driver = RemoteDriver(run, transport, ConcurrencyLimiter({}, ()), "celery")
