@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
+import pytest
 import yaml
 from tests.contracts.executors import _jobs
 from tests.contracts.executors.distributed import ROOT, CeleryWorker, shared_home, wait_for  # noqa: F401
@@ -19,6 +23,25 @@ from tests.contracts.executors.distributed import ROOT, CeleryWorker, shared_hom
 from headwater.events.event_type import EventType
 from headwater.instance import Instance
 from headwater.runs.cancel import cancel_run
+
+LONG_TIMEOUT = 300
+
+
+@pytest.fixture(autouse=True)
+def _bounded() -> Iterator[None]:
+    """This module's tests start brokers' workers, webservers and run workers: a longer bound than the
+    directory's 60 s (a loaded machine takes minutes), still a bound."""
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        raise TimeoutError(f"test took more than {LONG_TIMEOUT}s (hung run?)")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(LONG_TIMEOUT)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _alive(pid: int) -> bool:

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
+import pytest
 from tests.contracts.executors import _jobs
 from tests.contracts.executors.distributed import ROOT, shared_home  # noqa: F401
 
@@ -20,6 +24,25 @@ from headwater.executors.step_task import JobPointer, StepTask, encode_task
 from headwater.instance import Instance
 from headwater.planning.plan import build_plan
 from headwater.runs.snapshots import store_plan
+
+LONG_TIMEOUT = 300
+
+
+@pytest.fixture(autouse=True)
+def _bounded() -> Iterator[None]:
+    """This module's tests start brokers' workers, webservers and run workers: a longer bound than the
+    directory's 60 s (a loaded machine takes minutes), still a bound."""
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        raise TimeoutError(f"test took more than {LONG_TIMEOUT}s (hung run?)")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(LONG_TIMEOUT)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
