@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -148,39 +147,28 @@ def _resources(inst: StepInstance) -> dict[str, float] | None:
 
 
 class DaskTransport:
-    """Step tasks as Dask futures: one per attempt (``pure=False``), tracked by one ``as_completed``
-    (the scheduler tells the client as each finishes: no wait over every future per loop), cancelled
-    on revoke."""
+    """Step tasks as Dask futures: one per attempt (``pure=False``), waited for first-completed,
+    cancelled on revoke."""
 
     def __init__(self, client: Any, distributed: Any) -> None:
         self.client = client
         self.distributed = distributed
-        self.completed = distributed.as_completed([], with_results=False)
-        self._delay = 0.001
 
     def submit(self, task: StepTask, inst: StepInstance) -> Any:
         key = f"headwater-{task.run_id[:8]}-{task.key}-{os.urandom(4).hex()}"
-        future = self.client.submit(
+        return self.client.submit(
             run_dask_task, encode_task(task), key=key, pure=False, resources=_resources(inst), retries=0
         )
-        self.completed.add(future)
-        return future
 
     def wait(self, handles: dict[str, Any], timeout: float) -> list[tuple[str, StepDone | BaseException]]:
-        by_future = {future.key: key for key, future in handles.items()}
-        deadline = time.monotonic() + timeout
-        while not self.completed.has_ready():
-            now = time.monotonic()
-            if now >= deadline:
-                return []
-            time.sleep(min(self._delay, deadline - now))
-            self._delay = min(self._delay * 1.5, 0.05)
-        self._delay = 0.001
+        by_future = {future: key for key, future in handles.items()}
+        try:
+            done, _ = self.distributed.wait(list(by_future), timeout=timeout, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            return []
         out: list[tuple[str, StepDone | BaseException]] = []
-        for future in self.completed.next_batch(block=False):
-            key = by_future.get(future.key)
-            if key is None:
-                continue
+        for future in done:
+            key = by_future[future]
             if future.status == "finished":
                 out.append((key, decode_done(future.result())))
             else:
