@@ -5,9 +5,12 @@ its worker was lost, and retries it per its RetryPolicy; the run completes, the 
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -18,6 +21,25 @@ from headwater.definitions.reconstructable import ReconstructableJob
 from headwater.events.event_type import EventType
 from headwater.executors.job_execution import execute_job
 from headwater.instance import Instance
+
+LONG_TIMEOUT = 300
+
+
+@pytest.fixture(autouse=True)
+def _bounded() -> Iterator[None]:
+    """This module's tests start brokers' workers, webservers and run workers: a longer bound than the
+    directory's 60 s (a loaded machine takes minutes), still a bound."""
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        raise TimeoutError(f"test took more than {LONG_TIMEOUT}s (hung run?)")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(LONG_TIMEOUT)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.parametrize("broker", ["celery_redis", "celery_rabbitmq"])
@@ -66,7 +88,9 @@ def test_killed_worker_mid_step_is_retried_and_the_run_completes(
     types = [e.event_type for e in slow_events]
     assert types.count(EventType.STEP_SUCCESS) == 1
     retry = [e for e in slow_events if e.event_type is EventType.STEP_UP_FOR_RETRY]
-    assert len(retry) == 1 and "was lost" in retry[0].message
+    assert len(retry) == 1 and "was lost" in retry[0].message, "\n".join(
+        f"{e.event_type} {e.message}" for e in result.all_events
+    )
     assert int(marker.read_text()) != pid  # the retry ran in another worker's process
     assert result.output_for_node("add_one") == 2
     instance.dispose()

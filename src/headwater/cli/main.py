@@ -24,6 +24,7 @@ _COMMANDS = {
     "run": "headwater.cli.run:run_group",
     "backfill": "headwater.cli.backfill:backfill_group",
     "run-worker": "headwater.cli.run_worker:run_worker_command",
+    "step-worker": "headwater.cli.step_worker:step_worker_command",
     "scaffold": "headwater.cli.scaffold:scaffold_group",
     "schedule": "headwater.cli.schedule:schedule_group",
     "sensor": "headwater.cli.sensor:sensor_group",

@@ -96,16 +96,18 @@ def make_app(
     celery = _celery()
     app = celery.Celery("headwater", broker=broker, backend=backend, include=list(include))
     app.conf.update(_merge(base_config(broker), config_source or {}))
-    app.task(name=TASK_NAME, acks_late=True)(execute_step)
+    app.task(name=TASK_NAME, acks_late=True, bind=True)(execute_step)
     _apps[cache_key] = app
     return app
 
 
-def execute_step(task_json: str) -> str:
-    """The Celery task: run one step task here; its ``StepDone`` as JSON."""
+def execute_step(self: Any, task_json: str) -> str:
+    """The Celery task: run one step task here; its ``StepDone`` as JSON. A message delivered for the
+    first time needs no look at the step's claim (nobody else got it)."""
     from headwater.executors.remote_worker import run_task_json
 
-    return run_task_json(task_json)
+    info = getattr(self.request, "delivery_info", None) or {}
+    return run_task_json(task_json, redelivered=bool(info.get("redelivered", True)))
 
 
 def priority_for(broker: str, priority: int) -> int:

@@ -28,8 +28,8 @@ from headwater.errors import ConfigErrorEntry, InvalidConfigError, UnmetExecutor
 from headwater.execution.run_context import RunContext
 from headwater.executors import celery_app
 from headwater.executors.limits import ConcurrencyLimiter
-from headwater.executors.multiprocess import _check_io_managers, _fail_run
 from headwater.executors.remote_driver import RemoteDriver, check_shared_store, started_event
+from headwater.executors.run_checks import check_io_managers, fail_run
 from headwater.executors.step_task import StepDone, StepTask, decode_done, encode_task
 from headwater.planning.active_execution import StepInstance
 
@@ -37,6 +37,7 @@ QUEUE_TAG = "dagster-celery/queue"
 PRIORITY_TAG = "dagster-celery/priority"
 _KEYS = ("broker", "backend", "include", "config_source", "retries")
 _PREAMBLE = "Error in celery executor config"
+_FAILED = ("FAILURE", "REVOKED")
 
 
 def _config_error(message: str, *path: str) -> InvalidConfigError:
@@ -127,10 +128,10 @@ class CeleryExecutor(ExecutorDefinition):
         settings = self._for_run(run)
         try:
             check_shared_store(run, "celery")
-            _check_io_managers(run)
+            check_io_managers(run, "celery")
             app = settings.app()
         except UnmetExecutorRequirementsError as exc:
-            _fail_run(run, exc)
+            fail_run(run, exc)
             raise
         transport = CeleryTransport(app)
         driver = RemoteDriver(run, transport, ConcurrencyLimiter({}, ()), "celery")
@@ -176,15 +177,7 @@ class CeleryTransport:
     def wait(self, handles: dict[str, Any], timeout: float) -> list[tuple[str, StepDone | BaseException]]:
         deadline = time.monotonic() + timeout
         while True:
-            out: list[tuple[str, StepDone | BaseException]] = []
-            for key, result in list(handles.items()):
-                if not result.ready():
-                    continue
-                if result.successful():
-                    out.append((key, decode_done(result.result)))
-                else:
-                    error = result.result
-                    out.append((key, error if isinstance(error, BaseException) else RuntimeError(str(error))))
+            out = self._finished(handles)
             if out:
                 self._delay = 0.001
                 return out
@@ -193,6 +186,35 @@ class CeleryTransport:
                 return out
             time.sleep(min(self._delay, deadline - now))
             self._delay = min(self._delay * 1.5, 0.05)
+
+    def _finished(self, handles: dict[str, Any]) -> list[tuple[str, StepDone | BaseException]]:
+        """The tasks among ``handles`` that ended: one MGET on a key-value backend (Redis), else one
+        ``ready()`` per task (the rpc:// backend drains its reply queue once per call)."""
+        backend = self.app.backend
+        items = list(handles.items())
+        ready: list[tuple[str, Any]] = []
+        if hasattr(backend, "mget") and hasattr(backend, "get_key_for_task"):
+            values = backend.mget([backend.get_key_for_task(r.id) for _, r in items])
+            for (key, result), value in zip(items, values, strict=True):
+                if value is None:
+                    continue
+                meta = backend.decode_result(value)
+                if meta.get("status") == "SUCCESS":
+                    ready.append((key, decode_done(meta["result"])))
+                elif meta.get("status") in _FAILED:
+                    ready.append((key, result))
+        else:
+            ready = [(key, result) for key, result in items if result.ready()]
+        out: list[tuple[str, StepDone | BaseException]] = []
+        for key, answer in ready:
+            if isinstance(answer, StepDone):
+                out.append((key, answer))
+            elif answer.successful():
+                out.append((key, decode_done(answer.result)))
+            else:
+                error = answer.result
+                out.append((key, error if isinstance(error, BaseException) else RuntimeError(str(error))))
+        return out
 
     def cancel(self, handles: Iterable[Any]) -> None:
         for result in handles:

@@ -26,8 +26,8 @@ from headwater.definitions.executor_definition import ExecutorDefinition
 from headwater.errors import ConfigErrorEntry, InvalidConfigError, UnmetExecutorRequirementsError
 from headwater.execution.run_context import RunContext
 from headwater.executors.limits import ConcurrencyLimiter
-from headwater.executors.multiprocess import _check_io_managers, _fail_run
 from headwater.executors.remote_driver import RemoteDriver, check_shared_store, started_event
+from headwater.executors.run_checks import check_io_managers, fail_run
 from headwater.executors.step_task import StepDone, StepTask, decode_done, encode_task
 from headwater.planning.active_execution import StepInstance
 
@@ -100,10 +100,10 @@ class DaskExecutor(ExecutorDefinition):
         settings = self._for_run(run)
         try:
             check_shared_store(run, "dask")
-            _check_io_managers(run)
+            check_io_managers(run, "dask")
             distributed = _distributed()
         except UnmetExecutorRequirementsError as exc:
-            _fail_run(run, exc)
+            fail_run(run, exc)
             raise
         cluster = None
         if "existing" in settings.cluster:

@@ -34,7 +34,6 @@ from typing import Any
 from headwater.core.error_info import ErrorInfo
 from headwater.definitions.config_chain import ConfigChain, is_config_fn
 from headwater.definitions.executor_definition import ExecutorDefinition
-from headwater.definitions.mem_io_manager import InMemoryIOManager
 from headwater.errors import (
     ConfigErrorEntry,
     InvalidConfigError,
@@ -42,13 +41,14 @@ from headwater.errors import (
     UnmetExecutorRequirementsError,
 )
 from headwater.events.event_type import EventType
-from headwater.events.payloads import EngineEventData, RunFailureData, StepFailureData
+from headwater.events.payloads import EngineEventData, StepFailureData
 from headwater.execution.in_process_executor import InProcessExecutor
 from headwater.execution.pool_slots import PoolSlots
 from headwater.execution.run_context import RunContext
 from headwater.execution.run_driver import resource_keys_for
 from headwater.executors.limits import ConcurrencyLimiter, TagLimit, by_priority, parse_pool_limits
 from headwater.executors.output_capture import CaptureMap
+from headwater.executors.run_checks import check_io_managers, fail_run
 from headwater.executors.step_task import StepDone, build_task
 from headwater.executors.step_worker import WorkerSetup
 from headwater.executors.worker_pool import START_METHODS, Died, WorkerPool, default_start_method
@@ -195,7 +195,7 @@ class MultiprocessExecutor(ExecutorDefinition):
         if settings.in_process:
             InProcessExecutor().execute(run)
             return
-        _check_io_managers(run)
+        check_io_managers(run, "multiprocess")
         size = settings.max_concurrent or _cpu_count()
         selected = set(run.plan.step_keys) if run.plan.is_subset else None
         keys = frozenset(k for k in resource_keys_for(run.job, selected) if k in run.resource_defs)
@@ -204,7 +204,7 @@ class MultiprocessExecutor(ExecutorDefinition):
         try:
             setup = WorkerSetup.from_run(run, keys, settings.capture_limit, forked=forked)
         except UnmetExecutorRequirementsError as exc:
-            _fail_run(run, exc)
+            fail_run(run, exc)
             raise
         pool = WorkerPool(setup, size, method)
         capture = CaptureMap(run)
@@ -243,40 +243,6 @@ def _start_method(raw: Any) -> str:
             f"start_method must be one of {list(START_METHODS)}; got {raw!r}.", "start_method"
         )
     return str(name)
-
-
-def _check_io_managers(run: RunContext) -> None:
-    """Values cannot cross processes through an in-memory IO manager: fail before any step runs."""
-    resources = run.resources
-    selected = set(run.plan.step_keys) if run.plan.is_subset else None
-    bad = sorted(
-        k
-        for k in resource_keys_for(run.job, selected)
-        if resources is not None and k in resources and isinstance(resources[k], InMemoryIOManager)
-    )
-    if not bad:
-        return
-    message = (
-        f"The multiprocess executor cannot run job '{run.job_name}': resource(s) {bad} are in-memory IO "
-        "managers (InMemoryIOManager / mem_io_manager), whose values do not cross processes. Use "
-        "FilesystemIOManager or another persistent IO manager with the multiprocess executor, or run in "
-        "process (in_process_executor, materialize_to_memory)."
-    )
-    error = UnmetExecutorRequirementsError(message)
-    _fail_run(run, error)
-    raise error
-
-
-def _fail_run(run: RunContext, error: BaseException) -> None:
-    """The run cannot start its steps: record RUN_FAILURE (the caller raises ``error``)."""
-    run.emit(
-        EventType.RUN_FAILURE,
-        None,
-        str(error),
-        RunFailureData(ErrorInfo.from_exception(error), "JOB_INITIALIZATION_FAILURE", None),
-        level=40,
-    )
-    run.flush()
 
 
 class _Driver:

@@ -169,31 +169,29 @@ def _heartbeat_interval() -> float:
         return 5.0
 
 
-def run_task(task: StepTask) -> StepDone:
-    """Run ``task`` in this process (claiming it first); what became of it."""
+def run_task(task: StepTask, *, redelivered: bool = True) -> StepDone:
+    """Run ``task`` in this process (claiming it first); what became of it. ``redelivered``: the
+    engine may have handed this task out before (unknown: True); on a first delivery the claim is
+    written without reading it first."""
     with _state.lock:
         worker = _state.worker_for(task)
         instance = _state.instance
         claim = StepClaim(instance.storage.run_workers, task, _heartbeat_interval(), instance.clock)
-        takeover = claim.acquire(lambda: _recorded(instance, task))
+        takeover = claim.acquire(lambda: _recorded(instance, task)) if redelivered else None
         if isinstance(takeover, StepDone):
             return takeover
         if isinstance(takeover, Takeover):
             done = takeover.resolve(worker)
             if done is not None:
-                claim.finish()
                 return done
             task = _with_retry(task, takeover.retry_number)
-        try:
-            with claim.beating(task.retry_number):
-                return worker.run_task(task)
-        finally:
-            claim.finish()
+        with claim.beating(task.retry_number):
+            return worker.run_task(task)
 
 
-def run_task_json(text: str | bytes) -> str:
+def run_task_json(text: str | bytes, *, redelivered: bool = True) -> str:
     """``run_task`` over JSON: what Celery and Dask call."""
-    return encode_done(run_task(decode_task(text)))
+    return encode_done(run_task(decode_task(text), redelivered=redelivered))
 
 
 def _with_retry(task: StepTask, retry_number: int) -> StepTask:

@@ -8,11 +8,16 @@ a claim row per step, kept with the run-worker heartbeats (``Storage.run_workers
 ``step/<run id>/<step key>``):
 
 - while a step runs, its worker rewrites the row every ``interval`` seconds (pid, host and attempt);
-- when it ends, the row says so (pid 0) -- after the step's events are stored;
-- no row: nobody ran it; a fresh row (or, on this host, a live pid): wait for it; a finished row:
-  answer from the stored events; a stale row (3 missed beats, or a dead pid on this host): the
-  worker was lost mid-step -- retry the step per its RetryPolicy (STEP_UP_FOR_RETRY naming the lost
-  worker) or fail it with that reason.
+  the row is written without waiting for the disk (``synchronous_commit`` off on PostgreSQL): a
+  claim lost in a database crash only makes a redelivered step wait for a heartbeat that never comes;
+- no row: nobody ran it; the step's success or failure stored: answer from the stored events (the
+  step finished; its message came again); a fresh row (or, on this host, a live pid): wait for it; a
+  stale row (3 missed beats, or a dead pid on this host): the worker was lost mid-step -- retry the
+  step per its RetryPolicy (STEP_UP_FOR_RETRY naming the lost worker) or fail it with that reason.
+
+A first delivery (the engine says the message was not delivered before) skips the read: it only
+writes the claim before the step starts, so a step costs one small write (not waiting for the disk)
+besides its events' transaction.
 """
 
 from __future__ import annotations
@@ -33,7 +38,6 @@ from headwater.events.payloads import StepFailureData, StepRetryData
 from headwater.executors.step_task import StepDone, StepTask
 from headwater.storage.run_workers import WorkerHeartbeat
 
-_FINISHED = 0
 _MISSED_BEATS = 3
 _HOST = socket.gethostname()
 
@@ -43,13 +47,18 @@ def claim_key(run_id: str, key: str) -> str:
 
 
 def _pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this host still runs (a zombie -- killed, not yet reaped -- does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def _host_and_attempt(beat: WorkerHeartbeat) -> tuple[str, int]:
@@ -134,18 +143,12 @@ class StepClaim:
             if prior is None:
                 return None  # ``beating`` writes the claim
             host, attempt = _host_and_attempt(prior)
-            if prior.pid == _FINISHED:
-                done = recorded()
-                if done is not None:
-                    return done
-            elif self._alive(prior, host):
+            done = recorded()
+            if done is not None:
+                return done
+            if self._alive(prior, host):
                 time.sleep(max(self._interval / 2, 0.05))
                 continue
-            else:
-                done = recorded()
-                if done is not None:
-                    self._write(_FINISHED)
-                    return done
             age = self._clock() - prior.timestamp
             self._attempt = attempt
             self._write(os.getpid())
@@ -160,7 +163,8 @@ class StepClaim:
 
     @contextmanager
     def beating(self, attempt: int) -> Iterator[None]:
-        """Rewrite the claim every ``interval`` seconds while attempt ``attempt`` of the step runs."""
+        """Write the claim (before the step starts: a worker lost at any point of the step leaves
+        it), then again every ``interval`` seconds from a thread while attempt ``attempt`` runs."""
         self._attempt = attempt
         self._write(os.getpid())
         stop = threading.Event()
@@ -178,8 +182,3 @@ class StepClaim:
             yield
         finally:
             stop.set()
-            thread.join(timeout=5)
-
-    def finish(self) -> None:
-        """Mark the step finished (its events are stored)."""
-        self._write(_FINISHED)
