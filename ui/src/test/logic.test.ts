@@ -6,7 +6,7 @@ import { yamlDiagnostics } from "../components/ConfigEditor";
 import { formatDuration, statusClass } from "../components/Status";
 import { dagreLayout, layeredLayout, ranks } from "../graph/layout";
 import { collapseGroups, shapeKey, type GraphModel } from "../graph/model";
-import { numericSeries } from "../pages/AssetPage";
+import { metadataText, numericSeries } from "../pages/AssetPage";
 import { filterAssets } from "../pages/Catalog";
 import { configProblems } from "../pages/Launchpad";
 import { lineageModel } from "../pages/Lineage";
@@ -146,9 +146,10 @@ describe("launchpad and run page", () => {
     expect(filterEvents(events, "", "", "", "BOOM")).toHaveLength(1);
   });
   it("plots numeric metadata that has two or more points", () => {
-    const m = (t: number, rows: unknown) => ({ runId: "r", timestamp: String(t * 1000), partition: null, codeVersion: null, metadataEntries: [{ label: "rows", type: "int", value: rows, text: String(rows) }, { label: "path", type: "path", value: "/x", text: "/x" }] });
+    const m = (t: number, rows: number) => ({ runId: "r", timestamp: String(t * 1000), partition: null, codeVersion: null, metadataEntries: [{ label: "rows", type: "int", value: { type: "int", value: rows }, text: String(rows) }, { label: "path", type: "path", value: { type: "path", fspath: "/x" }, text: "{}" }] });
     expect([...numericSeries([m(2, 5), m(1, 3)])]).toEqual([["rows", [[2, 5], [1, 3]]]]);
     expect(numericSeries([m(1, 3)]).size).toBe(0);
+    expect(metadataText({ label: "path", type: "path", value: { type: "path", fspath: "/data/x" }, text: "{}" })).toBe("/data/x");
   });
   it("searches assets, jobs (not hidden ones), runs and pages", () => {
     const items = searchItems(
