@@ -103,6 +103,11 @@ describe("layout", () => {
     const result = layeredLayout({ nodes, edges });
     expect(performance.now() - t0).toBeLessThan(3000);
     expect(Object.keys(result.positions)).toHaveLength(n);
+    // Wide ranks wrap into columns: the layout is about as wide as tall, not a 5,000-node stripe.
+    expect(result.width / result.height).toBeGreaterThan(0.5);
+    expect(result.width / result.height).toBeLessThan(3);
+    const seen = new Set(Object.values(result.positions).map((p) => `${p.x},${p.y}`));
+    expect(seen.size).toBe(n);
   });
   it("collapses groups into one node and merges their edges", () => {
     const model: GraphModel = {
