@@ -126,9 +126,17 @@ def test_graphiql_and_the_ui_placeholder(dev: DevServer) -> None:
     with dev.client() as client:
         ide = client.get("/graphql", headers={"Accept": "text/html"})
         page = client.get("/assets/some/where")
+        missing = client.get("/_ui/no-such-chunk.js")
         info = client.get("/server_info")
     assert ide.status_code == 200 and "graphiql" in ide.text.lower()
-    assert page.status_code == 200 and "npm run build" in page.text
+    from headwater.webserver.app import STATIC_DIR
+
+    if (STATIC_DIR / "index.html").is_file():  # the built UI: any page address gets the app
+        assert page.status_code == 200 and '<div id="root">' in page.text
+        assert page.headers["cache-control"] == "no-cache"
+        assert missing.status_code == 404  # a missing file of the build is not the app
+    else:
+        assert page.status_code == 200 and "npm run build" in page.text
     assert info.json()["locations"] == [LOCATION]
 
 

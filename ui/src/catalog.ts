@@ -1,6 +1,7 @@
 // The asset catalog: one query shared by the overview, the catalog and the lineage graph.
 import { useQuery } from "@tanstack/react-query";
-import { gql, type AssetKey } from "./api";
+import { useEffect, useMemo, useRef } from "react";
+import { gql, queryClient, useGql, type AssetKey } from "./api";
 
 export interface CatalogAsset {
   assetKey: AssetKey;
@@ -71,20 +72,64 @@ export async function fetchCatalog(selection?: string | null): Promise<CatalogDa
   return { assetNodes: { __typename: "AssetNodeConnection", nodes, totalCount: page.totalCount } };
 }
 
-export function useCatalog(selection?: string | null, refetchInterval?: number) {
+/** Re-read the catalog every few seconds while it is small; a large one (a second or more to
+ * answer) every 30 s — live states come from the active runs meanwhile (useActiveRuns). */
+export function catalogInterval(data: CatalogData | undefined, small: number): number {
+  return (data?.assetNodes.nodes?.length ?? 0) > 2000 ? 30_000 : small;
+}
+
+export function useCatalog(selection?: string | null, refetchInterval = 5000) {
   return useQuery<CatalogData, Error>({
     queryKey: ["catalog", selection ?? ""],
     queryFn: () => fetchCatalog(selection),
-    refetchInterval,
+    refetchInterval: (q) => catalogInterval(q.state.data, refetchInterval),
     placeholderData: (p) => p,
   });
 }
 
+export interface ActiveRuns {
+  /** Run id → status, for the runs queued or in progress. */
+  status: Map<string, string>;
+  /** The assets those runs materialize (keys as strings). */
+  keys: Set<string>;
+}
+
+const ACTIVE = `{ runsOrError(filter: {statuses: [QUEUED, STARTING, STARTED]}, limit: 200) {
+  ... on Runs { results { runId status assetSelection { path } } } } }`;
+
+/** The runs in progress, every 2 s; when one ends, the catalog is read again (its new states). */
+export function useActiveRuns(): ActiveRuns {
+  const { data } = useGql<{ runsOrError: { results?: { runId: string; status: string; assetSelection: AssetKey[] | null }[] } }>(
+    ["active-runs"],
+    ACTIVE,
+    undefined,
+    { refetchInterval: 2000 },
+  );
+  const ids = (data?.runsOrError.results ?? []).map((r) => r.runId).join(",");
+  const previous = useRef<string | null>(null);
+  useEffect(() => {
+    if (previous.current !== null && previous.current !== ids) {
+      const now = new Set(ids.split(","));
+      if (previous.current.split(",").some((id) => id && !now.has(id))) void queryClient.invalidateQueries({ queryKey: ["catalog"] });
+    }
+    previous.current = ids;
+  }, [ids]);
+  return useMemo(() => {
+    const results = data?.runsOrError.results ?? [];
+    return {
+      status: new Map(results.map((r) => [r.runId, r.status])),
+      keys: new Set(results.flatMap((r) => (r.assetSelection ?? []).map((k) => k.path.join("/")))),
+    };
+  }, [data]);
+}
+
 export type AssetState = "MATERIALIZED" | "FAILED" | "MATERIALIZING" | "NEVER";
 
-export function assetState(a: CatalogAsset, runStatus?: Map<string, string>): AssetState {
-  const running = a.lastRunId && runStatus?.get(a.lastRunId);
+export function assetState(a: CatalogAsset, active?: ActiveRuns | Map<string, string>): AssetState {
+  const status = active instanceof Map ? active : active?.status;
+  const running = a.lastRunId && status?.get(a.lastRunId);
   if (running === "STARTED" || running === "STARTING" || running === "QUEUED") return "MATERIALIZING";
+  if (active && !(active instanceof Map) && active.keys.has(a.assetKey.path.join("/"))) return "MATERIALIZING";
   if (a.latestMaterializationFailed) return "FAILED";
   if (a.latestMaterialization) return "MATERIALIZED";
   return "NEVER";

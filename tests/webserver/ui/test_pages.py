@@ -122,7 +122,7 @@ def test_partitioned_asset_has_a_health_bar_and_a_partition_picker(page: Any) ->
     bar = page.get_by_test_id("partition-bar")
     bar.wait_for()
     assert "0 of 4 partitions materialized" in (bar.get_attribute("aria-label") or "")
-    page.get_by_label("Partition").select_option("b")
+    page.get_by_label("Partition", exact=True).select_option("b")
     page.get_by_test_id("materialize").click()
     page.wait_for_url(re.compile(r"/runs/[0-9a-f-]{36}$"))
     _run_status(page, "SUCCESS")
@@ -188,7 +188,9 @@ def test_every_page_opens_without_console_errors(
 ) -> None:
     page.goto(path.format(location=_location(ui_dev)))
     page.get_by_text(text).first.wait_for()
-    page.wait_for_load_state("networkidle")
+    # Every part of the page has its data (nothing says "Loading…"), then the picture.
+    page.wait_for_function("() => !document.querySelector('.loading')")
+    page.wait_for_timeout(300)
     screenshot(page, name)
 
 

@@ -44,6 +44,8 @@ export function searchItems(data: SearchData | undefined, q: string): SearchItem
   const match = (s: string) => !needle || s.toLowerCase().includes(needle);
   const items: SearchItem[] = [];
   for (const n of data?.assetNodes.nodes ?? []) {
+    // The server filters by key; the results of an earlier, shorter query may still be showing.
+    if (!match(keyString(n.assetKey))) continue;
     items.push({ kind: "asset", label: keyString(n.assetKey), detail: n.groupName, to: assetUrl(n.assetKey) });
   }
   for (const repo of data?.repositoriesOrError.nodes ?? []) {

@@ -62,6 +62,7 @@ export function FlowGraph({
       edges={edges}
       nodeTypes={nodeTypes}
       fitView
+      fitViewOptions={{ maxZoom: 1 }}
       minZoom={0.05}
       nodesConnectable={false}
       onNodeClick={(e, n) => onSelect(n.id, e.shiftKey || e.metaKey || e.ctrlKey)}

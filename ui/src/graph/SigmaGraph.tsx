@@ -59,7 +59,8 @@ export function SigmaGraph({
       labelColor: { color: colors.label },
       labelRenderedSizeThreshold: 7,
       labelSize: 11,
-      hideEdgesOnMove: g.size > 20000,
+      // Past 5,000 edges, edges are hidden while the camera moves (frames stay short on slow GPUs).
+      hideEdgesOnMove: g.size > 5000,
       zIndex: true,
       nodeReducer: (node, data) => {
         const { selected: sel, match: m } = state.current;
@@ -86,7 +87,7 @@ export function SigmaGraph({
     };
   }, [model.nodes.length, layout]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  // Live status colours and selection: update attributes, keep the camera.
+  // Live status colours: update the nodes whose status changed (sigma redraws what changed).
   useEffect(() => {
     const g = graph.current;
     if (!g) return;
@@ -96,8 +97,16 @@ export function SigmaGraph({
         g.mergeNodeAttributes(n.id, { status: n.status, color: colors[n.status] });
       }
     }
+  }, [model]);
+  // Selection and search change the reducer's output: reprocess every node once.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
     sigma.current?.refresh();
-  }, [model, selected, match]);
+  }, [selected, match]);
 
   useEffect(() => {
     const r = sigma.current;

@@ -125,16 +125,39 @@ export function layeredLayout({ nodes, edges }: LayoutRequest): Omit<LayoutResul
       place(layer);
     }
   }
-  // Columns: x by rank; y packed, each layer centred on the tallest.
+  // Columns: x by rank; a rank taller than `rows` wraps into several columns side by side, with
+  // `rows` chosen so that the whole graph is about as wide as it is tall (16:10), not one very tall
+  // stripe (a 10,000-asset tree has ranks of 5,000).
   const positions: LayoutResult["positions"] = {};
   const colWidth = Math.max(...nodes.map((n) => n.width), 1) + RANK_GAP;
   const rowHeight = Math.max(...nodes.map((n) => n.height), 1) + NODE_GAP;
-  const tallest = Math.max(...layers.map((l) => l.length), 1);
-  layers.forEach((layer, r) => {
-    const offset = ((tallest - layer.length) * rowHeight) / 2;
+  const rows = wrapRows(layers.map((l) => l.length), colWidth, rowHeight);
+  const tallest = Math.min(rows, Math.max(...layers.map((l) => l.length), 1));
+  let x = 0;
+  for (const layer of layers) {
+    const columns = Math.max(1, Math.ceil(layer.length / rows));
+    const perColumn = Math.ceil(layer.length / columns);
     layer.forEach((id, i) => {
-      positions[id] = { x: r * colWidth, y: offset + i * rowHeight };
+      const column = Math.floor(i / perColumn);
+      const row = i % perColumn;
+      const offset = ((tallest - Math.min(perColumn, layer.length)) * rowHeight) / 2;
+      positions[id] = { x: x + column * colWidth, y: offset + row * rowHeight };
     });
-  });
-  return { positions, width: layers.length * colWidth, height: tallest * rowHeight, engine: "layered" };
+    x += columns * colWidth;
+  }
+  return { positions, width: x, height: tallest * rowHeight, engine: "layered" };
+}
+
+/** The most nodes one column holds: the smallest that makes the layout no wider than 1.6 x its height. */
+export function wrapRows(layerSizes: number[], colWidth: number, rowHeight: number): number {
+  const tallest = Math.max(...layerSizes, 1);
+  const widthAt = (rows: number) => layerSizes.reduce((w, n) => w + Math.max(1, Math.ceil(n / rows)), 0) * colWidth;
+  let lo = 1;
+  let hi = tallest;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (widthAt(mid) <= 1.6 * mid * rowHeight) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

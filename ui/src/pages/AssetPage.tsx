@@ -64,12 +64,23 @@ const ASSET = `query Asset($key: AssetKeyInput!) {
   }
 }`;
 
+/** The number in a metadata entry (its value is the codec's form: {"type": "int", "value": 3}). */
+export function numericValue(e: MetadataEntry): number | null {
+  const v = e.value;
+  if (typeof v === "number") return v;
+  if (v && typeof v === "object" && (e.type === "int" || e.type === "float")) {
+    const inner = (v as Record<string, unknown>).value;
+    return typeof inner === "number" ? inner : null;
+  }
+  return null;
+}
+
 /** Numeric metadata across materializations: label → [time, value] points (two or more). */
 export function numericSeries(mats: Materialization[]): Map<string, [number, number][]> {
   const series = new Map<string, [number, number][]>();
   for (const m of mats) {
     for (const e of m.metadataEntries) {
-      const v = typeof e.value === "number" ? e.value : null;
+      const v = numericValue(e);
       if (v === null || !Number.isFinite(v)) continue;
       const list = series.get(e.label) ?? [];
       list.push([Number(m.timestamp) / 1000, v]);
@@ -164,7 +175,7 @@ export default function AssetPage() {
             )}
             <dt>Owners</dt><dd>{node.owners.join(", ") || "—"}</dd>
             <dt>Jobs</dt><dd>{node.jobNames.filter((j) => !j.startsWith("__")).join(", ") || "—"}</dd>
-            <dt>Tags</dt><dd>{node.tags.filter((t) => !t.key.startsWith("dagster/kind/")).map((t) => <span key={t.key} className="tag" style={{ marginRight: 4 }}>{t.value ? `${t.key}=${t.value}` : t.key}</span>)}</dd>
+            {node.tags.some((t) => !t.key.startsWith("dagster/kind/")) && <><dt>Tags</dt><dd>{node.tags.filter((t) => !t.key.startsWith("dagster/kind/")).map((t) => <span key={t.key} className="tag" style={{ marginRight: 4 }}>{t.value ? `${t.key}=${t.value}` : t.key}</span>)}</dd></>}
             {node.metadataEntries.map((e) => (
               <Fragment key={e.label}><dt>{e.label}</dt><dd>{metadataText(e)}</dd></Fragment>
             ))}

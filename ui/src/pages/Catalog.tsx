@@ -1,8 +1,8 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useMemo, useRef } from "react";
 import { Link, useSearchParams } from "react-router-dom";
-import { assetUrl, keyString, useGql, type RunSummary } from "../api";
-import { assetState, failingChecks, useCatalog, type CatalogAsset } from "../catalog";
+import { assetUrl, keyString } from "../api";
+import { assetState, failingChecks, useActiveRuns, useCatalog, type CatalogAsset } from "../catalog";
 import { ErrorView, Loading, StatusPill, formatAgo } from "../components/Status";
 
 const COLUMNS = "minmax(240px, 2.4fr) 130px 140px 150px 120px 110px";
@@ -39,16 +39,7 @@ export default function Catalog() {
     setParams(next, { replace: true });
   };
   const { data, error, isLoading } = useCatalog(selection || null, 5000);
-  const runs = useGql<{ runsOrError: { results?: RunSummary[] } }>(
-    ["active-runs"],
-    `{ runsOrError(filter: {statuses: [QUEUED, STARTING, STARTED]}, limit: 200) { ... on Runs { results { runId status } } } }`,
-    undefined,
-    { refetchInterval: 2000 },
-  );
-  const runStatus = useMemo(
-    () => new Map((runs.data?.runsOrError.results ?? []).map((r) => [r.runId, r.status as string])),
-    [runs.data],
-  );
+  const runStatus = useActiveRuns();
   const all = useMemo(() => data?.assetNodes.nodes ?? [], [data]);
   const groups = useMemo(() => [...new Set(all.map((a) => a.groupName))].sort(), [all]);
   const kinds = useMemo(() => [...new Set(all.flatMap((a) => a.kinds))].sort(), [all]);

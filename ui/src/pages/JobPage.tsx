@@ -3,7 +3,7 @@ import { Link, NavLink, useParams } from "react-router-dom";
 import { RUN_SUMMARY, useGql, type RunSummary } from "../api";
 import { ErrorView, Loading } from "../components/Status";
 import { GraphView } from "../graph/GraphView";
-import type { GraphModel } from "../graph/model";
+import type { GraphModel, NodeStatus } from "../graph/model";
 import { RunsTable } from "./RunsTable";
 
 const Launchpad = lazy(() => import("./Launchpad"));
@@ -19,6 +19,7 @@ interface JobData {
     ops: { handle: string; opName: string; after: string[]; outputs: { name: string; assetKey: { path: string[] } | null }[]; requiredResourceKeys: string[] }[];
     edges: { fromNode: string; toNode: string }[];
     runs: RunSummary[];
+    lastRun: { runId: string; stepStats: { stepKey: string; status: string | null }[] }[];
   };
 }
 
@@ -29,17 +30,17 @@ const JOB = `query Job($params: PipelineSelector!) {
     ... on Job { name description isAssetJob tags { key value }
       ops { handle opName after requiredResourceKeys outputs { name assetKey { path } } }
       edges { fromNode toNode }
-      runs(limit: 10) { ${RUN_SUMMARY} } }
+      runs(limit: 10) { ${RUN_SUMMARY} }
+      lastRun: runs(limit: 1) { runId stepStats { stepKey status } } }
   }
 }`;
 
-const STATUS = { SUCCESS: "ok", FAILURE: "fail", STARTED: "run", STARTING: "run" } as const;
+const STEP_STATUS: Record<string, NodeStatus> = { SUCCESS: "ok", FAILURE: "fail", IN_PROGRESS: "run" };
 
+/** The op graph, each op coloured by how its step ended in the job's last run. */
 export function opGraphModel(job: JobData["pipelineOrError"]): GraphModel {
-  const status = new Map<string, "ok" | "fail" | "run" | "idle">();
-  const lastRun = job.runs[0];
-  const runState = lastRun ? (STATUS as Record<string, "ok" | "fail" | "run">)[lastRun.status] : undefined;
-  for (const op of job.ops) status.set(op.handle, runState ?? "idle");
+  const status = new Map<string, NodeStatus>();
+  for (const s of job.lastRun?.[0]?.stepStats ?? []) status.set(s.stepKey, STEP_STATUS[s.status ?? ""] ?? "idle");
   const seen = new Set<string>();
   const edges = [...job.edges.map((e) => ({ source: e.fromNode, target: e.toNode })), ...job.ops.flatMap((o) => o.after.map((a) => ({ source: a, target: o.handle })))].filter((e) => {
     const k = e.source + ">" + e.target;
@@ -52,7 +53,7 @@ export function opGraphModel(job: JobData["pipelineOrError"]): GraphModel {
       id: o.handle,
       label: o.handle,
       sub: o.opName !== o.handle ? o.opName : o.outputs.map((x) => x.name).join(", "),
-      status: "idle",
+      status: status.get(o.handle) ?? "idle",
     })),
     edges,
   };

@@ -82,7 +82,7 @@ export default function Launchpad({ location, job, defaultConfig }: { location: 
             {launch.isPending ? "Launching…" : "Launch run"}
           </button>
         </div>
-        <ConfigEditor value={text} onChange={setText} />
+        <ConfigEditor value={text} onChange={setText} problems={check.data?.isPipelineConfigValid.errors ?? []} />
         <div data-testid="config-status" className={problems.length ? "field-error" : "muted"}>
           {problems.length === 0 ? (check.isFetching || text !== debounced ? "Checking…" : "✓ The config is valid for this job.") : null}
           {problems.length > 0 && (

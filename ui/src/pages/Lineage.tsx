@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
-import { assetUrl, keyString, useGql, type AssetKey, type RunSummary } from "../api";
-import { assetState, useCatalog, type CatalogAsset } from "../catalog";
+import { assetUrl, keyString, type AssetKey } from "../api";
+import { assetState, useActiveRuns, useCatalog, type ActiveRuns, type CatalogAsset } from "../catalog";
 import { MaterializeButton } from "../components/MaterializeButton";
 import { ErrorView } from "../components/Status";
 import { GraphView } from "../graph/GraphView";
@@ -9,7 +9,7 @@ import { collapseGroups, type GraphModel, type GraphNode, type NodeStatus } from
 
 const STATUS: Record<string, NodeStatus> = { MATERIALIZED: "ok", FAILED: "fail", MATERIALIZING: "run", NEVER: "idle" };
 
-export function lineageModel(assets: CatalogAsset[], runStatus: Map<string, string>): GraphModel {
+export function lineageModel(assets: CatalogAsset[], runStatus: ActiveRuns | Map<string, string>): GraphModel {
   const ids = new Set(assets.map((a) => keyString(a.assetKey)));
   const nodes: GraphNode[] = assets.map((a) => ({
     id: keyString(a.assetKey),
@@ -39,13 +39,7 @@ export default function Lineage() {
     setParams(next, { replace: true });
   };
   const { data, error } = useCatalog(selection || null, 4000);
-  const runs = useGql<{ runsOrError: { results?: RunSummary[] } }>(
-    ["active-runs"],
-    `{ runsOrError(filter: {statuses: [QUEUED, STARTING, STARTED]}, limit: 200) { ... on Runs { results { runId status } } } }`,
-    undefined,
-    { refetchInterval: 2000 },
-  );
-  const runStatus = useMemo(() => new Map((runs.data?.runsOrError.results ?? []).map((r) => [r.runId, r.status as string])), [runs.data]);
+  const runStatus = useActiveRuns();
   const assets = useMemo(() => data?.assetNodes.nodes ?? [], [data]);
   const byId = useMemo(() => new Map(assets.map((a) => [keyString(a.assetKey), a])), [assets]);
   const groups = useMemo(() => [...new Set(assets.map((a) => a.groupName))].sort(), [assets]);

@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { CatalogAsset } from "../catalog";
 import { assetState, rowsToAssets } from "../catalog";
 import { searchItems } from "../components/CommandPalette";
-import { yamlDiagnostics } from "../components/ConfigEditor";
+import { pathRange, yamlDiagnostics } from "../components/ConfigEditor";
 import { formatDuration, statusClass } from "../components/Status";
 import { dagreLayout, layeredLayout, ranks } from "../graph/layout";
 import { collapseGroups, shapeKey, type GraphModel } from "../graph/model";
-import { numericSeries } from "../pages/AssetPage";
+import { metadataText, numericSeries } from "../pages/AssetPage";
 import { filterAssets } from "../pages/Catalog";
 import { configProblems } from "../pages/Launchpad";
 import { lineageModel } from "../pages/Lineage";
@@ -103,6 +103,11 @@ describe("layout", () => {
     const result = layeredLayout({ nodes, edges });
     expect(performance.now() - t0).toBeLessThan(3000);
     expect(Object.keys(result.positions)).toHaveLength(n);
+    // Wide ranks wrap into columns: the layout is about as wide as tall, not a 5,000-node stripe.
+    expect(result.width / result.height).toBeGreaterThan(0.5);
+    expect(result.width / result.height).toBeLessThan(3);
+    const seen = new Set(Object.values(result.positions).map((p) => `${p.x},${p.y}`));
+    expect(seen.size).toBe(n);
   });
   it("collapses groups into one node and merges their edges", () => {
     const model: GraphModel = {
@@ -129,6 +134,11 @@ describe("launchpad and run page", () => {
     expect(configProblems("ops: [unclosed", undefined)[0]).toMatch(/^YAML/);
     expect(yamlDiagnostics("a: [").length).toBeGreaterThan(0);
     expect(yamlDiagnostics("a: 1\n")).toEqual([]);
+    const text = "ops:\n  numbers:\n    config:\n      rows: many\n";
+    const [from, to] = pathRange(text, ["ops", "numbers", "config", "rows"]);
+    expect(text.slice(from, to)).toBe("rows: many");
+    const [f2, t2] = pathRange(text, ["ops", "numbers", "config", "missing"]);
+    expect(text.slice(f2, t2)).toBe("config");
     const invalid = { __typename: "RunConfigValidationInvalid", errors: [{ message: "not an Int", path: ["ops", "numbers", "config", "rows"], reason: "RUNTIME_TYPE_MISMATCH" }] };
     expect(configProblems("ops: {}", invalid)).toEqual(["ops.numbers.config.rows: not an Int"]);
     expect(configProblems("ops: {}", { __typename: "PipelineConfigValidationValid" })).toEqual([]);
@@ -146,9 +156,10 @@ describe("launchpad and run page", () => {
     expect(filterEvents(events, "", "", "", "BOOM")).toHaveLength(1);
   });
   it("plots numeric metadata that has two or more points", () => {
-    const m = (t: number, rows: unknown) => ({ runId: "r", timestamp: String(t * 1000), partition: null, codeVersion: null, metadataEntries: [{ label: "rows", type: "int", value: rows, text: String(rows) }, { label: "path", type: "path", value: "/x", text: "/x" }] });
+    const m = (t: number, rows: number) => ({ runId: "r", timestamp: String(t * 1000), partition: null, codeVersion: null, metadataEntries: [{ label: "rows", type: "int", value: { type: "int", value: rows }, text: String(rows) }, { label: "path", type: "path", value: { type: "path", fspath: "/x" }, text: "{}" }] });
     expect([...numericSeries([m(2, 5), m(1, 3)])]).toEqual([["rows", [[2, 5], [1, 3]]]]);
     expect(numericSeries([m(1, 3)]).size).toBe(0);
+    expect(metadataText({ label: "path", type: "path", value: { type: "path", fspath: "/data/x" }, text: "{}" })).toBe("/data/x");
   });
   it("searches assets, jobs (not hidden ones), runs and pages", () => {
     const items = searchItems(
