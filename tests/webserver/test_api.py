@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from .conftest import DevServer
 
@@ -183,6 +184,51 @@ def test_asset_catalog_filters_and_pages(dev: DevServer) -> None:
     assert first["hasMore"] and first["totalCount"] == 4 and len(first["nodes"]) == 3
     rest = _catalog(dev, limit=3, cursor=first["cursor"])
     assert _keys(rest) == ["sleepy"] and not rest["hasMore"]
+
+
+def test_asset_catalog_rows_agree_with_asset_nodes(dev: DevServer) -> None:
+    launched = _materialize(
+        dev,
+        {
+            "selection": "key:numbers or key:doubled",
+            "runConfigData": {"ops": {"numbers": {"config": {"rows": 2}}}},
+        },
+    )
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    run_id = launched["run"]["runId"]
+    assert dev.wait_run(run_id) == "SUCCESS"
+    query = """query($f: AssetFilter, $c: String, $l: Int) {
+        typed: assetNodes(filter: $f) { ... on AssetNodeConnection { nodes { assetKey { path } groupName kinds
+            owners isPartitioned isMaterializable latestMaterialization { runId timestamp } lastRunId
+            latestMaterializationFailed assetChecks { name latestExecution { status } } } } }
+        rows: assetCatalog(filter: $f, cursor: $c, limit: $l) { __typename ... on AssetCatalogPage {
+            columns rows cursor hasMore totalCount } ... on InvalidRequestError { message } } }"""
+    data = dev.gql(query, {"f": {"selection": "group:raw or group:clean or group:slow"}})
+    page = data["rows"]
+    assert page["totalCount"] == 3 and not page["hasMore"]
+    rows = [dict(zip(page["columns"], row, strict=True)) for row in page["rows"]]
+    for node, row in zip(data["typed"]["nodes"], rows, strict=True):
+        latest = node["latestMaterialization"]
+        assert row["key"] == node["assetKey"]["path"] and row["groupName"] == node["groupName"]
+        assert row["kinds"] == node["kinds"] and row["owners"] == node["owners"]
+        assert row["isPartitioned"] == node["isPartitioned"] and row["locationName"] == LOCATION
+        assert row["isMaterializable"] == node["isMaterializable"]
+        assert row["lastMaterializationFailed"] == node["latestMaterializationFailed"]
+        if latest is None:
+            assert row["lastMaterializationTimestamp"] is None
+        else:
+            assert row["lastMaterializationTimestamp"] == pytest.approx(float(latest["timestamp"]) / 1000)
+            assert row["lastRunId"] == node["lastRunId"] == run_id
+        assert row["checks"] == [
+            [c["name"], (c["latestExecution"] or {}).get("status")] for c in node["assetChecks"]
+        ]
+    by_key = {"/".join(r["key"]): r for r in rows}
+    assert by_key["doubled"]["checks"] == [["doubled_even", "SUCCEEDED"]]
+    assert by_key["sleepy"]["lastMaterializationTimestamp"] is None
+    second = dev.gql(query, {"f": {"groups": ["clean", "raw"]}, "l": 1, "c": '["doubled"]'})["rows"]
+    assert [r[0] for r in second["rows"]] == [["numbers"]] and not second["hasMore"]
+    bad = dev.gql(query, {"f": {"selection": "key:("}})["rows"]
+    assert bad["__typename"] == "InvalidRequestError"
 
 
 def test_asset_definition_graph_and_partitions(dev: DevServer) -> None:

@@ -35,6 +35,7 @@ from headwater.storage.instigators import (
 from headwater.storage.records import (
     AssetCheckExecutionRecord,
     AssetCheckExecutionRecordStatus,
+    AssetIndexSummary,
     AssetPartitionRecord,
     AssetRecord,
     EventLogConnection,
@@ -138,6 +139,13 @@ class EventStore(Protocol):
     ) -> Mapping[AssetKey, EventLogEntry | None]: ...
 
     def get_asset_records(self, asset_keys: Sequence[AssetKey] | None = None) -> Sequence[AssetRecord]: ...
+
+    def get_asset_index_summaries(
+        self, asset_keys: Sequence[AssetKey] | None = None
+    ) -> Sequence[AssetIndexSummary]:
+        """The asset index rows of ``asset_keys`` (None: every asset with an event) with their latest
+        events' timestamps, without reading the events: one query for the whole catalog."""
+        ...
 
     def has_asset_key(self, asset_key: AssetKey) -> bool: ...
 

@@ -37,6 +37,7 @@ __all__ = [
     "AssetCheckExecutionRecordStatus",
     "AssetDetails",
     "AssetEntry",
+    "AssetIndexSummary",
     "AssetPartitionRecord",
     "AssetRecord",
     "AssetRecordsFilter",
@@ -253,6 +254,27 @@ class AssetRecord:
 
     storage_id: int
     asset_entry: AssetEntry
+
+
+class AssetIndexSummary(NamedTuple):
+    """An asset index row with the timestamps of its latest events but not their bodies: what a list of
+    thousands of assets shows (``EventStore.get_asset_index_summaries``)."""
+
+    asset_key: AssetKey
+    last_materialization_storage_id: int | None
+    last_materialization_timestamp: float | None
+    last_run_id: str | None
+    last_failed_storage_id: int | None
+    last_failed_timestamp: float | None
+    last_observation_timestamp: float | None
+    last_planned_storage_id: int | None
+    last_planned_run_id: str | None
+
+    @property
+    def last_materialization_failed(self) -> bool:
+        """Its latest materialization attempt failed (a failure newer than its last materialization)."""
+        failed = self.last_failed_storage_id
+        return failed is not None and failed > (self.last_materialization_storage_id or -1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,9 @@ config, building an asset job) is a request to that server (``LocationClient``).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from headwater.core.asset_check_key import AssetCheckKey
@@ -24,10 +25,14 @@ from headwater.specs.location import LocationSpec
 from headwater.storage.protocols import Storage
 from headwater.storage.records import AssetCheckExecutionRecord, AssetEntry
 
-_READ_ALL_ABOVE = 2000
+#: Past this many keys, reading the whole asset index is cheaper than a long IN list.
+READ_ALL_ABOVE = 2000
 
 #: The repository name of every location: a location holds one Definitions (Dagster's name for it).
 REPOSITORY_NAME = "__repository__"
+
+
+AssetNodes = dict[AssetKey, tuple[str, AssetNodeSpec]]
 
 
 class WebserverContext:
@@ -41,6 +46,7 @@ class WebserverContext:
         self.read_only = read_only
         self.launched_run_ids: set[str] = set()
         self.lock = threading.Lock()
+        self._sorted_assets: tuple[tuple[tuple[str, str], ...], SortedAssets] | None = None
 
     @property
     def storage(self) -> Storage:
@@ -48,6 +54,31 @@ class WebserverContext:
 
     def request(self) -> RequestContext:
         return RequestContext(self)
+
+    def sorted_assets(
+        self,
+        stamp: tuple[tuple[str, str], ...],
+        nodes: Callable[[], dict[AssetKey, tuple[str, AssetNodeSpec]]],
+    ) -> SortedAssets:
+        """Every asset sorted by key string, built again only when a location's spec changed (``stamp``:
+        each loaded location's name and content hash)."""
+        cached = self._sorted_assets
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        rows = sorted(((k.to_string(), loc, node) for k, (loc, node) in nodes().items()), key=itemgetter(0))
+        found = SortedAssets([row[0] for row in rows], rows)
+        self._sorted_assets = (stamp, found)
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class SortedAssets:
+    """Every asset of the workspace as ``(key string, location name, spec)``, sorted by key string, and
+    what resolvers derive from the specs alone (``memo``), kept as long as the specs are unchanged."""
+
+    keys: list[str]
+    rows: list[tuple[str, str, AssetNodeSpec]]
+    memo: dict[Any, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -128,6 +159,11 @@ class RequestContext:
             self._assets = nodes
         return self._assets
 
+    def sorted_asset_nodes(self) -> SortedAssets:
+        """``asset_nodes`` sorted by key string (kept by the server while no location changed)."""
+        stamp = tuple((name, spec.content_hash) for name, spec in self.loaded_locations())
+        return self.server.sorted_assets(stamp, self.asset_nodes)
+
     def asset_node(self, key: AssetKey) -> tuple[str, AssetNodeSpec] | None:
         return self.asset_nodes().get(key)
 
@@ -142,8 +178,7 @@ class RequestContext:
             return
         for key in wanted:
             self._entries[key] = None
-        # Past a few thousand keys, reading the whole index is cheaper than a long IN list.
-        asked = None if len(wanted) > _READ_ALL_ABOVE else wanted
+        asked = None if len(wanted) > READ_ALL_ABOVE else wanted
         for record in self.storage.event_store.get_asset_records(asked):
             key = record.asset_entry.asset_key
             if key in self._entries:

@@ -37,6 +37,43 @@ def test_asset_index_tracks_latest_events(storage: Storage, events: Events) -> N
     assert store.has_asset_key(A) and not store.has_asset_key(B)
 
 
+def test_asset_index_summaries_carry_timestamps_without_bodies(storage: Storage, events: Events) -> None:
+    store = storage.event_store
+    assert store.get_asset_index_summaries() == []
+    ids1 = store.store_events([events.planned("r1", "a"), events.mat("r1", "a"), events.obs("r1", "a")])
+    ids2 = store.store_events([events.planned("r2", "a"), events.failed("r2", "a"), events.mat("r3", "b")])
+    by_key = {s.asset_key: s for s in store.get_asset_index_summaries()}
+    assert set(by_key) == {A, AssetKey("b")}
+    a = by_key[A]
+    [record] = store.get_asset_records([A])
+    entry = record.asset_entry
+    assert entry.last_materialization is not None and entry.last_failed_to_materialize_record is not None
+    assert (a.last_materialization_storage_id, a.last_run_id) == (ids1[1], "r1")
+    assert a.last_materialization_timestamp == entry.last_materialization.timestamp
+    assert a.last_failed_storage_id == ids2[1]
+    assert a.last_failed_timestamp == entry.last_failed_to_materialize_record.event_log_entry.timestamp
+    assert a.last_observation_timestamp is not None
+    assert (a.last_planned_storage_id, a.last_planned_run_id) == (ids2[0], "r2")
+    assert a.last_materialization_failed  # the failure is newer than the materialization
+    b = by_key[AssetKey("b")]
+    assert not b.last_materialization_failed and b.last_failed_timestamp is None
+    assert [s.asset_key for s in store.get_asset_index_summaries([AssetKey("b"), B])] == [AssetKey("b")]
+
+
+def test_latest_check_executions_of_many_assets(storage: Storage, events: Events) -> None:
+    store = storage.event_store
+    for i in range(30):
+        store.store_events([events.check("r1", f"a{i}", "c", True), events.check("r1", f"a{i}", "d", False)])
+    store.store_events([events.check("r2", "a3", "c", False)])
+    keys = [events.check_key(f"a{i}", name) for i in range(30) for name in ("c", "d")]
+    asked = [*keys[::3], events.check_key("a3", "c"), events.check_key("zzz", "c")]
+    latest = store.get_latest_asset_check_execution_by_key(asked)
+    assert set(latest) == set(asked) - {events.check_key("zzz", "c")}
+    assert latest[events.check_key("a3", "c")].run_id == "r2"
+    assert latest[events.check_key("a3", "c")].status is AssetCheckExecutionRecordStatus.FAILED
+    assert all(r.run_id == "r1" for k, r in latest.items() if k.asset_key != AssetKey("a3"))
+
+
 def test_asset_keys_sorted_with_prefix_and_cursor(storage: Storage, events: Events) -> None:
     store = storage.event_store
     store.store_events([events.mat("r1", k) for k in ["x/y", "a", "x/z", "b"]])

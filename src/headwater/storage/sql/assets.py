@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 import sqlalchemy as sa
 
 from headwater.core.asset_check_key import AssetCheckKey
@@ -19,6 +20,7 @@ from headwater.storage.records import (
     AssetCheckExecutionRecordStatus,
     AssetDetails,
     AssetEntry,
+    AssetIndexSummary,
     AssetPartitionRecord,
     AssetRecord,
 )
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from headwater.storage.sql.database import AnyRow
 
 _A = asset_keys.c
+_PATH_DECODER = msgspec.json.Decoder(list[str])
 _P = asset_partitions.c
 _PRESENT = sa.or_(
     _A.last_materialization_id.is_not(None),
@@ -201,6 +204,41 @@ class SqlAssetReads(SqlDynamicPartitions):
             out.sort(key=lambda r: order[r.asset_entry.asset_key])
         return out
 
+    def get_asset_index_summaries(
+        self, asset_keys_: Sequence[AssetKey] | None = None
+    ) -> Sequence[AssetIndexSummary]:
+        mat, failed, obs = (event_logs.alias(name) for name in ("mat", "failed", "obs"))
+        query = (
+            sa.select(
+                _A.asset_key,
+                _A.last_materialization_id,
+                mat.c.timestamp,
+                _A.last_run_id,
+                _A.last_failed_id,
+                failed.c.timestamp,
+                obs.c.timestamp,
+                _A.last_planned_id,
+                _A.last_planned_run_id,
+            )
+            .select_from(
+                asset_keys.outerjoin(mat, mat.c.id == _A.last_materialization_id)
+                .outerjoin(failed, failed.c.id == _A.last_failed_id)
+                .outerjoin(obs, obs.c.id == _A.last_observation_id)
+            )
+            .where(_PRESENT)
+            .order_by(_A.id)
+        )
+        if asset_keys_ is not None:
+            query = query.where(_A.asset_key.in_([k.to_string() for k in asset_keys_]))
+        rows: Sequence[Any]
+        with self._db.read() as conn:
+            if asset_keys_ is None and conn.dialect.name == "sqlite":  # many rows: skip SA's per-row work
+                rows = sqlite_rows(conn, str(query.compile(dialect=conn.dialect)), ())
+            else:
+                rows = conn.execute(query).all()
+        path = _PATH_DECODER.decode
+        return [AssetIndexSummary(AssetKey(path(row[0])), *row[1:]) for row in rows]
+
     def has_asset_key(self, asset_key: AssetKey) -> bool:
         with self._db.read() as conn:
             query = sa.select(_A.id).where(_A.asset_key == asset_key.to_string(), _PRESENT)
@@ -344,16 +382,23 @@ class SqlAssetReads(SqlDynamicPartitions):
     def get_latest_asset_check_execution_by_key(
         self, check_keys: Sequence[AssetCheckKey]
     ) -> Mapping[AssetCheckKey, AssetCheckExecutionRecord]:
+        """One query per few thousand assets: the newest execution of each (asset, check) pair of those
+        assets (the ``(asset_key, check_name, id)`` index answers the ``max(id)``), kept if asked for."""
         t = asset_check_executions.c
+        wanted = set(check_keys)
+        assets = sorted({k.asset_key.to_string() for k in wanted})
         out: dict[AssetCheckKey, AssetCheckExecutionRecord] = {}
         with self._db.read() as conn:
-            for key in check_keys:
-                query = sa.select(asset_check_executions).where(
-                    t.asset_key == key.asset_key.to_string(), t.check_name == key.name
+            for start in range(0, len(assets), _IN_CHUNK):
+                latest = (
+                    sa.select(sa.func.max(t.id))
+                    .where(t.asset_key.in_(assets[start : start + _IN_CHUNK]))
+                    .group_by(t.asset_key, t.check_name)
                 )
-                row = conn.execute(query.order_by(t.id.desc()).limit(1)).first()
-                if row is not None:
-                    out[key] = _check_record(row)
+                for row in conn.execute(sa.select(asset_check_executions).where(t.id.in_(latest))):
+                    record = _check_record(row)
+                    if record.key in wanted:
+                        out[record.key] = record
         return out
 
     def get_asset_check_execution_history(

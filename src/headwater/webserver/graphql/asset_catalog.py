@@ -3,17 +3,24 @@ syntax, sorted by key and paged."""
 
 from __future__ import annotations
 
+import bisect
+from typing import NamedTuple, cast
+
 import strawberry
 
 from headwater.core.asset_key import AssetKey as CoreAssetKey
+from headwater.core.codec import paused_gc
 from headwater.errors import HeadwaterError
 from headwater.selection.asset_selection import AssetSelection
 from headwater.specs.asset_graph import AssetGraph, AssetNodeSpec
+from headwater.storage.records import AssetIndexSummary
+from headwater.webserver.context import READ_ALL_ABOVE as _READ_ALL_ABOVE
 from headwater.webserver.context import RequestContext
 from headwater.webserver.graphql.asset_keys import AssetKeyInput
-from headwater.webserver.graphql.assets import AssetNode
+from headwater.webserver.graphql.assets import AssetNode, checks_of
 from headwater.webserver.graphql.errors import InvalidRequestError, PythonError
 from headwater.webserver.graphql.limits import MAX_PAGE, page_size
+from headwater.webserver.graphql.scalars import JSON
 from headwater.webserver.graphql.tags import ExecutionTag
 
 
@@ -55,43 +62,140 @@ def _matches(node: AssetNodeSpec, location: str, f: AssetFilter, wanted: set[Cor
     return not f.tags or all(node.tags.get(t.key) == t.value for t in f.tags)
 
 
-def select(
-    ctx: RequestContext, f: AssetFilter | None, cursor: str | None, limit: int | None
-) -> AssetNodeConnection | InvalidRequestError | PythonError:
+class _Page(NamedTuple):
+    rows: list[tuple[str, str, AssetNodeSpec]]
+    cursor: str | None
+    has_more: bool
+    total_count: int
+
+
+def _page(ctx: RequestContext, f: AssetFilter | None, cursor: str | None, limit: int | None) -> _Page:
+    """The page of assets matching ``f`` after ``cursor`` (a key string), sorted by key string; raises
+    ``HeadwaterError`` for a selection that does not parse."""
     f = f or AssetFilter()
-    nodes = ctx.asset_nodes()
+    everything = ctx.sorted_asset_nodes()
     wanted: set[CoreAssetKey] | None = None
     if f.asset_keys is not None:
         wanted = {k.to_key() for k in f.asset_keys}
     if f.selection:
-        graph = AssetGraph([node for _, node in nodes.values()])
-        try:
-            selected = AssetSelection.from_string(f.selection).resolve(graph, allow_missing=True)
-        except HeadwaterError as exc:
-            return InvalidRequestError(message=str(exc))
+        graph = AssetGraph([node for _, _, node in everything.rows])
+        selected = AssetSelection.from_string(f.selection).resolve(graph, allow_missing=True)
         wanted = selected if wanted is None else wanted & selected
-    matching = sorted(
-        (
-            (key.to_string(), loc, node)
-            for key, (loc, node) in nodes.items()
-            if _matches(node, loc, f, wanted)
-        ),
-        key=lambda item: item[0],
-    )
-    start = 0
-    if cursor:
-        import bisect
-
-        start = bisect.bisect_right([m[0] for m in matching], cursor)
+    if wanted is None and f == AssetFilter():  # the whole catalog: page the sorted list directly
+        matching = everything.rows
+        start_at = bisect.bisect_right(everything.keys, cursor) if cursor else 0
+    else:
+        matching = [row for row in everything.rows if _matches(row[2], row[1], f, wanted)]
+        start_at = bisect.bisect_right([row[0] for row in matching], cursor) if cursor else 0
     size = page_size(limit, default=MAX_PAGE)
-    page = matching[start : start + size]
+    page = matching[start_at : start_at + size]
+    return _Page(page, page[-1][0] if page else cursor, start_at + len(page) < len(matching), len(matching))
+
+
+def select(
+    ctx: RequestContext, f: AssetFilter | None, cursor: str | None, limit: int | None
+) -> AssetNodeConnection | InvalidRequestError | PythonError:
+    try:
+        found = _page(ctx, f, cursor, limit)
+    except HeadwaterError as exc:
+        return InvalidRequestError(message=str(exc))
     # The index rows and check executions of the page are read in bulk on first use (when asked for).
-    ctx.page_keys = [node.key for _, _, node in page]
-    ctx.memo["catalog_page"] = [(loc, node) for _, loc, node in page]
-    has_more = start + len(page) < len(matching)
+    ctx.page_keys = [node.key for _, _, node in found.rows]
+    ctx.memo["catalog_page"] = [(loc, node) for _, loc, node in found.rows]
     return AssetNodeConnection(
-        nodes=[AssetNode.of(loc, node) for _, loc, node in page],
-        cursor=page[-1][0] if page else cursor,
-        has_more=has_more,
-        total_count=len(matching),
+        nodes=[AssetNode.of(loc, node) for _, loc, node in found.rows],
+        cursor=found.cursor,
+        has_more=found.has_more,
+        total_count=found.total_count,
+    )
+
+
+_NEVER = AssetIndexSummary(
+    CoreAssetKey(["never materialized"]), None, None, None, None, None, None, None, None
+)
+
+#: The values of each row of an ``AssetCatalogPage``, in order.
+CATALOG_COLUMNS = [
+    "key",  # the key's path, a list of strings
+    "groupName",
+    "kinds",
+    "owners",
+    "locationName",
+    "isPartitioned",
+    "isMaterializable",
+    "lastMaterializationTimestamp",  # epoch seconds, or null
+    "lastRunId",
+    "lastMaterializationFailed",  # its latest attempt failed
+    "checks",  # [[check name, latest execution status (PLANNED/SUCCEEDED/FAILED) or null], ...]
+]
+
+
+@strawberry.type(
+    description="A page of the asset catalog as rows of plain values, one row per asset, in `columns` "
+    "order (key path, group, kinds, owners, location, partitioned, materializable, last materialization "
+    "time, its run, whether the latest attempt failed, checks with their latest status). What a list of "
+    "thousands of assets shows, in one value; `assetNodes` gives every field of an asset, typed."
+)
+class AssetCatalogPage:
+    columns: list[str]
+    rows: JSON
+    cursor: str | None
+    has_more: bool
+    total_count: int
+
+
+def catalog_page(
+    ctx: RequestContext, f: AssetFilter | None, cursor: str | None, limit: int | None
+) -> AssetCatalogPage | InvalidRequestError | PythonError:
+    with paused_gc():  # tens of thousands of small objects, all kept for the response
+        return _catalog_page(ctx, f, cursor, limit)
+
+
+def _catalog_page(
+    ctx: RequestContext, f: AssetFilter | None, cursor: str | None, limit: int | None
+) -> AssetCatalogPage | InvalidRequestError | PythonError:
+    try:
+        found = _page(ctx, f, cursor, limit)
+    except HeadwaterError as exc:
+        return InvalidRequestError(message=str(exc))
+    everything = ctx.sorted_asset_nodes()
+    store = ctx.storage.event_store
+    asked = None if len(found.rows) > _READ_ALL_ABOVE else [node.key for _, _, node in found.rows]
+    index = {s.asset_key: s for s in store.get_asset_index_summaries(asked)}
+    checks = {(loc, node.key): checks_of(ctx, loc, node) for _, loc, node in found.rows}
+    latest = store.get_latest_asset_check_execution_by_key([c.key for cs in checks.values() for c in cs])
+    static = everything.memo.get("catalog_rows")
+    if static is None:  # what the specs alone say of each asset: kept while the specs are unchanged
+        static = everything.memo["catalog_rows"] = {
+            key: (list(n.key.path), n.group_name, sorted(n.kinds), list(n.owners), loc,
+                  n.partitions is not None, n.is_materializable)
+            for key, loc, n in everything.rows
+        }  # fmt: skip
+    rows: list[list[object]] = []
+    for key, loc, node in found.rows:
+        summary = index.get(node.key) or _NEVER
+        specs = checks[(loc, node.key)]
+        statuses = (
+            [
+                [c.key.name, record.status.value if (record := latest.get(c.key)) is not None else None]
+                for c in specs
+            ]
+            if specs
+            else []
+        )
+        rows.append(
+            [
+                *static[key],
+                summary.last_materialization_timestamp,
+                summary.last_run_id,
+                summary.last_materialization_failed,
+                statuses,
+            ]
+        )
+    return AssetCatalogPage(
+        columns=CATALOG_COLUMNS,
+        rows=cast(JSON, rows),
+        cursor=found.cursor,
+        has_more=found.has_more,
+        total_count=found.total_count,
     )

@@ -17,7 +17,7 @@ from headwater.storage.records import decode_cursor
 from headwater.webserver.context import REPOSITORY_NAME, as_context
 from headwater.webserver.graphql import asset_catalog, subscriptions
 from headwater.webserver.graphql import instigator_mutations as im
-from headwater.webserver.graphql.asset_catalog import AssetFilter, AssetNodeConnection
+from headwater.webserver.graphql.asset_catalog import AssetCatalogPage, AssetFilter, AssetNodeConnection
 from headwater.webserver.graphql.asset_keys import AssetKey, AssetKeyInput
 from headwater.webserver.graphql.assets import (
     Asset,
@@ -151,6 +151,19 @@ class Query:
         limit: int | None = None,
     ) -> AssetNodeConnection | InvalidRequestError | PythonError:
         return asset_catalog.select(as_context(info.context), filter, cursor, limit)
+
+    @strawberry.field(
+        description="The asset catalog as compact rows (see AssetCatalogPage): the same filter and "
+        "paging as assetNodes, for lists of thousands of assets."
+    )
+    def asset_catalog(
+        self,
+        info: strawberry.Info,
+        filter: AssetFilter | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> AssetCatalogPage | InvalidRequestError | PythonError:
+        return asset_catalog.catalog_page(as_context(info.context), filter, cursor, limit)
 
     @strawberry.field(description="One asset's definition.")
     def asset_node_or_error(self, info: strawberry.Info, asset_key: AssetKeyInput) -> AssetNodeOrError:
