@@ -14,7 +14,7 @@ from headwater.core import codec
 from headwater.core.asset_key import AssetKey
 from headwater.core.metadata import AnyMetadataValue
 from headwater.locations.server.spec_builder import build_location_spec
-from headwater.specs.location import LocationSpec, ResourceSpec, from_json, to_json
+from headwater.specs.location import SPEC_VERSION, LocationSpec, ResourceSpec, from_json, to_json
 
 
 class Warehouse(hw.ConfigurableResource):
@@ -134,7 +134,7 @@ def test_json_round_trip_is_exact() -> None:
     assert from_json(text, verify=True).content_hash == spec.content_hash
     assert to_json(from_json(text, verify=True)) == text
     body = json.loads(text)
-    assert body["v"] == 2 and body["hash"] == spec.content_hash
+    assert body["v"] == SPEC_VERSION and body["hash"] == spec.content_hash
 
 
 def test_content_hash_is_stable_and_changes_with_content() -> None:
@@ -172,6 +172,9 @@ def test_reader_refuses_newer_versions_tampering_and_garbage() -> None:
     body["v"] = 1
     with pytest.raises(codec.SerdeError, match=r"format version 1.*older Headwater"):
         from_json(json.dumps(body))
+    body["v"] = 2  # what a server of the previous release sends: read (schedules without v3 fields)
+    del body["spec"]["assets"][0]["description"]
+    assert from_json(json.dumps(body)).assets
 
 
 def test_unknown_fields_from_a_newer_writer_are_ignored() -> None:

@@ -27,6 +27,8 @@ from headwater.specs.asset_graph import AssetCheckNodeSpec, AssetGraph, AssetNod
 from headwater.specs.job import JobSpec
 
 SPEC_VERSION = 3
+#: Version 2 documents read as version 3 ones whose schedules and sensors carry no v3 fields.
+OLDEST_SPEC_VERSION = 2
 
 
 class _Spec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
@@ -148,7 +150,7 @@ def to_json(spec: LocationSpec) -> str:
 def from_json(text: str | bytes, *, verify: bool = False) -> LocationSpec:
     """Read the wire form. ``verify=True`` recomputes the hash and refuses a body that does not match it."""
     codec.check_version(
-        codec.version_of(text, "a location spec"), "a location spec", SPEC_VERSION, SPEC_VERSION
+        codec.version_of(text, "a location spec"), "a location spec", SPEC_VERSION, OLDEST_SPEC_VERSION
     )
     with codec.paused_gc():
         wire = codec.decode(text, _Wire, "a location spec")
