@@ -247,8 +247,19 @@ from headwater.definitions.time_window_partitions import (
 from headwater.definitions.time_window_partitions import (
     WeeklyPartitionsDefinition as WeeklyPartitionsDefinition,
 )
+from headwater.definitions.type_loader import DagsterTypeLoader as DagsterTypeLoader
+from headwater.definitions.type_loader import DagsterTypeLoaderContext as DagsterTypeLoaderContext
+from headwater.definitions.type_loader import dagster_type_loader as dagster_type_loader
+from headwater.definitions.type_resolution import check_dagster_type as check_dagster_type
+from headwater.definitions.type_resolution import (
+    make_python_type_usable_as_dagster_type as make_python_type_usable_as_dagster_type,
+)
+from headwater.definitions.type_resolution import usable_as_dagster_type as usable_as_dagster_type
 from headwater.definitions.types import DagsterType as DagsterType
+from headwater.definitions.types import DagsterTypeKind as DagsterTypeKind
 from headwater.definitions.types import Nothing as Nothing
+from headwater.definitions.types import PythonObjectDagsterType as PythonObjectDagsterType
+from headwater.definitions.types import TypeCheck as TypeCheck
 from headwater.definitions.upath_io_manager import UPathIOManager as UPathIOManager
 from headwater.definitions.values_resource import make_values_resource as make_values_resource
 from headwater.definitions.with_resources import with_resources as with_resources
@@ -271,6 +282,7 @@ from headwater.errors import StepExecutionError as StepExecutionError
 from headwater.errors import StepOutputNotFoundError as StepOutputNotFoundError
 from headwater.errors import StepWorkerError as StepWorkerError
 from headwater.errors import TypeCheckDidNotPass as TypeCheckDidNotPass
+from headwater.errors import TypeCheckError as TypeCheckError
 from headwater.errors import UnknownPartitionError as UnknownPartitionError
 from headwater.errors import UnknownResourceError as UnknownResourceError
 from headwater.errors import UnmetExecutorRequirementsError as UnmetExecutorRequirementsError
@@ -385,6 +397,9 @@ __all__ = [
     "DagsterJobMetadataValue",
     "DagsterRunMetadataValue",
     "DagsterType",
+    "DagsterTypeKind",
+    "DagsterTypeLoader",
+    "DagsterTypeLoaderContext",
     "DailyPartitionsDefinition",
     "DataVersion",
     "DefaultRunLauncher",
@@ -499,6 +514,7 @@ __all__ = [
     "PlanOrchestrationContext",
     "PoolMetadataValue",
     "PythonArtifactMetadataValue",
+    "PythonObjectDagsterType",
     "PythonScriptComponent",
     "QueuedRunCoordinator",
     "ReconstructableJob",
@@ -543,7 +559,9 @@ __all__ = [
     "TimeWindowPartitionMapping",
     "TimeWindowPartitionsDefinition",
     "TimestampMetadataValue",
+    "TypeCheck",
     "TypeCheckDidNotPass",
+    "TypeCheckError",
     "UPathIOManager",
     "UnknownPartitionError",
     "UnknownResourceError",
@@ -564,9 +582,11 @@ __all__ = [
     "build_output_context",
     "build_reconstructable_job",
     "build_resources",
+    "check_dagster_type",
     "colored_console_logger",
     "configured",
     "custom_path_fs_io_manager",
+    "dagster_type_loader",
     "daily_partitioned_config",
     "define_asset_job",
     "deserialize_value",
@@ -606,6 +626,7 @@ __all__ = [
     "load_defs",
     "load_from_defs_folder",
     "logger",
+    "make_python_type_usable_as_dagster_type",
     "make_values_resource",
     "map_asset_specs",
     "materialize",
@@ -624,6 +645,7 @@ __all__ = [
     "static_partitioned_config",
     "success_hook",
     "template_var",
+    "usable_as_dagster_type",
     "weekly_partitioned_config",
     "with_resources",
     "with_source_code_references",

@@ -246,8 +246,23 @@ from headwater.definitions.time_window_partitions import (
 from headwater.definitions.time_window_partitions import (
     WeeklyPartitionsDefinition as WeeklyPartitionsDefinition,
 )
+from headwater.definitions.type_loader import DagsterTypeLoader as DagsterTypeLoader
+from headwater.definitions.type_loader import DagsterTypeLoaderContext as DagsterTypeLoaderContext
+from headwater.definitions.type_loader import dagster_type_loader as dagster_type_loader
+from headwater.definitions.type_resolution import Dict as Dict
+from headwater.definitions.type_resolution import List as List
+from headwater.definitions.type_resolution import Optional as Optional
+from headwater.definitions.type_resolution import Set as Set
+from headwater.definitions.type_resolution import Tuple as Tuple
+from headwater.definitions.type_resolution import check_dagster_type as check_dagster_type
+from headwater.definitions.type_resolution import (
+    make_python_type_usable_as_dagster_type as make_python_type_usable_as_dagster_type,
+)
+from headwater.definitions.type_resolution import usable_as_dagster_type as usable_as_dagster_type
 from headwater.definitions.types import DagsterType as DagsterType
 from headwater.definitions.types import Nothing as Nothing
+from headwater.definitions.types import PythonObjectDagsterType as PythonObjectDagsterType
+from headwater.definitions.types import TypeCheck as TypeCheck
 from headwater.definitions.upath_io_manager import UPathIOManager as UPathIOManager
 from headwater.definitions.values_resource import make_values_resource as make_values_resource
 from headwater.definitions.with_resources import with_resources as with_resources
@@ -263,6 +278,7 @@ from headwater.errors import RunNotFoundError as DagsterRunNotFoundError
 from headwater.errors import StepExecutionError as DagsterExecutionStepExecutionError
 from headwater.errors import StepOutputNotFoundError as DagsterStepOutputNotFoundError
 from headwater.errors import TypeCheckDidNotPass as DagsterTypeCheckDidNotPass
+from headwater.errors import TypeCheckError as DagsterTypeCheckError
 from headwater.errors import UnknownPartitionError as DagsterUnknownPartitionError
 from headwater.errors import UnknownResourceError as DagsterUnknownResourceError
 from headwater.errors import UnmetExecutorRequirementsError as DagsterUnmetExecutorRequirementsError
@@ -385,6 +401,9 @@ __all__ = [
     "DagsterStepOutputNotFoundError",
     "DagsterType",
     "DagsterTypeCheckDidNotPass",
+    "DagsterTypeCheckError",
+    "DagsterTypeLoader",
+    "DagsterTypeLoaderContext",
     "DagsterUnknownPartitionError",
     "DagsterUnknownResourceError",
     "DagsterUnmetExecutorRequirementsError",
@@ -397,6 +416,7 @@ __all__ = [
     "DefsFolderComponent",
     "DeleteDynamicPartitionsRequest",
     "DependencyDefinition",
+    "Dict",
     "DimensionPartitionMapping",
     "DynamicOut",
     "DynamicOutput",
@@ -444,6 +464,7 @@ __all__ = [
     "JobExecutionResult",
     "JsonMetadataValue",
     "LastPartitionMapping",
+    "List",
     "LocalFileCodeReference",
     "LoggerDefinition",
     "Map",
@@ -465,6 +486,7 @@ __all__ = [
     "ObserveResult",
     "OpDefinition",
     "OpExecutionContext",
+    "Optional",
     "Out",
     "Output",
     "OutputContext",
@@ -487,6 +509,7 @@ __all__ = [
     "PipesTempFileMessageReader",
     "PoolMetadataValue",
     "PythonArtifactMetadataValue",
+    "PythonObjectDagsterType",
     "PythonScriptComponent",
     "QueuedRunCoordinator",
     "ReexecutionOptions",
@@ -502,6 +525,7 @@ __all__ = [
     "RunsFilter",
     "ScalarUnion",
     "Selector",
+    "Set",
     "Shape",
     "SourceAsset",
     "SpecificPartitionsPartitionMapping",
@@ -524,6 +548,8 @@ __all__ = [
     "TimeWindowPartitionMapping",
     "TimeWindowPartitionsDefinition",
     "TimestampMetadataValue",
+    "Tuple",
+    "TypeCheck",
     "UPathIOManager",
     "UrlCodeReference",
     "UrlMetadataValue",
@@ -539,9 +565,11 @@ __all__ = [
     "build_output_context",
     "build_reconstructable_job",
     "build_resources",
+    "check_dagster_type",
     "colored_console_logger",
     "configured",
     "custom_path_fs_io_manager",
+    "dagster_type_loader",
     "daily_partitioned_config",
     "define_asset_job",
     "definitions",
@@ -580,6 +608,7 @@ __all__ = [
     "load_defs",
     "load_from_defs_folder",
     "logger",
+    "make_python_type_usable_as_dagster_type",
     "make_values_resource",
     "map_asset_specs",
     "materialize",
@@ -598,6 +627,7 @@ __all__ = [
     "static_partitioned_config",
     "success_hook",
     "template_var",
+    "usable_as_dagster_type",
     "weekly_partitioned_config",
     "with_resources",
     "with_source_code_references",
