@@ -45,8 +45,10 @@ from headwater.core.partition_keys import MultiPartitionKey as MultiPartitionKey
 from headwater.core.partition_keys import PartitionKeyRange as PartitionKeyRange
 from headwater.core.partition_keys import TimeWindow as TimeWindow
 from headwater.core.paths import file_relative_path as file_relative_path
+from headwater.core.table_metadata import TableMetadata as TableMetadata
 from headwater.definitions.asset_check import AssetChecksDefinition as AssetChecksDefinition
 from headwater.definitions.asset_check import asset_check as asset_check
+from headwater.definitions.asset_check import multi_asset_check as multi_asset_check
 from headwater.definitions.asset_check_spec import AssetCheckSpec as AssetCheckSpec
 from headwater.definitions.asset_decorators import asset as asset
 from headwater.definitions.asset_decorators import graph_asset as graph_asset
@@ -58,6 +60,10 @@ from headwater.definitions.asset_spec import AssetSpec as AssetSpec
 from headwater.definitions.asset_spec import SourceAsset as SourceAsset
 from headwater.definitions.asset_spec import map_asset_specs as map_asset_specs
 from headwater.definitions.assets import AssetsDefinition as AssetsDefinition
+from headwater.definitions.check_factories import (
+    build_column_schema_change_checks as build_column_schema_change_checks,
+)
+from headwater.definitions.check_factories import build_metadata_bounds_checks as build_metadata_bounds_checks
 from headwater.definitions.component_context import ComponentLoadContext as ComponentLoadContext
 from headwater.definitions.components.builtin import DefinitionsComponent as DefinitionsComponent
 from headwater.definitions.components.builtin import DefsFolderComponent as DefsFolderComponent
@@ -297,7 +303,8 @@ from headwater.events.serialized_values import serialize_value as serialize_valu
 from headwater.execution.api import materialize as materialize
 from headwater.execution.api import materialize_to_memory as materialize_to_memory
 from headwater.execution.asset_value_loader import AssetValueLoader as AssetValueLoader
-from headwater.execution.context import AssetCheckExecutionContext as AssetCheckExecutionContext
+from headwater.execution.check_context import AssetCheckExecutionContext as AssetCheckExecutionContext
+from headwater.execution.check_context import build_asset_check_context as build_asset_check_context
 from headwater.execution.context import AssetExecutionContext as AssetExecutionContext
 from headwater.execution.context import OpExecutionContext as OpExecutionContext
 from headwater.execution.context import build_asset_context as build_asset_context
@@ -550,6 +557,7 @@ __all__ = [
     "TableColumnLineage",
     "TableColumnLineageMetadataValue",
     "TableConstraints",
+    "TableMetadata",
     "TableMetadataValue",
     "TableRecord",
     "TableSchema",
@@ -573,11 +581,14 @@ __all__ = [
     "WeeklyPartitionsDefinition",
     "asset",
     "asset_check",
+    "build_asset_check_context",
     "build_asset_context",
+    "build_column_schema_change_checks",
     "build_hook_context",
     "build_init_logger_context",
     "build_init_resource_context",
     "build_input_context",
+    "build_metadata_bounds_checks",
     "build_op_context",
     "build_output_context",
     "build_reconstructable_job",
@@ -634,6 +645,7 @@ __all__ = [
     "mem_io_manager",
     "monthly_partitioned_config",
     "multi_asset",
+    "multi_asset_check",
     "multi_or_in_process_executor",
     "multiprocess_executor",
     "op",
