@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from headwater.errors import LoadInputError, StepExecutionError, TypeCheckDidNotPass, TypeCheckError
+from headwater.errors import LoadInputError, StepExecutionError, TypeCheckDidNotPass
 from headwater.events.event_type import EventType
 from headwater.events.payloads import LoadedInputData, StepInputData, type_check_data
 from headwater.execution.boundary import user_code_error_boundary
 from headwater.execution.io_contexts import make_input_context
+from headwater.execution.type_checks import run_type_check
 from headwater.planning.plan import StepInput
 from headwater.specs.job import InputKind, OutputRef
 
@@ -217,12 +218,15 @@ def _type_check_input(
     if dagster_type is not None:
         type_name = dagster_type.display_name
         if dagster_type.type_check_fn is not None:
-            with user_code_error_boundary(
-                TypeCheckError,
-                f'Error occurred while type-checking input "{name}" of op "{attempt.step.handle}", with '
-                f"Python type {type(value)} and Dagster type {type_name}",
-            ):
-                check = dagster_type.type_check(context, value)
+            check = run_type_check(
+                dagster_type,
+                context,
+                value,
+                lambda: (
+                    f'Error occurred while type-checking input "{name}" of op "{attempt.step.handle}", '
+                    f"with Python type {type(value)} and Dagster type {type_name}"
+                ),
+            )
     passed = check is None or check.success
     run.emit(
         EventType.STEP_INPUT,

@@ -31,12 +31,12 @@ from headwater.errors import (
     InvariantViolationError,
     StepOutputNotFoundError,
     TypeCheckDidNotPass,
-    TypeCheckError,
 )
 from headwater.events.event_type import EventType
 from headwater.events.payloads import HandledOutputData, StepOutputData, TypeCheckData, type_check_data
 from headwater.execution.boundary import user_code_error_boundary
 from headwater.execution.io_contexts import make_output_context
+from headwater.execution.type_checks import run_type_check
 
 if TYPE_CHECKING:
     from headwater.execution.context import OpExecutionContext
@@ -207,12 +207,16 @@ class OutputHandler:
             and dagster_type.type_check_fn is not None
             and not dagster_type.is_nothing
         ):
-            with user_code_error_boundary(
-                TypeCheckError,
-                f'Error occurred while type-checking output "{name}" of op "{self.attempt.step.handle}", '
-                f"with Python type {type(value)} and Dagster type {type_name}",
-            ):
-                check = dagster_type.type_check(self.context, value)
+            handle = self.attempt.step.handle
+            check = run_type_check(
+                dagster_type,
+                self.context,
+                value,
+                lambda: (
+                    f'Error occurred while type-checking output "{name}" of op "{handle}", with Python '
+                    f"type {type(value)} and Dagster type {type_name}"
+                ),
+            )
         passed = check is None or check.success
         user_meta = dict(output.metadata) if output is not None and output.metadata else {}
         added = self.context.output_metadata_for(name, mapping_key)
