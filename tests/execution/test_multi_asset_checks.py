@@ -105,3 +105,29 @@ def test_build_asset_check_context_binds_the_specs_on_a_direct_call() -> None:
     assert [s.name for s in hw.build_asset_check_context().check_specs] == []
     results = list(pair(hw.build_asset_check_context()))
     assert [(r.check_name, r.passed) for r in results] == [("a", True), ("b", False)]
+
+
+def test_a_blocking_check_of_a_multi_check_stops_what_is_downstream_of_its_asset() -> None:
+    @hw.asset
+    def raw() -> int:
+        return -1
+
+    @hw.asset
+    def cleaned(raw: int) -> int:
+        return raw
+
+    @hw.multi_asset_check(specs=[hw.AssetCheckSpec("positive", asset="raw", blocking=True)])
+    def raw_checks(raw: int) -> Iterator[hw.AssetCheckResult]:
+        yield hw.AssetCheckResult(asset_key="raw", check_name="positive", passed=raw > 0)
+
+    result = hw.materialize_to_memory([raw, cleaned, raw_checks], raise_on_error=False)
+    assert not result.success and result.is_node_untouched("cleaned")
+    assert _evaluations(result) == {"raw:positive": (False, None)}
+
+
+def test_a_multi_check_parameter_must_name_a_checked_or_declared_asset() -> None:
+    with pytest.raises(hw.InvalidDefinitionError, match=r"loads \['zzz'\], which no spec checks"):
+
+        @hw.multi_asset_check(specs=[hw.AssetCheckSpec("c", asset="raw")])
+        def bad(zzz: int) -> Iterator[hw.AssetCheckResult]:
+            yield hw.AssetCheckResult(asset_key="raw", check_name="c", passed=True)

@@ -161,12 +161,18 @@ def multi_asset_check(
             ai = given if isinstance(given, AssetIn) else AssetIn(key=given)
             keys_by_input[input_name] = ai.key or AssetKey([*(ai.key_prefix or []), input_name])
             in_defs[input_name] = In(dagster_type=ai.dagster_type, input_manager_key=ai.input_manager_key)
-        for p in signature.inputs:
+        deps = {dep for spec in specs for dep in (spec.asset_key, *spec.additional_deps)}
+        for p in signature.inputs:  # as Dagster: a parameter not in ins= loads the asset of its name
             if p.name not in keys_by_input:
-                raise InvalidDefinitionError(
-                    f"@multi_asset_check '{op_name}' has parameter '{p.name}', which is not in ins=. Add "
-                    f"ins={{'{p.name}': AssetIn('<asset key>')}} to load an asset's value."
-                )
+                keys_by_input[p.name] = AssetKey(p.name)
+                in_defs[p.name] = In()
+        undeclared = sorted(k.to_user_string() for k in set(keys_by_input.values()) - deps)
+        if undeclared:
+            raise InvalidDefinitionError(
+                f"@multi_asset_check '{op_name}' loads {undeclared}, which no spec checks or lists in "
+                "additional_deps. Add AssetCheckSpec(..., additional_deps=[...]) for each, or rename the "
+                "parameter after the checked asset."
+            )
         for spec in specs:
             for dep in (spec.asset_key, *spec.additional_deps):
                 if dep not in keys_by_input.values():
