@@ -46,8 +46,10 @@ from headwater.core.partition_keys import MultiPartitionKey as MultiPartitionKey
 from headwater.core.partition_keys import PartitionKeyRange as PartitionKeyRange
 from headwater.core.partition_keys import TimeWindow as TimeWindow
 from headwater.core.paths import file_relative_path as file_relative_path
+from headwater.core.table_metadata import TableMetadata as TableMetadata
 from headwater.definitions.asset_check import AssetChecksDefinition as AssetChecksDefinition
 from headwater.definitions.asset_check import asset_check as asset_check
+from headwater.definitions.asset_check import multi_asset_check as multi_asset_check
 from headwater.definitions.asset_check_spec import AssetCheckSpec as AssetCheckSpec
 from headwater.definitions.asset_decorators import asset as asset
 from headwater.definitions.asset_decorators import graph_asset as graph_asset
@@ -66,6 +68,10 @@ from headwater.definitions.asset_spec import AssetSpec as AssetSpec
 from headwater.definitions.asset_spec import SourceAsset as SourceAsset
 from headwater.definitions.asset_spec import map_asset_specs as map_asset_specs
 from headwater.definitions.assets import AssetsDefinition as AssetsDefinition
+from headwater.definitions.check_factories import (
+    build_column_schema_change_checks as build_column_schema_change_checks,
+)
+from headwater.definitions.check_factories import build_metadata_bounds_checks as build_metadata_bounds_checks
 from headwater.definitions.component_context import ComponentLoadContext as ComponentLoadContext
 from headwater.definitions.components.builtin import DefinitionsComponent as DefinitionsComponent
 from headwater.definitions.components.builtin import DefsFolderComponent as DefsFolderComponent
@@ -274,8 +280,19 @@ from headwater.definitions.time_window_partitions import (
 from headwater.definitions.time_window_partitions import (
     WeeklyPartitionsDefinition as WeeklyPartitionsDefinition,
 )
+from headwater.definitions.type_loader import DagsterTypeLoader as DagsterTypeLoader
+from headwater.definitions.type_loader import DagsterTypeLoaderContext as DagsterTypeLoaderContext
+from headwater.definitions.type_loader import dagster_type_loader as dagster_type_loader
+from headwater.definitions.type_resolution import check_dagster_type as check_dagster_type
+from headwater.definitions.type_resolution import (
+    make_python_type_usable_as_dagster_type as make_python_type_usable_as_dagster_type,
+)
+from headwater.definitions.type_resolution import usable_as_dagster_type as usable_as_dagster_type
 from headwater.definitions.types import DagsterType as DagsterType
+from headwater.definitions.types import DagsterTypeKind as DagsterTypeKind
 from headwater.definitions.types import Nothing as Nothing
+from headwater.definitions.types import PythonObjectDagsterType as PythonObjectDagsterType
+from headwater.definitions.types import TypeCheck as TypeCheck
 from headwater.definitions.upath_io_manager import UPathIOManager as UPathIOManager
 from headwater.definitions.values_resource import make_values_resource as make_values_resource
 from headwater.definitions.with_resources import with_resources as with_resources
@@ -298,6 +315,7 @@ from headwater.errors import StepExecutionError as StepExecutionError
 from headwater.errors import StepOutputNotFoundError as StepOutputNotFoundError
 from headwater.errors import StepWorkerError as StepWorkerError
 from headwater.errors import TypeCheckDidNotPass as TypeCheckDidNotPass
+from headwater.errors import TypeCheckError as TypeCheckError
 from headwater.errors import UnknownPartitionError as UnknownPartitionError
 from headwater.errors import UnknownResourceError as UnknownResourceError
 from headwater.errors import UnmetExecutorRequirementsError as UnmetExecutorRequirementsError
@@ -312,7 +330,8 @@ from headwater.events.serialized_values import serialize_value as serialize_valu
 from headwater.execution.api import materialize as materialize
 from headwater.execution.api import materialize_to_memory as materialize_to_memory
 from headwater.execution.asset_value_loader import AssetValueLoader as AssetValueLoader
-from headwater.execution.context import AssetCheckExecutionContext as AssetCheckExecutionContext
+from headwater.execution.check_context import AssetCheckExecutionContext as AssetCheckExecutionContext
+from headwater.execution.check_context import build_asset_check_context as build_asset_check_context
 from headwater.execution.context import AssetExecutionContext as AssetExecutionContext
 from headwater.execution.context import OpExecutionContext as OpExecutionContext
 from headwater.execution.context import build_asset_context as build_asset_context
@@ -429,6 +448,9 @@ __all__ = [
     "DagsterJobMetadataValue",
     "DagsterRunMetadataValue",
     "DagsterType",
+    "DagsterTypeKind",
+    "DagsterTypeLoader",
+    "DagsterTypeLoaderContext",
     "DailyPartitionsDefinition",
     "DataVersion",
     "DefaultRunLauncher",
@@ -549,6 +571,7 @@ __all__ = [
     "PlanOrchestrationContext",
     "PoolMetadataValue",
     "PythonArtifactMetadataValue",
+    "PythonObjectDagsterType",
     "PythonScriptComponent",
     "QueuedRunCoordinator",
     "ReconstructableJob",
@@ -594,6 +617,7 @@ __all__ = [
     "TableColumnLineage",
     "TableColumnLineageMetadataValue",
     "TableConstraints",
+    "TableMetadata",
     "TableMetadataValue",
     "TableRecord",
     "TableSchema",
@@ -603,7 +627,9 @@ __all__ = [
     "TimeWindowPartitionMapping",
     "TimeWindowPartitionsDefinition",
     "TimestampMetadataValue",
+    "TypeCheck",
     "TypeCheckDidNotPass",
+    "TypeCheckError",
     "UPathIOManager",
     "UnknownPartitionError",
     "UnknownResourceError",
@@ -616,11 +642,14 @@ __all__ = [
     "asset",
     "asset_check",
     "asset_sensor",
+    "build_asset_check_context",
     "build_asset_context",
+    "build_column_schema_change_checks",
     "build_hook_context",
     "build_init_logger_context",
     "build_init_resource_context",
     "build_input_context",
+    "build_metadata_bounds_checks",
     "build_multi_asset_sensor_context",
     "build_op_context",
     "build_output_context",
@@ -630,9 +659,11 @@ __all__ = [
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
+    "check_dagster_type",
     "colored_console_logger",
     "configured",
     "custom_path_fs_io_manager",
+    "dagster_type_loader",
     "daily_partitioned_config",
     "define_asset_job",
     "deserialize_value",
@@ -673,6 +704,7 @@ __all__ = [
     "load_defs",
     "load_from_defs_folder",
     "logger",
+    "make_python_type_usable_as_dagster_type",
     "make_values_resource",
     "map_asset_specs",
     "materialize",
@@ -680,6 +712,7 @@ __all__ = [
     "mem_io_manager",
     "monthly_partitioned_config",
     "multi_asset",
+    "multi_asset_check",
     "multi_asset_sensor",
     "multi_or_in_process_executor",
     "multiprocess_executor",
@@ -696,6 +729,7 @@ __all__ = [
     "static_partitioned_config",
     "success_hook",
     "template_var",
+    "usable_as_dagster_type",
     "weekly_partitioned_config",
     "with_resources",
     "with_source_code_references",

@@ -149,6 +149,12 @@ class LoadInputError(UserCodeExecutionError):
     stored_name = _DAGSTER_ERRORS + "DagsterExecutionLoadInputError"
 
 
+class TypeCheckError(UserCodeExecutionError):
+    """A type check function raised while checking a step's input or output."""
+
+    stored_name = _DAGSTER_ERRORS + "DagsterTypeCheckError"
+
+
 class ResourceInitError(UserCodeExecutionError):
     """User code raised while building a resource."""
 

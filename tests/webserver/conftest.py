@@ -37,11 +37,14 @@ def numbers(context: hw.AssetExecutionContext, config: Settings) -> list[int]:
     """Some numbers."""
     if config.fail:
         raise ValueError("asked to fail")
-    context.add_output_metadata({"rows": config.rows})
+    context.add_output_metadata({"rows": config.rows, "dagster/row_count": config.rows})
     return list(range(config.rows))
 
 
-@hw.asset(group_name="clean", kinds={"sql"})
+@hw.asset(group_name="clean", kinds={"sql"}, metadata={
+    "headwater/column_schema": hw.TableSchema(columns=[hw.TableColumn("n", "int")]),
+    "dagster/column_lineage": hw.TableColumnLineage(deps_by_column={"n": [hw.TableColumnDep("numbers", "n")]}),
+})
 def doubled(numbers: list[int]) -> list[int]:
     return [2 * n for n in numbers]
 

@@ -383,6 +383,21 @@ def test_launch_run_events_steps_and_reexecution(dev: DevServer) -> None:
     assert asset["assetMaterializations"][0]["runId"] == run_id
     assert {"label": "rows", "text": "4"} in asset["assetMaterializations"][0]["metadataEntries"]
     assert asset["definition"]["latestMaterialization"]["runId"] == run_id
+    # table facts from the well-known metadata keys: the materialization's, else the definition's
+    tables = dev.gql(
+        """{ n: assetNodeOrError(assetKey: {path: ["numbers"]}) { ... on AssetNode { tableMetadata { rowCount } } }
+             d: assetNodeOrError(assetKey: {path: ["doubled"]}) { ... on AssetNode { tableMetadata {
+                rowCount columnSchema { columns { name type constraints { nullable } } }
+                columnLineage { columnName deps { assetKey { path } columnName } } } } } }"""
+    )
+    assert tables["n"]["tableMetadata"]["rowCount"] == 4
+    doubled_table = tables["d"]["tableMetadata"]
+    assert doubled_table["columnSchema"]["columns"] == [
+        {"name": "n", "type": "int", "constraints": {"nullable": True}}
+    ]
+    assert doubled_table["columnLineage"] == [
+        {"columnName": "n", "deps": [{"assetKey": {"path": ["numbers"]}, "columnName": "n"}]}
+    ]
     # re-execute it all
     again = dev.gql(
         """mutation($id: String!) { launchRunReexecution(reexecutionParams: {parentRunId: $id, strategy: ALL_STEPS}) {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from headwater.core.asset_key import AssetKey
@@ -20,6 +20,13 @@ from headwater.errors import InvalidDefinitionError
 
 class AssetChecksDefinition(AssetsDefinition):
     """One or more asset checks and the op that evaluates them."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        for value in (*args[:1], kwargs.get("context")):
+            bind = getattr(value, "bind_check_specs", None)
+            if bind is not None:
+                bind(self.check_specs)
+        return super().__call__(*args, **kwargs)
 
     @property
     def check_key(self) -> Any:
@@ -110,6 +117,92 @@ def asset_check(
             node_def=op_def,
             specs=[],
             check_specs_by_output_name={out_name: spec},
+            resource_defs=resource_defs,
+        )
+
+    return build
+
+
+def multi_asset_check(
+    *,
+    specs: Sequence[AssetCheckSpec],
+    name: str | None = None,
+    description: str | None = None,
+    can_subset: bool = False,
+    compute_kind: str | None = None,
+    op_tags: Mapping[str, Any] | None = None,
+    resource_defs: Mapping[str, Any] | None = None,
+    required_resource_keys: set[str] | None = None,
+    retry_policy: Any = None,
+    config_schema: Any = None,
+    ins: Mapping[str, Any] | None = None,
+    pool: str | None = None,
+) -> Callable[[Callable[..., Any]], AssetChecksDefinition]:
+    """Define several checks (on one or more assets) evaluated by one function, which yields an
+    AssetCheckResult per check (``asset_key=`` and ``check_name=`` say which)."""
+    specs = list(specs)
+    if not specs:
+        raise InvalidDefinitionError("@multi_asset_check needs at least one AssetCheckSpec in specs=[...].")
+    seen: set[Any] = set()
+    for spec in specs:
+        if spec.key in seen:
+            raise InvalidDefinitionError(
+                f"@multi_asset_check has two specs for the check '{spec.name}' on "
+                f"'{spec.asset_key.to_user_string()}'; give each check a distinct name."
+            )
+        seen.add(spec.key)
+
+    def build(fn: Callable[..., Any]) -> AssetChecksDefinition:
+        op_name = name or fn.__name__
+        signature = read_signature(fn, decorator="multi_asset_check")
+        keys_by_input: dict[str, AssetKey] = {}
+        in_defs: dict[str, In] = {}
+        for input_name, given in (ins or {}).items():
+            ai = given if isinstance(given, AssetIn) else AssetIn(key=given)
+            keys_by_input[input_name] = ai.key or AssetKey([*(ai.key_prefix or []), input_name])
+            in_defs[input_name] = In(dagster_type=ai.dagster_type, input_manager_key=ai.input_manager_key)
+        deps = {dep for spec in specs for dep in (spec.asset_key, *spec.additional_deps)}
+        for p in signature.inputs:  # as Dagster: a parameter not in ins= loads the asset of its name
+            if p.name not in keys_by_input:
+                keys_by_input[p.name] = AssetKey(p.name)
+                in_defs[p.name] = In()
+        undeclared = sorted(k.to_user_string() for k in set(keys_by_input.values()) - deps)
+        if undeclared:
+            raise InvalidDefinitionError(
+                f"@multi_asset_check '{op_name}' loads {undeclared}, which no spec checks or lists in "
+                "additional_deps. Add AssetCheckSpec(..., additional_deps=[...]) for each, or rename the "
+                "parameter after the checked asset."
+            )
+        for spec in specs:
+            for dep in (spec.asset_key, *spec.additional_deps):
+                if dep not in keys_by_input.values():
+                    ident = dep.to_python_identifier()
+                    keys_by_input[ident] = dep
+                    in_defs[ident] = In(dagster_type=Nothing)
+        op_ins = build_ins(signature, in_defs, fn_name=fn.__name__, decorator="multi_asset_check")
+        op_ins.update({k: v for k, v in in_defs.items() if k not in op_ins})
+        by_output = {spec.get_python_identifier(): spec for spec in specs}
+        op_def = OpDefinition(
+            compute_fn=fn,
+            name=op_name,
+            ins=op_ins,
+            outs={out: Out(dagster_type=Nothing) for out in by_output},
+            description=description or inspect.getdoc(fn),
+            config_schema=config_schema,
+            required_resource_keys=required_resource_keys,
+            tags={**(op_tags or {}), **({"dagster/compute_kind": compute_kind} if compute_kind else {})},
+            retry_policy=retry_policy,
+            pool=pool,
+            signature=signature,
+            decorator="multi_asset_check",
+        )
+        return AssetChecksDefinition(
+            keys_by_input_name=keys_by_input,
+            keys_by_output_name={},
+            node_def=op_def,
+            specs=[],
+            check_specs_by_output_name=by_output,
+            can_subset=can_subset,
             resource_defs=resource_defs,
         )
 

@@ -234,7 +234,13 @@ class AssetsDefinition:
         )
         all_checks = set(self.check_specs_by_key)
         partial = selected != set(self.specs_by_key) or chosen_checks != all_checks
-        if partial and not self.can_subset and self.specs_by_key and (selected or chosen_checks):
+        # a check-only definition (@multi_asset_check) is all-or-nothing too, unless it can subset
+        if (
+            partial
+            and not self.can_subset
+            and (selected or chosen_checks)
+            and (self.specs_by_key or all_checks)
+        ):
             node_name = self.node_def.name if self.node_def else "?"
             raise InvalidSubsetError(
                 f"When building job, the AssetsDefinition '{node_name}' contains asset keys "

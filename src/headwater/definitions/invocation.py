@@ -197,11 +197,12 @@ def _type_check(
 ) -> None:
     if dagster_type is None or dagster_type.type_check_fn is None or dagster_type.is_nothing:
         return
-    passed, description = dagster_type.check(context, value)
-    if not passed:
+    check = dagster_type.type_check(context, value)
+    if not check.success:
         raise TypeCheckDidNotPass(
             f'Type check failed for op "{op_def.name}" {kind} "{name}" - expected type '
-            f'"{dagster_type.name}". '
-            f"Description: {description}",
+            f'"{dagster_type.display_name}". '
+            f"Description: {check.description}",
+            metadata=check.metadata,
             dagster_type=dagster_type,
         )

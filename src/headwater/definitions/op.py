@@ -14,7 +14,8 @@ from headwater.definitions.node import NodeDefinition, check_valid_name
 from headwater.definitions.outputs import DynamicOut, Out
 from headwater.definitions.retry import RetryPolicy
 from headwater.definitions.tags import normalize_tags
-from headwater.definitions.types import NOTHING_TYPE, DagsterType, resolve_dagster_type
+from headwater.definitions.type_resolution import resolve_dagster_type
+from headwater.definitions.types import NOTHING_TYPE, DagsterType
 from headwater.errors import InvalidDefinitionError, InvalidInvocationError
 
 

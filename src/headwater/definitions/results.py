@@ -10,6 +10,7 @@ from typing import Any
 from headwater.core.asset_events import AssetCheckSeverity
 from headwater.core.asset_key import AssetKey, CoercibleToAssetKey
 from headwater.core.expectation_result import ExpectationResult as ExpectationResult
+from headwater.core.metadata import normalize_metadata
 from headwater.errors import InvalidDefinitionError
 
 _MAPPING_KEY = re.compile(r"^[A-Za-z0-9_]+$")
@@ -89,7 +90,7 @@ class AssetCheckResult:
         self.passed = bool(passed)
         self.asset_key = AssetKey.from_coercible(asset_key) if asset_key is not None else None
         self.check_name = check_name
-        self.metadata = metadata or {}
+        self.metadata = normalize_metadata(metadata)
         self.severity = severity
         self.description = description
 

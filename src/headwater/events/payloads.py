@@ -30,9 +30,19 @@ def _normalize_metadata(payload: Any) -> None:
 
 
 class TypeCheckData(Value, omit_defaults=True, frozen=True):
+    """A STEP_INPUT / STEP_OUTPUT event's type check: its result, description and metadata."""
+
     success: bool
     label: str
     description: str | None = None
+    metadata: dict[str, AnyMetadataValue] = {}
+
+
+def type_check_data(label: str, check: Any) -> TypeCheckData:
+    """The event record of a TypeCheck (``None``: no check ran, so it passed)."""
+    if check is None:
+        return TypeCheckData(True, label)
+    return TypeCheckData(check.success, label, check.description, check.metadata)
 
 
 class StepOutputData(_Payload, tag="StepOutputData", frozen=True):

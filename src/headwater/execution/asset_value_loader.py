@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from headwater.core.asset_key import AssetKey
 from headwater.definitions.input_context import InputContext
 from headwater.definitions.output_context import OutputContext
-from headwater.definitions.types import resolve_dagster_type
+from headwater.definitions.type_resolution import resolve_dagster_type
 from headwater.errors import InvariantViolationError
 from headwater.execution.resource_builder import initialize_resources
 

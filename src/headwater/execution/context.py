@@ -349,14 +349,6 @@ class AssetExecutionContext(OpExecutionContext):
         return self._run.assets_def_for(self._step_key)
 
 
-class AssetCheckExecutionContext(OpExecutionContext):
-    __slots__ = ()
-
-    @property
-    def check_specs(self) -> list[Any]:
-        return []
-
-
 def build_op_context(
     resources: Mapping[str, Any] | None = None,
     op_config: Any = None,

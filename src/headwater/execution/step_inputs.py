@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from headwater.errors import LoadInputError, StepExecutionError, TypeCheckDidNotPass
 from headwater.events.event_type import EventType
-from headwater.events.payloads import LoadedInputData, StepInputData, TypeCheckData
+from headwater.events.payloads import LoadedInputData, StepInputData, type_check_data
 from headwater.execution.boundary import user_code_error_boundary
 from headwater.execution.io_contexts import make_input_context
+from headwater.execution.type_checks import run_type_check
 from headwater.planning.plan import StepInput
 from headwater.specs.job import InputKind, OutputRef
 
@@ -30,7 +31,7 @@ def load_inputs(run: RunContext, attempt: StepAttempt, context: OpExecutionConte
     for step_input in attempt.step.inputs:
         if step_input.is_nothing:
             continue
-        value = _load_one(run, attempt, step_input)
+        value = _load_one(run, attempt, step_input, context)
         if value is _MISSING:
             continue
         values[step_input.name] = value
@@ -40,7 +41,9 @@ def load_inputs(run: RunContext, attempt: StepAttempt, context: OpExecutionConte
     return values
 
 
-def _load_one(run: RunContext, attempt: StepAttempt, step_input: StepInput) -> Any:
+def _load_one(
+    run: RunContext, attempt: StepAttempt, step_input: StepInput, context: OpExecutionContext
+) -> Any:
     kind = step_input.kind
     if kind is InputKind.SINGLE:
         ref = step_input.sources[0]
@@ -61,7 +64,7 @@ def _load_one(run: RunContext, attempt: StepAttempt, step_input: StepInput) -> A
             _load_from_step(run, attempt, step_input.name, source_key, ref, mapping_key)
             for source_key, mapping_key in _upstream(run, attempt, ref)
         ]
-    return _load_unconnected(run, attempt, step_input)
+    return _load_unconnected(run, attempt, step_input, context)
 
 
 def _upstream(run: RunContext, attempt: StepAttempt, ref: OutputRef) -> list[tuple[str, str | None]]:
@@ -129,7 +132,9 @@ def _config_inputs(run: RunContext, attempt: StepAttempt) -> Mapping[str, Any]:
     return {}
 
 
-def _load_unconnected(run: RunContext, attempt: StepAttempt, step_input: StepInput) -> Any:
+def _load_unconnected(
+    run: RunContext, attempt: StepAttempt, step_input: StepInput, context: OpExecutionContext
+) -> Any:
     name = step_input.name
     for graph_input, targets in run.job.compiled.graph_input_targets.items():
         if (attempt.step.key, name) in targets and graph_input in run.input_values:
@@ -137,6 +142,12 @@ def _load_unconnected(run: RunContext, attempt: StepAttempt, step_input: StepInp
     config_inputs = _config_inputs(run, attempt)
     if name in config_inputs:
         raw = config_inputs[name]
+        loader = getattr(attempt.op_def.input_types.get(name), "loader", None)
+        if loader is not None:
+            with user_code_error_boundary(
+                LoadInputError, f'Error occurred while loading input "{name}" of step "{attempt.key}":'
+            ):
+                return loader.load(context, raw, f'input "{name}" of step "{attempt.key}"')
         return raw["value"] if isinstance(raw, Mapping) and set(raw) == {"value"} else raw
     compiled_input = attempt.compiled.inputs.get(name)
     op_in = attempt.op_def.ins[name]
@@ -202,23 +213,33 @@ def _type_check_input(
     run: RunContext, attempt: StepAttempt, context: OpExecutionContext, name: str, value: Any
 ) -> None:
     dagster_type = attempt.op_def.input_types.get(name)
-    passed, description = True, None
+    check = None
     type_name = "Any"
     if dagster_type is not None:
-        type_name = dagster_type.name
+        type_name = dagster_type.display_name
         if dagster_type.type_check_fn is not None:
-            passed, description = dagster_type.check(context, value)
+            check = run_type_check(
+                dagster_type,
+                context,
+                value,
+                lambda: (
+                    f'Error occurred while type-checking input "{name}" of op "{attempt.step.handle}", '
+                    f"with Python type {type(value)} and Dagster type {type_name}"
+                ),
+            )
+    passed = check is None or check.success
     run.emit(
         EventType.STEP_INPUT,
         attempt.key,
         f'Got input "{name}" of type "{type_name}". '
         + ("(Type check passed)." if passed else "Warning! Type check failed."),
-        StepInputData(name, TypeCheckData(passed, name, description)),
+        StepInputData(name, type_check_data(name, check)),
     )
-    if not passed:
+    if check is not None and not check.success:
         raise TypeCheckDidNotPass(
             f'Type check failed for step input "{name}" - expected type "{type_name}". Description: '
-            f"{description}",
+            f"{check.description}",
+            metadata=check.metadata,
             dagster_type=dagster_type,
         )
 

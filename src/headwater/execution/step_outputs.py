@@ -33,9 +33,10 @@ from headwater.errors import (
     TypeCheckDidNotPass,
 )
 from headwater.events.event_type import EventType
-from headwater.events.payloads import HandledOutputData, StepOutputData, TypeCheckData
+from headwater.events.payloads import HandledOutputData, StepOutputData, TypeCheckData, type_check_data
 from headwater.execution.boundary import user_code_error_boundary
 from headwater.execution.io_contexts import make_output_context
+from headwater.execution.type_checks import run_type_check
 
 if TYPE_CHECKING:
     from headwater.execution.context import OpExecutionContext
@@ -199,14 +200,24 @@ class OutputHandler:
         key = self.attempt.key
         op_def = self.attempt.op_def
         dagster_type = op_def.output_types.get(name)
-        passed, description = True, None
+        type_name = spec.type_name
+        check = None
         if (
             dagster_type is not None
             and dagster_type.type_check_fn is not None
             and not dagster_type.is_nothing
         ):
-            passed, description = dagster_type.check(self.context, value)
-        type_name = spec.type_name
+            handle = self.attempt.step.handle
+            check = run_type_check(
+                dagster_type,
+                self.context,
+                value,
+                lambda: (
+                    f'Error occurred while type-checking output "{name}" of op "{handle}", with Python '
+                    f"type {type(value)} and Dagster type {type_name}"
+                ),
+            )
+        passed = check is None or check.success
         user_meta = dict(output.metadata) if output is not None and output.metadata else {}
         added = self.context.output_metadata_for(name, mapping_key)
         mapped = f' mapping key "{mapping_key}"' if mapping_key else ""
@@ -218,14 +229,15 @@ class OutputHandler:
             StepOutputData(
                 name,
                 mapping_key,
-                TypeCheckData(passed, name, description),
+                type_check_data(name, check),
                 normalize_metadata({**user_meta, **added}) if user_meta or added else {},
             ),
         )
-        if not passed:
+        if check is not None and not check.success:
             raise TypeCheckDidNotPass(
                 f'Type check failed for step output "{name}" - expected type "{type_name}". '
-                f"Description: {description}",
+                f"Description: {check.description}",
+                metadata=check.metadata,
                 dagster_type=dagster_type,
             )
         self.produced.add(name)

@@ -26,8 +26,8 @@ from headwater.events.payloads import (
     UserFailureData,
 )
 from headwater.execution.boundary import user_code_error_boundary
+from headwater.execution.check_context import AssetCheckExecutionContext
 from headwater.execution.context import (
-    AssetCheckExecutionContext,
     AssetExecutionContext,
     OpExecutionContext,
 )

@@ -33,6 +33,7 @@ from headwater.webserver.graphql.partitions import (
     partition_ranges,
     partition_stats,
 )
+from headwater.webserver.graphql.table_metadata import AssetTableMetadata
 from headwater.webserver.graphql.tags import DefinitionTag, definition_tags
 
 
@@ -135,6 +136,18 @@ class AssetNode:
         entry = as_context(info.context).asset_entry(self.spec.key)
         record = entry.last_materialization_record if entry is not None else None
         return MaterializationEvent.of(record) if record is not None else None
+
+    @strawberry.field(
+        description="Row count, column schema, column lineage, table name and URI from the well-known "
+        "metadata keys (headwater/… or dagster/…) of the latest materialization, else of the definition."
+    )
+    def table_metadata(self, info: strawberry.Info) -> AssetTableMetadata:
+        entry = as_context(info.context).asset_entry(self.spec.key)
+        record = entry.last_materialization_record if entry is not None else None
+        event = record.event_log_entry.dagster_event if record is not None else None
+        data = event.event_specific_data if event is not None else None
+        latest = getattr(getattr(data, "materialization", data), "metadata", None)
+        return AssetTableMetadata.of(latest, self.spec.metadata)
 
     @strawberry.field(description="The latest observation (from the asset index).")
     def latest_observation(self, info: strawberry.Info) -> ObservationEvent | None:

@@ -22,6 +22,7 @@ from headwater.errors import RunNotFoundError as DagsterRunNotFoundError
 from headwater.errors import StepExecutionError as DagsterExecutionStepExecutionError
 from headwater.errors import StepOutputNotFoundError as DagsterStepOutputNotFoundError
 from headwater.errors import TypeCheckDidNotPass as DagsterTypeCheckDidNotPass
+from headwater.errors import TypeCheckError as DagsterTypeCheckError
 from headwater.errors import UnknownPartitionError as DagsterUnknownPartitionError
 from headwater.errors import UnknownResourceError as DagsterUnknownResourceError
 from headwater.errors import UnmetExecutorRequirementsError as DagsterUnmetExecutorRequirementsError
@@ -46,6 +47,7 @@ __all__ = [
     "DagsterRunNotFoundError",
     "DagsterStepOutputNotFoundError",
     "DagsterTypeCheckDidNotPass",
+    "DagsterTypeCheckError",
     "DagsterUnknownPartitionError",
     "DagsterUnknownResourceError",
     "DagsterUnmetExecutorRequirementsError",
