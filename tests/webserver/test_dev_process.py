@@ -174,7 +174,8 @@ def test_no_orphans_after_a_signal(tmp_path: Path, sig: int) -> None:
         health = dev.gql(
             "{ instance { daemonHealth { ... on DaemonHealth { allDaemonStatuses { daemonType healthy } } } } }"
         )["instance"]["daemonHealth"]["allDaemonStatuses"]
-        if health == [{"daemonType": "run_monitoring", "healthy": True}]:
+        loops = {h["daemonType"] for h in health if h["healthy"]}
+        if loops == {"run_monitoring", "scheduler", "sensors", "backfills"} and len(health) == 4:
             break
         assert time.monotonic() < deadline, health
         time.sleep(0.1)
