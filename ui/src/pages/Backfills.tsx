@@ -12,7 +12,6 @@ interface Backfill {
 
 const BACKFILLS = `{ partitionBackfillsOrError(limit: 50) {
   __typename
-  ... on NotAvailableError { message feature }
   ... on PythonError { message }
   ... on PartitionBackfills { results { id status timestamp numPartitions assetSelection { path } error { message } } }
 } }`;

@@ -30,8 +30,7 @@ interface Instigator {
   state: State;
 }
 
-const STATE = `__typename ... on NotAvailableError { message feature } ... on PythonError { message }
-  ... on InstigationState { status ticks { id status timestamp runIds skipReason cursor error { message } } }`;
+const STATE = `__typename status ticks { id status timestamp runIds skipReason cursor error { message } }`;
 const QUERIES = {
   schedules: `{ schedulesOrError { ... on Schedules { results { name locationName description cronSchedule executionTimezone jobName state: scheduleState { ${STATE} } } } } }`,
   sensors: `{ sensorsOrError { ... on Sensors { results { name locationName description jobNames minIntervalSeconds sensorType state: sensorState { ${STATE} } } } } }`,
