@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -43,13 +44,14 @@ class DynamicPartitionsStore(Protocol):
     def has_dynamic_partition(self, partitions_def_name: str, partition_key: str) -> bool: ...
 
 
-class PartitionKeys:
-    """The keys of one partitions spec."""
+class PartitionKeys(ABC):
+    """The keys of one partitions spec (one subclass per kind of partitions)."""
 
     spec: PartitionsSpec
 
+    @abstractmethod
     def keys(self, now: float | None = None, dynamic: DynamicPartitionsStore | None = None) -> list[str]:
-        raise NotImplementedError
+        """Every key, in order."""
 
     def has_key(
         self, key: str, now: float | None = None, dynamic: DynamicPartitionsStore | None = None
@@ -60,8 +62,9 @@ class PartitionKeys:
         """What exists, for messages: the kind of partitions, the first and last keys, how many."""
         return f"{self.kind()} ({_summary(self.keys(now, dynamic))})"
 
+    @abstractmethod
     def kind(self) -> str:
-        raise NotImplementedError
+        """The kind of partitions, for messages ("daily partitions from 2024-01-01"...)."""
 
     def keys_in_range(
         self,
