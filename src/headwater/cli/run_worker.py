@@ -96,15 +96,13 @@ def _prepare(instance: Any, run: Run) -> tuple[Any, Any]:
         attribute=pointer.attribute,
         working_directory=pointer.working_directory,
     )
-    from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME, selection_job
+    from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME, run_selection, selection_job
 
     if run.job_name == IMPLICIT_ASSET_JOB_NAME:
-        from headwater.selection.asset_selection import AssetSelection
-
         keys = sorted(run.asset_selection or (), key=lambda k: k.to_string())
-        job = selection_job(
-            IMPLICIT_ASSET_JOB_NAME, defs.collection, AssetSelection.assets(*keys), defs.resources
-        )
+        checks = run.asset_check_selection
+        selection = run_selection(keys, sorted(checks, key=lambda k: k.to_user_string()) if checks else None)
+        job = selection_job(IMPLICIT_ASSET_JOB_NAME, defs.collection, selection, defs.resources)
     else:
         job = defs.resolve_job_def(run.job_name)
     stored = load_plan(instance.run_storage, run)

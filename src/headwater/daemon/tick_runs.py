@@ -170,6 +170,7 @@ def launch_all(
                         tags={**reply.tags, LOCATION_TAG: launch.location},
                         step_keys=reply.step_keys,
                         asset_selection=reply.asset_selection,
+                        asset_check_selection=reply.asset_check_selection,
                         run_id=plan.run_id,
                         snapshot_cache=cache,
                     )
@@ -206,7 +207,10 @@ def _body(kind: InstigatorType, launch: Launch, plan: PlannedRun) -> dict[str, A
         tags[RUN_KEY_TAG] = request.run_key
     job = request.job_name or launch.target_job
     assets = request.asset_selection
-    if assets is None and request.job_name is None:
+    checks = request.asset_check_keys
+    if checks is not None and request.job_name is None:
+        assets, job = assets or (), None  # the requested checks (and assets, if any) as an asset run
+    elif assets is None and request.job_name is None:
         assets = launch.target_assets
         if assets is not None:
             job = None
@@ -216,6 +220,7 @@ def _body(kind: InstigatorType, launch: Launch, plan: PlannedRun) -> dict[str, A
         run_config=dict(request.run_config),
         partition_key=request.partition_key,
         tags=tags,
+        asset_check_selection=checks,
     )
 
 

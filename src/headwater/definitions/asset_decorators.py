@@ -196,6 +196,8 @@ def asset(
     kinds: set[str] | None = None,
     compute_kind: str | None = None,
     pool: str | None = None,
+    freshness_policy: Any = None,
+    legacy_freshness_policy: Any = None,
 ) -> Callable[[Callable[..., Any]], AssetsDefinition]: ...
 
 
@@ -230,6 +232,8 @@ def asset(
     kinds: set[str] | None = None,
     compute_kind: str | None = None,
     pool: str | None = None,
+    freshness_policy: Any = None,
+    legacy_freshness_policy: Any = None,
 ) -> AssetsDefinition | Callable[[Callable[..., Any]], AssetsDefinition]:
     """Define a software-defined asset from a function; its parameters name its upstream assets."""
 
@@ -284,6 +288,8 @@ def asset(
             kinds=_kinds(kinds, compute_kind),
             partitions_def=partitions_def,
             skippable=not output_required,
+            freshness_policy=freshness_policy,
+            legacy_freshness_policy=legacy_freshness_policy,
         )
         op_def = OpDefinition(
             compute_fn=fn,

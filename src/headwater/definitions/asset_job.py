@@ -11,6 +11,7 @@ from headwater.core.codec import paused_gc
 from headwater.definitions.asset_layer import AssetCollection, build_asset_job
 from headwater.definitions.tags import normalize_tags
 from headwater.errors import HeadwaterError, InvalidDefinitionError
+from headwater.selection.asset_selection import AssetSelection
 
 IMPLICIT_ASSET_JOB_NAME = "__ASSET_JOB"
 EPHEMERAL_ASSET_JOB_NAME = "__ephemeral_asset_job__"
@@ -137,6 +138,15 @@ def selection_job(
 ) -> Any:
     """Build a job for an ad-hoc selection (materialize(), the CLI)."""
     return UnresolvedAssetJobDefinition(name, selection, tags=tags).resolve(collection, resource_defs)
+
+
+def run_selection(keys: Sequence[AssetKey], check_keys: Sequence[AssetCheckKey] | None = None) -> Any:
+    """The selection of an ad-hoc run of ``keys`` (with their checks) and, when given, exactly those of
+    ``check_keys`` (a run of checks only when ``keys`` is empty), as Dagster's RunRequest selects."""
+    if check_keys is None:
+        return AssetSelection.assets(*keys)
+    selection = AssetSelection.checks(*check_keys)
+    return AssetSelection.assets(*keys).without_checks() | selection if keys else selection
 
 
 __all__: Sequence[str] = ["UnresolvedAssetJobDefinition", "define_asset_job"]

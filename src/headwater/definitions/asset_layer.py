@@ -19,6 +19,7 @@ from headwater.definitions.graph import GraphDefinition
 from headwater.definitions.job_compile import CompiledGraph
 from headwater.definitions.partition_checks import check_partition_mappings, job_partitions_def
 from headwater.errors import InvalidDefinitionError, ResourceNotFoundError
+from headwater.selection.freshness import check_freshness_policy
 from headwater.specs.asset_graph import AssetCheckNodeSpec, AssetGraph, AssetNodeSpec
 from headwater.specs.job import NO_NAMES, InputKind, JobSpec
 from headwater.specs.partition_mappings import DepPartitionMapping
@@ -138,6 +139,8 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
                 if spec.deps
                 else (),
                 backfill_policy=backfill_policy,
+                freshness_policy=_checked_freshness(spec.freshness_policy, key),
+                legacy_freshness_policy=spec.legacy_freshness_policy,
             )
         for cs in ad.check_specs_by_output_name.values():
             if cs.key in checks:
@@ -196,6 +199,12 @@ def _check_data_inputs(assets_defs: Iterable[AssetsDefinition], nodes: Mapping[A
                     f'Input asset "{key.to_string()}" is not produced by any of the provided asset ops and '
                     "is not one of the provided sources."
                 )
+
+
+def _checked_freshness(policy: Any, key: AssetKey) -> Any:
+    if policy is not None:
+        check_freshness_policy(policy, key)
+    return policy
 
 
 def _with_check(node: AssetNodeSpec, ck: AssetCheckKey) -> AssetNodeSpec:

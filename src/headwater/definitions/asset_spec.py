@@ -8,6 +8,7 @@ from typing import Any
 from headwater.core.asset_key import AssetKey, CoercibleToAssetKey
 from headwater.definitions.tags import KIND_PREFIX, normalize_tags
 from headwater.errors import InvalidDefinitionError
+from headwater.specs.freshness import FreshnessPolicy, LegacyFreshnessPolicy
 from headwater.specs.partition_mappings import check_partition_mapping
 
 KIND_TAG_PREFIX = KIND_PREFIX
@@ -95,6 +96,41 @@ def coerce_deps(deps: Iterable[Any] | None) -> list[AssetDep]:
     return out
 
 
+def check_freshness_policies(policy: Any, legacy: Any, key: AssetKey) -> tuple[Any, Any]:
+    """``freshness_policy=`` takes a ``FreshnessPolicy``, ``legacy_freshness_policy=`` a
+    ``LegacyFreshnessPolicy`` (as Dagster's parameters do)."""
+    where = f"Asset {key.to_user_string()!r}"
+    if policy is not None and not isinstance(policy, FreshnessPolicy):
+        hint = (
+            " Pass a LegacyFreshnessPolicy with legacy_freshness_policy= instead."
+            if isinstance(policy, LegacyFreshnessPolicy)
+            else ""
+        )
+        raise InvalidDefinitionError(
+            f"{where}: freshness_policy must be a FreshnessPolicy (FreshnessPolicy.time_window(...) or "
+            f"FreshnessPolicy.cron(...)); got {policy!r}.{hint}"
+        )
+    if type(policy) is FreshnessPolicy:
+        raise InvalidDefinitionError(
+            f"{where}: build the policy with FreshnessPolicy.time_window(...) or FreshnessPolicy.cron(...)."
+        )
+    if legacy is not None and not isinstance(legacy, LegacyFreshnessPolicy):
+        raise InvalidDefinitionError(
+            f"{where}: legacy_freshness_policy must be a LegacyFreshnessPolicy; got {legacy!r}."
+        )
+    return policy, legacy
+
+
+def apply_freshness_policy(
+    spec: AssetSpec, policy: FreshnessPolicy, overwrite_existing: bool = True
+) -> AssetSpec:
+    """``spec`` with ``policy`` as its freshness policy (kept when it has one and not
+    ``overwrite_existing``); use it with ``Definitions.map_asset_specs``."""
+    if not overwrite_existing and spec.freshness_policy is not None:
+        return spec
+    return spec.replace_attributes(freshness_policy=policy)
+
+
 class AssetSpec:
     """Everything about an asset except how to compute it."""
 
@@ -103,9 +139,11 @@ class AssetSpec:
         "code_version",
         "deps",
         "description",
+        "freshness_policy",
         "group_name",
         "key",
         "kinds",
+        "legacy_freshness_policy",
         "metadata",
         "owners",
         "partitions_def",
@@ -128,6 +166,8 @@ class AssetSpec:
         tags: Mapping[str, str] | None = None,
         kinds: set[str] | None = None,
         partitions_def: Any = None,
+        freshness_policy: FreshnessPolicy | None = None,
+        legacy_freshness_policy: LegacyFreshnessPolicy | None = None,
     ) -> None:
         self.key = AssetKey.from_coercible(key)
         self.deps = coerce_deps(deps)
@@ -155,6 +195,9 @@ class AssetSpec:
         self.tags = all_tags
         self.kinds = kind_set
         self.partitions_def = partitions_def
+        self.freshness_policy, self.legacy_freshness_policy = check_freshness_policies(
+            freshness_policy, legacy_freshness_policy, self.key
+        )
 
     def _fields(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}

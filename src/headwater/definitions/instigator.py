@@ -32,6 +32,7 @@ class TickResult:
                 job_name=r.job_name,
                 asset_selection=r.asset_selection,
                 partition_key=r.partition_key,
+                asset_check_keys=r.asset_check_keys,
             )
             for r in evaluation.run_requests
         ]

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from typing import Any
 
+from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.errors import InvalidDefinitionError, InvalidInvocationError
 from headwater.specs.dynamic_partitions_request import (
@@ -72,7 +73,7 @@ class RunRequest:
         self.asset_selection = _asset_keys(asset_selection)
         self.stale_assets_only = stale_assets_only
         self.partition_key = partition_key
-        self.asset_check_keys = list(asset_check_keys) if asset_check_keys is not None else None
+        self.asset_check_keys = _check_keys(asset_check_keys)
 
     def __repr__(self) -> str:
         fields = ("run_key", "run_config", "tags", "job_name", "asset_selection", "partition_key")
@@ -104,7 +105,25 @@ class RunRequest:
             job_name=self.job_name,
             asset_selection=self.asset_selection,
             partition_key=self.partition_key,
+            asset_check_keys=tuple(self.asset_check_keys) if self.asset_check_keys is not None else None,
         )
+
+
+def _check_keys(keys: Sequence[Any] | None) -> list[AssetCheckKey] | None:
+    if keys is None:
+        return None
+    out: list[AssetCheckKey] = []
+    for key in keys:
+        if isinstance(key, AssetCheckKey):
+            out.append(AssetCheckKey(AssetKey.from_coercible(key.asset_key), key.name))
+        elif isinstance(key, str) and ":" in key:
+            out.append(AssetCheckKey.from_user_string(key))
+        else:
+            raise InvalidDefinitionError(
+                "RunRequest(asset_check_keys=...) takes AssetCheckKeys (or 'asset:check' strings); got "
+                f"{key!r}."
+            )
+    return out
 
 
 class SkipReason:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from headwater.core import codec
+from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.core.ids import make_new_run_id
 from headwater.planning.plan import ExecutionPlan, build_plan
@@ -86,6 +87,7 @@ def build_run_for_launch(
     run_id: str | None = None,
     snapshot_cache: dict[Any, Any] | None = None,
     prepared: LaunchSnapshots | None = None,
+    asset_check_selection: Iterable[AssetCheckKey] | None = None,
 ) -> Run:
     """The run ``create_run_for_launch`` stores, with its snapshots stored but not the run itself (the
     caller stores many at once with ``RunStore.add_runs``). ``snapshot_cache`` (a dict the caller keeps)
@@ -111,6 +113,7 @@ def build_run_for_launch(
         run_config=dict(run_config or {}),
         tags=all_tags,
         asset_selection=frozenset(asset_selection) if asset_selection is not None else None,
+        asset_check_selection=frozenset(asset_check_selection) if asset_check_selection is not None else None,
         step_keys_to_execute=tuple(sorted(plan.step_keys)) if step_keys is not None else None,
         parent_run_id=parent_run_id,
         root_run_id=(root_run_id or parent_run_id) if parent_run_id is not None else None,

@@ -14,6 +14,7 @@ from headwater.core.asset_key import AssetKey
 from headwater.core.metadata import AnyMetadataValue
 from headwater.errors import InvalidDefinitionError
 from headwater.specs.backfill_policy import BackfillPolicy
+from headwater.specs.freshness import AnyFreshnessPolicy, LegacyFreshnessPolicy
 from headwater.specs.job import NO_NAMES
 from headwater.specs.partition_mappings import DepPartitionMapping, PartitionMappingSpec
 from headwater.specs.partitions import PartitionsSpec
@@ -45,6 +46,9 @@ class AssetNodeSpec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     backfill_policy: BackfillPolicy | None = None
     # The asset's definition metadata.
     metadata: dict[str, AnyMetadataValue] = {}
+    # How fresh the asset must be (``FreshnessPolicy``; see specs.freshness), and Dagster's older policy.
+    freshness_policy: AnyFreshnessPolicy | None = None
+    legacy_freshness_policy: LegacyFreshnessPolicy | None = None
 
     def __post_init__(self) -> None:
         if not self.kinds and self.kinds is not NO_NAMES:

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.specs.dynamic_partitions_request import (
     AddDynamicPartitionsRequest,
@@ -37,6 +38,8 @@ class RunRequestData(_Data, frozen=True):
     job_name: str | None = None
     asset_selection: tuple[AssetKey, ...] | None = None
     partition_key: str | None = None
+    # The asset checks to run (with no asset_selection: a run of those checks only).
+    asset_check_keys: tuple[AssetCheckKey, ...] | None = None
 
 
 class EvaluationError(_Data, frozen=True):

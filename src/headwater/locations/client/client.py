@@ -20,6 +20,7 @@ from typing import Any
 import msgspec
 
 from headwater.core import codec
+from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.locations.client.address import LocationAddress
 from headwater.locations.client.errors import (
@@ -70,6 +71,7 @@ class RunRequestReply(msgspec.Struct):
     code_pointer: dict[str, str]
     step_keys: list[str] | None = None
     asset_selection: list[AssetKey] | None = None
+    asset_check_selection: list[AssetCheckKey] | None = None
     v: int = 1
 
 
@@ -81,9 +83,10 @@ def run_request_body(
     run_config: dict[str, Any] | None = None,
     partition_key: str | None = None,
     tags: dict[str, str] | None = None,
+    asset_check_selection: Iterable[AssetCheckKey] | None = None,
 ) -> dict[str, Any]:
     """The JSON body of a run request (``POST /run-request``, one item of ``POST /run-requests``)."""
-    return {
+    body: dict[str, Any] = {
         "job": job,
         "asset_selection": None if asset_selection is None else [k.path for k in asset_selection],
         "op_selection": None if op_selection is None else list(op_selection),
@@ -91,6 +94,9 @@ def run_request_body(
         "partition_key": partition_key,
         "tags": tags or {},
     }
+    if asset_check_selection is not None:
+        body["asset_check_selection"] = [[list(k.asset_key.path), k.name] for k in asset_check_selection]
+    return body
 
 
 class LocationClient:

@@ -20,8 +20,9 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
-from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME, selection_job
+from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME, run_selection, selection_job
 from headwater.definitions.definitions import Definitions
 from headwater.errors import InvalidInvocationError, InvalidSubsetError
 from headwater.locations.server.code_location import CodeTarget
@@ -73,6 +74,24 @@ def _asset_keys(value: Any) -> list[AssetKey] | None:
     return [AssetKey(p) for p in value]
 
 
+def _check_keys(value: Any) -> list[AssetCheckKey] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(
+        isinstance(item, list)
+        and len(item) == 2
+        and isinstance(item[0], list)
+        and item[0]
+        and all(isinstance(s, str) for s in item[0])
+        and isinstance(item[1], str)
+        for item in value
+    ):
+        raise InvalidInvocationError(
+            '"asset_check_selection" must be a list of [asset key path, check name] pairs ([[["a"], "c"]]).'
+        )
+    return [AssetCheckKey(AssetKey(path), name) for path, name in value]
+
+
 def _op_step_keys(job: Any, op_selection: Sequence[str]) -> list[str]:
     """The step keys of the selected ops: a node handle, or an op name (every node running it)."""
     selected: list[str] = []
@@ -102,12 +121,14 @@ def run_request(defs: Definitions, target: CodeTarget, body: Mapping[str, Any]) 
         resolve_run_partitions,
     )
     from headwater.planning.plan import build_plan
-    from headwater.selection.asset_selection import AssetSelection
 
     job_name = body.get("job")
     if job_name is not None and not isinstance(job_name, str):
         raise InvalidInvocationError('"job" must be a job name or null.')
     keys = _asset_keys(body.get("asset_selection"))
+    check_keys = _check_keys(body.get("asset_check_selection"))
+    if check_keys is not None and keys is None:
+        keys = []  # checks only
     op_selection = _strings(body.get("op_selection"), '"op_selection"')
     run_config = body.get("run_config") or None
     if run_config is not None and not isinstance(run_config, dict):
@@ -123,10 +144,13 @@ def run_request(defs: Definitions, target: CodeTarget, body: Mapping[str, Any]) 
     if keys is not None and (job_name is None or job_name == IMPLICIT_ASSET_JOB_NAME):
         graph = defs.resolve_asset_graph()
         missing = [k.to_user_string() for k in keys if k not in graph.nodes]
+        missing += [k.to_user_string() for k in check_keys or () if k not in graph.checks]
         if missing:
-            raise InvalidSubsetError(f"No asset {', '.join(repr(m) for m in missing)} in this code location.")
+            raise InvalidSubsetError(
+                f"No asset or check {', '.join(repr(m) for m in missing)} in this code location."
+            )
         job = selection_job(
-            IMPLICIT_ASSET_JOB_NAME, defs.collection, AssetSelection.assets(*keys), defs.resources
+            IMPLICIT_ASSET_JOB_NAME, defs.collection, run_selection(keys, check_keys), defs.resources
         )
         if not job.spec.nodes:
             raise InvalidSubsetError("The selection matches no materializable assets.")
@@ -150,6 +174,7 @@ def run_request(defs: Definitions, target: CodeTarget, body: Mapping[str, Any]) 
     InputPartitions(job, partitions, instance).check()
     all_tags = {**tags, **partitioned_config_tags(job, partitions), **partition_tags(job, partitions)}
     selected = job.asset_layer.selected_asset_keys if job.asset_layer is not None else None
+    checks = job.asset_layer.selected_check_keys if job.asset_layer is not None and check_keys else None
     return {
         "v": RUN_REQUEST_VERSION,
         "job": job.spec,
@@ -158,4 +183,5 @@ def run_request(defs: Definitions, target: CodeTarget, body: Mapping[str, Any]) 
         "step_keys": step_keys,
         "asset_selection": sorted((k.path for k in selected), key=tuple) if selected is not None else None,
         "code_pointer": code_pointer(target),
+        "asset_check_selection": sorted(checks, key=AssetCheckKey.to_user_string) if checks else None,
     }
