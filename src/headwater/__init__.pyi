@@ -66,6 +66,7 @@ from headwater.definitions.asset_sensor import multi_asset_sensor as multi_asset
 from headwater.definitions.asset_spec import AssetDep as AssetDep
 from headwater.definitions.asset_spec import AssetSpec as AssetSpec
 from headwater.definitions.asset_spec import SourceAsset as SourceAsset
+from headwater.definitions.asset_spec import apply_freshness_policy as apply_freshness_policy
 from headwater.definitions.asset_spec import map_asset_specs as map_asset_specs
 from headwater.definitions.assets import AssetsDefinition as AssetsDefinition
 from headwater.definitions.check_factories import (
@@ -112,6 +113,15 @@ from headwater.definitions.executor_definition import Executor as Executor
 from headwater.definitions.executor_definition import ExecutorDefinition as ExecutorDefinition
 from headwater.definitions.executor_definition import InitExecutorContext as InitExecutorContext
 from headwater.definitions.executor_definition import executor as executor
+from headwater.definitions.freshness_checks import (
+    build_last_update_freshness_checks as build_last_update_freshness_checks,
+)
+from headwater.definitions.freshness_checks import (
+    build_time_partition_freshness_checks as build_time_partition_freshness_checks,
+)
+from headwater.definitions.freshness_sensor import (
+    build_sensor_for_freshness_checks as build_sensor_for_freshness_checks,
+)
 from headwater.definitions.fs_io_manager import FilesystemIOManager as FilesystemIOManager
 from headwater.definitions.fs_io_manager import fs_io_manager as fs_io_manager
 from headwater.definitions.graph import DependencyDefinition as DependencyDefinition
@@ -374,6 +384,9 @@ from headwater.specs.dynamic_partitions_request import (
 from headwater.specs.dynamic_partitions_request import (
     DeleteDynamicPartitionsRequest as DeleteDynamicPartitionsRequest,
 )
+from headwater.specs.freshness import FreshnessPolicy as FreshnessPolicy
+from headwater.specs.freshness import FreshnessState as FreshnessState
+from headwater.specs.freshness import LegacyFreshnessPolicy as LegacyFreshnessPolicy
 from headwater.specs.partition_mappings import AllPartitionMapping as AllPartitionMapping
 from headwater.specs.partition_mappings import DimensionPartitionMapping as DimensionPartitionMapping
 from headwater.specs.partition_mappings import IdentityPartitionMapping as IdentityPartitionMapping
@@ -484,6 +497,8 @@ __all__ = [
     "FilePathMapping",
     "FilesystemIOManager",
     "FloatMetadataValue",
+    "FreshnessPolicy",
+    "FreshnessState",
     "FunctionComponent",
     "GraphDefinition",
     "GraphIn",
@@ -519,6 +534,7 @@ __all__ = [
     "JobExecutionResult",
     "JsonMetadataValue",
     "LastPartitionMapping",
+    "LegacyFreshnessPolicy",
     "LoadInputError",
     "LocalFileCodeReference",
     "LoggerDefinition",
@@ -639,6 +655,7 @@ __all__ = [
     "UrlMetadataValue",
     "UserCodeExecutionError",
     "WeeklyPartitionsDefinition",
+    "apply_freshness_policy",
     "asset",
     "asset_check",
     "asset_sensor",
@@ -649,6 +666,7 @@ __all__ = [
     "build_init_logger_context",
     "build_init_resource_context",
     "build_input_context",
+    "build_last_update_freshness_checks",
     "build_metadata_bounds_checks",
     "build_multi_asset_sensor_context",
     "build_op_context",
@@ -659,6 +677,8 @@ __all__ = [
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
+    "build_sensor_for_freshness_checks",
+    "build_time_partition_freshness_checks",
     "check_dagster_type",
     "colored_console_logger",
     "configured",

@@ -64,6 +64,7 @@ from headwater.definitions.asset_sensor import multi_asset_sensor as multi_asset
 from headwater.definitions.asset_spec import AssetDep as AssetDep
 from headwater.definitions.asset_spec import AssetSpec as AssetSpec
 from headwater.definitions.asset_spec import SourceAsset as SourceAsset
+from headwater.definitions.asset_spec import apply_freshness_policy as apply_freshness_policy
 from headwater.definitions.asset_spec import map_asset_specs as map_asset_specs
 from headwater.definitions.assets import AssetsDefinition as AssetsDefinition
 from headwater.definitions.check_factories import (
@@ -112,6 +113,15 @@ from headwater.definitions.executor_definition import Executor as Executor
 from headwater.definitions.executor_definition import ExecutorDefinition as ExecutorDefinition
 from headwater.definitions.executor_definition import InitExecutorContext as InitExecutorContext
 from headwater.definitions.executor_definition import executor as executor
+from headwater.definitions.freshness_checks import (
+    build_last_update_freshness_checks as build_last_update_freshness_checks,
+)
+from headwater.definitions.freshness_checks import (
+    build_time_partition_freshness_checks as build_time_partition_freshness_checks,
+)
+from headwater.definitions.freshness_sensor import (
+    build_sensor_for_freshness_checks as build_sensor_for_freshness_checks,
+)
 from headwater.definitions.fs_io_manager import FilesystemIOManager as FilesystemIOManager
 from headwater.definitions.fs_io_manager import fs_io_manager as fs_io_manager
 from headwater.definitions.graph import DependencyDefinition as DependencyDefinition
@@ -362,6 +372,8 @@ from headwater.specs.dynamic_partitions_request import (
 from headwater.specs.dynamic_partitions_request import (
     DeleteDynamicPartitionsRequest as DeleteDynamicPartitionsRequest,
 )
+from headwater.specs.freshness import FreshnessPolicy as FreshnessPolicy
+from headwater.specs.freshness import LegacyFreshnessPolicy as LegacyFreshnessPolicy
 from headwater.specs.partition_mappings import AllPartitionMapping as AllPartitionMapping
 from headwater.specs.partition_mappings import DimensionPartitionMapping as DimensionPartitionMapping
 from headwater.specs.partition_mappings import IdentityPartitionMapping as IdentityPartitionMapping
@@ -483,6 +495,7 @@ __all__ = [
     "FilesystemIOManager",
     "Float",
     "FloatMetadataValue",
+    "FreshnessPolicy",
     "FunctionComponent",
     "GraphDefinition",
     "GraphIn",
@@ -509,6 +522,7 @@ __all__ = [
     "JobExecutionResult",
     "JsonMetadataValue",
     "LastPartitionMapping",
+    "LegacyFreshnessPolicy",
     "List",
     "LocalFileCodeReference",
     "LoggerDefinition",
@@ -611,6 +625,7 @@ __all__ = [
     "UrlCodeReference",
     "UrlMetadataValue",
     "WeeklyPartitionsDefinition",
+    "apply_freshness_policy",
     "asset",
     "asset_check",
     "asset_sensor",
@@ -621,6 +636,7 @@ __all__ = [
     "build_init_logger_context",
     "build_init_resource_context",
     "build_input_context",
+    "build_last_update_freshness_checks",
     "build_metadata_bounds_checks",
     "build_multi_asset_sensor_context",
     "build_op_context",
@@ -631,6 +647,8 @@ __all__ = [
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
+    "build_sensor_for_freshness_checks",
+    "build_time_partition_freshness_checks",
     "check_dagster_type",
     "colored_console_logger",
     "configured",

@@ -89,8 +89,14 @@ def _rotated(keys: Sequence[AssetCheckKey], left_off: AssetCheckKey | None) -> I
     yield from keys[:start]
 
 
+def _evaluation(record: AssetCheckExecutionRecord) -> Any:
+    """The AssetCheckEvaluation a completed execution stored (None when it has none)."""
+    event = record.event.dagster_event if record.event is not None else None
+    return event.event_specific_data if event is not None else None
+
+
 def _fresh_until(record: AssetCheckExecutionRecord) -> float | None:
-    data = record.event.asset_check_evaluation_data if record.event is not None else None
+    data = _evaluation(record)
     value = (data.metadata or {}).get(FRESH_UNTIL_METADATA_KEY) if data is not None else None
     raw = getattr(value, "value", None)
     return float(raw) if isinstance(raw, (int, float)) else None
@@ -106,8 +112,7 @@ def _should_evaluate(instance: Any, key: AssetCheckKey, now: float, sensor_name:
     )
     if completed is None:
         return False  # evaluating for the first time (or the planned runs never finished)
-    data = completed.event.asset_check_evaluation_data if completed.event is not None else None
-    passed = bool(getattr(data, "passed", False))
+    passed = bool(getattr(_evaluation(completed), "passed", False))
     if latest.status is AssetCheckExecutionRecordStatus.PLANNED and passed:
         run = instance.get_run_by_id(latest.run_id)
         if run is not None and run.tags.get(SENSOR_NAME_TAG) == sensor_name:
