@@ -20,8 +20,11 @@ from headwater.specs.location import LocationSpec
 
 
 class InProcessLocations:
-    def __init__(self, defs: Definitions, instance: Any = None, name: str = "loc") -> None:
+    def __init__(
+        self, defs: Definitions, instance: Any = None, name: str = "loc", module: str = "tests.daemon.fake"
+    ) -> None:
         self.name = name
+        self.module = module  # where a run worker loads the code of the runs (a real module to run them)
         self.defs = defs
         self.instance = instance
         self._spec = build_location_spec(defs)
@@ -43,7 +46,7 @@ class InProcessLocations:
         out: list[RunRequestReply | LocationError] = []
         for body in bodies:
             try:
-                reply = run_request(self.defs, CodeTarget(module_name="tests.daemon.fake"), body)
+                reply = run_request(self.defs, CodeTarget(module_name=self.module), body)
             except HeadwaterError as exc:
                 out.append(LocationRequestError(str(exc), status=400, kind="bad_request", location=location))
                 continue
