@@ -16,12 +16,21 @@ from headwater.core.asset_key import AssetKey as CoreAssetKey
 from headwater.events.event import EventLogRecord
 from headwater.events.event_type import EventType
 from headwater.specs.asset_graph import AssetCheckNodeSpec, AssetNodeSpec
+from headwater.specs.freshness import FRESHNESS_CHECK_NAME
 from headwater.storage.records import AssetRecordsFilter
 from headwater.webserver.context import REPOSITORY_NAME, RequestContext, as_context
 from headwater.webserver.graphql.asset_checks import AssetCheck
 from headwater.webserver.graphql.asset_events import MaterializationEvent, ObservationEvent
 from headwater.webserver.graphql.asset_keys import AssetKey
 from headwater.webserver.graphql.errors import AssetNotFoundError, PythonError
+from headwater.webserver.graphql.freshness import (
+    FreshnessPolicy,
+    FreshnessStatusInfo,
+    InternalFreshnessPolicy,
+    internal_policy,
+    legacy_policy,
+    status_info,
+)
 from headwater.webserver.graphql.limits import page_size
 from headwater.webserver.graphql.metadata import MetadataEntry, metadata_entries
 from headwater.webserver.graphql.partitions import (
@@ -200,6 +209,28 @@ class AssetNode:
         specs = checks_of(ctx, self.location_name, self.spec)
         ctx.prefetch_checks([s.key for s in specs])
         return [AssetCheck.of(s) for s in specs]
+
+    @strawberry.field(description="Its FreshnessPolicy (time window or cron); null when it has none.")
+    def internal_freshness_policy(self) -> InternalFreshnessPolicy | None:
+        return internal_policy(self.spec)
+
+    @strawberry.field(description="Its LegacyFreshnessPolicy; null when it has none.")
+    def freshness_policy(self) -> FreshnessPolicy | None:
+        return legacy_policy(self.spec.legacy_freshness_policy)
+
+    @strawberry.field(description="Where it stands against its FreshnessPolicy now (NOT_APPLICABLE: none).")
+    def freshness_status_info(self, info: strawberry.Info) -> FreshnessStatusInfo:
+        return status_info(as_context(info.context), self.spec)
+
+    @strawberry.field(
+        description="Its freshness check (from build_*_freshness_checks), with its latest execution."
+    )
+    def freshness_check(self, info: strawberry.Info) -> AssetCheck | None:
+        ctx = as_context(info.context)
+        found = [
+            c for c in checks_of(ctx, self.location_name, self.spec) if c.key.name == FRESHNESS_CHECK_NAME
+        ]
+        return AssetCheck.of(found[0]) if found else None
 
     @staticmethod
     def of(location_name: str, spec: AssetNodeSpec) -> AssetNode:
