@@ -92,7 +92,7 @@ def test_policies_are_checked_when_built() -> None:
         hw.InvalidDefinitionError, match="fail_window must be a timedelta of at least 1 minute"
     ):
         FreshnessPolicy.time_window(fail_window=timedelta(seconds=30))
-    with pytest.raises(hw.InvalidDefinitionError, match="warn_window .* must be less than fail_window"):
+    with pytest.raises(hw.InvalidDefinitionError, match=r"warn_window .* must be less than fail_window"):
         FreshnessPolicy.time_window(fail_window=timedelta(hours=1), warn_window=timedelta(hours=1))
     with pytest.raises(hw.InvalidDefinitionError, match="invalid cron string 'nope'"):
         FreshnessPolicy.cron(deadline_cron="nope", lower_bound_delta=timedelta(hours=1))
