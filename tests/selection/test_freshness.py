@@ -125,13 +125,18 @@ def test_policies_ride_in_the_asset_spec() -> None:
     def b() -> int:
         return 1
 
+    @hw.multi_asset(outs={"m1": hw.AssetOut(freshness_policy=cron), "m2": hw.AssetOut()})
+    def pair() -> tuple[int, int]:
+        return 1, 2
+
     external = hw.apply_freshness_policy(hw.AssetSpec("c"), time_window)
     kept = hw.apply_freshness_policy(external, cron, overwrite_existing=False)
     assert kept.freshness_policy == time_window
-    graph = hw.Definitions(assets=[a, b, external]).resolve_asset_graph()
+    graph = hw.Definitions(assets=[a, b, pair, external]).resolve_asset_graph()
     nodes = {k.to_user_string(): n for k, n in graph.nodes.items()}
     assert nodes["a"].freshness_policy == time_window and nodes["c"].freshness_policy == time_window
     assert nodes["b"].freshness_policy == cron and nodes["b"].legacy_freshness_policy == legacy
+    assert nodes["m1"].freshness_policy == cron and nodes["m2"].freshness_policy is None
     for node in nodes.values():
         assert codec.decode(codec.encode(node), AssetNodeSpec) == node
     assert b'"kind":"cron"' in codec.encode(nodes["b"])

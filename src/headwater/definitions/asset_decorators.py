@@ -157,6 +157,8 @@ def _spec_for_out(
         partitions_def=partitions_def,
         skippable=not ao.is_required,
         automation_condition=ao.automation_condition,
+        freshness_policy=ao.freshness_policy,
+        legacy_freshness_policy=ao.legacy_freshness_policy,
     )
 
 

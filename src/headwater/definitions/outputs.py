@@ -49,12 +49,14 @@ class AssetOut:
         "code_version",
         "dagster_type",
         "description",
+        "freshness_policy",
         "group_name",
         "io_manager_key",
         "is_required",
         "key",
         "key_prefix",
         "kinds",
+        "legacy_freshness_policy",
         "metadata",
         "owners",
         "tags",
@@ -75,6 +77,8 @@ class AssetOut:
         tags: Mapping[str, str] | None = None,
         kinds: set[str] | None = None,
         automation_condition: Any = None,
+        freshness_policy: Any = None,
+        legacy_freshness_policy: Any = None,
     ) -> None:
         self.key_prefix = coerce_prefix(key_prefix) if key_prefix is not None else None
         self.key = AssetKey.from_coercible(key) if key is not None else None
@@ -89,3 +93,5 @@ class AssetOut:
         self.tags = dict(tags or {})
         self.kinds = set(kinds or ())
         self.automation_condition = automation_condition
+        self.freshness_policy = freshness_policy  # checked by the AssetSpec made of it
+        self.legacy_freshness_policy = legacy_freshness_policy
