@@ -4,6 +4,7 @@ export function statusClass(status: string | null | undefined): string {
   switch (status) {
     case "SUCCESS":
     case "SUCCEEDED":
+    case "PASS":
     case "MATERIALIZED":
     case "LOADED":
     case "RUNNING":
@@ -11,6 +12,7 @@ export function statusClass(status: string | null | undefined): string {
       return "s-ok";
     case "FAILURE":
     case "FAILED":
+    case "FAIL":
     case "ERROR":
       return "s-fail";
     case "STARTED":

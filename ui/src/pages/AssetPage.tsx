@@ -1,6 +1,7 @@
 import { Fragment, lazy, Suspense, useMemo } from "react";
 import { Link, useLocation } from "react-router-dom";
 import { assetUrl, keyString, useGql, type AssetKey, type MetadataEntry } from "../api";
+import { FRESHNESS_FIELDS, FreshnessPanel, type FreshnessData } from "../components/Freshness";
 import { MaterializeButton } from "../components/MaterializeButton";
 import { PartitionBar, type PartitionRange } from "../components/PartitionBar";
 import { ErrorView, Loading, StatusPill, formatTime } from "../components/Status";
@@ -21,7 +22,7 @@ interface CheckExecution {
   partition: string | null;
   evaluation: { description: string | null; severity: string } | null;
 }
-interface AssetNodeData {
+interface AssetNodeData extends FreshnessData {
   __typename: string;
   message?: string;
   assetKey: AssetKey;
@@ -60,6 +61,7 @@ const ASSET = `query Asset($key: AssetKeyInput!) {
       assetMaterializations(limit: 100) { runId timestamp partition codeVersion metadataEntries { label type value text } }
       assetChecks { name description blocking executions(limit: 20) {
         runId status timestamp partition evaluation { description severity } } }
+      ${FRESHNESS_FIELDS}
     }
   }
 }`;
@@ -189,6 +191,7 @@ export default function AssetPage() {
           <Keys keys={node.dependedByKeys} />
         </div>
       </div>
+      <FreshnessPanel data={node} />
       {node.isPartitioned && ranges && (
         <div className="panel">
           <h2>Partitions</h2>
