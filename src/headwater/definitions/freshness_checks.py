@@ -29,7 +29,6 @@ from headwater.selection.cron import get_timezone
 from headwater.selection.freshness import latest_completed_tick, next_tick, seconds_in_words
 from headwater.selection.partition_keys import TimeKeys, partition_keys_for
 from headwater.specs.freshness import FRESHNESS_CHECK_NAME, is_valid_cron
-from headwater.storage.records import AssetRecordsFilter
 
 DEFAULT_FRESHNESS_SEVERITY = AssetCheckSeverity.WARN
 DEFAULT_FRESHNESS_TIMEZONE = "UTC"
@@ -104,22 +103,31 @@ def _multi_check(
     return the_check
 
 
-def last_update(instance: Any, key: AssetKey, partition_key: str | None = None) -> tuple[float | None, bool]:
-    """When ``key`` (or its ``partition_key``) was last updated, and whether any record exists: the
-    later of its latest materialization and latest observation (an observation counts with its
+def last_update(instance: Any, key: AssetKey) -> tuple[float | None, bool]:
+    """When ``key`` was last updated, and whether any record of it exists: the later of its latest
+    materialization and latest observation (an observation counts with its
     ``dagster/last_updated_timestamp`` metadata only, as in Dagster)."""
-    records_filter = AssetRecordsFilter(key, asset_partitions=[partition_key] if partition_key else None)
     found: list[float] = []
     any_record = False
-    for record in instance.fetch_materializations(records_filter, limit=1).records:
+    for record in instance.fetch_materializations(key, limit=1).records:
         any_record = True
         found.append(_stamp(record.asset_materialization.metadata) or record.timestamp)
-    for record in instance.fetch_observations(records_filter, limit=1).records:
+    for record in instance.fetch_observations(key, limit=1).records:
         any_record = True
         stamp = _stamp(record.asset_observation.metadata)
         if stamp is not None:
             found.append(stamp)
     return (max(found) if found else None), any_record
+
+
+def partition_arrived(instance: Any, key: AssetKey, partition_key: str) -> bool:
+    """Whether ``partition_key`` of ``key`` was materialized or observed (the partition status index)."""
+    for row in instance.get_asset_partition_records(key, [partition_key]):
+        if row.partition == partition_key and (
+            row.last_materialization_storage_id is not None or row.last_observation_storage_id is not None
+        ):
+            return True
+    return False
 
 
 def _stamp(metadata: Any) -> float | None:
@@ -222,7 +230,7 @@ def build_time_partition_freshness_checks(
                 f"{deadline} of its freshness check; its partitions start later."
             )
         expected = windows.windows.key_of(window[0])
-        _, arrived = last_update(context.instance, key, expected)
+        arrived = partition_arrived(context.instance, key, expected)
         metadata: dict[str, Any] = {LATEST_CRON_TICK_METADATA_KEY: TimestampMetadataValue(deadline)}
         any_update, any_record = last_update(context.instance, key)
         if arrived:

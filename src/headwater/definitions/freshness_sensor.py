@@ -20,10 +20,9 @@ from headwater.definitions.run_request import DefaultSensorStatus, RunRequest, S
 from headwater.definitions.sensor_definition import SensorDefinition, sensor
 from headwater.errors import InvalidDefinitionError
 from headwater.selection.asset_selection import AssetSelection
-from headwater.storage.records import AssetCheckExecutionRecord, AssetCheckExecutionRecordStatus
-from headwater.storage.runs import SENSOR_NAME_TAG
 
 DEFAULT_FRESHNESS_SENSOR_NAME = "freshness_checks_sensor"
+SENSOR_NAME_TAG = "dagster/sensor_name"  # the tag the daemon puts on a sensor's runs
 FRESHNESS_SENSOR_DESCRIPTION = (
     "This sensor launches execution of freshness checks for the provided assets. The sensor will only "
     "launch a new execution of a freshness check if the check previously passed, but enough time has "
@@ -89,13 +88,18 @@ def _rotated(keys: Sequence[AssetCheckKey], left_off: AssetCheckKey | None) -> I
     yield from keys[:start]
 
 
-def _evaluation(record: AssetCheckExecutionRecord) -> Any:
+def _planned(record: Any) -> bool:
+    """An execution planned by a run and not resolved yet (``AssetCheckExecutionRecordStatus.PLANNED``)."""
+    return bool(getattr(record.status, "value", record.status) == "PLANNED")
+
+
+def _evaluation(record: Any) -> Any:
     """The AssetCheckEvaluation a completed execution stored (None when it has none)."""
     event = record.event.dagster_event if record.event is not None else None
     return event.event_specific_data if event is not None else None
 
 
-def _fresh_until(record: AssetCheckExecutionRecord) -> float | None:
+def _fresh_until(record: Any) -> float | None:
     data = _evaluation(record)
     value = (data.metadata or {}).get(FRESH_UNTIL_METADATA_KEY) if data is not None else None
     raw = getattr(value, "value", None)
@@ -107,13 +111,11 @@ def _should_evaluate(instance: Any, key: AssetCheckKey, now: float, sensor_name:
     if not history:
         return True  # never executed
     latest = history[0]
-    completed = next(
-        (r for r in history if r.status is not AssetCheckExecutionRecordStatus.PLANNED and r.event), None
-    )
+    completed = next((r for r in history if not _planned(r) and r.event), None)
     if completed is None:
         return False  # evaluating for the first time (or the planned runs never finished)
     passed = bool(getattr(_evaluation(completed), "passed", False))
-    if latest.status is AssetCheckExecutionRecordStatus.PLANNED and passed:
+    if _planned(latest) and passed:
         run = instance.get_run_by_id(latest.run_id)
         if run is not None and run.tags.get(SENSOR_NAME_TAG) == sensor_name:
             return False  # this sensor's run is evaluating it
