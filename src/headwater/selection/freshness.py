@@ -13,6 +13,8 @@ Dagster's rules:
 
 from __future__ import annotations
 
+import functools
+
 from headwater.core.asset_key import AssetKey
 from headwater.errors import InvalidDefinitionError
 from headwater.selection.cron import cron_schedule
@@ -38,8 +40,10 @@ def next_tick(cron: str, timezone: str, now: float) -> float:
     return cron_schedule(cron, timezone).next_tick(now)
 
 
+@functools.lru_cache(maxsize=256)
 def smallest_cron_interval(cron: str) -> float:
-    """The smallest gap in seconds between two ticks of ``cron`` (in UTC, as Dagster measures it)."""
+    """The smallest gap in seconds between two ticks of ``cron`` (in UTC, as Dagster measures it); tens
+    of milliseconds for a daily cron, so kept per cron string."""
     ticks = cron_schedule(cron, "UTC").ticks_from(_SAMPLE_START)
     previous = next(ticks)
     smallest = float("inf")
