@@ -390,7 +390,8 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("build_multi_asset_sensor_context", "build_multi_asset_sensor_context", f"{_E}.instigator_contexts",
      "build_multi_asset_sensor_context"),
     # declarative automation
-    ("AutomationCondition", "AutomationCondition", "headwater.specs.automation_condition", "AutomationCondition"),
+    ("AutomationCondition", "AutomationCondition", "headwater.specs.automation_condition",
+     "AutomationCondition"),
     ("AutomationConditionSensorDefinition", "AutomationConditionSensorDefinition", f"{_D}.automation",
      "AutomationConditionSensorDefinition"),
     ("evaluate_automation_conditions", "evaluate_automation_conditions", f"{_E}.automation",
