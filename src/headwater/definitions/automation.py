@@ -9,10 +9,12 @@ from typing import Any
 
 from headwater.errors import InvalidDefinitionError
 from headwater.selection.cron import cron_schedule, is_valid_cron_schedule
-from headwater.specs.automation_condition import AnyAutomationCondition, CronTickPassedCondition, as_condition
-
-#: The name of the sensor that evaluates the conditions no user-defined automation sensor targets.
-DEFAULT_AUTOMATION_SENSOR_NAME = "default_automation_condition_sensor"
+from headwater.specs.automation_condition import (
+    DEFAULT_AUTOMATION_SENSOR_NAME,
+    AnyAutomationCondition,
+    CronTickPassedCondition,
+    as_condition,
+)
 
 
 def automation_condition_spec(value: object, owner: str) -> AnyAutomationCondition | None:
@@ -71,8 +73,12 @@ class AutomationConditionSensorDefinition:
             raise InvalidDefinitionError(
                 f"Automation sensor '{name}' needs a target: an AssetSelection, asset keys or '*'."
             )
+        from headwater.definitions.instigator import Target
+        from headwater.selection.asset_selection import AssetSelection
+
         self.name = name
         self.target = target
+        self.target_def = Target(assets=AssetSelection.from_coercible(target))
         self.tags = {str(k): str(v) for k, v in (tags or {}).items()}
         self.run_tags = {str(k): str(v) for k, v in (run_tags or {}).items()}
         self.default_status = default_status if default_status is not None else DefaultSensorStatus.RUNNING

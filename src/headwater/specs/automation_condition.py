@@ -21,6 +21,12 @@ import msgspec
 
 from headwater.errors import InvalidDefinitionError
 
+#: The automation sensor that evaluates the conditions no user-defined automation sensor targets.
+DEFAULT_AUTOMATION_SENSOR_NAME = "default_automation_condition_sensor"
+#: Run tags of the runs automation requests (Dagster's names).
+AUTOMATION_CONDITION_TAG = "dagster/from_automation_condition"
+ASSET_EVALUATION_ID_TAG = "dagster/asset_evaluation_id"
+
 
 class AutomationCondition(msgspec.Struct, frozen=True, omit_defaults=True, kw_only=True, tag_field="type"):
     """A condition on the partitions of an asset (or an asset check), evaluated on each daemon tick."""
@@ -428,6 +434,9 @@ def as_condition(value: object, owner: str) -> AnyAutomationCondition | None:
 
 
 __all__ = [
+    "ASSET_EVALUATION_ID_TAG",
+    "AUTOMATION_CONDITION_TAG",
+    "DEFAULT_AUTOMATION_SENSOR_NAME",
     "AllDepsCondition",
     "AndAutomationCondition",
     "AnyAutomationCondition",

@@ -8,7 +8,7 @@ of its evaluation back to finish launching.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -41,7 +41,7 @@ class AutomationStore(Protocol):
         evaluated again after a crash)."""
         ...
 
-    def set_run_ids(self, selector_id: str, evaluation_id: int, run_ids: dict[str, Sequence[str]]) -> None:
+    def set_run_ids(self, selector_id: str, evaluation_id: int, run_ids: Mapping[str, Sequence[str]]) -> None:
         """Note the runs (or backfill) launched for each entity of an evaluation."""
         ...
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -55,7 +55,7 @@ class SqlAutomationStore:
 
         self._db.run_write(write)
 
-    def set_run_ids(self, selector_id: str, evaluation_id: int, run_ids: dict[str, Sequence[str]]) -> None:
+    def set_run_ids(self, selector_id: str, evaluation_id: int, run_ids: Mapping[str, Sequence[str]]) -> None:
         if not run_ids:
             return
 
