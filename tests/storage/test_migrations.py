@@ -237,3 +237,33 @@ def test_revision_0005_adds_leader_leases_and_keeps_heartbeats(backend: str, tmp
             assert lease is not None and lease.token == 1
         finally:
             migrated.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres", "mysql"])
+def test_revision_0006_adds_automation_evaluations_and_keeps_leases(backend: str, tmp_path: Path) -> None:
+    from headwater.selection.automation.records import ConditionResult, EntityEvaluation
+    from headwater.selection.automation.subsets import KeyRanges
+
+    with database_url(backend, tmp_path) as url:
+        db = Database(url)
+        try:
+            with db.write() as conn:
+                upgrade_locked(db, conn, "0005")
+        finally:
+            db.dispose()
+        old = SqlStorage(url, check_schema=False)
+        try:
+            assert old.leases.acquire("automation", "d", 10.0, 15.0) is not None
+        finally:
+            old.dispose()
+        migrated = SqlStorage(url, upgrade=True)
+        try:
+            assert migrated.schema_change == SchemaChange("0005", HEAD_REVISION)
+            lease = migrated.leases.acquire("automation", "d", 30.0, 15.0)
+            assert lease is not None and lease.token == 2  # the old lease row was kept
+            root = ConditionResult("0", "missing", "Missing", KeyRanges(1, (("", ""),)), 1)
+            evaluation = EntityEvaluation("a", False, 1, 1.0, False, 1, KeyRanges(1, (("", ""),)), root)
+            migrated.automation.add_evaluations("loc:default_automation_condition_sensor", [evaluation])
+            assert migrated.automation.get_evaluations("a")[0].evaluation == evaluation
+        finally:
+            migrated.dispose()

@@ -67,6 +67,9 @@ from headwater.definitions.asset_spec import SourceAsset as SourceAsset
 from headwater.definitions.asset_spec import apply_freshness_policy as apply_freshness_policy
 from headwater.definitions.asset_spec import map_asset_specs as map_asset_specs
 from headwater.definitions.assets import AssetsDefinition as AssetsDefinition
+from headwater.definitions.automation import (
+    AutomationConditionSensorDefinition as AutomationConditionSensorDefinition,
+)
 from headwater.definitions.check_factories import (
     build_column_schema_change_checks as build_column_schema_change_checks,
 )
@@ -334,6 +337,10 @@ from headwater.events.serialized_values import serialize_value as serialize_valu
 from headwater.execution.api import materialize as materialize
 from headwater.execution.api import materialize_to_memory as materialize_to_memory
 from headwater.execution.asset_value_loader import AssetValueLoader as AssetValueLoader
+from headwater.execution.automation import (
+    EvaluateAutomationConditionsResult as EvaluateAutomationConditionsResult,
+)
+from headwater.execution.automation import evaluate_automation_conditions as evaluate_automation_conditions
 from headwater.execution.check_context import AssetCheckExecutionContext as AssetCheckExecutionContext
 from headwater.execution.check_context import build_asset_check_context as build_asset_check_context
 from headwater.execution.context import AssetExecutionContext as AssetExecutionContext
@@ -365,6 +372,7 @@ from headwater.runs.coordinator import QueuedRunCoordinator as QueuedRunCoordina
 from headwater.runs.launcher import DefaultRunLauncher as DefaultRunLauncher
 from headwater.selection.asset_selection import AssetSelection as AssetSelection
 from headwater.selection.partition_status import AssetPartitionStatus as AssetPartitionStatus
+from headwater.specs.automation_condition import AutomationCondition as AutomationCondition
 from headwater.specs.backfill_policy import BackfillPolicy as BackfillPolicy
 from headwater.specs.dynamic_partitions_request import (
     AddDynamicPartitionsRequest as AddDynamicPartitionsRequest,
@@ -423,6 +431,8 @@ __all__ = [
     "AssetSpec",
     "AssetValueLoader",
     "AssetsDefinition",
+    "AutomationCondition",
+    "AutomationConditionSensorDefinition",
     "BackfillPolicy",
     "Backoff",
     "Bool",
@@ -481,6 +491,7 @@ __all__ = [
     "Enum",
     "EnumValue",
     "EnvVar",
+    "EvaluateAutomationConditionsResult",
     "EventLogEntry",
     "EventLogRecord",
     "EventRecordsFilter",
@@ -659,6 +670,7 @@ __all__ = [
     "definitions",
     "deserialize_value",
     "dynamic_partitioned_config",
+    "evaluate_automation_conditions",
     "execute_job",
     "executor",
     "failure_hook",

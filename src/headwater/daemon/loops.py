@@ -108,6 +108,16 @@ def backfill_loop(context: DaemonContext) -> DaemonLoop:
     return BackfillDaemon(instance.storage, instance.run_coordinator, instance.run_launcher)
 
 
+def automation_loop(context: DaemonContext) -> DaemonLoop:
+    from headwater.daemon.automation_tick import AutomationTick
+    from headwater.daemon.code_locations import WorkspaceLocations
+    from headwater.daemon.tick_runs import submitter
+
+    instance = context.instance
+    submit = submitter(instance.storage, instance.run_coordinator, instance.run_launcher)
+    return AutomationTick(instance.storage, WorkspaceLocations(context.workspace()), submit)
+
+
 #: Every loop the daemon knows, in start order.
 LOOP_FACTORIES: list[tuple[str, LoopFactory]] = [
     ("run_queue", run_queue_loop),
@@ -115,6 +125,7 @@ LOOP_FACTORIES: list[tuple[str, LoopFactory]] = [
     ("scheduler", scheduler_loop),
     ("sensors", sensor_loop),
     ("backfills", backfill_loop),
+    ("automation", automation_loop),
 ]
 
 

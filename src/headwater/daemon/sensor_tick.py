@@ -76,6 +76,8 @@ class SensorTick:
                 log.warning("Sensors: skipping code location %r: %s", location, exc)
                 continue
             for sensor in spec.sensors:
+                if sensor.sensor_type == "automation":
+                    continue  # evaluated by the automation loop (daemon.automation_tick), no user code
                 state = states.get(selector_id(location, sensor.name))
                 if is_running(state, sensor.default_status):
                     candidates.append((location, sensor, state))

@@ -14,6 +14,7 @@ from headwater.core.codec import paused_gc
 from headwater.definitions.asset_check import AssetChecksDefinition
 from headwater.definitions.asset_spec import AssetSpec, SourceAsset
 from headwater.definitions.assets import AssetsDefinition, external_assets_from_specs
+from headwater.definitions.automation import automation_condition_spec
 from headwater.definitions.composition import Invocation, NodeOutputRef, Source
 from headwater.definitions.graph import GraphDefinition
 from headwater.definitions.job_compile import CompiledGraph
@@ -141,6 +142,7 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
                 backfill_policy=backfill_policy,
                 freshness_policy=_checked_freshness(spec.freshness_policy, key),
                 legacy_freshness_policy=spec.legacy_freshness_policy,
+                automation_condition=automation_condition_spec(spec.automation_condition, f"asset {key!r}"),
             )
         for cs in ad.check_specs_by_output_name.values():
             if cs.key in checks:
@@ -152,6 +154,9 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
                 description=cs.description,
                 additional_deps=tuple(cs.additional_deps),
                 node_name=ad.node_def.name if ad.node_def is not None else None,
+                automation_condition=automation_condition_spec(
+                    cs.automation_condition, f"asset check {cs.key.to_user_string()!r}"
+                ),
             )
     for sa in out.source_assets:
         out.source_by_key[sa.key] = sa

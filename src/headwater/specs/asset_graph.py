@@ -13,6 +13,7 @@ from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.core.metadata import AnyMetadataValue
 from headwater.errors import InvalidDefinitionError
+from headwater.specs.automation_condition import AnyAutomationCondition
 from headwater.specs.backfill_policy import BackfillPolicy
 from headwater.specs.freshness import AnyFreshnessPolicy, LegacyFreshnessPolicy
 from headwater.specs.job import NO_NAMES
@@ -49,6 +50,8 @@ class AssetNodeSpec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     # How fresh the asset must be (``FreshnessPolicy``; see specs.freshness), and Dagster's older policy.
     freshness_policy: AnyFreshnessPolicy | None = None
     legacy_freshness_policy: LegacyFreshnessPolicy | None = None
+    # When the daemon requests it (declarative automation; None: never).
+    automation_condition: AnyAutomationCondition | None = None
 
     def __post_init__(self) -> None:
         if not self.kinds and self.kinds is not NO_NAMES:
@@ -72,6 +75,8 @@ class AssetCheckNodeSpec(msgspec.Struct, frozen=True, omit_defaults=True, gc=Fal
     description: str | None = None
     additional_deps: tuple[AssetKey, ...] = ()
     node_name: str | None = None
+    # When the daemon requests it (declarative automation; None: never).
+    automation_condition: AnyAutomationCondition | None = None
 
 
 class AssetGraph:

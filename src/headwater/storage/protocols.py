@@ -28,6 +28,7 @@ from headwater.events.event import Event, EventLogEntry, EventLogRecord
 from headwater.events.event_type import EventType
 from headwater.events.run_status import RunStatus
 from headwater.selection.partition_status import AssetPartitionStatus
+from headwater.storage.automation import AutomationStore
 from headwater.storage.backfills import BulkActionsFilter, BulkActionStatus, PartitionBackfill
 from headwater.storage.concurrency import PoolInfo
 from headwater.storage.daemon import DaemonHeartbeat, Lease
@@ -432,6 +433,9 @@ class Storage(Protocol):
 
     @property
     def instigators(self) -> InstigatorStore: ...
+
+    @property
+    def automation(self) -> AutomationStore: ...
 
     @property
     def clock(self) -> Callable[[], float]:

@@ -17,6 +17,7 @@ from headwater.events.event import EventLogEntry
 from headwater.storage.retention import PruneResult, StorageInfo
 from headwater.storage.retry import RetryPolicy
 from headwater.storage.runs import RUN_EVENT_TO_STATUS
+from headwater.storage.sql.automation_store import SqlAutomationStore
 from headwater.storage.sql.backfill_store import SqlBackfillStore
 from headwater.storage.sql.concurrency_store import SqlConcurrencyStore
 from headwater.storage.sql.daemon_store import SqlDaemonHeartbeatStore, SqlLeaseStore
@@ -68,6 +69,7 @@ class SqlStorage:
         self._daemon_heartbeats = SqlDaemonHeartbeatStore(self._db)
         self._leases = SqlLeaseStore(self._db)
         self._instigators = SqlInstigatorStore(self._db, clock)
+        self._automation = SqlAutomationStore(self._db)
 
     @staticmethod
     def sqlite(
@@ -117,6 +119,10 @@ class SqlStorage:
     @property
     def instigators(self) -> SqlInstigatorStore:
         return self._instigators
+
+    @property
+    def automation(self) -> SqlAutomationStore:
+        return self._automation
 
     @property
     def clock(self) -> Callable[[], float]:

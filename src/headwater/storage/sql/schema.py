@@ -229,6 +229,23 @@ daemon_leases = sa.Table(
     sa.Column("acquired_at", sa.Double(), nullable=False),
 )
 
+#: Automation condition evaluations (revision 0006): one row per evaluated asset or check per tick of
+#: an automation sensor, the body an ``EntityEvaluation`` (its result tree) as JSON.
+automation_evaluations = sa.Table(
+    "automation_evaluations",
+    metadata,
+    _id(),
+    sa.Column("selector_id", Key(), nullable=False),
+    sa.Column("evaluation_id", sa.BigInteger(), nullable=False),
+    sa.Column("entity_key", Key(MAX_ASSET_KEY_LENGTH), nullable=False),
+    sa.Column("timestamp", sa.Double(), nullable=False),
+    sa.Column("num_requested", sa.Integer(), nullable=False),
+    sa.Column("body", Body(), nullable=False),
+    sa.Column("run_ids", Body(), nullable=True),
+    sa.Index("idx_automation_evaluations_entity", "entity_key", "id"),
+    sa.Index("idx_automation_evaluations_tick", "selector_id", "evaluation_id"),
+)
+
 concurrency_limits = sa.Table(
     "concurrency_limits",
     metadata,

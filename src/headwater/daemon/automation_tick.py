@@ -1,0 +1,332 @@
+"""The automation loop: at each ``tick(now)``, every running automation sensor whose interval has
+passed evaluates the automation conditions of its assets and checks, stores every evaluation (the
+result tree: why each was or was not requested), and launches what they request.
+
+The sensors are a location's ``AutomationConditionSensorDefinition``s, plus
+``default_automation_condition_sensor`` for the assets with a condition that none of them targets
+(RUNNING by default). Nothing here imports user code: the conditions are in the asset specs, the
+state comes from the asset and partition status indexes (``storage.automation_state``).
+
+As for sensors, a tick is recorded before it acts: the evaluations are stored, then the tick with its
+planned runs (ids derived from the tick) and the new cursor, then the runs are launched (or the one
+backfill created, its id derived from the sensor and evaluation id), then the cursor is kept as the
+sensor's. A tick left STARTED by a crash after it was recorded is finished on the next pass without
+evaluating again; one left before is marked failed and the sensor evaluates afresh from its old cursor.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+
+from headwater.core.asset_check_key import AssetCheckKey
+from headwater.core.asset_key import AssetKey
+from headwater.daemon.code_locations import CodeLocations
+from headwater.daemon.scheduler_tick import is_running
+from headwater.daemon.tick_runs import Launch, Submit, launch_all, plan_runs
+from headwater.errors import HeadwaterError
+from headwater.locations.client.client import RunRequestReply, run_request_body
+from headwater.locations.client.errors import LocationError
+from headwater.runs.backfills import create_backfill
+from headwater.selection.automation.evaluator import evaluate_conditions
+from headwater.selection.automation.records import AutomationCursor, EntityEvaluation
+from headwater.selection.automation.requests import automation_tags, needs_backfill, run_requests
+from headwater.selection.backfill_plan import build_backfill_plan
+from headwater.selection.partition_keys import partition_keys_for
+from headwater.specs.asset_graph import AssetGraph
+from headwater.specs.automation_condition import DEFAULT_AUTOMATION_SENSOR_NAME
+from headwater.specs.instigation import EvaluationError
+from headwater.specs.job import JobSpec
+from headwater.specs.location import LocationSpec, SensorSpec
+from headwater.specs.partitions import PartitionsSpec
+from headwater.storage.automation_state import StoredAutomationState
+from headwater.storage.instigators import (
+    DuplicateTickError,
+    InstigatorState,
+    InstigatorStatus,
+    InstigatorTick,
+    InstigatorType,
+    TickData,
+    TickStatus,
+    selector_id,
+)
+from headwater.storage.protocols import Storage
+from headwater.storage.runs import SENSOR_NAME_TAG
+
+log = logging.getLogger("headwater.daemon.automation")
+
+AUTOMATION_SENSOR_TYPE = "automation"
+DEFAULT_INTERVAL_SECONDS = 30
+_NAMESPACE = uuid.UUID("0b7f5a52-3c49-4b8e-9a0e-6175746f6d61")
+
+
+def automation_sensors(spec: LocationSpec) -> list[SensorSpec]:
+    """The location's automation sensors, and the default one when some asset or check with a
+    condition is targeted by none of them."""
+    sensors = [s for s in spec.sensors if s.sensor_type == AUTOMATION_SENSOR_TYPE]
+    covered = {k for s in sensors for k in s.asset_selection or ()}
+    loose = [n.key for n in spec.assets if n.automation_condition is not None and n.key not in covered]
+    loose += [c.key.asset_key for c in spec.asset_checks if c.automation_condition is not None]
+    loose = [k for k in dict.fromkeys(loose) if k not in covered]
+    if loose and not any(s.name == DEFAULT_AUTOMATION_SENSOR_NAME for s in sensors):
+        sensors.append(
+            SensorSpec(
+                name=DEFAULT_AUTOMATION_SENSOR_NAME,
+                minimum_interval_seconds=DEFAULT_INTERVAL_SECONDS,
+                default_status="RUNNING",
+                sensor_type=AUTOMATION_SENSOR_TYPE,
+                asset_selection=tuple(loose),
+                description="Evaluates the automation conditions no other automation sensor targets.",
+            )
+        )
+    return sensors
+
+
+def _targets(graph: AssetGraph, sensor: SensorSpec) -> set[AssetKey | AssetCheckKey]:
+    assets: set[AssetKey] = set(sensor.asset_selection or ())
+    checks = {c for c in graph.checks if c.asset_key in assets}
+    return {*assets, *checks}
+
+
+class AutomationTick:
+    """The automation loop's tick (the daemon loop protocol: ``name``, ``interval_seconds``, ``tick``)."""
+
+    name = "automation"
+
+    def __init__(
+        self,
+        storage: Storage,
+        locations: CodeLocations,
+        submit: Submit,
+        *,
+        interval_seconds: float = 5.0,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self.storage = storage
+        self.locations = locations
+        self.submit = submit
+        self.interval_seconds = interval_seconds
+        self._clock = clock or storage.clock
+
+    def tick(self, now: float) -> None:
+        store = self.storage.instigators
+        states = {s.selector_id: s for s in store.all_instigator_state(InstigatorType.SENSOR)}
+        for location in self.locations.location_names():
+            try:
+                spec = self.locations.spec(location)
+            except LocationError as exc:
+                log.warning("Automation: skipping code location %r: %s", location, exc)
+                continue
+            due = []
+            for sensor in automation_sensors(spec):
+                state = states.get(selector_id(location, sensor.name))
+                if is_running(state, sensor.default_status):
+                    due.append((sensor, state))
+            latest = store.get_latest_ticks(selector_id(location, s.name) for s, _ in due)
+            for sensor, state in due:
+                last = latest.get(selector_id(location, sensor.name))
+                interval = sensor.minimum_interval_seconds
+                interval = DEFAULT_INTERVAL_SECONDS if interval is None else interval
+                if (
+                    last is not None
+                    and last.status is not TickStatus.STARTED
+                    and now - last.timestamp < interval
+                ):
+                    continue
+                self._sensor(location, spec, sensor, state, last, now)
+
+    # -- one sensor -------------------------------------------------------------------------------------
+    def _sensor(
+        self,
+        location: str,
+        spec: LocationSpec,
+        sensor: SensorSpec,
+        state: InstigatorState | None,
+        last: InstigatorTick | None,
+        now: float,
+    ) -> None:
+        store = self.storage.instigators
+        if state is None:
+            state = store.set_instigator_state(
+                InstigatorState(
+                    location,
+                    sensor.name,
+                    InstigatorType.SENSOR,
+                    InstigatorStatus.DECLARED_IN_CODE,
+                    start_timestamp=now,
+                )
+            )
+        if last is not None and last.status is TickStatus.STARTED:
+            if last.tick_data.evaluated:
+                self._act(location, spec, sensor, state, last)  # interrupted after it was recorded
+                return
+            store.update_tick(
+                last.with_data(
+                    status=TickStatus.FAILURE,
+                    error=EvaluationError(
+                        "The daemon stopped while this tick was being evaluated.", None, "interrupted"
+                    ),
+                    end_timestamp=now,
+                )
+            )
+        try:
+            tick = store.create_tick(
+                TickData(location, sensor.name, InstigatorType.SENSOR, TickStatus.STARTED, now)
+            )
+        except DuplicateTickError:
+            return  # another daemon took this tick
+        events = self.storage.event_store
+        try:
+            cursor = AutomationCursor.from_string(state.cursor)
+            storage_id = events.get_maximum_record_id() or 0
+            source = StoredAutomationState(events, self.storage.run_store, cursor.storage_id, storage_id)
+            graph = spec.asset_graph
+            outcome = evaluate_conditions(
+                graph,
+                source,
+                cursor,
+                now,
+                storage_id=storage_id,
+                dynamic=events,
+                targets=_targets(graph, sensor),
+            )
+        except (HeadwaterError, ValueError) as exc:
+            store.update_tick(
+                tick.with_data(
+                    status=TickStatus.FAILURE,
+                    evaluated=True,
+                    error=EvaluationError(f"Automation sensor {sensor.name!r}: {exc}", None, "evaluation"),
+                    cursor=state.cursor,
+                    end_timestamp=self._clock(),
+                )
+            )
+            return
+        selector = selector_id(location, sensor.name)
+        self.storage.automation.add_evaluations(selector, outcome.evaluations)
+        requests = []
+        if outcome.requested_assets and not needs_backfill(outcome.requested_assets):
+            requests = run_requests(graph, outcome.requested_assets, outcome.evaluation_id)
+        planned, _ = plan_runs(self.storage, InstigatorType.SENSOR, location, sensor.name, now, requests)
+        log_lines = [f"evaluation {outcome.evaluation_id}: {outcome.total_requested} requested"]
+        if outcome.requested_checks:
+            log_lines.append(
+                "checks requested without their asset are recorded, not launched: "
+                + ", ".join(k.to_user_string() for k in outcome.requested_checks)
+            )
+        tick = store.update_tick(  # recorded before acting
+            tick.with_data(
+                evaluated=True,
+                planned=tuple(planned),
+                cursor=outcome.cursor.to_string(),
+                log=tuple(log_lines),
+            )
+        )
+        self._act(location, spec, sensor, state, tick)
+
+    def _act(
+        self,
+        location: str,
+        spec: LocationSpec,
+        sensor: SensorSpec,
+        state: InstigatorState,
+        tick: InstigatorTick,
+    ) -> None:
+        store = self.storage.instigators
+        data = tick.tick_data
+        evaluation_id = AutomationCursor.from_string(data.cursor).evaluation_id
+        selector = selector_id(location, sensor.name)
+        errors: list[EvaluationError] = []
+        run_ids: list[str] = []
+        launched: dict[str, list[str]] = {}
+        if data.planned:
+            launch = Launch(location, sensor.name, tick.timestamp, None, None, data.planned)
+            (outcome,) = launch_all(
+                self.storage, self.locations, self.submit, InstigatorType.SENSOR, [launch]
+            )
+            run_ids, errors = outcome.run_ids, outcome.errors
+            for plan in data.planned:
+                if plan.run_id in run_ids:
+                    for key in plan.request.asset_selection or ():
+                        launched.setdefault(key.to_user_string(), []).append(plan.run_id)
+        else:
+            evaluations = self.storage.automation.get_tick_evaluations(selector, evaluation_id)
+            requested: dict[AssetKey, list[str] | None] = {}
+            for record in evaluations:
+                e = record.evaluation
+                if e.is_check or not e.requested.count:
+                    continue
+                key = AssetKey.from_user_string(e.entity_key)
+                if not e.partitioned:
+                    requested[key] = None
+                else:
+                    partitions = spec.asset_graph.get(key).partitions
+                    requested[key] = _keys_of(partitions, e, self.storage, tick.timestamp)
+            if requested:
+                try:
+                    backfill_id = self._backfill(location, spec, sensor, evaluation_id, requested)
+                    run_ids = [backfill_id]
+                    launched = {k.to_user_string(): [backfill_id] for k in requested}
+                except (HeadwaterError, LocationError) as exc:
+                    errors.append(EvaluationError(f"{sensor.name}: could not create the backfill: {exc}"))
+        self.storage.automation.set_run_ids(selector, evaluation_id, launched)
+        current = store.get_instigator_state(state.selector_id) or state
+        store.set_instigator_state(current.replace(cursor=data.cursor, last_tick_timestamp=tick.timestamp))
+        status = TickStatus.FAILURE if errors else TickStatus.SUCCESS if run_ids else TickStatus.SKIPPED
+        error = None
+        if errors:
+            error = EvaluationError("\n".join(e.message for e in errors), None, errors[0].kind)
+        store.update_tick(
+            tick.with_data(status=status, run_ids=tuple(run_ids), error=error, end_timestamp=self._clock())
+        )
+
+    def _backfill(
+        self,
+        location: str,
+        spec: LocationSpec,
+        sensor: SensorSpec,
+        evaluation_id: int,
+        requested: dict[AssetKey, list[str] | None],
+    ) -> str:
+        """The backfill of everything ``requested`` (created once: its id derives from the evaluation)."""
+        backfill_id = str(uuid.uuid5(_NAMESPACE, f"{location}\x00{sensor.name}\x00{evaluation_id}"))[:8]
+        if self.storage.backfills.get_backfill(backfill_id) is not None:
+            return backfill_id
+        pointers: list[dict[str, str]] = []
+
+        def job_spec_for(group: tuple[AssetKey, ...]) -> JobSpec:
+            body = run_request_body(asset_selection=list(group))
+            (reply,) = self.locations.run_requests(location, [body])
+            if not isinstance(reply, RunRequestReply):
+                raise reply
+            pointers.append({k: str(v) for k, v in reply.code_pointer.items()})
+            return reply.job
+
+        targets = {k: (tuple(v) if v is not None else None) for k, v in requested.items()}
+        events = self.storage.event_store
+        plan = build_backfill_plan(spec.asset_graph, targets, job_spec_for, {}, dynamic=events)
+        plan = type(plan)(pointers[0] if pointers else {}, plan.groups, plan.requests)
+        tags = {**automation_tags(evaluation_id), SENSOR_NAME_TAG: sensor.name}
+        create_backfill(
+            self.storage,
+            plan,
+            partitions=f"requested by automation sensor {sensor.name!r} (evaluation {evaluation_id})",
+            tags=tags,
+            title=f"Automation: {sensor.name} #{evaluation_id}",
+            backfill_id=backfill_id,
+        )
+        return backfill_id
+
+
+def _keys_of(
+    spec: PartitionsSpec | None, evaluation: EntityEvaluation, storage: Storage, now: float
+) -> list[str]:
+    """The partition keys an evaluation requested, in the partitions' order."""
+    if spec is None:
+        return []
+    keys = partition_keys_for(spec).keys(now, storage.event_store)
+    chosen = evaluation.requested.keys(keys, {k: i for i, k in enumerate(keys)})
+    return [k for k in keys if k in chosen]
+
+
+__all__ = ["AUTOMATION_SENSOR_TYPE", "AutomationTick", "automation_sensors"]
