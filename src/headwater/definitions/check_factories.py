@@ -23,7 +23,8 @@ from headwater.errors import InvalidDefinitionError
 CheckFn = Callable[[Any, AssetCheckKey], tuple[bool, str]]
 
 
-def _asset_keys(assets: Sequence[Any]) -> list[AssetKey]:
+def asset_keys_of(assets: Sequence[Any]) -> list[AssetKey]:
+    """The keys of ``assets``: asset definitions (each of their keys), specs, source assets or keys."""
     keys: list[AssetKey] = []
     for asset in assets:
         if isinstance(asset, AssetsDefinition):
@@ -113,7 +114,7 @@ def build_metadata_bounds_checks(
         return True, f"Value `{value}` is within range"
 
     name = f"{re.sub(r'[^A-Za-z0-9_]', '_', metadata_key)}_bounds_check"
-    specs = [AssetCheckSpec(name, asset=k, description=description) for k in _asset_keys(assets)]
+    specs = [AssetCheckSpec(name, asset=k, description=description) for k in asset_keys_of(assets)]
     return _build(specs, check, severity)
 
 
@@ -144,6 +145,6 @@ def build_column_schema_change_checks(
     )
     specs = [
         AssetCheckSpec("column_schema_change", asset=k, description=description)
-        for k in sorted(set(_asset_keys(assets)), key=lambda k: k.path)
+        for k in sorted(set(asset_keys_of(assets)), key=lambda k: k.path)
     ]
     return _build(specs, check, severity)

@@ -22,7 +22,7 @@ from headwater.core.asset_key import AssetKey
 from headwater.core.metadata_values import JsonMetadataValue, TimestampMetadataValue
 from headwater.definitions.asset_check import AssetChecksDefinition, multi_asset_check
 from headwater.definitions.asset_check_spec import AssetCheckSpec
-from headwater.definitions.check_factories import _asset_keys
+from headwater.definitions.check_factories import asset_keys_of
 from headwater.definitions.results import AssetCheckResult
 from headwater.errors import InvalidDefinitionError
 from headwater.selection.cron import get_timezone
@@ -45,7 +45,7 @@ Evaluation = tuple[bool, str, dict[str, Any]]
 def _keys(assets: Sequence[Any], what: str) -> list[AssetKey]:
     if isinstance(assets, (str, bytes)) or not isinstance(assets, Sequence):
         raise InvalidDefinitionError(f"{what}: assets= takes a list of assets or asset keys; got {assets!r}.")
-    keys = _asset_keys(assets)
+    keys = asset_keys_of(assets)
     duplicates = sorted({k.to_user_string() for k in keys if keys.count(k) > 1})
     if duplicates:
         raise InvalidDefinitionError(
@@ -164,29 +164,26 @@ def build_last_update_freshness_checks(
         tick = latest_completed_tick(deadline_cron, timezone, now) if deadline_cron else None
         lower_bound = (tick if tick is not None else now) - delta
         updated, _ = last_update(context.instance, key)
-        passed = updated is not None and updated >= lower_bound
         metadata: dict[str, Any] = {LOWER_BOUND_TIMESTAMP_METADATA_KEY: TimestampMetadataValue(lower_bound)}
         if tick is not None:
             metadata[LATEST_CRON_TICK_METADATA_KEY] = TimestampMetadataValue(tick)
+        allowed = seconds_in_words(now - lower_bound)
+        if updated is None:
+            return False, "Asset has never been observed/materialized.", metadata
+        passed = updated >= lower_bound
         if passed:
-            assert updated is not None
             fresh_until = next_tick(deadline_cron, timezone, now) if deadline_cron else updated + delta
             metadata[FRESH_UNTIL_METADATA_KEY] = TimestampMetadataValue(fresh_until)
-        if updated:
+        if updated:  # as Dagster: a zero timestamp is left out
             metadata[LAST_UPDATED_TIMESTAMP_METADATA_KEY] = TimestampMetadataValue(updated)
-        allowed = seconds_in_words(now - lower_bound)
-        if passed:
-            description = (
-                f"Asset is currently fresh. The last update was {seconds_in_words(now - updated)} ago, "  # type: ignore[operator]
-                f"within the allowed time range of {allowed}."
-            )
-        elif updated is None:
-            description = "Asset has never been observed/materialized."
-        else:
-            description = (
-                f"Asset is overdue for an update. The last update was {seconds_in_words(now - updated)} ago, "
-                f"which is past the allowed distance of {allowed} ago."
-            )
+        ago = seconds_in_words(now - updated)
+        description = (
+            f"Asset is currently fresh. The last update was {ago} ago, within the allowed time range of "
+            f"{allowed}."
+            if passed
+            else f"Asset is overdue for an update. The last update was {ago} ago, which is past the allowed "
+            f"distance of {allowed} ago."
+        )
         return passed, description, metadata
 
     return [_multi_check(keys, params, severity, blocking, evaluate)]
