@@ -161,3 +161,26 @@ def test_a_crash_after_recording_finishes_the_tick_without_evaluating_again() ->
     assert resumed.tick_id == recorded.tick_id and resumed.status is TickStatus.SUCCESS
     assert len(h.runs()) == 1 and h.runs()[0].status.value == "QUEUED"
     assert [r.evaluation_id for r in h.storage.automation.get_evaluations("eager_child")] == [2, 1]
+
+
+def test_partition_statuses_are_read_again_only_when_the_asset_changed(monkeypatch: Any) -> None:
+    h = Harness(Definitions(assets=[every_day]))
+    materialize([every_day], instance=h.instance, partition_key="2024-01-03")
+    events = h.storage.event_store
+    reads: list[str] = []
+    original = events.get_status_by_partition
+
+    def counting(key: Any, partitions: Any = None) -> Any:
+        reads.append(key.to_user_string())
+        return original(key, partitions)
+
+    monkeypatch.setattr(events, "get_status_by_partition", counting)
+    h.tick()
+    h.tick(30)  # nothing changed: the statuses read on the first tick are reused
+    assert reads == ["every_day"]
+    materialize([every_day], instance=h.instance, partition_key="2024-01-04")
+    h.tick(30)
+    assert reads == ["every_day", "every_day"]
+    # missing() is stateless (as in Dagster): each tick requests what is missing now, read afresh.
+    counts = [r.evaluation.num_requested for r in h.storage.automation.get_evaluations("every_day")]
+    assert counts == [8, 9, 9]

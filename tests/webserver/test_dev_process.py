@@ -175,7 +175,10 @@ def test_no_orphans_after_a_signal(tmp_path: Path, sig: int) -> None:
             "{ instance { daemonHealth { ... on DaemonHealth { allDaemonStatuses { daemonType healthy } } } } }"
         )["instance"]["daemonHealth"]["allDaemonStatuses"]
         loops = {h["daemonType"] for h in health if h["healthy"]}
-        if loops == {"run_monitoring", "scheduler", "sensors", "backfills", "automation"} and len(health) == 5:
+        if (
+            loops == {"run_monitoring", "scheduler", "sensors", "backfills", "automation"}
+            and len(health) == 5
+        ):
             break
         assert time.monotonic() < deadline, health
         time.sleep(0.1)

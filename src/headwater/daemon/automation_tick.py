@@ -40,7 +40,7 @@ from headwater.specs.instigation import EvaluationError
 from headwater.specs.job import JobSpec
 from headwater.specs.location import LocationSpec, SensorSpec
 from headwater.specs.partitions import PartitionsSpec
-from headwater.storage.automation_state import StoredAutomationState
+from headwater.storage.automation_state import StatusCache, StoredAutomationState
 from headwater.storage.instigators import (
     DuplicateTickError,
     InstigatorState,
@@ -108,6 +108,7 @@ class AutomationTick:
         self.submit = submit
         self.interval_seconds = interval_seconds
         self._clock = clock or storage.clock
+        self._statuses: StatusCache = {}  # partition statuses read on earlier ticks (see StatusCache)
 
     def tick(self, now: float) -> None:
         store = self.storage.instigators
@@ -180,7 +181,9 @@ class AutomationTick:
         try:
             cursor = AutomationCursor.from_string(state.cursor)
             storage_id = events.get_maximum_record_id() or 0
-            source = StoredAutomationState(events, self.storage.run_store, cursor.storage_id, storage_id)
+            source = StoredAutomationState(
+                events, self.storage.run_store, cursor.storage_id, storage_id, self._statuses
+            )
             graph = spec.asset_graph
             outcome = evaluate_conditions(
                 graph,

@@ -23,6 +23,11 @@ from headwater.storage.protocols import EventStore, RunStore
 from headwater.storage.records import AssetCheckExecutionRecordStatus, AssetIndexSummary
 
 _ONE = frozenset((UNPARTITIONED,))
+
+#: Per asset: the index row's latest ids when its partition statuses were read, and those statuses
+#: (materialized, in progress, failed). Kept by the daemon across ticks; an entry is only reused
+#: while the row is unchanged and nothing was in progress, so it cannot be stale.
+StatusCache = dict[AssetKey, tuple[tuple[object, ...], tuple[frozenset[str], frozenset[str], frozenset[str]]]]
 _IN_PROGRESS = frozenset(
     {RunStatus.NOT_STARTED, RunStatus.QUEUED, RunStatus.STARTING, RunStatus.STARTED, RunStatus.CANCELING}
 )
@@ -38,7 +43,9 @@ class StoredAutomationState:
         run_store: RunStore,
         after_storage_id: int | None,
         upto_storage_id: int | None = None,
+        cache: StatusCache | None = None,
     ) -> None:
+        self.cache = cache
         self.events = event_store
         self.runs = run_store
         self.after = after_storage_id
@@ -76,16 +83,28 @@ class StoredAutomationState:
         if len(partition_keys) == 1 and partition_keys[0] == UNPARTITIONED:
             return self._unpartitioned(key, summary, observable)
         events = self.events
-        materialized = events.get_materialized_partitions(key)
-        if observable:
-            materialized |= set(events.get_latest_storage_id_by_partition(key, EventType.ASSET_OBSERVATION))
-        in_progress: set[str] = set()
-        failed: set[str] = set()
-        for partition, status in events.get_status_by_partition(key).items():
-            if status is AssetPartitionStatus.IN_PROGRESS:
-                in_progress.add(partition)
-            elif status is AssetPartitionStatus.FAILED:
-                failed.add(partition)
+        version = (
+            summary.last_materialization_storage_id,
+            summary.last_failed_storage_id,
+            summary.last_planned_storage_id,
+            summary.last_observation_timestamp,
+        )
+        cached = self.cache.get(key) if self.cache is not None else None
+        if cached is not None and cached[0] == version:
+            materialized, in_progress, failed = cached[1]
+        else:
+            found = events.get_materialized_partitions(key)
+            if observable:
+                found |= set(events.get_latest_storage_id_by_partition(key, EventType.ASSET_OBSERVATION))
+            statuses = events.get_status_by_partition(key)
+            materialized = frozenset(found)
+            in_progress = frozenset(p for p, s in statuses.items() if s is AssetPartitionStatus.IN_PROGRESS)
+            failed = frozenset(p for p, s in statuses.items() if s is AssetPartitionStatus.FAILED)
+            if self.cache is not None:
+                if in_progress:  # its runs may finish without an event: read it again next time
+                    self.cache.pop(key, None)
+                else:  # final until a new event of the asset changes its index row
+                    self.cache[key] = (version, (materialized, in_progress, failed))
         updated: frozenset[str] = EMPTY
         if self._newer(summary.last_materialization_storage_id) or (observable and self.after is not None):
             kinds = [EventType.ASSET_MATERIALIZATION] + ([EventType.ASSET_OBSERVATION] if observable else [])
@@ -97,7 +116,7 @@ class StoredAutomationState:
                 ).items()
                 if self.upto is None or storage_id <= self.upto
             )
-        return EntityState(frozenset(materialized), frozenset(in_progress), frozenset(failed), updated)
+        return EntityState(materialized, in_progress, failed, updated)
 
     def _unpartitioned(self, key: AssetKey, summary: AssetIndexSummary, observable: bool) -> EntityState:
         mat = summary.last_materialization_storage_id
@@ -138,4 +157,4 @@ class StoredAutomationState:
         )
 
 
-__all__ = ["StoredAutomationState"]
+__all__ = ["StatusCache", "StoredAutomationState"]

@@ -39,7 +39,7 @@ class LeafEvaluator:
         self.now = now
         self.requested_this_tick = requested_this_tick
         self._states: dict[str, EntityState] = {}
-        self._latest: dict[tuple[str, float | None], Subset] = {}
+        self._latest: dict[tuple[object, float | None], Subset] = {}
         self._cron: dict[tuple[str, str], bool] = {}
 
     def state(self, entity: Entity) -> EntityState:
@@ -82,7 +82,7 @@ class LeafEvaluator:
         raise ValueError(f"Unknown automation condition {condition.name!r}: {condition!r}.")
 
     def _latest_window(self, subject: Entity, lookback: float | None) -> Subset:
-        cache_key = (subject.id, lookback)
+        cache_key = (subject.spec if subject.spec is not None else subject.id, lookback)
         found = self._latest.get(cache_key)
         if found is None:
             found = latest_time_window_keys(subject.spec, subject.keys, lookback, self.now)

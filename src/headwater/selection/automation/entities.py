@@ -29,17 +29,22 @@ class Entity:
         deps: Sequence[AssetKey],
         condition: AnyAutomationCondition | None,
         node: AssetNodeSpec | None,
+        shared: tuple[frozenset[str], dict[str, int]] | None = None,
     ) -> None:
         self.asset_key = asset_key
         self.check_key = check_key
         self.id = check_key.to_user_string() if check_key is not None else asset_key.to_user_string()
         self.spec = spec
         self.keys = keys
-        self.all: Subset = frozenset(keys)
         self.deps = deps
         self.condition = condition
         self.node = node
-        self._index: dict[str, int] | None = None
+        self.all: Subset
+        self._index: dict[str, int] | None
+        if shared is not None:  # the keys of another asset with the same partitions
+            self.all, self._index = shared
+        else:
+            self.all, self._index = frozenset(keys), None
 
     @property
     def index(self) -> dict[str, int]:
@@ -55,19 +60,35 @@ class Entity:
         return self.node.partition_mapping_for(dep) if self.node is not None else None
 
 
-def asset_entity(node: AssetNodeSpec, now: float, dynamic: DynamicPartitionsStore | None) -> Entity:
-    spec = node.partitions
-    if spec is None:
-        keys: Sequence[str] = (UNPARTITIONED,)
-    else:
+class KeysCache:
+    """The keys of each partitions spec, listed once per evaluation and shared by the assets
+    partitioned alike (a thousand daily assets hold one list, one set and one index)."""
+
+    def __init__(self, now: float, dynamic: DynamicPartitionsStore | None) -> None:
+        self.now = now
+        self.dynamic = dynamic
+        self._by_spec: dict[PartitionsSpec, Entity] = {}
+
+    def entity(self, node: AssetNodeSpec) -> Entity:
+        spec = node.partitions
+        if spec is None:
+            return Entity(node.key, None, None, (UNPARTITIONED,), node.deps, node.automation_condition, node)
+        first = self._by_spec.get(spec)
+        if first is not None:
+            shared = (first.all, first.index)
+            return Entity(
+                node.key, None, spec, first.keys, node.deps, node.automation_condition, node, shared
+            )
         try:
-            keys = partition_keys_for(spec).keys(now, dynamic)
+            keys = partition_keys_for(spec).keys(self.now, self.dynamic)
         except Exception as exc:
             raise ValueError(
                 f"Cannot list the partitions of asset {node.key.to_user_string()!r} to evaluate its "
                 f"automation condition: {exc}"
             ) from exc
-    return Entity(node.key, None, spec, keys, node.deps, node.automation_condition, node)
+        entity = Entity(node.key, None, spec, keys, node.deps, node.automation_condition, node)
+        self._by_spec[spec] = entity
+        return entity
 
 
 def check_entity(check: AssetCheckNodeSpec, graph: AssetGraph) -> Entity:
@@ -77,4 +98,4 @@ def check_entity(check: AssetCheckNodeSpec, graph: AssetGraph) -> Entity:
     )
 
 
-__all__ = ["Entity", "asset_entity", "check_entity"]
+__all__ = ["Entity", "KeysCache", "check_entity"]

@@ -22,7 +22,7 @@ from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.selection.automation.conditions import LeafEvaluator
 from headwater.selection.automation.dep_mapping import map_to_child
-from headwater.selection.automation.entities import Entity, asset_entity, check_entity
+from headwater.selection.automation.entities import Entity, KeysCache, check_entity
 from headwater.selection.automation.records import (
     AutomationCursor,
     ConditionResult,
@@ -103,6 +103,7 @@ class AutomationEvaluator:
         self.dynamic = dynamic
         self.targets = set(targets) if targets is not None else None
         self._entities: dict[AssetKey, Entity] = {}
+        self._keys = KeysCache(now, dynamic)
         self._requested: dict[str, Subset] = {}
         self.leaves = LeafEvaluator(states, cursor, now, self._requested)
 
@@ -110,7 +111,7 @@ class AutomationEvaluator:
     def asset(self, key: AssetKey) -> Entity:
         entity = self._entities.get(key)
         if entity is None:
-            entity = asset_entity(self.graph.get(key), self.now, self.dynamic)
+            entity = self._keys.entity(self.graph.get(key))
             self._entities[key] = entity
         return entity
 

@@ -59,17 +59,22 @@ class SqlAutomationStore:
         if not run_ids:
             return
 
+        statement = (
+            sa.update(automation_evaluations)
+            .where(
+                _E.selector_id == sa.bindparam("s"),
+                _E.evaluation_id == sa.bindparam("e"),
+                _E.entity_key == sa.bindparam("k"),
+            )
+            .values(run_ids=sa.bindparam("r"))
+        )
+        rows = [
+            {"s": selector_id, "e": evaluation_id, "k": key, "r": _ENCODE.encode(list(ids)).decode()}
+            for key, ids in run_ids.items()
+        ]
+
         def write(conn: sa.Connection) -> None:
-            for entity_key, ids in run_ids.items():
-                conn.execute(
-                    sa.update(automation_evaluations)
-                    .where(
-                        _E.selector_id == selector_id,
-                        _E.evaluation_id == evaluation_id,
-                        _E.entity_key == entity_key,
-                    )
-                    .values(run_ids=_ENCODE.encode(list(ids)).decode())
-                )
+            conn.execute(statement, rows)
 
         self._db.run_write(write)
 

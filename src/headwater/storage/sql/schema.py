@@ -243,7 +243,7 @@ automation_evaluations = sa.Table(
     sa.Column("body", Body(), nullable=False),
     sa.Column("run_ids", Body(), nullable=True),
     sa.Index("idx_automation_evaluations_entity", "entity_key", "id"),
-    sa.Index("idx_automation_evaluations_tick", "selector_id", "evaluation_id"),
+    sa.Index("idx_automation_evaluations_tick", "selector_id", "evaluation_id", "entity_key"),
 )
 
 concurrency_limits = sa.Table(

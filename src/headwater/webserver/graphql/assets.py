@@ -22,6 +22,7 @@ from headwater.webserver.context import REPOSITORY_NAME, RequestContext, as_cont
 from headwater.webserver.graphql.asset_checks import AssetCheck
 from headwater.webserver.graphql.asset_events import MaterializationEvent, ObservationEvent
 from headwater.webserver.graphql.asset_keys import AssetKey
+from headwater.webserver.graphql.automation import AutomationCondition
 from headwater.webserver.graphql.errors import AssetNotFoundError, PythonError
 from headwater.webserver.graphql.freshness import (
     FreshnessPolicy,
@@ -139,6 +140,11 @@ class AssetNode:
             return partition_ranges(self.spec.key, spec, as_context(info.context).storage.event_store)
         except Exception as exc:
             return PythonError.from_exception(exc)
+
+    @strawberry.field(description="When the daemon requests it (null: no automation condition).")
+    def automation_condition(self) -> AutomationCondition | None:
+        condition = self.spec.automation_condition
+        return AutomationCondition.of(condition) if condition is not None else None
 
     @strawberry.field(description="The latest materialization (from the asset index).")
     def latest_materialization(self, info: strawberry.Info) -> MaterializationEvent | None:

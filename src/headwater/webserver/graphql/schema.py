@@ -16,7 +16,7 @@ import strawberry
 from headwater.storage.backfills import BulkActionStatus
 from headwater.storage.records import decode_cursor
 from headwater.webserver.context import REPOSITORY_NAME, as_context
-from headwater.webserver.graphql import asset_catalog, subscriptions
+from headwater.webserver.graphql import asset_catalog, automation, subscriptions
 from headwater.webserver.graphql import instigator_mutations as im
 from headwater.webserver.graphql.asset_catalog import AssetCatalogPage, AssetFilter, AssetNodeConnection
 from headwater.webserver.graphql.asset_keys import AssetKey, AssetKeyInput
@@ -207,6 +207,29 @@ class Query:
         return AssetConnection(
             nodes=[Asset(key=AssetKey.of(k)) for _, k in page], cursor=page[-1][0] if page else cursor
         )
+
+    @strawberry.field(
+        description="An asset's (or, with assetCheckName, a check's) automation condition evaluations, "
+        "newest first, each with its result tree (cursor: the id of the last record seen)."
+    )
+    def asset_condition_evaluation_records_or_error(
+        self,
+        info: strawberry.Info,
+        asset_key: AssetKeyInput,
+        asset_check_name: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> automation.AssetConditionEvaluationRecordsOrError:
+        entity = asset_key.to_key().to_user_string()
+        if asset_check_name is not None:
+            entity = f"{entity}:{asset_check_name}"
+        return automation.evaluation_records(as_context(info.context), entity, limit, cursor)
+
+    @strawberry.field(description="The newest automation evaluation of every asset and check evaluated.")
+    def latest_automation_evaluations(
+        self, info: strawberry.Info
+    ) -> list[automation.AssetConditionEvaluationRecord]:
+        return automation.latest_evaluations(as_context(info.context))
 
     @strawberry.field(description="One asset and its history.")
     def asset_or_error(self, info: strawberry.Info, asset_key: AssetKeyInput) -> AssetOrError:

@@ -41,7 +41,9 @@ def upgrade() -> None:
     )
     op.create_index("idx_automation_evaluations_entity", "automation_evaluations", ["entity_key", "id"])
     op.create_index(
-        "idx_automation_evaluations_tick", "automation_evaluations", ["selector_id", "evaluation_id"]
+        "idx_automation_evaluations_tick",
+        "automation_evaluations",
+        ["selector_id", "evaluation_id", "entity_key"],
     )
 
 
