@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from headwater.core.asset_check_key import AssetCheckKey
@@ -224,7 +224,8 @@ def build_time_partition_freshness_checks(
         if window is None:
             raise InvalidDefinitionError(
                 f"Asset {key.to_user_string()!r} had no completed time partition at the deadline "
-                f"{deadline} of its freshness check; its partitions start later."
+                f"{datetime.fromtimestamp(deadline, UTC).isoformat()} of its freshness check: its partitions "
+                "start later. Run the check once its first partition is due."
             )
         expected = windows.windows.key_of(window[0])
         arrived = partition_arrived(context.instance, key, expected)

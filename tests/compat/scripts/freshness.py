@@ -7,7 +7,9 @@ from datetime import timedelta
 import dagster as dg
 
 policy = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=2), warn_window=timedelta(hours=1))
-cron = dg.FreshnessPolicy.cron(deadline_cron="0 9 * * *", lower_bound_delta=timedelta(hours=1), timezone="Europe/Paris")
+cron = dg.FreshnessPolicy.cron(
+    deadline_cron="0 9 * * *", lower_bound_delta=timedelta(hours=1), timezone="Europe/Paris"
+)
 
 
 @dg.asset(freshness_policy=policy)
@@ -45,6 +47,7 @@ sensor = dg.build_sensor_for_freshness_checks(freshness_checks=[*last_update, *p
 print("sensor:", sensor.name, sensor.minimum_interval_seconds, sensor.default_status)
 
 with dg.instance_for_test() as instance:
+
     def run_checks(label):
         checks = [*last_update, *partitions]
         result = dg.materialize(
