@@ -76,11 +76,12 @@ class DuckDbClient(DbClient):
 
 
 def table_exists(connection: t.Any, table_slice: TableSlice) -> bool:
-    row = connection.execute(
+    # fetchall, not fetchone: DuckDB refuses new statements on a connection with an unfinished result
+    [(count,)] = connection.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
         [table_slice.schema, table_slice.table],
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()
+    return bool(count)
 
 
 def write_relation(connection: t.Any, table_slice: TableSlice, view: str) -> None:
@@ -96,9 +97,10 @@ def write_relation(connection: t.Any, table_slice: TableSlice, view: str) -> Non
 
 
 def read_relation(connection: t.Any, table_slice: TableSlice) -> t.Any:
-    """The result of selecting the slice; a missing table is an error that says what to materialize."""
+    """The relation selecting the slice (``.df()``, ``.pl()``, ``.arrow()`` run it); a missing table is an
+    error that says what to materialize."""
     try:
-        return connection.execute(select_statement(table_slice))
+        return connection.sql(select_statement(table_slice))
     except duckdb.CatalogException as exc:
         raise InvalidPropertyError(
             f"Cannot load {table_slice.schema}.{table_slice.table} from the DuckDB database "
@@ -123,9 +125,9 @@ def write_table_slice(
         "dagster/storage_kind": "duckdb",
     }
     if table_slice.partition_dimensions:
-        row = connection.execute(f"SELECT count(*) FROM {qualified_table(table_slice)}").fetchone()
+        [(total,)] = connection.execute(f"SELECT count(*) FROM {qualified_table(table_slice)}").fetchall()
         metadata["dagster/partition_row_count"] = MetadataValue.int(written)
-        metadata["dagster/row_count"] = MetadataValue.int(int(row[0]) if row else written)
+        metadata["dagster/row_count"] = MetadataValue.int(int(total))
     else:
         metadata["dagster/row_count"] = MetadataValue.int(written)
     return metadata
