@@ -31,7 +31,8 @@ def revenue(orders: pd.DataFrame) -> pd.DataFrame:
 def top_customer(duckdb: DuckDBResource) -> None:
     with duckdb.get_connection() as conn:
         conn.execute(
-            "CREATE OR REPLACE TABLE marts.top AS SELECT customer FROM marts.revenue ORDER BY amount DESC LIMIT 1"
+            "CREATE OR REPLACE TABLE marts.top AS "
+            "SELECT customer FROM marts.revenue ORDER BY amount DESC LIMIT 1"
         )
 
 
