@@ -71,7 +71,6 @@ for key in ("eu", "us", "eu"):
 show_run("units", dg.materialize([sales, units], selection=[units], resources=defs.resources))
 
 
-
 class ColumnsHandler(DbTypeHandler[dict]):
     """dict of column name -> values, stored through a DataFrame."""
 
@@ -82,7 +81,8 @@ class ColumnsHandler(DbTypeHandler[dict]):
             f"CREATE TABLE IF NOT EXISTS {table_slice.schema}.{table_slice.table} AS "
             "SELECT * FROM columns_frame WHERE false"
         )
-        connection.execute(f"INSERT INTO {table_slice.schema}.{table_slice.table} SELECT * FROM columns_frame")
+        table = f"{table_slice.schema}.{table_slice.table}"
+        connection.execute(f"INSERT INTO {table} SELECT * FROM columns_frame")
         return {"n": len(frame)}
 
     def load_input(self, context, table_slice: TableSlice, connection) -> dict:
