@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-PROJECT = '''
+PROJECT = """
 import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
@@ -41,7 +41,7 @@ defs = dg.Definitions(
     resources={"io_manager": DuckDBPandasIOManager(database=DB), "duckdb": DuckDBResource(database=DB)},
     executor=dg.multiprocess_executor,
 )
-'''
+"""
 
 
 def test_the_cli_materializes_a_dagster_duckdb_project(tmp_path: Path) -> None:
