@@ -155,3 +155,19 @@ def test_a_failed_write_leaves_the_partition_as_it_was(tmp_path: Path) -> None:
     with pytest.raises(duckdb.BinderException, match="unknown"):
         hw.materialize([keyed], partition_key="a", resources=_io(db))
     assert _rows(db, "SELECT k, v FROM public.keyed") == [("a", 1)]  # the delete was rolled back
+
+
+def test_load_asset_value_reads_one_time_window_partition(tmp_path: Path) -> None:
+    db = tmp_path / "v.duckdb"
+    daily = hw.DailyPartitionsDefinition(start_date="2024-01-01", end_date="2024-01-04")
+
+    @hw.asset(partitions_def=daily, metadata={"partition_expr": "day"})
+    def temps(context: hw.AssetExecutionContext) -> pd.DataFrame:
+        day = pd.Timestamp(context.partition_key)
+        return pd.DataFrame({"day": [day], "t": [day.day * 10]})
+
+    defs = hw.Definitions(assets=[temps], resources=_io(db))
+    for day in ("2024-01-01", "2024-01-02"):
+        assert hw.materialize([temps], partition_key=day, resources=_io(db)).success
+    frame = defs.load_asset_value("temps", partition_key="2024-01-02")
+    assert frame["t"].tolist() == [20]
