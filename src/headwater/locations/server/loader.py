@@ -24,10 +24,16 @@ _PRIVATE = "headwater.compat.dagster_private"
 DAGSTER_ALIASES = {
     "dagster": "headwater.compat.dagster",
     "dagster_pipes": "headwater.pipes",
+    # Integrations (imported only when the project imports them; they need headwater[duckdb])
+    "dagster_duckdb": "headwater.compat.dagster_duckdb",
+    "dagster_duckdb_pandas": "headwater.compat.dagster_duckdb_pandas",
+    "dagster_duckdb_polars": "headwater.compat.dagster_duckdb_polars",
     # Dagster's private modules that real projects import (only the names Headwater has); the packages
     # on the way there too, so that ``import dagster._core.errors`` finds its parents
     "dagster._core": f"{_PRIVATE}.core",
     "dagster._core.errors": f"{_PRIVATE}.core.errors",
+    "dagster._core.storage": f"{_PRIVATE}.core.storage",
+    "dagster._core.storage.db_io_manager": f"{_PRIVATE}.core.storage.db_io_manager",
     "dagster._core.test_utils": f"{_PRIVATE}.core.test_utils",
     "dagster._core.definitions": f"{_PRIVATE}.core.definitions",
     "dagster._core.definitions.tags": f"{_PRIVATE}.core.definitions.tags",
