@@ -8,10 +8,13 @@ export function statusClass(status: string | null | undefined): string {
     case "LOADED":
     case "RUNNING":
     case "COMPLETED":
+    case "COMPLETED_SUCCESS":
       return "s-ok";
     case "FAILURE":
     case "FAILED":
     case "ERROR":
+    case "COMPLETED_FAILED":
+    case "FAILING":
       return "s-fail";
     case "STARTED":
     case "STARTING":
