@@ -57,6 +57,7 @@ from headwater.webserver.graphql.locations import (
     WorkspaceOrError,
 )
 from headwater.webserver.graphql.mutations import Mutation
+from headwater.webserver.graphql.run_config_schema import RunConfigSchemaOrError, run_config_schema
 from headwater.webserver.graphql.runs import (
     EventConnectionOrError,
     Run,
@@ -157,6 +158,12 @@ class Query:
         run_config_data: RunConfigData | None = None,  # type: ignore[valid-type]
     ) -> ConfigValidationResult:
         return check_run_config(as_context(info.context), pipeline, run_config_data)
+
+    @strawberry.field(description="A job's run config defaults and scaffold (the launchpad starts from it).")
+    def run_config_schema_or_error(
+        self, info: strawberry.Info, selector: PipelineSelector, mode: str | None = None
+    ) -> RunConfigSchemaOrError:
+        return run_config_schema(as_context(info.context), selector)
 
     # -- assets -----------------------------------------------------------------------------------------
     @strawberry.field(description="Asset definitions, filtered, sorted by key and paged (cursor: a key).")

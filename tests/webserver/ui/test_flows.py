@@ -1,11 +1,14 @@
-"""Schedules and backfills in a real browser, against ``headwater dev`` with its daemon running.
+"""Schedules, backfills and the launchpad's scaffold in a real browser, against ``headwater dev`` with its
+daemon running.
 
 Schedules: start one from the Schedules page and see its state change; its ticks come from the real
 scheduler tick (the daemon's code, against a code server of the same project) driven with a fake clock
 three days ahead, so the tick history shows a run, a skip reason and an error without waiting for cron.
 Stop it again from the page. Backfills: launch one from the Backfills page over a range of partitions,
 pause and resume it, and watch the daemon bring every partition to materialized; cancel another one
-whose runs are slow. Screenshots under .test-output/screenshots/."""
+whose runs are slow. Launchpad: a job whose config has a required field starts from its scaffold (the
+defaults, and the required field empty and marked), refused until filled in. Screenshots under
+.test-output/screenshots/."""
 
 from __future__ import annotations
 
@@ -73,7 +76,25 @@ def slow_rollup(context: hw.AssetExecutionContext) -> int:
     return 1
 
 
-defs = hw.Definitions(assets=[regional_sales, slow_rollup], jobs=[greet], schedules=[nightly_greet])
+class LoadSettings(hw.Config):
+    region: str
+    limit: int = 100
+
+
+@hw.op
+def load_region(context: hw.OpExecutionContext, config: LoadSettings) -> int:
+    context.log.info(f"loading {config.limit} rows of {config.region}")
+    return config.limit
+
+
+@hw.job
+def region_load():
+    load_region()
+
+
+defs = hw.Definitions(
+    assets=[regional_sales, slow_rollup], jobs=[greet, region_load], schedules=[nightly_greet]
+)
 '''
 
 
@@ -223,3 +244,26 @@ def test_cancel_a_running_backfill(page: Any, ui_dev: DevServer) -> None:
     assert grid.locator('[data-state="DONE"]').count() == 0
     assert grid.locator('[data-state="RUNNING"]').count() == 0
     assert page.get_by_test_id("backfill-resume").count() == 0  # a canceled backfill is over
+
+
+def test_the_launchpad_starts_from_the_jobs_config_scaffold(page: Any) -> None:
+    page.goto("/jobs/defs/region_load/launchpad")
+    editor = page.get_by_test_id("config-editor").locator(".cm-content")
+    page.get_by_test_id("config-editor").get_by_text("# required (String)").wait_for()
+    assert "limit: 100" in editor.inner_text()
+    # The empty required field is an error until filled in.
+    page.get_by_test_id("config-errors").get_by_text("region").first.wait_for()
+    assert page.get_by_test_id("launch").is_disabled()
+    screenshot(page, "launchpad-scaffold")
+    # Write part of it; "Scaffold missing config" adds what is missing and keeps what was written.
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text("ops:\n  load_region:\n    config:\n      region: north\n")
+    page.get_by_test_id("scaffold").click()
+    page.get_by_test_id("config-editor").get_by_text("limit: 100").wait_for()
+    assert "region: north" in editor.inner_text()
+    page.get_by_text("The config is valid for this job.").wait_for()
+    page.get_by_test_id("launch").click()
+    page.wait_for_url(re.compile(r"/runs/[0-9a-f-]{36}$"))
+    page.locator('[data-testid="run-status"] [data-status="SUCCESS"]').wait_for(timeout=90_000)
+    page.get_by_test_id("event-log").get_by_text("loading 100 rows of north").wait_for()
