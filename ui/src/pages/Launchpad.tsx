@@ -74,7 +74,12 @@ export default function Launchpad({ location, job, defaultConfig }: { location: 
     s: { repositoryLocationName: location, repositoryName: "__repository__", pipelineName: job },
   });
   const scaffoldYaml = scaffold.data?.runConfigSchemaOrError.scaffoldYaml ?? "";
-  // The editor starts from your edits (kept in this browser), else the last run's config, else the scaffold.
+  // The editor starts from your edits (kept in this browser), else the last run's config, else the scaffold;
+  // typing before those arrive keeps what you typed.
+  const edit = (value: string) => {
+    setStarted(true);
+    setText(value);
+  };
   useEffect(() => {
     if (started || scaffold.isLoading || (defaultConfig && previous.isLoading)) return;
     const yaml = previous.data?.runOrError.runConfigYaml;
@@ -110,13 +115,13 @@ export default function Launchpad({ location, job, defaultConfig }: { location: 
         <div className="row">
           <h2 style={{ margin: 0 }}>Run config (YAML)</h2>
           <span className="spacer" />
-          <button onClick={() => setText(scaffoldMissing(text, scaffoldYaml))} disabled={!scaffoldYaml} data-testid="scaffold" title="Add every required field and default the config lacks (what you wrote stays)">Scaffold missing config</button>
-          <button onClick={() => setText(scaffoldYaml)} title="Start again from the job's defaults">Reset to defaults</button>
+          <button onClick={() => edit(scaffoldMissing(text, scaffoldYaml))} disabled={!scaffoldYaml} data-testid="scaffold" title="Add every required field and default the config lacks (what you wrote stays)">Scaffold missing config</button>
+          <button onClick={() => edit(scaffoldYaml)} title="Start again from the job's defaults">Reset to defaults</button>
           <button className="primary" disabled={!valid || launch.isPending} onClick={onLaunch} data-testid="launch">
             {launch.isPending ? "Launching…" : "Launch run"}
           </button>
         </div>
-        <ConfigEditor value={text} onChange={setText} problems={check.data?.isPipelineConfigValid.errors ?? []} />
+        <ConfigEditor value={text} onChange={edit} problems={check.data?.isPipelineConfigValid.errors ?? []} />
         <div data-testid="config-status" className={problems.length ? "field-error" : "muted"}>
           {problems.length === 0 ? (check.isFetching || text !== debounced ? "Checking…" : "✓ The config is valid for this job.") : null}
           {problems.length > 0 && (

@@ -88,8 +88,9 @@ function EventLog({ events }: { events: RunEventRow[] }) {
     else next.delete(k);
     setParams(next, { replace: true });
   };
-  const steps = useMemo(() => [...new Set(events.map((e) => e.stepKey).filter((s): s is string => !!s))].sort(), [events]);
-  const types = useMemo(() => [...new Set(events.map((e) => e.eventType ?? "LOG"))].sort(), [events]);
+  // The filter in the URL is an option before the events that have it arrive (a reload keeps it).
+  const steps = useMemo(() => [...new Set([...events.map((e) => e.stepKey).filter((s): s is string => !!s), ...(step ? [step] : [])])].sort(), [events, step]);
+  const types = useMemo(() => [...new Set([...events.map((e) => e.eventType ?? "LOG"), ...(type ? [type] : [])])].sort(), [events, type]);
   const rows = useMemo(() => filterEvents(events, step, type, level, q), [events, step, type, level, q]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => 24, overscan: 20 });
