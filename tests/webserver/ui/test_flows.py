@@ -33,6 +33,7 @@ from .conftest import _require_ui, screenshot
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 DEFS = '''
+import sys
 import time
 
 import headwater as hw
@@ -84,6 +85,8 @@ class LoadSettings(hw.Config):
 @hw.op
 def load_region(context: hw.OpExecutionContext, config: LoadSettings) -> int:
     context.log.info(f"loading {config.limit} rows of {config.region}")
+    print(f"read {config.limit} rows of {config.region}")
+    print("warning: the source is slow today", file=sys.stderr)
     return config.limit
 
 
@@ -267,3 +270,14 @@ def test_the_launchpad_starts_from_the_jobs_config_scaffold(page: Any) -> None:
     page.wait_for_url(re.compile(r"/runs/[0-9a-f-]{36}$"))
     page.locator('[data-testid="run-status"] [data-status="SUCCESS"]').wait_for(timeout=90_000)
     page.get_by_test_id("event-log").get_by_text("loading 100 rows of north").wait_for()
+    # The step's stdout and stderr, captured by the run worker, on the run page (a step picker).
+    page.get_by_text("Compute logs").click()
+    page.get_by_label("Log of").wait_for()
+    assert page.get_by_label("Log of").input_value() == "load_region"
+    page.get_by_test_id("step-stdout").get_by_text("read 100 rows of north").wait_for()
+    assert "warning: the source is slow today" in page.get_by_test_id("step-stderr").inner_text()
+    screenshot(page, "run-step-logs")
+    page.get_by_label("Log of").select_option("__worker__")
+    page.get_by_test_id("worker-log").wait_for()
+    page.reload()  # the choice is in the URL
+    page.get_by_test_id("worker-log").wait_for()

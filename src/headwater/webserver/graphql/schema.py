@@ -34,6 +34,7 @@ from headwater.webserver.graphql.backfills import (
     backfills_page,
     one_backfill,
 )
+from headwater.webserver.graphql.compute_logs import CapturedLogs, read_captured_logs
 from headwater.webserver.graphql.config_check import ConfigValidationResult, check_run_config
 from headwater.webserver.graphql.errors import (
     AssetNotFoundError,
@@ -158,6 +159,15 @@ class Query:
         run_config_data: RunConfigData | None = None,  # type: ignore[valid-type]
     ) -> ConfigValidationResult:
         return check_run_config(as_context(info.context), pipeline, run_config_data)
+
+    @strawberry.field(
+        description="A step's captured stdout/stderr; logKey: [runId, \"compute_logs\", stepKey] (Dagster's)."
+    )
+    def captured_logs(
+        self, info: strawberry.Info, log_key: list[str], cursor: str | None = None, limit: int | None = None
+    ) -> CapturedLogs:
+        storage = as_context(info.context).server.instance.storage_directory()
+        return read_captured_logs(storage, log_key, cursor, limit)
 
     @strawberry.field(description="A job's run config defaults and scaffold (the launchpad starts from it).")
     def run_config_schema_or_error(

@@ -1,0 +1,133 @@
+"""Compute logs: what each step wrote to stdout and stderr, captured per step in files (as Dagster's
+``LocalComputeLogManager`` does): ``<instance storage>/compute_logs/<run_id>/<step_key>.out`` and
+``.err`` (a stream the step wrote nothing to leaves no file). The capture is at the file-descriptor level, so a subprocess's output or a C library's is
+kept too; a retried step appends to the same files.
+
+A run worker turns it on for its process and the step workers it starts (``HEADWATER_COMPUTE_LOG_DIR``
+names the directory); a run executed in the launching process (``execute_in_process``, tests) is not
+captured. Steps that run side by side in threads of one process (a custom executor) cannot be told
+apart at the file-descriptor level: only the first is captured, the others' output stays in the run
+worker's own log. Each file is bounded: past ``HEADWATER_COMPUTE_LOG_MAX_BYTES`` (default 4 MiB) only
+its end is kept, after a line saying how much was dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+import threading
+from collections.abc import Iterator
+
+DIR_ENV = "HEADWATER_COMPUTE_LOG_DIR"
+MAX_BYTES_ENV = "HEADWATER_COMPUTE_LOG_MAX_BYTES"
+DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+STREAMS = ("stdout", "stderr")
+_SUFFIX = {"stdout": ".out", "stderr": ".err"}
+_LOCK = threading.Lock()
+
+
+def compute_log_root(storage_directory: str) -> str:
+    """The compute logs of every run of an instance: ``<storage>/compute_logs``."""
+    return os.path.join(storage_directory, "compute_logs")
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^\w.\[\]-]", "_", name)
+
+
+def step_log_path(root: str, run_id: str, step_key: str, stream: str) -> str:
+    """The file of one step's ``stream`` ("stdout" or "stderr")."""
+    return os.path.join(root, _safe(run_id), _safe(step_key) + _SUFFIX[stream])
+
+
+def captured_steps(root: str, run_id: str) -> list[str]:
+    """The step keys with captured output for ``run_id``, in the order they started."""
+    directory = os.path.join(root, _safe(run_id))
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return []
+    found: dict[str, float] = {}
+    for name in names:
+        stem, ext = os.path.splitext(name)
+        if ext in (".out", ".err"):
+            mtime = os.stat(os.path.join(directory, name)).st_ctime
+            found[stem] = min(found.get(stem, mtime), mtime)
+    return sorted(found, key=lambda s: (found[s], s))
+
+
+def _max_bytes() -> int:
+    try:
+        return max(1024, int(os.environ.get(MAX_BYTES_ENV, DEFAULT_MAX_BYTES)))
+    except ValueError:
+        return DEFAULT_MAX_BYTES
+
+
+def _bound(path: str, limit: int) -> None:
+    """Keep only the last ``limit`` bytes of ``path``, after a line saying how many were dropped."""
+    size = os.path.getsize(path)
+    if size <= limit:
+        return
+    with open(path, "rb") as f:
+        f.seek(size - limit)
+        tail = f.read()
+    note = f"[headwater: the first {size - limit} bytes of this output were dropped]\n".encode()
+    with open(path, "wb") as f:
+        f.write(note + tail)
+
+
+@contextlib.contextmanager
+def capture_step_output(run_id: str, step_key: str) -> Iterator[None]:
+    """Send this process's stdout and stderr to the step's files while the step runs (when the run
+    worker turned compute logs on, and no other step of this process is being captured)."""
+    root = os.environ.get(DIR_ENV)
+    if not root or not _LOCK.acquire(blocking=False):
+        yield
+        return
+    paths = [step_log_path(root, run_id, step_key, s) for s in STREAMS]
+    saved: list[int] = []
+    try:
+        os.makedirs(os.path.dirname(paths[0]), exist_ok=True)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        for fd, path in zip((1, 2), paths, strict=True):
+            target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            saved.append(os.dup(fd))
+            os.dup2(target, fd)
+            os.close(target)
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        for fd, original in zip((1, 2), saved, strict=False):
+            os.dup2(original, fd)
+            os.close(original)
+        _LOCK.release()
+        limit = _max_bytes()
+        for path in paths:
+            with contextlib.suppress(OSError):
+                if os.path.getsize(path) == 0:
+                    os.remove(path)  # a step that wrote nothing leaves no file
+                else:
+                    _bound(path, limit)
+
+
+def read_step_log(
+    root: str, run_id: str, step_key: str, stream: str, max_bytes: int
+) -> tuple[str, int, bool] | None:
+    """The last ``max_bytes`` of a step's ``stream`` as text, the file's size, and whether the text
+    starts after the file's beginning; None when nothing was captured."""
+    path = step_log_path(root, run_id, step_key, stream)
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            start = max(0, size - max_bytes)
+            f.seek(start)
+            data = f.read(max_bytes)
+    except FileNotFoundError:
+        return None
+    return data.decode("utf-8", errors="replace"), size, start > 0
