@@ -1,7 +1,7 @@
 """Compute logs: what each step wrote to stdout and stderr, captured per step in files (as Dagster's
 ``LocalComputeLogManager`` does): ``<instance storage>/compute_logs/<run_id>/<step_key>.out`` and
-``.err`` (a stream the step wrote nothing to leaves no file). The capture is at the file-descriptor level, so a subprocess's output or a C library's is
-kept too; a retried step appends to the same files.
+``.err`` (a stream the step wrote nothing to leaves no file). The capture is at the file-descriptor
+level, so a subprocess's output or a C library's is kept too; a retried step appends to the same files.
 
 A run worker turns it on for its process and the step workers it starts (``HEADWATER_COMPUTE_LOG_DIR``
 names the directory); a run executed in the launching process (``execute_in_process``, tests) is not
