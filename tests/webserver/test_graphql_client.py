@@ -64,6 +64,31 @@ def test_headwater_client_submits_and_follows(dev: DevServer) -> None:
     assert client.submit_job_execution("greet")  # the location serves again
 
 
+def _start_sleepy(dev: DevServer) -> str:
+    data = dev.gql(
+        """mutation { materializeAssets(params: {assetKeys: [{path: ["sleepy"]}]}) {
+            __typename ... on LaunchRunSuccess { run { runId } } } }"""
+    )
+    return str(data["materializeAssets"]["run"]["runId"])
+
+
+def test_headwater_client_terminates_runs(dev: DevServer) -> None:
+    client = _client(dev)
+    one, two, three = (_start_sleepy(dev) for _ in range(3))
+    client.terminate_run(one)
+    client.terminate_runs([two, three])
+    assert [_wait(client, r) for r in (one, two, three)] == [RunStatus.CANCELED] * 3
+    with pytest.raises(DagsterGraphQLClientError) as finished:
+        client.terminate_run(one)
+    assert finished.value.args[0] == "TerminateRunFailure"
+    with pytest.raises(DagsterGraphQLClientError) as partly:
+        client.terminate_runs([_start_sleepy(dev), "no-such-run"])
+    assert partly.value.args[0] == "Run terminations failed for 1 run(s)"
+    assert len(partly.value.args[1]) == 1 and partly.value.args[1][0].startswith("no-such-run: ")
+    with pytest.raises(DagsterGraphQLClientError, match="All run terminations failed"):
+        client.terminate_runs(["nope", "nope-too"])
+
+
 def test_headwater_client_connection_errors() -> None:
     client = DagsterGraphQLClient("127.0.0.1", port_number=1)
     with pytest.raises(DagsterGraphQLClientError, match="Error when connecting"):

@@ -69,6 +69,18 @@ class Mutation:
         except Exception as exc:
             return unexpected(exc)
 
+    @strawberry.mutation(description="Cancel several runs: one result each, in the order given.")
+    def terminate_runs(
+        self,
+        info: strawberry.Info,
+        run_ids: list[str],
+        terminate_policy: run_termination.TerminateRunPolicy | None = None,
+    ) -> run_termination.TerminateRunsResultOrError:
+        try:
+            return run_termination.terminate_many(as_context(info.context), run_ids, terminate_policy)
+        except Exception as exc:
+            return unexpected(exc)
+
     @strawberry.mutation(description="Reload a location's code; a load error is kept and shown.")
     def reload_repository_location(
         self, info: strawberry.Info, repository_location_name: str
