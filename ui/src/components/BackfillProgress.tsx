@@ -32,6 +32,14 @@ export const STATE_LABEL: Record<RunRequest["state"], string> = {
   BLOCKED: "blocked: an upstream partition failed",
 };
 
+const LEGEND: [RunRequest["state"], string][] = [
+  ["DONE", "materialized"],
+  ["RUNNING", "running"],
+  ["FAILED", "failed"],
+  ["BLOCKED", "blocked (an upstream partition failed)"],
+  ["WAITING", "not submitted yet"],
+];
+
 /** One row of cells per asset: a cell per partition, with its state; a click opens its run. */
 export function PartitionGrid({ requests, onOpen }: { requests: RunRequest[]; onOpen: (runId: string) => void }) {
   const byAsset = new Map<string, { key: string; state: RunRequest["state"]; runId: string | null }[]>();
@@ -66,8 +74,8 @@ export function PartitionGrid({ requests, onOpen }: { requests: RunRequest[]; on
         </div>
       ))}
       <div className="row small muted" style={{ gap: 10 }}>
-        {(["DONE", "RUNNING", "FAILED", "BLOCKED", "WAITING"] as const).map((s) => (
-          <span key={s} className="row" style={{ gap: 4 }}><span className={`bf-cell bf-${s.toLowerCase()}`} style={{ minWidth: 0, padding: "0 6px" }}>&nbsp;</span>{STATE_LABEL[s].split(":")[0].split(" (")[0]}</span>
+        {LEGEND.map(([s, label]) => (
+          <span key={s} className="row" style={{ gap: 4 }}><span className={`bf-cell bf-${s.toLowerCase()}`} style={{ minWidth: 0, padding: "0 6px" }}>&nbsp;</span>{label}</span>
         ))}
       </div>
     </div>
