@@ -26,6 +26,7 @@ DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 STREAMS = ("stdout", "stderr")
 _SUFFIX = {"stdout": ".out", "stderr": ".err"}
 _LOCK = threading.Lock()
+_MADE: set[str] = set()  # the run directories this process made already
 
 
 def compute_log_root(storage_directory: str) -> str:
@@ -89,7 +90,10 @@ def capture_step_output(run_id: str, step_key: str) -> Iterator[None]:
     paths = [step_log_path(root, run_id, step_key, s) for s in STREAMS]
     saved: list[int] = []
     try:
-        os.makedirs(os.path.dirname(paths[0]), exist_ok=True)
+        directory = os.path.dirname(paths[0])
+        if directory not in _MADE:
+            os.makedirs(directory, exist_ok=True)
+            _MADE.add(directory)
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
