@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 from headwater.execution import compute_logs
-from headwater.execution.compute_logs import captured_steps, read_step_log, step_log_path
+from headwater.storage.compute_logs import captured_steps, read_step_log, step_log_path
 
 
 def _run(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -8,8 +8,8 @@ import os
 
 import strawberry
 
-from headwater.execution.compute_logs import captured_steps, compute_log_root, step_log_path
 from headwater.runs.launcher import worker_log_path
+from headwater.storage.compute_logs import captured_steps, compute_log_root, step_log_path
 
 DEFAULT_BYTES = 256 * 1024
 MAX_BYTES = 4 * 1024 * 1024
