@@ -20,7 +20,6 @@ interface Backfill {
 }
 interface PartitionedAsset {
   assetKey: { path: string[] };
-  partitionKeys: { keys?: string[] } | null;
 }
 
 const BACKFILLS = `{ partitionBackfillsOrError(limit: 50) {
@@ -29,7 +28,8 @@ const BACKFILLS = `{ partitionBackfillsOrError(limit: 50) {
   ... on PartitionBackfills { results { id status timestamp endTimestamp numPartitions numRuns partitions isPaused title
     assetSelection { path } assetBackfillStatuses { numTargeted numMaterialized numFailed numInProgress } error { message } } }
 } }`;
-const PARTITIONED = `{ assetNodes(limit: 2000) { ... on AssetNodeConnection { nodes { assetKey { path } isPartitioned isMaterializable partitionKeys(limit: 5000) { ... on PartitionKeys { keys } } } } } }`;
+const PARTITIONED = `{ assetNodes(limit: 10000) { ... on AssetNodeConnection { nodes { assetKey { path } isPartitioned isMaterializable } } } }`;
+const KEYS = `query($key: AssetKeyInput!) { assetNodeOrError(assetKey: $key) { ... on AssetNode { partitionKeys(limit: 10000) { ... on PartitionKeys { keys totalCount } } } } }`;
 const LAUNCH = `mutation($p: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $p) {
   __typename ... on LaunchBackfillSuccess { backfillId } ... on Error { message } ... on PythonError { message } } }`;
 
@@ -48,7 +48,11 @@ function NewBackfill() {
   const [problem, setProblem] = useState<string | null>(null);
   const launch = useGqlMutation<{ launchPartitionBackfill: { __typename: string; backfillId?: string; message?: string } }, { p: Record<string, unknown> }>(LAUNCH);
   const chosen = assets.find((a) => keyString(a.assetKey) === asset) ?? assets[0];
-  const keys = chosen?.partitionKeys?.keys ?? [];
+  const partitionKeys = useGql<{ assetNodeOrError: { partitionKeys?: { keys?: string[]; totalCount?: number } | null } }>(
+    ["backfill-keys", keyString(chosen?.assetKey ?? { path: [] })], KEYS, { key: { path: chosen?.assetKey.path ?? [] } }, { enabled: !!chosen },
+  );
+  const keys = partitionKeys.data?.assetNodeOrError.partitionKeys?.keys ?? [];
+  const total = partitionKeys.data?.assetNodeOrError.partitionKeys?.totalCount ?? keys.length;
   const start = keys.includes(from) ? from : keys[0];
   const end = keys.includes(to) ? to : keys[keys.length - 1];
   const range = keys.slice(keys.indexOf(start ?? ""), keys.indexOf(end ?? "") + 1);
@@ -82,7 +86,7 @@ function NewBackfill() {
         <label className="row">Partitions
           <select aria-label="Which partitions" value={mode} onChange={(e) => setMode(e.target.value as Mode)}>
             <option value="range">a range</option>
-            <option value="all">all ({keys.length})</option>
+            <option value="all">all ({total})</option>
             <option value="failed">failed and missing</option>
           </select>
         </label>
@@ -102,11 +106,12 @@ function NewBackfill() {
         )}
         <input aria-label="Backfill title" placeholder="Title (optional)" value={title} onChange={(e) => setTitle(e.target.value)} style={{ minWidth: 200 }} />
         <span className="spacer" />
-        <button className="primary" data-testid="launch-backfill" disabled={launch.isPending || (mode === "range" && range.length === 0)} onClick={onLaunch}>
+        <button className="primary" data-testid="launch-backfill" disabled={launch.isPending || !partitionKeys.data || (mode === "range" && range.length === 0)} onClick={onLaunch}>
           {launch.isPending ? "Launching…" : mode === "range" ? `Backfill ${range.length} partition${range.length === 1 ? "" : "s"}` : "Launch backfill"}
         </button>
       </div>
-      {mode === "range" && range.length === 0 && <div className="field-error">“from” comes after “to”: pick a range in partition order.</div>}
+      {mode === "range" && partitionKeys.data && range.length === 0 && <div className="field-error">“from” comes after “to”: pick a range in partition order.</div>}
+      {total > keys.length && <div className="muted small">The first {keys.length.toLocaleString()} of {total.toLocaleString()} partitions are listed; launch the rest with “all”, or from the command line (<span className="mono">headwater backfill launch --partitions START...END</span>).</div>}
       {problem && <ErrorView error={problem} title="Not launched" />}
     </div>
   );
