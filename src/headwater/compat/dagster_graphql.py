@@ -321,20 +321,23 @@ class DagsterGraphQLClient:
             raise DagsterGraphQLClientError(kind, result.get("message"))
 
     def terminate_runs(self, run_ids: list[str]) -> None:
-        """Cancel several runs; raises ``DagsterGraphQLClientError`` naming those that could not be
-        ("All run terminations failed" when none could, as Dagster's client says)."""
+        """Cancel several runs; raises ``DagsterGraphQLClientError("TerminateRunsError", ...)`` listing
+        ``(type, message)`` of those that could not be ("Some runs could not be terminated: ..." or,
+        when none could, "All run terminations failed: ..."), as Dagster's client does."""
         found = self._execute(_TERMINATE_RUNS, {"runIds": list(run_ids)})["terminateRuns"]
         if found["__typename"] != "TerminateRunsResult":
             raise DagsterGraphQLClientError(found["__typename"], found.get("message"))
-        failed = [
-            f"{run_id}: {r.get('message') or r['__typename']}"
-            for run_id, r in zip(run_ids, found["terminateRunResults"], strict=True)
+        errors = [
+            (r["__typename"], r.get("message"))
+            for r in found["terminateRunResults"]
             if r["__typename"] != "TerminateRunSuccess"
         ]
-        if failed and len(failed) == len(run_ids):
-            raise DagsterGraphQLClientError("All run terminations failed", failed)
-        if failed:
-            raise DagsterGraphQLClientError(f"Run terminations failed for {len(failed)} run(s)", failed)
+        if errors and len(errors) < len(run_ids):
+            raise DagsterGraphQLClientError(
+                "TerminateRunsError", f"Some runs could not be terminated: {errors}"
+            )
+        if errors:
+            raise DagsterGraphQLClientError("TerminateRunsError", f"All run terminations failed: {errors}")
 
 
 def _tag(value: Any) -> str:
