@@ -64,6 +64,32 @@ def test_headwater_client_submits_and_follows(dev: DevServer) -> None:
     assert client.submit_job_execution("greet")  # the location serves again
 
 
+def _start_sleepy(dev: DevServer) -> str:
+    data = dev.gql(
+        """mutation { materializeAssets(params: {assetKeys: [{path: ["sleepy"]}]}) {
+            __typename ... on LaunchRunSuccess { run { runId } } } }"""
+    )
+    return str(data["materializeAssets"]["run"]["runId"])
+
+
+def test_headwater_client_terminates_runs(dev: DevServer) -> None:
+    client = _client(dev)
+    one, two, three = (_start_sleepy(dev) for _ in range(3))
+    client.terminate_run(one)
+    client.terminate_runs([two, three])
+    assert [_wait(client, r) for r in (one, two, three)] == [RunStatus.CANCELED] * 3
+    with pytest.raises(DagsterGraphQLClientError) as finished:
+        client.terminate_run(one)
+    assert finished.value.args[0] == "TerminateRunFailure"
+    with pytest.raises(DagsterGraphQLClientError) as partly:
+        client.terminate_runs([_start_sleepy(dev), "no-such-run"])
+    assert partly.value.args[0] == "TerminateRunsError"
+    assert partly.value.args[1].startswith("Some runs could not be terminated: [('RunNotFoundError', ")
+    with pytest.raises(DagsterGraphQLClientError) as none:
+        client.terminate_runs(["nope", "nope-too"])
+    assert none.value.args[1].startswith("All run terminations failed: [('RunNotFoundError', ")
+
+
 def test_headwater_client_connection_errors() -> None:
     client = DagsterGraphQLClient("127.0.0.1", port_number=1)
     with pytest.raises(DagsterGraphQLClientError, match="Error when connecting"):

@@ -17,6 +17,7 @@ const Runs = lazy(() => import("./pages/Runs"));
 const RunPage = lazy(() => import("./pages/RunPage"));
 const Instigators = lazy(() => import("./pages/Instigators"));
 const Backfills = lazy(() => import("./pages/Backfills"));
+const BackfillPage = lazy(() => import("./pages/BackfillPage"));
 const Automation = lazy(() => import("./pages/Automation"));
 const Deployment = lazy(() => import("./pages/Deployment"));
 const NotFound = lazy(() => import("./pages/NotFound"));
@@ -38,6 +39,7 @@ export function App() {
           <Route path="/schedules" element={<Instigators kind="schedules" />} />
           <Route path="/sensors" element={<Instigators kind="sensors" />} />
           <Route path="/backfills" element={<Backfills />} />
+          <Route path="/backfills/:backfillId" element={<BackfillPage />} />
           <Route path="/automation" element={<Automation />} />
           <Route path="/deployment" element={<Deployment />} />
           <Route path="*" element={<NotFound />} />

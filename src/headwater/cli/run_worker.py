@@ -20,6 +20,7 @@ from headwater.core.error_info import ErrorInfo
 from headwater.errors import HeadwaterError
 from headwater.events.payloads import EngineEventData, RunFailureData
 from headwater.events.run_status import RunStatus
+from headwater.execution import compute_logs
 from headwater.runs.code_pointer import CodePointer
 from headwater.runs.snapshots import load_plan, plan_differences
 from headwater.runs.worker_support import Heartbeat, InterruptOnSigterm, RunInterrupted
@@ -76,6 +77,8 @@ def _work(instance: Any, run: Run) -> int:
     except (Exception, SystemExit) as exc:
         _fail_before_start(instance, run, exc)
         return 1
+    # Each step's stdout and stderr go to its compute log files (here and in the step workers started).
+    os.environ[compute_logs.DIR_ENV] = compute_logs.compute_log_root(instance.storage_directory())
     try:
         result = _execute(instance, run, job, plan)
     except Exception as exc:  # config, resources or executor setup: the run must not stay STARTED

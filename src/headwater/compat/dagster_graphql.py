@@ -9,8 +9,8 @@ results and errors), on the standard library: no ``gql`` or ``requests`` needed.
     client.reload_repository_location("my_location")
 
 It sends the operations Dagster's client sends (``launchPipelineExecution``, ``pipelineRunOrError``,
-``reloadRepositoryLocation``, ``shutdownRepositoryLocation``, ``terminateRun``), so Dagster's own client
-works against Headwater's webserver too.
+``reloadRepositoryLocation``, ``shutdownRepositoryLocation``, ``terminateRun``, ``terminateRuns``), so
+Dagster's own client works against Headwater's webserver too.
 """
 
 from __future__ import annotations
@@ -87,6 +87,23 @@ mutation GraphQLClientShutdownCodeLocation($repositoryLocationName: String!) {
   shutdownRepositoryLocation(repositoryLocationName: $repositoryLocationName) {
     __typename
     ... on Error { message }
+  }
+}
+"""
+
+_TERMINATE_RUNS = """
+mutation GraphQLClientTerminateRuns($runIds: [String!]!) {
+  terminateRuns(runIds: $runIds) {
+    __typename
+    ... on TerminateRunsResult {
+      terminateRunResults {
+        __typename
+        ... on TerminateRunSuccess { run { runId } }
+        ... on TerminateRunFailure { message }
+        ... on Error { message }
+      }
+    }
+    ... on PythonError { message }
   }
 }
 """
@@ -302,6 +319,25 @@ class DagsterGraphQLClient:
         kind = result["__typename"]
         if kind != "TerminateRunSuccess":
             raise DagsterGraphQLClientError(kind, result.get("message"))
+
+    def terminate_runs(self, run_ids: list[str]) -> None:
+        """Cancel several runs; raises ``DagsterGraphQLClientError("TerminateRunsError", ...)`` listing
+        ``(type, message)`` of those that could not be ("Some runs could not be terminated: ..." or,
+        when none could, "All run terminations failed: ..."), as Dagster's client does."""
+        found = self._execute(_TERMINATE_RUNS, {"runIds": list(run_ids)})["terminateRuns"]
+        if found["__typename"] != "TerminateRunsResult":
+            raise DagsterGraphQLClientError(found["__typename"], found.get("message"))
+        errors = [
+            (r["__typename"], r.get("message"))
+            for r in found["terminateRunResults"]
+            if r["__typename"] != "TerminateRunSuccess"
+        ]
+        if errors and len(errors) < len(run_ids):
+            raise DagsterGraphQLClientError(
+                "TerminateRunsError", f"Some runs could not be terminated: {errors}"
+            )
+        if errors:
+            raise DagsterGraphQLClientError("TerminateRunsError", f"All run terminations failed: {errors}")
 
 
 def _tag(value: Any) -> str:

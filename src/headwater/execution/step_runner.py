@@ -27,6 +27,7 @@ from headwater.events.payloads import (
 )
 from headwater.execution.boundary import user_code_error_boundary
 from headwater.execution.check_context import AssetCheckExecutionContext
+from headwater.execution.compute_logs import capture_step_output
 from headwater.execution.context import (
     AssetExecutionContext,
     OpExecutionContext,
@@ -97,6 +98,8 @@ def run_step(run: RunContext, inst: StepInstance, retry_number: int = 0) -> Step
         selected_outputs=_selected_outputs(run, step.node),
     )
     token = current_step.set((run, inst.key))
+    capture = capture_step_output(run.run_id, inst.key)
+    capture.__enter__()
     try:
         while True:
             result, error, retry_wait = _attempt(run, attempt, policy)
@@ -115,6 +118,7 @@ def run_step(run: RunContext, inst: StepInstance, retry_number: int = 0) -> Step
             attempt.retry_number += 1
         _run_hooks(run, attempt, result, error)
     finally:
+        capture.__exit__(None, None, None)
         current_step.reset(token)
         run.flush()
     return result

@@ -168,15 +168,41 @@ def request_states(
     return states
 
 
-def backfill_asset_status(storage: Storage, backfill: PartitionBackfill) -> list[AssetBackfillStatus]:
-    """Each asset of the backfill: partitions targeted, requested, materialized, failed, in progress."""
+@dataclass(frozen=True)
+class RequestProgress:
+    """One run of a backfill: its assets and partitions, its run (once submitted) and its state
+    (``request_states``)."""
+
+    asset_keys: tuple[AssetKey, ...]
+    partition_keys: tuple[str, ...]
+    run_id: str | None
+    state: str
+
+
+def backfill_progress(storage: Storage, backfill: PartitionBackfill) -> list[RequestProgress]:
+    """Every run of the backfill, in plan order, and where it stands."""
     plan = load_plan(storage, backfill)
     run_ids = plan.run_ids(backfill.backfill_id)
-    states = request_states(plan, run_ids, storage.backfills.get_backfill_run_statuses(backfill.backfill_id))
+    statuses = storage.backfills.get_backfill_run_statuses(backfill.backfill_id)
+    states = request_states(plan, run_ids, statuses)
+    return [
+        RequestProgress(
+            plan.groups[request.group].asset_keys,
+            request.partition_keys,
+            run_id if run_id in statuses else None,
+            state,
+        )
+        for request, run_id, state in zip(plan.requests, run_ids, states, strict=True)
+    ]
+
+
+def backfill_asset_status(storage: Storage, backfill: PartitionBackfill) -> list[AssetBackfillStatus]:
+    """Each asset of the backfill: partitions targeted, requested, materialized, failed, in progress."""
     counts: dict[AssetKey, list[int]] = {}
-    for request, state in zip(plan.requests, states, strict=True):
-        n = len(request.partition_keys) or 1
-        for key in plan.groups[request.group].asset_keys:
+    for progress in backfill_progress(storage, backfill):
+        n = len(progress.partition_keys) or 1
+        state = progress.state
+        for key in progress.asset_keys:
             c = counts.setdefault(key, [0] * 6)
             c[0] += n
             if state in ("done", "failed", "running"):
@@ -190,7 +216,9 @@ def backfill_asset_status(storage: Storage, backfill: PartitionBackfill) -> list
 __all__ = [
     "AssetBackfillStatus",
     "BackfillStateError",
+    "RequestProgress",
     "backfill_asset_status",
+    "backfill_progress",
     "cancel_backfill",
     "create_backfill",
     "get_backfill",

@@ -9,11 +9,14 @@ export function statusClass(status: string | null | undefined): string {
     case "LOADED":
     case "RUNNING":
     case "COMPLETED":
+    case "COMPLETED_SUCCESS":
       return "s-ok";
     case "FAILURE":
     case "FAILED":
     case "FAIL":
     case "ERROR":
+    case "COMPLETED_FAILED":
+    case "FAILING":
       return "s-fail";
     case "STARTED":
     case "STARTING":

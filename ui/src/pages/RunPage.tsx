@@ -2,6 +2,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { Fragment, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { LAUNCH_RESULT, RUN_SUMMARY, assetUrl, keyString, queryClient, useGql, useGqlMutation, type LaunchResult, type RunSummary } from "../api";
+import { ComputeLogView } from "../components/ComputeLogView";
 import { launchErrorText } from "../components/MaterializeButton";
 import { ErrorView, Loading, StatusPill, formatDuration, formatTime, isRunFinished } from "../components/Status";
 import { useRunEvents, type RunEventRow } from "../runEvents";
@@ -35,7 +36,6 @@ const RUN = `query Run($id: ID!) {
       stepStats { stepKey status startTime endTime attempts } }
   }
 }`;
-const LOGS = `query Logs($id: ID!) { runOrError(runId: $id) { ... on Run { computeLogs(maxBytes: 1000000) { path text size truncated } } } }`;
 const REEXECUTE = `mutation Reexecute($params: ReexecutionParams!) { launchRunReexecution(reexecutionParams: $params) { ${LAUNCH_RESULT} } }`;
 const TERMINATE = `mutation Terminate($id: String!) { terminateRun(runId: $id) { __typename ... on TerminateRunFailure { message } ... on Error { message } ... on PythonError { message } } }`;
 
@@ -88,8 +88,9 @@ function EventLog({ events }: { events: RunEventRow[] }) {
     else next.delete(k);
     setParams(next, { replace: true });
   };
-  const steps = useMemo(() => [...new Set(events.map((e) => e.stepKey).filter((s): s is string => !!s))].sort(), [events]);
-  const types = useMemo(() => [...new Set(events.map((e) => e.eventType ?? "LOG"))].sort(), [events]);
+  // The filter in the URL is an option before the events that have it arrive (a reload keeps it).
+  const steps = useMemo(() => [...new Set([...events.map((e) => e.stepKey).filter((s): s is string => !!s), ...(step ? [step] : [])])].sort(), [events, step]);
+  const types = useMemo(() => [...new Set([...events.map((e) => e.eventType ?? "LOG"), ...(type ? [type] : [])])].sort(), [events, type]);
   const rows = useMemo(() => filterEvents(events, step, type, level, q), [events, step, type, level, q]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => 24, overscan: 20 });
@@ -128,21 +129,6 @@ function EventLog({ events }: { events: RunEventRow[] }) {
           })}
         </div>
       </div>
-    </div>
-  );
-}
-
-function ComputeLogs({ runId, finished }: { runId: string; finished: boolean }) {
-  const { data } = useGql<{ runOrError: { computeLogs?: { text: string; size: number; truncated: boolean; path: string } | null } }>(["compute-logs", runId], LOGS, { id: runId }, { refetchInterval: finished ? false : 2000 });
-  const logs = data?.runOrError.computeLogs;
-  if (!data) return <Loading what="compute logs" />;
-  if (!logs) return <div className="notice">No captured output: this run was not started by a run launcher (e.g. it ran in the launching process).</div>;
-  return (
-    <div className="panel">
-      <div className="muted small" style={{ marginBottom: 6 }}>
-        stdout and stderr of the run worker ({(logs.size / 1024).toFixed(1)} KB{logs.truncated ? ", showing the end" : ""}) · <span className="mono">{logs.path}</span>
-      </div>
-      <pre data-testid="compute-logs" style={{ maxHeight: 480 }}>{logs.text || "(empty)"}</pre>
     </div>
   );
 }
@@ -227,7 +213,7 @@ export default function RunPage() {
         ))}
       </div>
       {tab === "events" && <EventLog events={events} />}
-      {tab === "logs" && <ComputeLogs runId={run.runId} finished={finished} />}
+      {tab === "logs" && <ComputeLogView runId={run.runId} finished={finished} />}
       {tab === "config" && (
         <div className="grid2">
           <div className="panel"><h2>Run config</h2><pre>{run.runConfigYaml}</pre></div>

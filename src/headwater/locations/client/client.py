@@ -155,6 +155,14 @@ class LocationClient:
         )
         return codec.convert(data.get("plan"), ExecutionPlan, "an execution plan")
 
+    def run_config_scaffold(self, job_name: str) -> dict[str, Any]:
+        """``{"scaffold": yaml, "defaults": yaml, "has_required": bool}``: ``job_name``'s run config with
+        its defaults and a placeholder for each required field (the launchpad starts from it)."""
+        data = self._json("POST", "/run-config-scaffold", {"job": job_name})
+        if not isinstance(data, dict):
+            raise LocationError(f"Code server {self.name}: /run-config-scaffold answered {data!r}.")
+        return data
+
     def asset_value(self, asset_key: Any, partition_key: str | None = None) -> Any:
         """The stored value of ``asset_key``, loaded by its IO manager in the server and unpickled here."""
         key = AssetKey.from_coercible(asset_key) if not isinstance(asset_key, AssetKey) else asset_key

@@ -183,6 +183,31 @@ class CodeLocation:
         ):
             return run_request(defs, self.target, body)
 
+    def run_config_scaffold(self, job_name: str) -> dict[str, Any]:
+        """``job_name``'s run config scaffold (``execution.run_config_scaffold``), as YAML: with the
+        required placeholders (``scaffold``), and the defaults alone (``defaults``)."""
+        from headwater.execution.run_config_scaffold import (
+            defaults_only,
+            has_required,
+            run_config_scaffold,
+            scaffold_yaml,
+        )
+
+        defs = self._loaded().defs
+        assert defs is not None
+        with user_code_error_boundary(
+            UserCodeExecutionError,
+            lambda exc: (
+                f"Building the run config scaffold of job {job_name!r} raised {type(exc).__name__}: {exc}"
+            ),
+        ):
+            scaffold = run_config_scaffold(defs.resolve_job_def(job_name))
+        return {
+            "scaffold": scaffold_yaml(scaffold),
+            "defaults": scaffold_yaml(defaults_only(scaffold)),
+            "has_required": has_required(scaffold),
+        }
+
     def instigator_tick(self, request: TickEvaluationRequest) -> TickEvaluation:
         """Evaluate a schedule or sensor (``instigator_tick.evaluate_instigator``); sensors reading the
         event log use the instance of HEADWATER_HOME, opened on first use."""

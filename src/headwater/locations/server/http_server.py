@@ -83,6 +83,7 @@ class _Handler(BaseHTTPRequestHandler):
             "/instigator-tick": self._instigator_tick,
             "/instigator-ticks": self._instigator_ticks,
             "/run-requests": self._run_requests,
+            "/run-config-scaffold": self._run_config_scaffold,
         }
         self._dispatch(routes)
 
@@ -168,6 +169,12 @@ class _Handler(BaseHTTPRequestHandler):
         ):
             raise _RequestError(400, "bad_request", '"step_keys" must be a list of step keys or null.')
         self._json(200, self.location.plan(job, step_keys))
+
+    def _run_config_scaffold(self) -> None:
+        job = self._body().get("job")
+        if not isinstance(job, str):
+            raise _RequestError(400, "bad_request", 'POST /run-config-scaffold needs {"job": "<job name>"}.')
+        self._json(200, self.location.run_config_scaffold(job))
 
     def _asset_value(self) -> None:
         body = self._body()

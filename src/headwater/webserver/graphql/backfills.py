@@ -9,6 +9,7 @@ No user code runs in this process.
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -16,7 +17,7 @@ import strawberry
 from headwater.core.asset_key import AssetKey as CoreAssetKey
 from headwater.errors import HeadwaterError, InvalidInvocationError, UnknownPartitionError
 from headwater.locations.client.errors import LocationError
-from headwater.runs.backfills import backfill_asset_status, create_backfill
+from headwater.runs.backfills import backfill_asset_status, backfill_progress, create_backfill
 from headwater.selection.backfill_plan import build_backfill_plan
 from headwater.selection.backfill_targets import PartitionChoice, target_partitions
 from headwater.specs.asset_graph import AssetGraph
@@ -46,6 +47,27 @@ class AssetBackfillStatus:
     num_failed: int
     num_in_progress: int
     num_blocked: int
+
+
+@strawberry.enum(description="Where one run of a backfill stands.")
+class BackfillRunState(Enum):
+    WAITING = "waiting"
+    READY = "ready"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+
+
+@strawberry.type(
+    description="One run a backfill asks for: its assets over its partitions (several: a range run), its "
+    "run once the daemon submitted it, and where it stands (BLOCKED: something it reads failed)."
+)
+class BackfillRunRequest:
+    asset_keys: list[AssetKey]
+    partition_keys: list[str]
+    run_id: str | None
+    state: BackfillRunState
 
 
 @strawberry.type(description="A backfill: many partitions of assets, run by the daemon's backfill tick.")
@@ -83,6 +105,24 @@ class PartitionBackfill:
                 num_blocked=s.blocked,
             )
             for s in backfill_asset_status(storage, backfill)
+        ]
+
+    @strawberry.field(description="Every run of the backfill, in plan order: its per-partition progress.")
+    def run_requests(self, info: strawberry.Info) -> list[BackfillRunRequest]:
+        from headwater.webserver.context import as_context
+
+        storage = as_context(info.context).storage
+        backfill = storage.backfills.get_backfill(str(self.id))
+        if backfill is None:
+            return []
+        return [
+            BackfillRunRequest(
+                asset_keys=[AssetKey.of(k) for k in p.asset_keys],
+                partition_keys=list(p.partition_keys),
+                run_id=p.run_id,
+                state=BackfillRunState(p.state),
+            )
+            for p in backfill_progress(storage, backfill)
         ]
 
     @staticmethod

@@ -8,6 +8,7 @@ import strawberry
 from headwater.storage.instigators import InstigatorStatus
 from headwater.webserver.context import as_context
 from headwater.webserver.graphql import asset_wipe, backfills, launch, location_reload, run_termination
+from headwater.webserver.graphql import backfill_mutations as bm
 from headwater.webserver.graphql import instigator_mutations as im
 from headwater.webserver.graphql.errors import unexpected
 from headwater.webserver.graphql.launch_inputs import (
@@ -65,6 +66,18 @@ class Mutation:
     ) -> run_termination.TerminateRunResult:
         try:
             return run_termination.terminate(as_context(info.context), run_id, terminate_policy)
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(description="Cancel several runs: one result each, in the order given.")
+    def terminate_runs(
+        self,
+        info: strawberry.Info,
+        run_ids: list[str],
+        terminate_policy: run_termination.TerminateRunPolicy | None = None,
+    ) -> run_termination.TerminateRunsResultOrError:
+        try:
+            return run_termination.terminate_many(as_context(info.context), run_ids, terminate_policy)
         except Exception as exc:
             return unexpected(exc)
 
@@ -191,5 +204,26 @@ class Mutation:
     ) -> backfills.LaunchBackfillResult:
         try:
             return backfills.launch_backfill(as_context(info.context), backfill_params)
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(description="Cancel a backfill: no more runs; those running are canceled.")
+    def cancel_partition_backfill(self, info: strawberry.Info, backfill_id: str) -> bm.CancelBackfillResult:
+        try:
+            return bm.cancel(as_context(info.context), backfill_id)
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(description="Resume a paused or FAILED backfill where its runs stand.")
+    def resume_partition_backfill(self, info: strawberry.Info, backfill_id: str) -> bm.ResumeBackfillResult:
+        try:
+            return bm.resume(as_context(info.context), backfill_id)
+        except Exception as exc:
+            return unexpected(exc)
+
+    @strawberry.mutation(description="Pause a backfill: no more runs are submitted until it is resumed.")
+    def pause_partition_backfill(self, info: strawberry.Info, backfill_id: str) -> bm.PauseBackfillResult:
+        try:
+            return bm.pause(as_context(info.context), backfill_id)
         except Exception as exc:
             return unexpected(exc)

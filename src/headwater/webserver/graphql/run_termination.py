@@ -44,6 +44,16 @@ TerminateRunResult = Annotated[
 ]
 
 
+@strawberry.type(description="What terminateRuns did to each run, in the order given.")
+class TerminateRunsResult:
+    terminate_run_results: list[TerminateRunResult]
+
+
+TerminateRunsResultOrError = Annotated[
+    TerminateRunsResult | PythonError, strawberry.union("TerminateRunsResultOrError")
+]
+
+
 def _run(ctx: RequestContext, run_id: str) -> Run | None:
     record = ctx.storage.run_store.get_run_record(run_id)
     return Run.of(record) if record is not None else None
@@ -66,3 +76,10 @@ def terminate(ctx: RequestContext, run_id: str, policy: TerminateRunPolicy | Non
     run = _run(ctx, run_id)
     assert run is not None
     return TerminateRunSuccess(run=run)
+
+
+def terminate_many(
+    ctx: RequestContext, run_ids: list[str], policy: TerminateRunPolicy | None
+) -> TerminateRunsResult:
+    """``terminate`` for each run (Dagster's ``terminateRuns``): one result each, in order."""
+    return TerminateRunsResult(terminate_run_results=[terminate(ctx, r, policy) for r in run_ids])

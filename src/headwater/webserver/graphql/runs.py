@@ -15,7 +15,7 @@ from headwater.storage.runs import RunRecord
 from headwater.storage.runs import RunsFilter as CoreRunsFilter
 from headwater.webserver.context import REPOSITORY_NAME, as_context
 from headwater.webserver.graphql.asset_keys import AssetKey
-from headwater.webserver.graphql.compute_logs import ComputeLogs, read_compute_logs
+from headwater.webserver.graphql.compute_logs import ComputeLogs, captured_step_keys, read_compute_logs
 from headwater.webserver.graphql.errors import InvalidRequestError, PythonError, RunNotFoundError
 from headwater.webserver.graphql.events import EventConnection, RunEvent
 from headwater.webserver.graphql.limits import page_size
@@ -176,6 +176,10 @@ class Run(PipelineRun):
     def compute_logs(self, info: strawberry.Info, max_bytes: int | None = None) -> ComputeLogs | None:
         root = as_context(info.context).server.instance.root_directory
         return read_compute_logs(root, self.run_id, max_bytes)
+
+    @strawberry.field(description="The steps whose stdout/stderr was captured (capturedLogs reads them).")
+    def captured_log_step_keys(self, info: strawberry.Info) -> list[str]:
+        return captured_step_keys(as_context(info.context).server.instance.storage_directory(), self.run_id)
 
     @staticmethod
     def of(record: RunRecord) -> Run:

@@ -34,6 +34,7 @@ from headwater.webserver.graphql.backfills import (
     backfills_page,
     one_backfill,
 )
+from headwater.webserver.graphql.compute_logs import CapturedLogs, read_captured_logs
 from headwater.webserver.graphql.config_check import ConfigValidationResult, check_run_config
 from headwater.webserver.graphql.errors import (
     AssetNotFoundError,
@@ -57,6 +58,7 @@ from headwater.webserver.graphql.locations import (
     WorkspaceOrError,
 )
 from headwater.webserver.graphql.mutations import Mutation
+from headwater.webserver.graphql.run_config_schema import RunConfigSchemaOrError, run_config_schema
 from headwater.webserver.graphql.runs import (
     EventConnectionOrError,
     Run,
@@ -157,6 +159,21 @@ class Query:
         run_config_data: RunConfigData | None = None,  # type: ignore[valid-type]
     ) -> ConfigValidationResult:
         return check_run_config(as_context(info.context), pipeline, run_config_data)
+
+    @strawberry.field(
+        description="A step's captured stdout/stderr; logKey: [runId, \"compute_logs\", stepKey] (Dagster's)."
+    )
+    def captured_logs(
+        self, info: strawberry.Info, log_key: list[str], cursor: str | None = None, limit: int | None = None
+    ) -> CapturedLogs:
+        storage = as_context(info.context).server.instance.storage_directory()
+        return read_captured_logs(storage, log_key, cursor, limit)
+
+    @strawberry.field(description="A job's run config defaults and scaffold (the launchpad starts from it).")
+    def run_config_schema_or_error(
+        self, info: strawberry.Info, selector: PipelineSelector, mode: str | None = None
+    ) -> RunConfigSchemaOrError:
+        return run_config_schema(as_context(info.context), selector)
 
     # -- assets -----------------------------------------------------------------------------------------
     @strawberry.field(description="Asset definitions, filtered, sorted by key and paged (cursor: a key).")
