@@ -11,6 +11,7 @@ from headwater.core.asset_events import AssetMaterialization as AssetMaterializa
 from headwater.core.asset_events import AssetObservation as AssetObservation
 from headwater.core.asset_key import AssetKey as AssetKey
 from headwater.core.data_version import DataVersion as DataVersion
+from headwater.core.data_version import DataVersionsByPartition as DataVersionsByPartition
 from headwater.core.env_var import EnvVar as EnvVar
 from headwater.core.metadata import BoolMetadataValue as BoolMetadataValue
 from headwater.core.metadata import CodeReferencesMetadataValue as CodeReferencesMetadataValue
@@ -187,6 +188,10 @@ from headwater.definitions.module_loaders import (
 )
 from headwater.definitions.multi_asset import multi_asset as multi_asset
 from headwater.definitions.multi_partitions import MultiPartitionsDefinition as MultiPartitionsDefinition
+from headwater.definitions.observable_source_asset import (
+    multi_observable_source_asset as multi_observable_source_asset,
+)
+from headwater.definitions.observable_source_asset import observable_source_asset as observable_source_asset
 from headwater.definitions.op import OpDefinition as OpDefinition
 from headwater.definitions.op import op as op
 from headwater.definitions.output_context import OutputContext as OutputContext
@@ -304,6 +309,7 @@ from headwater.errors import HeadwaterError as HeadwaterError
 from headwater.errors import InvalidConfigError as InvalidConfigError
 from headwater.errors import InvalidDefinitionError as InvalidDefinitionError
 from headwater.errors import InvalidInvocationError as InvalidInvocationError
+from headwater.errors import InvalidObservationError as InvalidObservationError
 from headwater.errors import InvalidPropertyError as InvalidPropertyError
 from headwater.errors import InvalidSubsetError as InvalidSubsetError
 from headwater.errors import InvariantViolationError as InvariantViolationError
@@ -329,6 +335,7 @@ from headwater.events.serialized_values import deserialize_value as deserialize_
 from headwater.events.serialized_values import serialize_value as serialize_value
 from headwater.execution.api import materialize as materialize
 from headwater.execution.api import materialize_to_memory as materialize_to_memory
+from headwater.execution.api import observe as observe
 from headwater.execution.asset_value_loader import AssetValueLoader as AssetValueLoader
 from headwater.execution.check_context import AssetCheckExecutionContext as AssetCheckExecutionContext
 from headwater.execution.check_context import build_asset_check_context as build_asset_check_context
@@ -453,6 +460,7 @@ __all__ = [
     "DagsterTypeLoaderContext",
     "DailyPartitionsDefinition",
     "DataVersion",
+    "DataVersionsByPartition",
     "DefaultRunLauncher",
     "DefaultScheduleStatus",
     "DefaultSensorStatus",
@@ -511,6 +519,7 @@ __all__ = [
     "InvalidConfigError",
     "InvalidDefinitionError",
     "InvalidInvocationError",
+    "InvalidObservationError",
     "InvalidPropertyError",
     "InvalidSubsetError",
     "InvariantViolationError",
@@ -714,8 +723,11 @@ __all__ = [
     "multi_asset",
     "multi_asset_check",
     "multi_asset_sensor",
+    "multi_observable_source_asset",
     "multi_or_in_process_executor",
     "multiprocess_executor",
+    "observable_source_asset",
+    "observe",
     "op",
     "open_pipes_session",
     "reconstructable",

@@ -11,6 +11,7 @@ from headwater.core.asset_events import AssetMaterialization as AssetMaterializa
 from headwater.core.asset_events import AssetObservation as AssetObservation
 from headwater.core.asset_key import AssetKey as AssetKey
 from headwater.core.data_version import DataVersion as DataVersion
+from headwater.core.data_version import DataVersionsByPartition as DataVersionsByPartition
 from headwater.core.env_var import EnvVar as EnvVar
 from headwater.core.metadata import BoolMetadataValue as BoolMetadataValue
 from headwater.core.metadata import CodeReferencesMetadataValue as CodeReferencesMetadataValue
@@ -186,6 +187,10 @@ from headwater.definitions.module_loaders import (
 )
 from headwater.definitions.multi_asset import multi_asset as multi_asset
 from headwater.definitions.multi_partitions import MultiPartitionsDefinition as MultiPartitionsDefinition
+from headwater.definitions.observable_source_asset import (
+    multi_observable_source_asset as multi_observable_source_asset,
+)
+from headwater.definitions.observable_source_asset import observable_source_asset as observable_source_asset
 from headwater.definitions.op import OpDefinition as OpDefinition
 from headwater.definitions.op import op as op
 from headwater.definitions.output_context import OutputContext as OutputContext
@@ -302,6 +307,7 @@ from headwater.errors import HeadwaterError as DagsterError
 from headwater.errors import InvalidConfigError as DagsterInvalidConfigError
 from headwater.errors import InvalidDefinitionError as DagsterInvalidDefinitionError
 from headwater.errors import InvalidInvocationError as DagsterInvalidInvocationError
+from headwater.errors import InvalidObservationError as DagsterInvalidObservationError
 from headwater.errors import InvalidSubsetError as DagsterInvalidSubsetError
 from headwater.errors import InvariantViolationError as DagsterInvariantViolationError
 from headwater.errors import ResourceInitError as DagsterResourceFunctionError
@@ -433,6 +439,7 @@ __all__ = [
     "DagsterInvalidConfigError",
     "DagsterInvalidDefinitionError",
     "DagsterInvalidInvocationError",
+    "DagsterInvalidObservationError",
     "DagsterInvalidSubsetError",
     "DagsterInvariantViolationError",
     "DagsterJobMetadataValue",
@@ -453,6 +460,7 @@ __all__ = [
     "DagsterUserCodeExecutionError",
     "DailyPartitionsDefinition",
     "DataVersion",
+    "DataVersionsByPartition",
     "DefaultRunLauncher",
     "DefaultScheduleStatus",
     "DefaultSensorStatus",
@@ -684,8 +692,10 @@ __all__ = [
     "multi_asset",
     "multi_asset_check",
     "multi_asset_sensor",
+    "multi_observable_source_asset",
     "multi_or_in_process_executor",
     "multiprocess_executor",
+    "observable_source_asset",
     "op",
     "open_pipes_session",
     "reconstructable",

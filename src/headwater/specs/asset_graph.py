@@ -45,6 +45,8 @@ class AssetNodeSpec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     backfill_policy: BackfillPolicy | None = None
     # The asset's definition metadata.
     metadata: dict[str, AnyMetadataValue] = {}
+    # An observable source asset's auto-observe interval: the daemon observes it that often.
+    auto_observe_interval_minutes: float | None = None
 
     def __post_init__(self) -> None:
         if not self.kinds and self.kinds is not NO_NAMES:
