@@ -64,7 +64,7 @@ def _queue(instance: Instance, count: int) -> list[str]:
     return ids
 
 
-ALWAYS = ["scheduler", "sensors", "backfills"]
+ALWAYS = ["scheduler", "sensors", "backfills", "auto_observe"]
 
 
 @pytest.mark.parametrize(

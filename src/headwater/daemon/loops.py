@@ -4,11 +4,11 @@
 them. A factory takes the ``DaemonContext`` and returns the loop built from the parts it needs (the
 storage, the run coordinator and launcher, the code locations). Which loops run is the instance's
 ``get_required_daemon_types()`` (the run queue only with a queued run coordinator, run monitoring
-only while ``run_monitoring.enabled``; the scheduler, sensors and backfills always): ``daemon
-status`` and the webserver's daemon health read the same list. Adding a loop (automation, next) is
-one factory, one entry in the list, and its name in ``get_required_daemon_types``. The scheduler
-and sensor loops start the code-location servers of the daemon's ``-m``/``-f``/``-w`` (with none,
-they have nothing to evaluate).
+only while ``run_monitoring.enabled``; the scheduler, sensors, backfills and auto-observation
+always): ``daemon status`` and the webserver's daemon health read the same list. Adding a loop
+(automation, next) is one factory, one entry in the list, and its name in
+``get_required_daemon_types``. The scheduler, sensor and auto-observe loops start the code-location
+servers of the daemon's ``-m``/``-f``/``-w`` (with none, they have nothing to evaluate).
 """
 
 from __future__ import annotations
@@ -108,6 +108,16 @@ def backfill_loop(context: DaemonContext) -> DaemonLoop:
     return BackfillDaemon(instance.storage, instance.run_coordinator, instance.run_launcher)
 
 
+def auto_observe_loop(context: DaemonContext) -> DaemonLoop:
+    from headwater.daemon.auto_observe_tick import AutoObserveTick
+    from headwater.daemon.code_locations import WorkspaceLocations
+    from headwater.daemon.tick_runs import submitter
+
+    instance = context.instance
+    submit = submitter(instance.storage, instance.run_coordinator, instance.run_launcher)
+    return AutoObserveTick(instance.storage, WorkspaceLocations(context.workspace()), submit)
+
+
 #: Every loop the daemon knows, in start order.
 LOOP_FACTORIES: list[tuple[str, LoopFactory]] = [
     ("run_queue", run_queue_loop),
@@ -115,6 +125,7 @@ LOOP_FACTORIES: list[tuple[str, LoopFactory]] = [
     ("scheduler", scheduler_loop),
     ("sensors", sensor_loop),
     ("backfills", backfill_loop),
+    ("auto_observe", auto_observe_loop),
 ]
 
 

@@ -1,15 +1,15 @@
 """Observable source assets: assets produced outside Headwater whose version a function observes.
 
-``@observable_source_asset`` makes a ``SourceAsset`` with an ``observe_fn``; ``@multi_observable_source_asset``
-an ``AssetsDefinition`` observing several assets (each ``ObserveResult`` names its key). Running one
-(in a job over its key, ``observe([...])``, or the daemon's auto-observe loop) stores an
-``ASSET_OBSERVATION`` event per asset (per partition for ``DataVersionsByPartition``), tagged
-``dagster/data_version`` with the version observed: the asset index keeps the latest one per asset and
-per partition, where staleness reads it.
+``@observable_source_asset`` makes a ``SourceAsset`` with an ``observe_fn``;
+``@multi_observable_source_asset`` an ``AssetsDefinition`` observing several assets (each
+``ObserveResult`` names its key). Running one (in a job over its key, ``observe([...])``, or the
+daemon's auto-observe loop) stores an ``ASSET_OBSERVATION`` event per asset (per partition for
+``DataVersionsByPartition``), tagged ``dagster/data_version`` with the version observed: the asset
+index keeps the latest one per asset and per partition, where staleness reads it.
 
 ``auto_observe_interval_minutes`` (on the decorator, ``SourceAsset`` or as the spec metadata
-``dagster/auto_observe_interval_minutes``) asks the daemon to observe the asset that often; it is carried
-in the asset's spec, so the daemon sees it without the code.
+``dagster/auto_observe_interval_minutes``) asks the daemon to observe the asset that often; it is
+carried in the asset's spec, so the daemon sees it without the code.
 """
 
 from __future__ import annotations

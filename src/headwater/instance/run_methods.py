@@ -73,16 +73,16 @@ class RunMethods:
     def get_required_daemon_types(self) -> list[str]:
         """The daemon loops this instance needs, by Headwater's loop names (Dagster's method; its
         names are ``QUEUED_RUN_COORDINATOR``, ``MONITORING``...): the run queue with a queued run
-        coordinator, run monitoring unless ``run_monitoring.enabled`` is false, the scheduler, sensors
-        and backfills always. ``headwater daemon run`` runs these (``daemon.loops``), status and the UI
-        report on them."""
+        coordinator, run monitoring unless ``run_monitoring.enabled`` is false, the scheduler, sensors,
+        backfills and auto-observation always. ``headwater daemon run`` runs these (``daemon.loops``),
+        status and the UI report on them."""
         settings = self.runs_settings
         names = []
         if settings.coordinator == "queued":
             names.append("run_queue")
         if settings.monitoring_enabled:
             names.append("run_monitoring")
-        names += ["scheduler", "sensors", "backfills"]
+        names += ["scheduler", "sensors", "backfills", "auto_observe"]
         return names
 
     def get_daemon_heartbeats(self) -> Mapping[str, DaemonHeartbeat]:
