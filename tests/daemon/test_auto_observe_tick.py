@@ -4,7 +4,7 @@ run is launched, and a crash between recording and launching."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -14,6 +14,8 @@ from headwater.core.asset_key import AssetKey
 from headwater.daemon.auto_observe_tick import AUTO_OBSERVE_NAME, AUTO_OBSERVE_TAG, AutoObserveTick
 from headwater.daemon.loop import DaemonRunner
 from headwater.daemon.tick_runs import submitter
+from headwater.locations.client.client import RunRequestReply
+from headwater.locations.client.errors import LocationError, LocationRequestError
 from headwater.runs.coordinator import QueuedRunCoordinator
 from headwater.storage.instigators import InstigatorType, TickStatus
 from headwater.storage.runs import SENSOR_NAME_TAG, Run
@@ -150,3 +152,45 @@ def test_the_interval_travels_in_the_location_spec(harness: Harness) -> None:
     assert nodes[AssetKey("often")].auto_observe_interval_minutes == 5
     assert nodes[AssetKey("by_hand")].auto_observe_interval_minutes is None
     assert nodes[AssetKey("materialized")].auto_observe_interval_minutes is None
+
+
+def test_a_due_spec_of_a_multi_observable_brings_its_siblings() -> None:
+    @hw.multi_observable_source_asset(
+        specs=[
+            hw.AssetSpec("left", metadata={"dagster/auto_observe_interval_minutes": 5}),
+            hw.AssetSpec("right"),  # no interval of its own: observed with "left" (one function)
+        ]
+    )
+    def pair() -> Iterator[hw.ObserveResult]:
+        yield hw.ObserveResult(asset_key="left", data_version=hw.DataVersion("1"))
+        yield hw.ObserveResult(asset_key="right", data_version=hw.DataVersion("1"))
+
+    harness = Harness(hw.Definitions(assets=[pair, by_hand]))
+    harness.tick()
+    [tick] = harness.ticks()
+    assert tick.status is TickStatus.SUCCESS
+    assert harness.selections() == [["left", "right"]]  # not by_hand: another function, no interval
+
+
+class RefusingLocations(InProcessLocations):
+    """The code refuses every run request (as a code server answers a bad one: HTTP 400)."""
+
+    def run_requests(
+        self, location: str, bodies: Sequence[dict[str, Any]]
+    ) -> list[RunRequestReply | LocationError]:
+        return [
+            LocationRequestError("resource 'db' was not provided", status=400, kind="bad_request")
+            for _ in bodies
+        ]
+
+
+def test_a_refused_request_fails_the_tick_with_the_codes_message(harness: Harness) -> None:
+    harness.loop.locations = RefusingLocations(DEFS)
+    harness.tick()
+    [tick] = harness.ticks()
+    assert tick.status is TickStatus.FAILURE and tick.error is not None
+    assert "refused by the code: resource 'db' was not provided" in tick.error.message
+    assert harness.selections() == []
+    # the request times stand: the assets are retried at their interval, not at every tick
+    harness.tick(60)
+    assert len(harness.ticks()) == 1

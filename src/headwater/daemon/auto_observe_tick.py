@@ -7,7 +7,7 @@
   old (Dagster's legacy asset daemon rule: the time of the last *request*, not of the last observation,
   so a failing observation is retried at the interval, not at every tick).
 * **Runs**: one run per code location and partitions definition (as Dagster groups them), over the due
-  keys, through the implicit asset job; a partitioned source is observed by a run without a partition
+  keys and the other keys of their ``@multi_observable_source_asset``s, through the implicit asset job; a partitioned source is observed by a run without a partition
   key (its function reports the partitions it observed: ``DataVersionsByPartition``).
 * **Recorded before acting**: one tick row per location holds, in a single insert, the runs it will
   launch (ids derived from the tick, see ``tick_runs``) and the new per-asset request times (its
@@ -56,6 +56,14 @@ def due_assets(
     return found
 
 
+def with_siblings(due: list[AssetNodeSpec], observed: list[AssetNodeSpec]) -> list[AssetNodeSpec]:
+    """``due`` and the other assets observed by the same function (a ``@multi_observable_source_asset``
+    runs whole unless it can subset, and then observing its siblings too costs nothing more)."""
+    nodes = {n.node_name for n in due if n.node_name is not None}
+    keys = {n.key for n in due}
+    return [n for n in observed if n.key in keys or (n.node_name is not None and n.node_name in nodes)]
+
+
 def _cursor(tick: InstigatorTick | None) -> dict[str, float]:
     if tick is None or not tick.cursor:
         return {}
@@ -96,8 +104,8 @@ class AutoObserveTick:
             except LocationError as exc:
                 log.warning("Auto-observe: skipping code location %r: %s", location, exc)
                 continue
-            observed = [n for n in spec.assets if n.is_observable and n.auto_observe_interval_minutes]
-            if observed:
+            observed = [n for n in spec.assets if n.is_observable]
+            if any(n.auto_observe_interval_minutes for n in observed):
                 work.append((location, observed))
         if not work:
             return
@@ -110,7 +118,7 @@ class AutoObserveTick:
                 if last.timestamp >= now:
                     continue
             requested = _cursor(last)
-            due = due_assets(observed, requested, now)
+            due = with_siblings(due_assets(observed, requested, now), observed)
             if not due:
                 continue
             made = store.create_ticks([self._tick_data(location, due, requested, now)])[0]
@@ -177,4 +185,4 @@ def _partitions_key(node: AssetNodeSpec) -> object:
     return codec.to_builtins(node.partitions)
 
 
-__all__ = ["AUTO_OBSERVE_NAME", "AUTO_OBSERVE_TAG", "AutoObserveTick", "due_assets"]
+__all__ = ["AUTO_OBSERVE_NAME", "AUTO_OBSERVE_TAG", "AutoObserveTick", "due_assets", "with_siblings"]
