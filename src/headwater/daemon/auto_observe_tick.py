@@ -7,8 +7,9 @@
   old (Dagster's legacy asset daemon rule: the time of the last *request*, not of the last observation,
   so a failing observation is retried at the interval, not at every tick).
 * **Runs**: one run per code location and partitions definition (as Dagster groups them), over the due
-  keys and the other keys of their ``@multi_observable_source_asset``s, through the implicit asset job; a partitioned source is observed by a run without a partition
-  key (its function reports the partitions it observed: ``DataVersionsByPartition``).
+  keys and the other keys of their ``@multi_observable_source_asset``, through the implicit asset job;
+  a partitioned source is observed by a run without a partition key (its function reports the
+  partitions it observed: ``DataVersionsByPartition``).
 * **Recorded before acting**: one tick row per location holds, in a single insert, the runs it will
   launch (ids derived from the tick, see ``tick_runs``) and the new per-asset request times (its
   ``cursor``); the runs are launched only after. A tick left STARTED by a crash is finished on the next
