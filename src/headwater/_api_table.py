@@ -442,8 +442,8 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("InvalidInvocationError", "DagsterInvalidInvocationError", "headwater.errors", "InvalidInvocationError"),
     ("InvariantViolationError", "DagsterInvariantViolationError", "headwater.errors",
      "InvariantViolationError"),
-    ("InvalidObservationError", "DagsterInvalidObservationError", "headwater.errors",
-     "InvalidObservationError"),
+    # Dagster's DagsterInvalidObservationError is only in dagster._core.errors (compat.dagster_private)
+    ("InvalidObservationError", None, "headwater.errors", "InvalidObservationError"),
     ("InvalidSubsetError", "DagsterInvalidSubsetError", "headwater.errors", "InvalidSubsetError"),
     ("InvalidPropertyError", None, "headwater.errors", "InvalidPropertyError"),
     ("TypeCheckDidNotPass", "DagsterTypeCheckDidNotPass", "headwater.errors", "TypeCheckDidNotPass"),

@@ -307,7 +307,6 @@ from headwater.errors import HeadwaterError as DagsterError
 from headwater.errors import InvalidConfigError as DagsterInvalidConfigError
 from headwater.errors import InvalidDefinitionError as DagsterInvalidDefinitionError
 from headwater.errors import InvalidInvocationError as DagsterInvalidInvocationError
-from headwater.errors import InvalidObservationError as DagsterInvalidObservationError
 from headwater.errors import InvalidSubsetError as DagsterInvalidSubsetError
 from headwater.errors import InvariantViolationError as DagsterInvariantViolationError
 from headwater.errors import ResourceInitError as DagsterResourceFunctionError
@@ -439,7 +438,6 @@ __all__ = [
     "DagsterInvalidConfigError",
     "DagsterInvalidDefinitionError",
     "DagsterInvalidInvocationError",
-    "DagsterInvalidObservationError",
     "DagsterInvalidSubsetError",
     "DagsterInvariantViolationError",
     "DagsterJobMetadataValue",

@@ -246,14 +246,14 @@ def observations(key: AssetKey, returned: Any, partitioned: bool) -> Iterator[As
     elif isinstance(returned, DataVersionsByPartition):
         if not partitioned:
             raise InvalidObservationError(
-                f"{key.to_user_string()} is not partitioned, so its observe function should return a "
+                f"{key} is not partitioned, so its observe function should return a "
                 "DataVersion, not a DataVersionsByPartition"
             )
         for partition, version in returned.data_versions_by_partition.items():
             yield AssetObservation(key, partition=partition, tags={DATA_VERSION_TAG: version.value})
     else:
         raise InvalidObservationError(
-            f"Observe function for {key.to_user_string()} must return a DataVersion or "
+            f"Observe function for {key} must return a DataVersion or "
             f"DataVersionsByPartition, but returned a value of type {type(returned)}"
         )
 
