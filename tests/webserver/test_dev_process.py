@@ -175,7 +175,10 @@ def test_no_orphans_after_a_signal(tmp_path: Path, sig: int) -> None:
             "{ instance { daemonHealth { ... on DaemonHealth { allDaemonStatuses { daemonType healthy } } } } }"
         )["instance"]["daemonHealth"]["allDaemonStatuses"]
         loops = {h["daemonType"] for h in health if h["healthy"]}
-        if loops == {"run_monitoring", "scheduler", "sensors", "backfills"} and len(health) == 4:
+        if (
+            loops == {"run_monitoring", "scheduler", "sensors", "backfills", "auto_observe"}
+            and len(health) == 5
+        ):
             break
         assert time.monotonic() < deadline, health
         time.sleep(0.1)
