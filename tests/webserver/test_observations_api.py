@@ -54,6 +54,17 @@ def test_observations_through_graphql(tmp_path: Path) -> None:
         assert {"key": "dagster/data_version", "value": "v42"} in obs["tags"]
         assert {"label": "rows", "text": "7"} in obs["metadataEntries"]
         assert node["latestObservation"]["runId"] == run_id
+        # the implicit asset job over the source's key observes it too (how Dagster's UI launches)
+        launched = dev.gql(
+            """mutation($p: ExecutionParams!) { launchRun(executionParams: $p) {
+                __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } } }""",
+            {"p": {"selector": {"repositoryLocationName": "defs", "repositoryName": "__repository__",
+                                "jobName": "__ASSET_JOB", "assetSelection": [{"path": ["feed"]}]}}},
+        )["launchRun"]  # fmt: skip
+        assert launched["__typename"] == "LaunchRunSuccess", launched
+        assert dev.wait_run(launched["run"]["runId"]) == "SUCCESS"
+        node = dev.gql(NODE)["assetNodeOrError"]
+        assert [o["runId"] for o in node["assetObservations"]] == [launched["run"]["runId"], run_id]
         report = dev.gql('{ assetNodeOrError(assetKey: {path: ["report"]}) { ... on AssetNode { '
                          "isObservable autoObserveIntervalMinutes } } }")["assetNodeOrError"]  # fmt: skip
         assert report == {"isObservable": False, "autoObserveIntervalMinutes": None}
