@@ -1,6 +1,6 @@
 """Observable source assets: the decorators' shapes, observation jobs (alone and with a downstream
-asset), the observations' tags (data versions), partitioned observations, fetch_observations paging, the
-asset index's latest observation, and the error for a wrong return value."""
+asset), the observations' tags (data versions), partitioned observations, the result's observation
+events, fetch_observations paging, and the error for a wrong return value."""
 
 import dagster as dg
 from dagster._core.errors import DagsterInvalidObservationError
@@ -79,6 +79,9 @@ for name in ("observe_feed", "observe_feed", "feed_and_downstream", "observe_res
     print(name, result.success, started if name == "feed_and_downstream" else sorted(started))
     for row in sorted(observations(result), key=str):
         print("  ", row)
+    print("   events:", len(result.get_asset_observation_events()))
+    if name == "observe_rest":
+        print("   for shards:", [o.partition for o in result.asset_observations_for_node("shards")])
 
 result = defs.resolve_job_def("observe_broken").execute_in_process(instance=instance, raise_on_error=False)
 [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
