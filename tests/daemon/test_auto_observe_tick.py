@@ -5,11 +5,13 @@ run is launched, and a crash between recording and launching."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import headwater as hw
+from contracts.storage.databases import database_url
 from headwater.core.asset_key import AssetKey
 from headwater.daemon.auto_observe_tick import AUTO_OBSERVE_NAME, AUTO_OBSERVE_TAG, AutoObserveTick
 from headwater.daemon.loop import DaemonRunner
@@ -58,9 +60,12 @@ DEFS = hw.Definitions(assets=[often, hourly, by_hand, shards, materialized])
 
 
 class Harness:
-    def __init__(self, defs: hw.Definitions = DEFS) -> None:
+    def __init__(self, defs: hw.Definitions = DEFS, url: str | None = None) -> None:
         self.clock = FakeClock(T0)
-        self.storage = SqlStorage.in_memory(clock=self.clock)
+        if url is None:
+            self.storage = SqlStorage.in_memory(clock=self.clock)
+        else:
+            self.storage = SqlStorage(url, clock=self.clock)
         self.locations = InProcessLocations(defs)
         self.submitted: list[str] = []
         self.fail_next_submit = False
@@ -131,6 +136,18 @@ def test_a_crash_after_recording_launches_the_recorded_runs_once(harness: Harnes
     assert harness.submitted == planned
     harness.tick(30)
     assert harness.submitted == planned and len(harness.ticks()) == 1
+
+
+@pytest.mark.parametrize("backend", ["postgres", "mysql"])
+def test_a_crash_after_recording_on_a_database_server(backend: str, tmp_path: Path) -> None:
+    with database_url(backend, tmp_path) as url:
+        harness = Harness(url=url)
+        try:
+            test_a_crash_after_recording_launches_the_recorded_runs_once(harness)
+            harness.tick(300)  # often and shards are due again: one more tick, two more runs
+            assert len(harness.ticks()) == 2 and len(harness.submitted) == 4
+        finally:
+            harness.storage.dispose()
 
 
 def test_a_second_daemon_at_the_same_instant_launches_nothing_more(harness: Harness) -> None:
