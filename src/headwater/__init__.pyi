@@ -11,6 +11,7 @@ from headwater.core.asset_events import AssetMaterialization as AssetMaterializa
 from headwater.core.asset_events import AssetObservation as AssetObservation
 from headwater.core.asset_key import AssetKey as AssetKey
 from headwater.core.data_version import DataVersion as DataVersion
+from headwater.core.data_version import DataVersionsByPartition as DataVersionsByPartition
 from headwater.core.env_var import EnvVar as EnvVar
 from headwater.core.metadata import BoolMetadataValue as BoolMetadataValue
 from headwater.core.metadata import CodeReferencesMetadataValue as CodeReferencesMetadataValue
@@ -200,6 +201,10 @@ from headwater.definitions.module_loaders import (
 )
 from headwater.definitions.multi_asset import multi_asset as multi_asset
 from headwater.definitions.multi_partitions import MultiPartitionsDefinition as MultiPartitionsDefinition
+from headwater.definitions.observable_source_asset import (
+    multi_observable_source_asset as multi_observable_source_asset,
+)
+from headwater.definitions.observable_source_asset import observable_source_asset as observable_source_asset
 from headwater.definitions.op import OpDefinition as OpDefinition
 from headwater.definitions.op import op as op
 from headwater.definitions.output_context import OutputContext as OutputContext
@@ -317,6 +322,7 @@ from headwater.errors import HeadwaterError as HeadwaterError
 from headwater.errors import InvalidConfigError as InvalidConfigError
 from headwater.errors import InvalidDefinitionError as InvalidDefinitionError
 from headwater.errors import InvalidInvocationError as InvalidInvocationError
+from headwater.errors import InvalidObservationError as InvalidObservationError
 from headwater.errors import InvalidPropertyError as InvalidPropertyError
 from headwater.errors import InvalidSubsetError as InvalidSubsetError
 from headwater.errors import InvariantViolationError as InvariantViolationError
@@ -342,6 +348,7 @@ from headwater.events.serialized_values import deserialize_value as deserialize_
 from headwater.events.serialized_values import serialize_value as serialize_value
 from headwater.execution.api import materialize as materialize
 from headwater.execution.api import materialize_to_memory as materialize_to_memory
+from headwater.execution.api import observe as observe
 from headwater.execution.asset_value_loader import AssetValueLoader as AssetValueLoader
 from headwater.execution.automation import (
     EvaluateAutomationConditionsResult as EvaluateAutomationConditionsResult,
@@ -476,6 +483,7 @@ __all__ = [
     "DagsterTypeLoaderContext",
     "DailyPartitionsDefinition",
     "DataVersion",
+    "DataVersionsByPartition",
     "DefaultRunLauncher",
     "DefaultScheduleStatus",
     "DefaultSensorStatus",
@@ -537,6 +545,7 @@ __all__ = [
     "InvalidConfigError",
     "InvalidDefinitionError",
     "InvalidInvocationError",
+    "InvalidObservationError",
     "InvalidPropertyError",
     "InvalidSubsetError",
     "InvariantViolationError",
@@ -746,8 +755,11 @@ __all__ = [
     "multi_asset",
     "multi_asset_check",
     "multi_asset_sensor",
+    "multi_observable_source_asset",
     "multi_or_in_process_executor",
     "multiprocess_executor",
+    "observable_source_asset",
+    "observe",
     "op",
     "open_pipes_session",
     "reconstructable",

@@ -25,6 +25,10 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("AssetSpec", "AssetSpec", f"{_D}.asset_spec", "AssetSpec"),
     ("AssetDep", "AssetDep", f"{_D}.asset_spec", "AssetDep"),
     ("SourceAsset", "SourceAsset", f"{_D}.asset_spec", "SourceAsset"),
+    ("observable_source_asset", "observable_source_asset", f"{_D}.observable_source_asset",
+     "observable_source_asset"),
+    ("multi_observable_source_asset", "multi_observable_source_asset", f"{_D}.observable_source_asset",
+     "multi_observable_source_asset"),
     ("map_asset_specs", "map_asset_specs", f"{_D}.asset_spec", "map_asset_specs"),
     ("AssetsDefinition", "AssetsDefinition", f"{_D}.assets", "AssetsDefinition"),
     ("AssetKey", "AssetKey", "headwater.core.asset_key", "AssetKey"),
@@ -150,6 +154,8 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("AssetMaterialization", "AssetMaterialization", "headwater.core.asset_events", "AssetMaterialization"),
     ("AssetObservation", "AssetObservation", "headwater.core.asset_events", "AssetObservation"),
     ("DataVersion", "DataVersion", "headwater.core.data_version", "DataVersion"),
+    ("DataVersionsByPartition", "DataVersionsByPartition", "headwater.core.data_version",
+     "DataVersionsByPartition"),
     ("success_hook", "success_hook", f"{_D}.hooks", "success_hook"),
     ("failure_hook", "failure_hook", f"{_D}.hooks", "failure_hook"),
     ("HookDefinition", "HookDefinition", f"{_D}.hooks", "HookDefinition"),
@@ -325,6 +331,7 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     # execution and testing
     ("materialize", "materialize", f"{_E}.api", "materialize"),
     ("materialize_to_memory", "materialize_to_memory", f"{_E}.api", "materialize_to_memory"),
+    ("observe", None, f"{_E}.api", "observe"),  # Dagster's is private (dagster._core.definitions.observe)
     # running jobs from Python (Dagster scripts: execute_job(reconstructable(job), instance))
     ("execute_job", "execute_job", f"{_X}.job_execution", "execute_job"),
     ("JobExecutionResult", "JobExecutionResult", f"{_X}.job_execution", "JobExecutionResult"),
@@ -455,6 +462,8 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("InvalidInvocationError", "DagsterInvalidInvocationError", "headwater.errors", "InvalidInvocationError"),
     ("InvariantViolationError", "DagsterInvariantViolationError", "headwater.errors",
      "InvariantViolationError"),
+    # Dagster's DagsterInvalidObservationError is only in dagster._core.errors (compat.dagster_private)
+    ("InvalidObservationError", None, "headwater.errors", "InvalidObservationError"),
     ("InvalidSubsetError", "DagsterInvalidSubsetError", "headwater.errors", "InvalidSubsetError"),
     ("InvalidPropertyError", None, "headwater.errors", "InvalidPropertyError"),
     ("TypeCheckDidNotPass", "DagsterTypeCheckDidNotPass", "headwater.errors", "TypeCheckDidNotPass"),

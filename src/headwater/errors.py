@@ -232,3 +232,10 @@ class UnknownPartitionError(HeadwaterError):
     ``DagsterUnknownPartitionError``); the message names the key, the asset or job and what exists."""
 
     stored_name = _DAGSTER_ERRORS + "DagsterUnknownPartitionError"
+
+
+class InvalidObservationError(HeadwaterError):
+    """The observe function of an observable source asset returned something other than a
+    ``DataVersion``, an ``ObserveResult`` or (partitioned) a ``DataVersionsByPartition``."""
+
+    stored_name = _DAGSTER_ERRORS + "DagsterInvalidObservationError"

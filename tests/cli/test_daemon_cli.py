@@ -47,7 +47,7 @@ def test_status_and_liveness_follow_the_heartbeats(home: Path) -> None:
         assert instance.storage.leases.acquire("run_queue", "host:1:abc", now, 30) is not None
         instance.storage.daemon_heartbeats.add_heartbeat(_beat("run_queue", 1))
         instance.storage.daemon_heartbeats.add_heartbeat(_beat("run_monitoring", 2, failures=3))
-        for name in ("scheduler", "sensors", "backfills", "automation"):
+        for name in ("scheduler", "sensors", "backfills", "automation", "auto_observe"):
             instance.storage.daemon_heartbeats.add_heartbeat(_beat(name, 1))
     result = runner.invoke(cli, ["daemon", "status", "--traceback"])
     assert result.exit_code == 1, result.output

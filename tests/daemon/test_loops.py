@@ -64,7 +64,7 @@ def _queue(instance: Instance, count: int) -> list[str]:
     return ids
 
 
-ALWAYS = ["scheduler", "sensors", "backfills", "automation"]
+ALWAYS = ["scheduler", "sensors", "backfills", "automation", "auto_observe"]
 
 
 @pytest.mark.parametrize(

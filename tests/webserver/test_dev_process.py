@@ -176,7 +176,7 @@ def test_no_orphans_after_a_signal(tmp_path: Path, sig: int) -> None:
         )["instance"]["daemonHealth"]["allDaemonStatuses"]
         loops = {h["daemonType"] for h in health if h["healthy"]}
         if (
-            loops == {"run_monitoring", "scheduler", "sensors", "backfills", "automation"}
+            loops == {"run_monitoring", "scheduler", "sensors", "backfills", "automation", "auto_observe"}
             and len(health) == 5
         ):
             break

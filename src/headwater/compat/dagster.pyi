@@ -11,6 +11,7 @@ from headwater.core.asset_events import AssetMaterialization as AssetMaterializa
 from headwater.core.asset_events import AssetObservation as AssetObservation
 from headwater.core.asset_key import AssetKey as AssetKey
 from headwater.core.data_version import DataVersion as DataVersion
+from headwater.core.data_version import DataVersionsByPartition as DataVersionsByPartition
 from headwater.core.env_var import EnvVar as EnvVar
 from headwater.core.metadata import BoolMetadataValue as BoolMetadataValue
 from headwater.core.metadata import CodeReferencesMetadataValue as CodeReferencesMetadataValue
@@ -199,6 +200,10 @@ from headwater.definitions.module_loaders import (
 )
 from headwater.definitions.multi_asset import multi_asset as multi_asset
 from headwater.definitions.multi_partitions import MultiPartitionsDefinition as MultiPartitionsDefinition
+from headwater.definitions.observable_source_asset import (
+    multi_observable_source_asset as multi_observable_source_asset,
+)
+from headwater.definitions.observable_source_asset import observable_source_asset as observable_source_asset
 from headwater.definitions.op import OpDefinition as OpDefinition
 from headwater.definitions.op import op as op
 from headwater.definitions.output_context import OutputContext as OutputContext
@@ -475,6 +480,7 @@ __all__ = [
     "DagsterUserCodeExecutionError",
     "DailyPartitionsDefinition",
     "DataVersion",
+    "DataVersionsByPartition",
     "DefaultRunLauncher",
     "DefaultScheduleStatus",
     "DefaultSensorStatus",
@@ -714,8 +720,10 @@ __all__ = [
     "multi_asset",
     "multi_asset_check",
     "multi_asset_sensor",
+    "multi_observable_source_asset",
     "multi_or_in_process_executor",
     "multiprocess_executor",
+    "observable_source_asset",
     "op",
     "open_pipes_session",
     "reconstructable",

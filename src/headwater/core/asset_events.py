@@ -157,6 +157,12 @@ class AssetObservation(_AssetEvent, tag="AssetObservation", frozen=True):
     def data_version(self) -> str | None:
         return self.tags.get(DATA_VERSION_TAG)
 
+    @property
+    def asset_observation(self) -> AssetObservation:
+        """Itself: an ASSET_OBSERVATION event's payload is the observation, and Dagster code reads it
+        through its ``AssetObservationData`` wrapper (``event.event_specific_data.asset_observation``)."""
+        return self
+
     def with_metadata(self, metadata: Mapping[str, RawMetadataValue] | None) -> AssetObservation:
         return AssetObservation(self.asset_key, self.description, metadata, self.partition, self.tags)
 

@@ -7,6 +7,7 @@ the asset's ``code_version``, else the run id, as Dagster does); a data version 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from headwater.core.asset_events import DATA_VERSION_TAG
@@ -27,3 +28,19 @@ def data_version_tags(data_version: object) -> dict[str, str]:
         return {}
     value = data_version.value if isinstance(data_version, DataVersion) else str(data_version)
     return {DATA_VERSION_TAG: value, DATA_VERSION_IS_USER_PROVIDED_TAG: "true"}
+
+
+class DataVersionsByPartition:
+    """What the observe function of a partitioned observable source asset returns: the data version
+    of each partition it observed (one observation is recorded per partition)."""
+
+    __slots__ = ("data_versions_by_partition",)
+
+    def __init__(self, data_versions_by_partition: Mapping[str, str | DataVersion]) -> None:
+        self.data_versions_by_partition: dict[str, DataVersion] = {
+            str(k): v if isinstance(v, DataVersion) else DataVersion(str(v))
+            for k, v in data_versions_by_partition.items()
+        }
+
+    def __repr__(self) -> str:
+        return f"DataVersionsByPartition({self.data_versions_by_partition!r})"

@@ -4,11 +4,11 @@
 them. A factory takes the ``DaemonContext`` and returns the loop built from the parts it needs (the
 storage, the run coordinator and launcher, the code locations). Which loops run is the instance's
 ``get_required_daemon_types()`` (the run queue only with a queued run coordinator, run monitoring
-only while ``run_monitoring.enabled``; the scheduler, sensors and backfills always): ``daemon
-status`` and the webserver's daemon health read the same list. Adding a loop (automation, next) is
-one factory, one entry in the list, and its name in ``get_required_daemon_types``. The scheduler
-and sensor loops start the code-location servers of the daemon's ``-m``/``-f``/``-w`` (with none,
-they have nothing to evaluate).
+only while ``run_monitoring.enabled``; the scheduler, sensors, backfills, automation and
+auto-observation always): ``daemon status`` and the webserver's daemon health read the same list. Adding a loop
+is one factory, one entry in the list, and its name in ``get_required_daemon_types``. The
+scheduler, sensor, automation and auto-observe loops start the code-location
+servers of the daemon's ``-m``/``-f``/``-w`` (with none, they have nothing to evaluate).
 """
 
 from __future__ import annotations
@@ -81,24 +81,27 @@ def run_monitoring_loop(context: DaemonContext) -> DaemonLoop:
     )
 
 
-def scheduler_loop(context: DaemonContext) -> DaemonLoop:
+def _location_tick(context: DaemonContext, tick_class: Any) -> DaemonLoop:
+    """A tick that evaluates through the code locations and submits the runs it asks for."""
     from headwater.daemon.code_locations import WorkspaceLocations
-    from headwater.daemon.scheduler_tick import SchedulerTick
     from headwater.daemon.tick_runs import submitter
 
     instance = context.instance
     submit = submitter(instance.storage, instance.run_coordinator, instance.run_launcher)
-    return SchedulerTick(instance.storage, WorkspaceLocations(context.workspace()), submit)
+    loop: DaemonLoop = tick_class(instance.storage, WorkspaceLocations(context.workspace()), submit)
+    return loop
+
+
+def scheduler_loop(context: DaemonContext) -> DaemonLoop:
+    from headwater.daemon.scheduler_tick import SchedulerTick
+
+    return _location_tick(context, SchedulerTick)
 
 
 def sensor_loop(context: DaemonContext) -> DaemonLoop:
-    from headwater.daemon.code_locations import WorkspaceLocations
     from headwater.daemon.sensor_tick import SensorTick
-    from headwater.daemon.tick_runs import submitter
 
-    instance = context.instance
-    submit = submitter(instance.storage, instance.run_coordinator, instance.run_launcher)
-    return SensorTick(instance.storage, WorkspaceLocations(context.workspace()), submit)
+    return _location_tick(context, SensorTick)
 
 
 def backfill_loop(context: DaemonContext) -> DaemonLoop:
@@ -110,12 +113,14 @@ def backfill_loop(context: DaemonContext) -> DaemonLoop:
 
 def automation_loop(context: DaemonContext) -> DaemonLoop:
     from headwater.daemon.automation_tick import AutomationTick
-    from headwater.daemon.code_locations import WorkspaceLocations
-    from headwater.daemon.tick_runs import submitter
 
-    instance = context.instance
-    submit = submitter(instance.storage, instance.run_coordinator, instance.run_launcher)
-    return AutomationTick(instance.storage, WorkspaceLocations(context.workspace()), submit)
+    return _location_tick(context, AutomationTick)
+
+
+def auto_observe_loop(context: DaemonContext) -> DaemonLoop:
+    from headwater.daemon.auto_observe_tick import AutoObserveTick
+
+    return _location_tick(context, AutoObserveTick)
 
 
 #: Every loop the daemon knows, in start order.
@@ -126,6 +131,7 @@ LOOP_FACTORIES: list[tuple[str, LoopFactory]] = [
     ("sensors", sensor_loop),
     ("backfills", backfill_loop),
     ("automation", automation_loop),
+    ("auto_observe", auto_observe_loop),
 ]
 
 

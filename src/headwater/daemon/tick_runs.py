@@ -201,8 +201,9 @@ def launch_all(
 
 def _body(kind: InstigatorType, launch: Launch, plan: PlannedRun) -> dict[str, Any]:
     request = plan.request
-    name_tag = SCHEDULE_NAME_TAG if kind is InstigatorType.SCHEDULE else SENSOR_NAME_TAG
-    tags = {**request.tags, name_tag: launch.name, TICK_TAG: f"{launch.tick_timestamp:.6f}"}
+    tags = {**request.tags, TICK_TAG: f"{launch.tick_timestamp:.6f}"}
+    if kind is not InstigatorType.AUTO_OBSERVE:  # auto-observe runs are no schedule's or sensor's
+        tags[SCHEDULE_NAME_TAG if kind is InstigatorType.SCHEDULE else SENSOR_NAME_TAG] = launch.name
     if request.run_key is not None:
         tags[RUN_KEY_TAG] = request.run_key
     job = request.job_name or launch.target_job

@@ -76,7 +76,7 @@ class UnresolvedAssetJobDefinition:
         )
 
     def resolve_selection(self, collection: AssetCollection) -> tuple[set[AssetKey], set[AssetCheckKey]]:
-        """The materializable asset keys and the check keys this job runs."""
+        """The materializable and observable asset keys and the check keys this job runs."""
         from headwater.selection.asset_selection import AssetSelection
         from headwater.selection.nodes import KeysNode
 
@@ -86,7 +86,8 @@ class UnresolvedAssetJobDefinition:
         )
         keys, checks = selection.resolve_assets_and_checks(graph)
         nodes = graph.nodes
-        executable = {k for k in keys if nodes[k].is_materializable}
+        # observable source assets run too (their step records an observation)
+        executable = {k for k in keys if nodes[k].is_materializable or nodes[k].is_observable}
         if isinstance(selection.node, KeysNode) and executable != keys:
             invalid = keys - executable
             raise InvalidDefinitionError(

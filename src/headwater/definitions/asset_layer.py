@@ -18,6 +18,7 @@ from headwater.definitions.automation import automation_condition_spec
 from headwater.definitions.composition import Invocation, NodeOutputRef, Source
 from headwater.definitions.graph import GraphDefinition
 from headwater.definitions.job_compile import CompiledGraph
+from headwater.definitions.observable_source_asset import auto_observe_interval_of, observation_assets_def
 from headwater.definitions.partition_checks import check_partition_mappings, job_partitions_def
 from headwater.errors import InvalidDefinitionError, ResourceNotFoundError
 from headwater.selection.freshness import check_freshness_policy
@@ -143,6 +144,7 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
                 freshness_policy=_checked_freshness(spec.freshness_policy, key),
                 legacy_freshness_policy=spec.legacy_freshness_policy,
                 automation_condition=automation_condition_spec(spec.automation_condition, f"asset {key!r}"),
+                auto_observe_interval_minutes=auto_observe_interval_of(spec) if observable else None,
             )
         for cs in ad.check_specs_by_output_name.values():
             if cs.key in checks:
@@ -162,6 +164,10 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
         out.source_by_key[sa.key] = sa
         if sa.key in nodes:
             raise InvalidDefinitionError(f"Duplicate asset key: {sa.key!r}")
+        if sa.is_observable:  # observed by a step of its own, like an asset definition
+            observer = observation_assets_def(sa)
+            out.assets_defs.append(observer)
+            producer[sa.key] = observer
         nodes[sa.key] = AssetNodeSpec(
             key=sa.key,
             group_name=sa.group_name,
@@ -170,7 +176,9 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
             description=sa.description,
             is_materializable=False,
             is_observable=sa.is_observable,
+            node_name=sa.key.to_python_identifier() if sa.is_observable else None,
             partitions=_partitions_spec(sa.partitions_def, sa.key),
+            auto_observe_interval_minutes=sa.auto_observe_interval_minutes if sa.is_observable else None,
         )
     # Checks on assets with no checks listed on the node: attach the separately defined ones.
     for ck in checks:
@@ -316,6 +324,7 @@ def build_asset_job(
     check_keys = frozenset(selected_checks)
     included: dict[str, AssetsDefinition] = {}
     producer_out: dict[AssetKey, tuple[str, str]] = {}
+    observed_by: dict[AssetKey, tuple[str, str]] = {}
     asset_resources: dict[str, Any] = {}
     for ad in collection.assets_defs:
         if not ad.is_executable:
@@ -340,7 +349,9 @@ def build_asset_job(
         asset_resources.update(ad.resource_defs)
         for out_name, key in ad.keys_by_output_name.items():
             if key in own:
-                producer_out[key] = (node_name, out_name)
+                # An observation stores no value: downstream steps load the source through its IO
+                # manager and only run after the observation.
+                (observed_by if ad.is_observable else producer_out)[key] = (node_name, out_name)
     invocations: dict[str, Invocation] = {}
     after_top: dict[str, set[str]] = {}
     blocking_by_asset: dict[AssetKey, set[str]] = {}
@@ -364,10 +375,10 @@ def build_asset_job(
                     f'Input asset "{key.to_string()}" is not produced by any of the provided asset ops and '
                     "is not one of the provided sources."
                 )
-        wired = set(ad.keys_by_input_name.values())
+        wired = {k for k in ad.keys_by_input_name.values() if k not in observed_by}
         for key in ad.keys:
             for dep in ad.specs_by_key[key].deps:
-                prod = producer_out.get(dep.asset_key)
+                prod = producer_out.get(dep.asset_key) or observed_by.get(dep.asset_key)
                 if dep.asset_key not in wired and prod is not None and prod[0] != node_name:
                     after_top.setdefault(node_name, set()).add(prod[0])
         invocations[node_name] = Invocation(name=node_name, node_def=ad.node_def, inputs=inputs)

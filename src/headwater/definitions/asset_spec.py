@@ -274,6 +274,10 @@ class SourceAsset:
         op_tags: Mapping[str, Any] | None = None,
         tags: Mapping[str, str] | None = None,
         owners: Sequence[str] | None = None,
+        *,
+        auto_observe_interval_minutes: float | None = None,
+        automation_condition: Any = None,
+        _required_resource_keys: Iterable[str] | None = None,
     ) -> None:
         self.key = AssetKey.from_coercible(key)
         self.metadata = dict(metadata or {})
@@ -290,10 +294,30 @@ class SourceAsset:
         self.op_tags = dict(op_tags or {})
         self.tags = dict(tags or {})
         self.owners = list(owners or [])
+        # Observable source assets (see definitions.observable_source_asset): how often the daemon
+        # observes it, and the resources its observe function needs.
+        self.auto_observe_interval_minutes = auto_observe_interval_minutes
+        self.automation_condition = automation_condition
+        self._required_resource_keys = set(_required_resource_keys or ())
 
     @property
     def is_observable(self) -> bool:
         return self.observe_fn is not None
+
+    @property
+    def is_executable(self) -> bool:
+        return self.is_observable
+
+    @property
+    def required_resource_keys(self) -> set[str]:
+        return set(self._required_resource_keys)
+
+    @property
+    def op(self) -> Any:
+        """The op that runs the observe function (an observable source asset only)."""
+        from headwater.definitions.observable_source_asset import observation_assets_def
+
+        return observation_assets_def(self).op
 
     def with_resources(self, resource_defs: Mapping[str, Any]) -> SourceAsset:
         merged = {**resource_defs, **self.resource_defs}

@@ -185,6 +185,35 @@ def materialize_to_memory(
     )
 
 
+def observe(
+    assets: Sequence[Any],
+    run_config: Any = None,
+    instance: Any = None,
+    resources: Mapping[str, Any] | None = None,
+    partition_key: str | None = None,
+    raise_on_error: bool = True,
+    tags: Mapping[str, str] | None = None,
+) -> ExecuteInProcessResult:
+    """Observe the observable source assets among ``assets`` in this process (and materialize the
+    others, as Dagster's ``observe`` does): one ``ASSET_OBSERVATION`` per observed asset."""
+    return _materialize(
+        assets,
+        run_config,
+        instance,
+        resources,
+        partition_key,
+        raise_on_error,
+        tags,
+        AssetSelection.all(include_sources=True),
+        in_memory=False,
+        job_name=OBSERVATION_JOB_NAME,
+    )
+
+
+#: The name of the job ``observe`` runs (Dagster's).
+OBSERVATION_JOB_NAME = "in_process_observation_job"
+
+
 def _materialize(
     assets: Sequence[Any],
     run_config: Any,
@@ -196,11 +225,12 @@ def _materialize(
     selection: Any,
     *,
     in_memory: bool,
+    job_name: str = EPHEMERAL_ASSET_JOB_NAME,
 ) -> ExecuteInProcessResult:
     collection = collect_assets(assets)
     if in_memory:
         _reject_io_manager_resources(collection, resources or {})
-    unresolved = UnresolvedAssetJobDefinition(EPHEMERAL_ASSET_JOB_NAME, selection)
+    unresolved = UnresolvedAssetJobDefinition(job_name, selection)
     job = unresolved.resolve(collection, dict(resources or {}))
     with paused_gc():
         layer = job.asset_layer

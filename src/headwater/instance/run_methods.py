@@ -74,7 +74,7 @@ class RunMethods:
         """The daemon loops this instance needs, by Headwater's loop names (Dagster's method; its
         names are ``QUEUED_RUN_COORDINATOR``, ``MONITORING``...): the run queue with a queued run
         coordinator, run monitoring unless ``run_monitoring.enabled`` is false, the scheduler, sensors,
-        backfills and automation always. ``headwater daemon run`` runs these (``daemon.loops``),
+        backfills, automation and auto-observation always. ``headwater daemon run`` runs these (``daemon.loops``),
         status and the UI report on them."""
         settings = self.runs_settings
         names = []
@@ -82,7 +82,7 @@ class RunMethods:
             names.append("run_queue")
         if settings.monitoring_enabled:
             names.append("run_monitoring")
-        names += ["scheduler", "sensors", "backfills", "automation"]
+        names += ["scheduler", "sensors", "backfills", "automation", "auto_observe"]
         return names
 
     def get_daemon_heartbeats(self) -> Mapping[str, DaemonHeartbeat]:

@@ -52,6 +52,8 @@ class AssetNodeSpec(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     legacy_freshness_policy: LegacyFreshnessPolicy | None = None
     # When the daemon requests it (declarative automation; None: never).
     automation_condition: AnyAutomationCondition | None = None
+    # An observable source asset's auto-observe interval: the daemon observes it that often.
+    auto_observe_interval_minutes: float | None = None
 
     def __post_init__(self) -> None:
         if not self.kinds and self.kinds is not NO_NAMES:

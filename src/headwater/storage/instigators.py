@@ -26,6 +26,7 @@ from headwater.specs.instigation import (
 class InstigatorType(str, Enum):
     SCHEDULE = "SCHEDULE"
     SENSOR = "SENSOR"
+    AUTO_OBSERVE = "AUTO_OBSERVE"  # the daemon's observation of observable source assets, per location
 
 
 class InstigatorStatus(str, Enum):

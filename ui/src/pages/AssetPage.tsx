@@ -15,6 +15,13 @@ interface Materialization {
   codeVersion: string | null;
   metadataEntries: MetadataEntry[];
 }
+interface Observation {
+  runId: string;
+  timestamp: string;
+  partition: string | null;
+  tags: { key: string; value: string }[];
+  metadataEntries: MetadataEntry[];
+}
 interface CheckExecution {
   runId: string;
   status: string;
@@ -34,6 +41,8 @@ interface AssetNodeData extends FreshnessData {
   codeVersion: string | null;
   isPartitioned: boolean;
   isMaterializable: boolean;
+  isObservable: boolean;
+  autoObserveIntervalMinutes: number | null;
   jobNames: string[];
   tags: { key: string; value: string }[];
   metadataEntries: MetadataEntry[];
@@ -44,6 +53,7 @@ interface AssetNodeData extends FreshnessData {
   latestMaterializationFailed: boolean;
   lastRunId: string | null;
   assetMaterializations: Materialization[];
+  assetObservations: Observation[];
   assetChecks: { name: string; description: string | null; blocking: boolean; executions: CheckExecution[] }[];
 }
 
@@ -59,6 +69,8 @@ const ASSET = `query Asset($key: AssetKeyInput!) {
       partitionKeys(limit: 2000) { ... on PartitionKeys { keys totalCount } }
       latestMaterializationFailed lastRunId
       assetMaterializations(limit: 100) { runId timestamp partition codeVersion metadataEntries { label type value text } }
+      isObservable autoObserveIntervalMinutes
+      assetObservations(limit: 25) { runId timestamp partition tags { key value } metadataEntries { label type value text } }
       assetChecks { name description blocking executions(limit: 20) {
         runId status timestamp partition evaluation { description severity } } }
       ${FRESHNESS_FIELDS}
@@ -94,6 +106,11 @@ export function numericSeries(mats: Materialization[]): Map<string, [number, num
 }
 
 /** A metadata value as a person reads it: a path's path, a URL, a number; JSON otherwise. */
+/** The data version an observation recorded (its ``dagster/data_version`` tag). */
+export function observedVersion(o: Pick<Observation, "tags">): string | null {
+  return o.tags.find((t) => t.key === "dagster/data_version")?.value ?? null;
+}
+
 export function metadataText(e: MetadataEntry): string {
   const v = e.value;
   if (v && typeof v === "object") {
@@ -150,10 +167,17 @@ export default function AssetPage() {
           </div>
           <h1 data-testid="asset-title">{keyString(node.assetKey)}</h1>
           <div className="row">
-            <StatusPill
-              status={node.latestMaterializationFailed ? "FAILED" : latest ? "MATERIALIZED" : null}
-              label={node.latestMaterializationFailed ? "failed" : latest ? "materialized" : "never materialized"}
-            />
+            {node.isObservable ? (
+              <StatusPill
+                status={node.assetObservations[0] ? "SUCCESS" : null}
+                label={node.assetObservations[0] ? "observed" : "never observed"}
+              />
+            ) : (
+              <StatusPill
+                status={node.latestMaterializationFailed ? "FAILED" : latest ? "MATERIALIZED" : null}
+                label={node.latestMaterializationFailed ? "failed" : latest ? "materialized" : "never materialized"}
+              />
+            )}
             {node.kinds.map((k) => (
               <span key={k} className="tag">{k}</span>
             ))}
@@ -174,6 +198,9 @@ export default function AssetPage() {
             <dt>Code version</dt><dd className="mono">{node.codeVersion ?? "—"}</dd>
             {latest?.codeVersion && node.codeVersion && latest.codeVersion !== node.codeVersion && (
               <><dt>Staleness</dt><dd><StatusPill status="WARN" label="code changed since last materialization" /></dd></>
+            )}
+            {node.isObservable && (
+              <><dt>Auto-observe</dt><dd>{node.autoObserveIntervalMinutes ? `every ${node.autoObserveIntervalMinutes} min` : "—"}</dd></>
             )}
             <dt>Owners</dt><dd>{node.owners.join(", ") || "—"}</dd>
             <dt>Jobs</dt><dd>{node.jobNames.filter((j) => !j.startsWith("__")).join(", ") || "—"}</dd>
@@ -208,6 +235,29 @@ export default function AssetPage() {
               </Suspense>
             </div>
           ))}
+        </div>
+      )}
+      {node.isObservable && (
+        <div className="panel flush">
+          <h2 style={{ padding: "10px 12px 0" }}>Observations</h2>
+          {node.assetObservations.length === 0 ? (
+            <div className="muted" style={{ padding: 12 }}>Not observed yet.</div>
+          ) : (
+            <table className="t" data-testid="observations">
+              <thead><tr><th>When</th><th>Run</th><th>Partition</th><th>Data version</th><th>Metadata</th></tr></thead>
+              <tbody>
+                {node.assetObservations.map((o) => (
+                  <tr key={o.timestamp + o.runId + (o.partition ?? "")}>
+                    <td>{formatTime(Number(o.timestamp) / 1000)}</td>
+                    <td className="mono">{o.runId ? <Link to={`/runs/${o.runId}`}>{o.runId.slice(0, 8)}</Link> : "reported"}</td>
+                    <td>{o.partition ?? ""}</td>
+                    <td className="mono">{observedVersion(o) ?? ""}</td>
+                    <td>{o.metadataEntries.map((e) => <span key={e.label} className="tag" style={{ marginRight: 4 }}>{e.label}: {metadataText(e)}</span>)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </div>
       )}
       <div className="panel flush">

@@ -6,7 +6,7 @@ import { pathRange, yamlDiagnostics } from "../components/ConfigEditor";
 import { formatDuration, statusClass } from "../components/Status";
 import { dagreLayout, layeredLayout, ranks } from "../graph/layout";
 import { collapseGroups, shapeKey, type GraphModel } from "../graph/model";
-import { metadataText, numericSeries } from "../pages/AssetPage";
+import { metadataText, numericSeries, observedVersion } from "../pages/AssetPage";
 import { filterAssets } from "../pages/Catalog";
 import { configProblems } from "../pages/Launchpad";
 import { lineageModel } from "../pages/Lineage";
@@ -160,6 +160,10 @@ describe("launchpad and run page", () => {
     expect([...numericSeries([m(2, 5), m(1, 3)])]).toEqual([["rows", [[2, 5], [1, 3]]]]);
     expect(numericSeries([m(1, 3)]).size).toBe(0);
     expect(metadataText({ label: "path", type: "path", value: { type: "path", fspath: "/data/x" }, text: "{}" })).toBe("/data/x");
+  });
+  it("reads an observation's data version from its dagster/data_version tag", () => {
+    expect(observedVersion({ tags: [{ key: "t", value: "u" }, { key: "dagster/data_version", value: "v7" }] })).toBe("v7");
+    expect(observedVersion({ tags: [] })).toBeNull();
   });
   it("searches assets, jobs (not hidden ones), runs and pages", () => {
     const items = searchItems(

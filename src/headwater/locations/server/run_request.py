@@ -153,7 +153,7 @@ def run_request(defs: Definitions, target: CodeTarget, body: Mapping[str, Any]) 
             IMPLICIT_ASSET_JOB_NAME, defs.collection, run_selection(keys, check_keys), defs.resources
         )
         if not job.spec.nodes:
-            raise InvalidSubsetError("The selection matches no materializable assets.")
+            raise InvalidSubsetError("The selection matches no materializable or observable assets.")
     elif job_name is None:
         raise InvalidInvocationError("A run request names a job, or selects assets to materialize.")
     else:

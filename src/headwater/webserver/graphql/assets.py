@@ -83,6 +83,13 @@ class AssetNode:
     def tags(self) -> list[DefinitionTag]:
         return definition_tags(self.spec.tags)
 
+    @strawberry.field(
+        description="How often the daemon observes this observable source asset, in minutes; null: "
+        "it does not."
+    )
+    def auto_observe_interval_minutes(self) -> float | None:
+        return self.spec.auto_observe_interval_minutes
+
     @strawberry.field(description="The jobs that materialize it.")
     def job_names(self, info: strawberry.Info) -> list[str]:
         return jobs_by_asset(as_context(info.context), self.location_name).get(self.spec.key, [])

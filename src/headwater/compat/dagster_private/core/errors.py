@@ -12,6 +12,7 @@ from headwater.errors import InvalidConfigError as DagsterInvalidConfigError
 from headwater.errors import InvalidDefinitionError as DagsterInvalidDefinitionError
 from headwater.errors import InvalidInvocationError as DagsterInvalidInvocationError
 from headwater.errors import InvalidMetadataError as DagsterInvalidMetadata
+from headwater.errors import InvalidObservationError as DagsterInvalidObservationError
 from headwater.errors import InvalidPropertyError as DagsterInvalidPropertyError
 from headwater.errors import InvalidSubsetError as DagsterInvalidSubsetError
 from headwater.errors import InvariantViolationError as DagsterInvariantViolationError
@@ -39,6 +40,7 @@ __all__ = [
     "DagsterInvalidDefinitionError",
     "DagsterInvalidInvocationError",
     "DagsterInvalidMetadata",
+    "DagsterInvalidObservationError",
     "DagsterInvalidPropertyError",
     "DagsterInvalidSubsetError",
     "DagsterInvariantViolationError",
