@@ -72,6 +72,7 @@ def test_default_sensor_evaluates_stores_reasons_and_launches() -> None:
     h = Harness(Definitions(assets=[source, eager_child]))
     (sensor,) = automation_sensors(h.locations.spec("loc"))
     assert sensor.name == DEFAULT and sensor.default_status == "RUNNING"
+    assert h.locations.spec("loc").sensors == (sensor,)  # in the location's spec, like any sensor
     h.tick()
     (first,) = h.ticks()
     assert first.status is TickStatus.SKIPPED and h.runs() == []
