@@ -189,16 +189,19 @@ class AutomationTick:
             )
             return
         selector = selector_id(location, sensor.name)
-        self.storage.automation.add_evaluations(selector, outcome.evaluations)
+        # Stored when they changed or requested something: a steady state writes no rows.
+        stored = [e for e in outcome.evaluations if e.changed or e.requested.count]
+        self.storage.automation.add_evaluations(selector, stored)
         requests = []
         if outcome.requested_assets and not needs_backfill(outcome.requested_assets):
             requests = run_requests(graph, outcome.requested_assets, outcome.evaluation_id)
         planned, _ = plan_runs(self.storage, InstigatorType.SENSOR, location, sensor.name, now, requests)
         log_lines = [f"evaluation {outcome.evaluation_id}: {outcome.total_requested} requested"]
-        if outcome.requested_checks:
+        alone = [k for k in outcome.requested_checks if k.asset_key not in outcome.requested_assets]
+        if alone:  # (a check whose asset is requested runs with it: the asset job includes its checks)
             log_lines.append(
                 "checks requested without their asset are recorded, not launched: "
-                + ", ".join(k.to_user_string() for k in outcome.requested_checks)
+                + ", ".join(k.to_user_string() for k in alone)
             )
         tick = store.update_tick(  # recorded before acting
             tick.with_data(
@@ -312,7 +315,7 @@ def _keys_of(
         return []
     keys = partition_keys_for(spec).keys(now, storage.event_store)
     chosen = evaluation.requested.keys(keys, {k: i for i, k in enumerate(keys)})
-    return [k for k in keys if k in chosen]
+    return [str(k) for k in keys if k in chosen]  # plain strings (a multi-partition key is a subclass)
 
 
 __all__ = ["AutomationTick", "automation_sensors"]

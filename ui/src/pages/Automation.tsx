@@ -116,7 +116,7 @@ export default function Automation() {
       <div className="page-head">
         <div>
           <h1>Automation</h1>
-          <div className="sub">Declarative automation: per asset, its last evaluations and why it was or was not requested.</div>
+          <div className="sub">Declarative automation: per asset, its last evaluations and why it was or was not requested (an evaluation is kept when it requested something or its result changed).</div>
         </div>
       </div>
       {error && <ErrorView error={error} />}
@@ -124,7 +124,7 @@ export default function Automation() {
       {rows && (
         <div className="panel flush">
           <table className="t">
-            <thead><tr><th>Asset or check</th><th>Last evaluated</th><th>Evaluation</th><th>Requested</th><th>Runs</th></tr></thead>
+            <thead><tr><th>Asset or check</th><th>Last changed</th><th>Evaluation</th><th>Requested</th><th>Runs</th></tr></thead>
             <tbody>
               {rows.map((r) => (
                 <tr key={r.entityKey} onClick={() => setSelected(r)} style={{ cursor: "pointer" }} className={selected?.entityKey === r.entityKey ? "selected" : undefined}>
