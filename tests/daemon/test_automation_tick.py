@@ -72,6 +72,7 @@ def test_default_sensor_evaluates_stores_reasons_and_launches() -> None:
     h = Harness(Definitions(assets=[source, eager_child]))
     (sensor,) = automation_sensors(h.locations.spec("loc"))
     assert sensor.name == DEFAULT and sensor.default_status == "RUNNING"
+    assert h.locations.spec("loc").sensors == (sensor,)  # in the location's spec, like any sensor
     h.tick()
     (first,) = h.ticks()
     assert first.status is TickStatus.SKIPPED and h.runs() == []
@@ -184,3 +185,31 @@ def test_partition_statuses_are_read_again_only_when_the_asset_changed(monkeypat
     # missing() is stateless (as in Dagster): each tick requests what is missing now, read afresh.
     counts = [r.evaluation.num_requested for r in h.storage.automation.get_evaluations("every_day")]
     assert counts == [8, 9, 9]
+
+
+def test_multi_partitioned_assets_are_stored_and_a_steady_state_writes_nothing() -> None:
+    from headwater.definitions.multi_partitions import MultiPartitionsDefinition
+    from headwater.definitions.partitions_definition import StaticPartitionsDefinition
+
+    multi = MultiPartitionsDefinition({"date": daily, "region": StaticPartitionsDefinition(["eu", "us"])})
+
+    @asset(partitions_def=multi, automation_condition=AC.in_latest_time_window() & AC.missing().newly_true())
+    def regional() -> None: ...
+
+    @asset(automation_condition=AC.eager())
+    def quiet() -> None: ...
+
+    h = Harness(Definitions(assets=[regional, quiet]))
+    h.tick()
+    (first,) = h.storage.automation.get_evaluations("regional")
+    assert first.evaluation.num_requested == 2  # both regions of the latest day: one backfill
+    assert first.evaluation.requested.ranges == (("2024-01-10|eu", "2024-01-10|us"),)
+    (tick,) = h.ticks()
+    assert tick.status is TickStatus.SUCCESS, tick.tick_data.error  # the backfill of both partitions
+    h.tick(30)  # both results change (no longer the initial evaluation; no longer newly missing)
+    h.tick(30)  # nothing changed: no rows written
+    assert [r.evaluation_id for r in h.storage.automation.get_evaluations("quiet")] == [2, 1]
+    assert [r.evaluation_id for r in h.storage.automation.get_evaluations("regional")] == [2, 1]
+    assert (
+        h.ticks()[-1].tick_data.cursor is not None and '"evaluation_id":3' in h.ticks()[-1].tick_data.cursor
+    )

@@ -96,3 +96,10 @@ def test_the_daemon_requests_and_graphql_says_why(dev: DevServer) -> None:
         "{ label expandedLabel } } } }"
     )["assetNodeOrError"]["automationCondition"]
     assert condition["label"] == "eager" and condition["expandedLabel"][0] == "AND (eager)"
+    # The default automation sensor is a sensor of the location, with its state and ticks.
+    sensors = dev.gql(
+        "{ sensorsOrError { ... on Sensors { results { name sensorType sensorState { status ticks { status } } } } } }"
+    )["sensorsOrError"]["results"]
+    (sensor,) = sensors
+    assert sensor["name"] == "default_automation_condition_sensor" and sensor["sensorType"] == "automation"
+    assert sensor["sensorState"]["status"] == "RUNNING" and sensor["sensorState"]["ticks"]

@@ -32,10 +32,11 @@ from headwater.runs.backfills import create_backfill
 from headwater.selection.automation.evaluator import evaluate_conditions
 from headwater.selection.automation.records import AutomationCursor, EntityEvaluation
 from headwater.selection.automation.requests import automation_tags, needs_backfill, run_requests
+from headwater.selection.automation.sensors import DEFAULT_INTERVAL_SECONDS
+from headwater.selection.automation.sensors import automation_sensors as select_automation_sensors
 from headwater.selection.backfill_plan import build_backfill_plan
 from headwater.selection.partition_keys import partition_keys_for
 from headwater.specs.asset_graph import AssetGraph
-from headwater.specs.automation_condition import DEFAULT_AUTOMATION_SENSOR_NAME
 from headwater.specs.instigation import EvaluationError
 from headwater.specs.job import JobSpec
 from headwater.specs.location import LocationSpec, SensorSpec
@@ -56,31 +57,13 @@ from headwater.storage.runs import SENSOR_NAME_TAG
 
 log = logging.getLogger("headwater.daemon.automation")
 
-AUTOMATION_SENSOR_TYPE = "automation"
-DEFAULT_INTERVAL_SECONDS = 30
 _NAMESPACE = uuid.UUID("0b7f5a52-3c49-4b8e-9a0e-6175746f6d61")
 
 
 def automation_sensors(spec: LocationSpec) -> list[SensorSpec]:
-    """The location's automation sensors, and the default one when some asset or check with a
-    condition is targeted by none of them."""
-    sensors = [s for s in spec.sensors if s.sensor_type == AUTOMATION_SENSOR_TYPE]
-    covered = {k for s in sensors for k in s.asset_selection or ()}
-    loose = [n.key for n in spec.assets if n.automation_condition is not None and n.key not in covered]
-    loose += [c.key.asset_key for c in spec.asset_checks if c.automation_condition is not None]
-    loose = [k for k in dict.fromkeys(loose) if k not in covered]
-    if loose and not any(s.name == DEFAULT_AUTOMATION_SENSOR_NAME for s in sensors):
-        sensors.append(
-            SensorSpec(
-                name=DEFAULT_AUTOMATION_SENSOR_NAME,
-                minimum_interval_seconds=DEFAULT_INTERVAL_SECONDS,
-                default_status="RUNNING",
-                sensor_type=AUTOMATION_SENSOR_TYPE,
-                asset_selection=tuple(loose),
-                description="Evaluates the automation conditions no other automation sensor targets.",
-            )
-        )
-    return sensors
+    """The location's automation sensors, the default one included (a spec built before it was
+    added to specs gets it here)."""
+    return select_automation_sensors(spec.sensors, spec.assets, spec.asset_checks)
 
 
 def _targets(graph: AssetGraph, sensor: SensorSpec) -> set[AssetKey | AssetCheckKey]:
@@ -206,16 +189,19 @@ class AutomationTick:
             )
             return
         selector = selector_id(location, sensor.name)
-        self.storage.automation.add_evaluations(selector, outcome.evaluations)
+        # Stored when they changed or requested something: a steady state writes no rows.
+        stored = [e for e in outcome.evaluations if e.changed or e.requested.count]
+        self.storage.automation.add_evaluations(selector, stored)
         requests = []
         if outcome.requested_assets and not needs_backfill(outcome.requested_assets):
             requests = run_requests(graph, outcome.requested_assets, outcome.evaluation_id)
         planned, _ = plan_runs(self.storage, InstigatorType.SENSOR, location, sensor.name, now, requests)
         log_lines = [f"evaluation {outcome.evaluation_id}: {outcome.total_requested} requested"]
-        if outcome.requested_checks:
+        alone = [k for k in outcome.requested_checks if k.asset_key not in outcome.requested_assets]
+        if alone:  # (a check whose asset is requested runs with it: the asset job includes its checks)
             log_lines.append(
                 "checks requested without their asset are recorded, not launched: "
-                + ", ".join(k.to_user_string() for k in outcome.requested_checks)
+                + ", ".join(k.to_user_string() for k in alone)
             )
         tick = store.update_tick(  # recorded before acting
             tick.with_data(
@@ -329,7 +315,7 @@ def _keys_of(
         return []
     keys = partition_keys_for(spec).keys(now, storage.event_store)
     chosen = evaluation.requested.keys(keys, {k: i for i, k in enumerate(keys)})
-    return [k for k in keys if k in chosen]
+    return [str(k) for k in keys if k in chosen]  # plain strings (a multi-partition key is a subclass)
 
 
-__all__ = ["AUTOMATION_SENSOR_TYPE", "AutomationTick", "automation_sensors"]
+__all__ = ["AutomationTick", "automation_sensors"]

@@ -3,12 +3,37 @@ import { MemoryRouter } from "react-router-dom";
 import { afterEach, describe, expect, it } from "vitest";
 import { PartitionBar } from "../components/PartitionBar";
 import { NotAvailableNotice, StatusPill } from "../components/Status";
+import { ConditionTree } from "../pages/Automation";
 import { Gantt } from "../pages/RunPage";
 import { RunsTable } from "../pages/RunsTable";
 
 afterEach(cleanup);
 
 describe("components", () => {
+  it("ConditionTree: each node with its label, its true count and the dependency it is about", () => {
+    const node = (uniqueId: string, name: string, numTrue: number, childUniqueIds: string[] = [], extra = {}) => ({
+      uniqueId, name, numTrue, childUniqueIds, userLabel: null, expandedLabel: [name], numCandidates: 1,
+      isPartitioned: false, depKey: null, truePartitionRanges: [], ...extra,
+    });
+    render(
+      <ConditionTree
+        rootId="0"
+        nodes={[
+          node("0", "AND", 0, ["0.0", "0.1"], { userLabel: "eager" }),
+          node("0.0", "in_latest_time_window", 1),
+          node("0.1", "ANY_DEPS_MATCH", 0, ["0.1[up]"]),
+          node("0.1[up]", "newly_updated", 0, [], { depKey: "up" }),
+        ]}
+      />,
+    );
+    const rows = screen.getAllByTestId("condition-node");
+    expect(rows).toHaveLength(4);
+    expect(rows[0].textContent).toContain("✗ eager AND");
+    expect(rows[1].textContent).toContain("✓ in_latest_time_window");
+    expect(rows[3].textContent).toContain("[up]");
+    expect(rows[3].style.paddingLeft).toBe("32px");
+  });
+
   it("PartitionBar: one segment per range, sized by count, with a legend", () => {
     render(
       <PartitionBar

@@ -14,6 +14,7 @@ from headwater.core.codec import paused_gc
 from headwater.core.metadata import normalize_metadata
 from headwater.core.metadata_values import MetadataValue
 from headwater.definitions.definitions import Definitions
+from headwater.selection.automation.sensors import with_default_automation_sensor
 from headwater.specs.location import LocationSpec, ResourceSpec, ScheduleSpec, SensorSpec
 
 _SIMPLE_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean"}
@@ -49,7 +50,11 @@ def _build(defs: Definitions) -> LocationSpec:
         jobs=tuple(job.spec for job in jobs),
         resources=tuple(describe_resource(key, value) for key, value in sorted(resources.items())),
         schedules=tuple(describe_schedule(s, graph) for s in defs.schedules),
-        sensors=tuple(describe_sensor(s, graph) for s in defs.sensors),
+        sensors=with_default_automation_sensor(
+            [describe_sensor(s, graph) for s in defs.sensors],
+            list(graph.nodes.values()),
+            list(graph.checks.values()),
+        ),
         metadata=_metadata(defs.metadata),
     )
 

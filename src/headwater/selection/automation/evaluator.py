@@ -15,8 +15,11 @@ the mapping per candidate key.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import msgspec
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
@@ -43,6 +46,8 @@ from headwater.specs.automation_condition import (
     OrAutomationCondition,
     SinceCondition,
 )
+
+_ENCODE = msgspec.json.Encoder()
 
 
 @dataclass
@@ -139,7 +144,9 @@ class AutomationEvaluator:
             true, result = self._eval(condition, entity, target, entity.all, "0")
             self._requested[entity.id] = true
             requested = to_ranges(true, entity.keys, entity.index)
-            new_entities[entity.id] = EntityCursor(fingerprint, requested, target.states)
+            digest = hashlib.blake2b(_ENCODE.encode(result), digest_size=8).hexdigest()
+            previous = target.previous
+            new_entities[entity.id] = EntityCursor(fingerprint, requested, target.states, digest)
             outcome.evaluations.append(
                 EntityEvaluation(
                     entity_key=entity.id,
@@ -150,6 +157,7 @@ class AutomationEvaluator:
                     num_candidates=len(entity.all),
                     requested=requested,
                     result=result,
+                    changed=previous is None or previous.result_digest != digest,
                 )
             )
             if not true:
@@ -157,7 +165,8 @@ class AutomationEvaluator:
             if entity.check_key is not None:
                 outcome.requested_checks.append(entity.check_key)
             elif entity.partitioned:
-                outcome.requested_assets[entity.asset_key] = [k for k in entity.keys if k in true]
+                # plain strings: a multi-partition key is a str subclass that JSON does not take
+                outcome.requested_assets[entity.asset_key] = [str(k) for k in entity.keys if k in true]
             else:
                 outcome.requested_assets[entity.asset_key] = None
         outcome.cursor = AutomationCursor(

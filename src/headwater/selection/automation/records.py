@@ -42,6 +42,9 @@ class EntityEvaluation(msgspec.Struct, frozen=True, omit_defaults=True, gc=False
     num_candidates: int
     requested: KeyRanges
     result: ConditionResult
+    # The result differs from the entity's previous evaluation (or there was none): the daemon stores
+    # an evaluation when it changed or requested something, so a steady state writes nothing.
+    changed: bool = True
 
     @property
     def num_requested(self) -> int:
@@ -56,6 +59,7 @@ class EntityCursor(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     fingerprint: str
     requested: KeyRanges = NO_KEYS
     states: dict[str, KeyRanges] = {}
+    result_digest: str | None = None
 
 
 class AutomationCursor(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):

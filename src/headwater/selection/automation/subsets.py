@@ -52,20 +52,21 @@ def to_ranges(subset: Subset, ordered: Sequence[str], index: Mapping[str, int]) 
     n = len(subset)
     if n == 0:
         return NO_KEYS
+    # str(): a multi-partition key is a str subclass; stored ranges hold plain strings.
     if n == len(ordered):
-        return KeyRanges(n, ((ordered[0], ordered[-1]),))
+        return KeyRanges(n, ((str(ordered[0]), str(ordered[-1])),))
     if n == 1:
         (key,) = subset
-        return KeyRanges(1, ((key, key),))
+        return KeyRanges(1, ((str(key), str(key)),))
     positions = sorted(index[k] for k in subset if k in index)
     ranges: list[tuple[str, str]] = []
     start = prev = positions[0]
     for p in positions[1:]:
         if p != prev + 1:
-            ranges.append((ordered[start], ordered[prev]))
+            ranges.append((str(ordered[start]), str(ordered[prev])))
             start = p
         prev = p
-    ranges.append((ordered[start], ordered[prev]))
+    ranges.append((str(ordered[start]), str(ordered[prev])))
     return KeyRanges(len(positions), tuple(ranges))
 
 
