@@ -57,7 +57,15 @@ def test_daemon_drains_the_queue_reports_status_and_stops_on_sigterm(sqlite_home
     status = home.cli("daemon", "status", "--json")
     assert status.returncode == 0, status.stdout + status.stderr
     rows = {row["loop"]: row for row in json.loads(status.stdout)}
-    assert set(rows) == {"run_queue", "run_monitoring", "scheduler", "sensors", "backfills", "automation", "auto_observe"}
+    assert set(rows) == {
+        "run_queue",
+        "run_monitoring",
+        "scheduler",
+        "sensors",
+        "backfills",
+        "automation",
+        "auto_observe",
+    }
     assert rows["run_queue"]["leader"] == "solo" and rows["run_queue"]["healthy"]
     assert home.cli("daemon", "liveness-check").returncode == 0
     daemon.send_signal(signal.SIGTERM)

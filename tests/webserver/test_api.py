@@ -163,7 +163,14 @@ def test_workspace_repositories_and_instance(dev: DevServer) -> None:
     )
     # served with --no-daemon: run monitoring is needed and has never beaten
     statuses = {s["daemonType"]: s for s in instance["daemonHealth"]["allDaemonStatuses"]}
-    assert set(statuses) == {"run_monitoring", "scheduler", "sensors", "backfills", "automation", "auto_observe"}
+    assert set(statuses) == {
+        "run_monitoring",
+        "scheduler",
+        "sensors",
+        "backfills",
+        "automation",
+        "auto_observe",
+    }
     monitoring = statuses["run_monitoring"]
     assert monitoring["daemonType"] == "run_monitoring" and monitoring["required"]
     assert monitoring["healthy"] is False and monitoring["lastHeartbeatTime"] is None

@@ -5,10 +5,10 @@ them. A factory takes the ``DaemonContext`` and returns the loop built from the 
 storage, the run coordinator and launcher, the code locations). Which loops run is the instance's
 ``get_required_daemon_types()`` (the run queue only with a queued run coordinator, run monitoring
 only while ``run_monitoring.enabled``; the scheduler, sensors, backfills, automation and
-auto-observation always): ``daemon status`` and the webserver's daemon health read the same list. Adding a loop
-is one factory, one entry in the list, and its name in ``get_required_daemon_types``. The
-scheduler, sensor, automation and auto-observe loops start the code-location
-servers of the daemon's ``-m``/``-f``/``-w`` (with none, they have nothing to evaluate).
+auto-observation always): ``daemon status`` and the webserver's daemon health read the same list.
+Adding a loop is one factory, one entry in the list, and its name in ``get_required_daemon_types``.
+The scheduler, sensor, automation and auto-observe loops start the code-location servers of the
+daemon's ``-m``/``-f``/``-w`` (with none, they have nothing to evaluate).
 """
 
 from __future__ import annotations

@@ -74,8 +74,8 @@ class RunMethods:
         """The daemon loops this instance needs, by Headwater's loop names (Dagster's method; its
         names are ``QUEUED_RUN_COORDINATOR``, ``MONITORING``...): the run queue with a queued run
         coordinator, run monitoring unless ``run_monitoring.enabled`` is false, the scheduler, sensors,
-        backfills, automation and auto-observation always. ``headwater daemon run`` runs these (``daemon.loops``),
-        status and the UI report on them."""
+        backfills, automation and auto-observation always. ``headwater daemon run`` runs these
+        (``daemon.loops``), status and the UI report on them."""
         settings = self.runs_settings
         names = []
         if settings.coordinator == "queued":
