@@ -27,6 +27,8 @@ export const MAX_SCALE = 3;
 /** Past this scale, boxes carry their names; below DOT_SCALE nodes are status-coloured marks. */
 export const TEXT_SCALE = 0.55;
 export const DOT_SCALE = 0.16;
+/** Between NAME_SCALE and TEXT_SCALE boxes carry their name alone, in a small font. */
+export const NAME_SCALE = 0.28;
 
 export function makeScene(model: GraphModel, layout: LayoutResult): Scene {
   const n = model.nodes.length;
@@ -191,7 +193,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, camera: C
     ctx.lineWidth = 2;
     ctx.stroke();
   }
-  if (s >= TEXT_SCALE) drawNames(ctx, scene, visible, s, sx, sy, state, dimmed);
+  if (s >= NAME_SCALE) drawNames(ctx, scene, visible, s, sx, sy, state, dimmed);
   return visible.length;
 }
 
@@ -217,10 +219,14 @@ function drawNames(
   const font = getComputedStyle(document.documentElement).getPropertyValue("--font").trim() || "sans-serif";
   const room = (NODE_W - 16) * s;
   ctx.textBaseline = "middle";
-  const lines: [string, number, number, string][] = [
-    [`600 ${12 * s}px ${font}`, 14, 0, state.palette.text],
-    [`${11 * s}px ${font}`, 29, 1, state.palette.muted],
-  ];
+  // Readable boxes: name and group · kinds; smaller ones: the name alone, in a 9-10 px font.
+  const lines: [string, number, number, string][] =
+    s >= TEXT_SCALE
+      ? [
+          [`600 ${12 * s}px ${font}`, 14, 0, state.palette.text],
+          [`${11 * s}px ${font}`, 29, 1, state.palette.muted],
+        ]
+      : [[`${Math.min(NODE_H * s - 2, 10)}px ${font}`, NODE_H / 2, 0, state.palette.text]];
   for (const [style, dy, which, colour] of lines) {
     ctx.font = style;
     ctx.fillStyle = colour;

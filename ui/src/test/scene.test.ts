@@ -87,6 +87,10 @@ describe("the canvas scene", () => {
     expect(visible).toBeGreaterThan(0);
     expect(visible).toBeLessThan(200);
     expect(near.calls.filter((c) => c === "fillText")).toHaveLength(2 * visible);
+    // Between the two: boxes with their names alone.
+    const mid = recorder();
+    const boxes = drawScene(mid.ctx, scene, cameraOn(scene, 0, 1400, 900, 0.3), 1400, 900, plain);
+    expect(mid.calls.filter((c) => c === "fillText")).toHaveLength(boxes);
   });
 
   it("rings the selection and the search hits when zoomed out", () => {
