@@ -180,7 +180,14 @@ export function CanvasGraph({
   const view = useRef<View | null>(null);
   const scene = useMemo(() => makeScene(model, layout), [model, layout]);
   const searching = useMemo(() => model.nodes.some((n) => !match(n)), [model, match]);
-  const state = useMemo<DrawState>(() => ({ selected, match, searching, palette: palette() }), [selected, match, searching]);
+  // The colours come from the theme's CSS variables: read again when the theme changes.
+  const [theme, setTheme] = useState(() => document.documentElement.dataset.theme);
+  useEffect(() => {
+    const observer = new MutationObserver(() => setTheme(document.documentElement.dataset.theme));
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    return () => observer.disconnect();
+  }, []);
+  const state = useMemo<DrawState>(() => ({ selected, match, searching, palette: palette() }), [selected, match, searching, theme]); // eslint-disable-line react-hooks/exhaustive-deps
   const [hover, setHover] = useState<{ i: number; x: number; y: number } | null>(null);
 
   // The view lives as long as the layout: a new layout starts from the whole graph in sight.
