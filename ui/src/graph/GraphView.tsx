@@ -1,12 +1,19 @@
 import { lazy, Suspense, useMemo } from "react";
 import { Loading, ErrorView } from "../components/Status";
 import { CANVAS_THRESHOLD, NODE_H, NODE_W, shapeKey, type GraphModel, type GraphNode } from "./model";
-import { useLayout } from "./useLayout";
+import { useLayout, warmLayoutWorker } from "./useLayout";
 
 const FlowGraph = lazy(() => import("./FlowGraph").then((m) => ({ default: m.FlowGraph })));
-const SigmaGraph = lazy(() => import("./SigmaGraph").then((m) => ({ default: m.SigmaGraph })));
+const loadCanvasGraph = () => import("./CanvasGraph");
+const CanvasGraph = lazy(() => loadCanvasGraph().then((m) => ({ default: m.CanvasGraph })));
 
-/** A DAG laid out in the worker, drawn by React Flow when small and by sigma (WebGL) when large. */
+/** Start loading the large-graph renderer and the layout worker while the graph's data loads. */
+export function preloadGraph(): void {
+  void loadCanvasGraph();
+  warmLayoutWorker();
+}
+
+/** A DAG laid out in the worker, drawn by React Flow when small and on a 2D canvas when large. */
 export function GraphView(props: {
   model: GraphModel;
   selected: Set<string>;
@@ -30,8 +37,8 @@ export function GraphView(props: {
   const canvas = model.nodes.length > CANVAS_THRESHOLD;
   return (
     <Suspense fallback={<Loading what="the graph" />}>
-      <div data-testid="graph" data-renderer={canvas ? "sigma" : "reactflow"} data-engine={layout.engine} data-layout-ms={Math.round(layout.ms)} style={{ position: "absolute", inset: 0 }}>
-        {canvas ? <SigmaGraph {...props} layout={layout} /> : <FlowGraph {...props} layout={layout} />}
+      <div data-testid="graph" data-renderer={canvas ? "canvas" : "reactflow"} data-engine={layout.engine} data-layout-ms={Math.round(layout.ms)} style={{ position: "absolute", inset: 0 }}>
+        {canvas ? <CanvasGraph {...props} layout={layout} /> : <FlowGraph {...props} layout={layout} />}
       </div>
     </Suspense>
   );

@@ -20,7 +20,7 @@ export interface GraphModel {
 
 export const NODE_W = 180;
 export const NODE_H = 40;
-/** Past this many nodes the graph is drawn by sigma (WebGL) instead of React Flow (DOM). */
+/** Past this many nodes the graph is drawn on a 2D canvas (CanvasGraph) instead of by React Flow (DOM). */
 export const CANVAS_THRESHOLD = 300;
 
 /** Collapse groups: their nodes become one node ("group:NAME"); edges are re-pointed and deduplicated. */

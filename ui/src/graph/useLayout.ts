@@ -16,6 +16,16 @@ function layoutWorker(): Worker {
   return worker;
 }
 
+/** Create the worker ahead of the first layout (its module loads while the graph's data does). */
+export function warmLayoutWorker(): void {
+  layoutWorker();
+}
+
+// The last few layouts by shape: coming back to the page, or a refresh that changed only statuses,
+// does not lay out again.
+const cache = new Map<string, LayoutResult>();
+const CACHED = 4;
+
 export function layoutInWorker(request: LayoutRequest): Promise<LayoutResult> {
   const id = ++nextId;
   return new Promise((resolve, reject) => {
@@ -26,12 +36,22 @@ export function layoutInWorker(request: LayoutRequest): Promise<LayoutResult> {
 
 /** The layout of a graph, computed in the worker; null until it arrives. `key` names the graph's shape. */
 export function useLayout(key: string, request: LayoutRequest | null): { layout: LayoutResult | null; error: string | null } {
-  const [state, setState] = useState<{ key: string; layout: LayoutResult | null; error: string | null }>({ key: "", layout: null, error: null });
+  const [state, setState] = useState<{ key: string; layout: LayoutResult | null; error: string | null }>(() => ({ key, layout: cache.get(key) ?? null, error: null }));
   useEffect(() => {
     if (!request) return;
+    const known = cache.get(key);
+    if (known) {
+      setState((s) => (s.layout === known ? s : { key, layout: known, error: null }));
+      return;
+    }
     let live = true;
     layoutInWorker(request).then(
-      (layout) => live && setState({ key, layout, error: null }),
+      (layout) => {
+        cache.delete(key);
+        cache.set(key, layout);
+        if (cache.size > CACHED) cache.delete(cache.keys().next().value!);
+        if (live) setState({ key, layout, error: null });
+      },
       (e: Error) => live && setState({ key, layout: null, error: e.message }),
     );
     return () => {
@@ -40,5 +60,5 @@ export function useLayout(key: string, request: LayoutRequest | null): { layout:
     // The request is derived from the key: lay out again only when the graph's shape changes.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
-  return state.key === key ? state : { layout: state.layout, error: null };
+  return state.key === key ? state : { layout: cache.get(key) ?? state.layout, error: null };
 }

@@ -1,10 +1,10 @@
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { assetUrl, keyString, type AssetKey } from "../api";
 import { assetState, useActiveRuns, useCatalog, type ActiveRuns, type CatalogAsset } from "../catalog";
 import { MaterializeButton } from "../components/MaterializeButton";
 import { ErrorView } from "../components/Status";
-import { GraphView } from "../graph/GraphView";
+import { GraphView, preloadGraph } from "../graph/GraphView";
 import { collapseGroups, type GraphModel, type GraphNode, type NodeStatus } from "../graph/model";
 
 const STATUS: Record<string, NodeStatus> = { MATERIALIZED: "ok", FAILED: "fail", MATERIALIZING: "run", NEVER: "idle" };
@@ -38,6 +38,8 @@ export default function Lineage() {
     else next.delete(key);
     setParams(next, { replace: true });
   };
+  // The renderer's code and the layout worker load while the catalog query runs.
+  useEffect(preloadGraph, []);
   const { data, error } = useCatalog(selection || null, 4000);
   const runStatus = useActiveRuns();
   const assets = useMemo(() => data?.assetNodes.nodes ?? [], [data]);
