@@ -139,6 +139,11 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("AssetMaterialization", "AssetMaterialization", "headwater.core.asset_events", "AssetMaterialization"),
     ("AssetObservation", "AssetObservation", "headwater.core.asset_events", "AssetObservation"),
     ("DataVersion", "DataVersion", "headwater.core.data_version", "DataVersion"),
+    ("DataProvenance", "DataProvenance", "headwater.core.data_version", "DataProvenance"),
+    # staleness (Dagster exposes it through GraphQL only: staleStatus / staleCauses)
+    ("StaleStatus", None, "headwater.core.stale_status", "StaleStatus"),
+    ("StaleCause", None, "headwater.core.stale_status", "StaleCause"),
+    ("StaleCauseCategory", None, "headwater.core.stale_status", "StaleCauseCategory"),
     ("success_hook", "success_hook", f"{_D}.hooks", "success_hook"),
     ("failure_hook", "failure_hook", f"{_D}.hooks", "failure_hook"),
     ("HookDefinition", "HookDefinition", f"{_D}.hooks", "HookDefinition"),

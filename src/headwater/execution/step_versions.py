@@ -93,9 +93,7 @@ class StepVersions:
             versions[dep] = store.get_asset_partition_versions(dep, [partition]).get(partition)
         out: dict[AssetKey, tuple[str, int | None]] = {}
         for dep in deps:
-            dep_node = graph.nodes.get(dep)
-            record = current_record(dep_node, versions.get(dep)) if dep_node is not None else None
-            out[dep] = _version_and_id(record)
+            out[dep] = _version_and_id(current_record(graph.nodes.get(dep), versions.get(dep)))
         return out
 
     def code_version(self, key: AssetKey) -> str:

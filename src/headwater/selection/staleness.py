@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 from headwater.core.asset_key import AssetKey
 from headwater.core.asset_versions import AssetVersions, VersionRecord
+from headwater.core.codec import paused_gc
 from headwater.core.stale_status import StaleCause, StaleCauseCategory, StaleStatus
 from headwater.specs.asset_graph import AssetGraph, AssetNodeSpec
 from headwater.specs.partition_mappings import IdentityPartitionMapping
@@ -49,11 +50,16 @@ class Staleness(NamedTuple):
     data_version: str | None = None
 
 
-def current_record(node: AssetNodeSpec, versions: AssetVersions | None) -> VersionRecord | None:
+def current_record(node: AssetNodeSpec | None, versions: AssetVersions | None) -> VersionRecord | None:
     """The event holding ``node``'s current data version: its latest materialization; for a source
     asset, its latest versioned observation (else a reported materialization)."""
     if versions is None:
         return None
+    if node is None:  # an asset the graph does not define: its latest versioned event
+        mat, obs = versions.materialized, versions.observed
+        if mat is None or obs is None:
+            return mat or obs
+        return mat if mat.storage_id > obs.storage_id else obs
     if node.is_materializable:
         return versions.materialized
     return versions.observed or versions.materialized
@@ -65,97 +71,120 @@ def _version_of(record: VersionRecord | None) -> str | None:
     return record.data_version if record.data_version is not None else f"event:{record.storage_id}"
 
 
+class _Prepared:
+    """What a pass needs of a graph, computed once per graph: the topological order, and for each
+    asset its parents in the graph (index and user string, sorted) -- so that the pass hashes strings
+    and ints, not asset keys."""
+
+    __slots__ = ("dep_names", "deps", "keys", "names", "nodes")
+
+    def __init__(self, graph: AssetGraph) -> None:
+        self.keys = graph.toposorted()
+        self.nodes = [graph.nodes[k] for k in self.keys]
+        self.names = [k.to_user_string() for k in self.keys]
+        index = {k: i for i, k in enumerate(self.keys)}
+        self.deps: list[tuple[tuple[int, str], ...]] = []
+        self.dep_names: list[frozenset[str]] = []
+        for node in self.nodes:
+            found = sorted((self.names[index[d]], index[d]) for d in node.deps if d in index)
+            self.deps.append(tuple((i, name) for name, i in found))
+            self.dep_names.append(frozenset(d.to_user_string() for d in node.deps))
+
+
+_PREPARED: dict[int, tuple[AssetGraph, _Prepared]] = {}
+
+
+def _prepared(graph: AssetGraph) -> _Prepared:
+    found = _PREPARED.get(id(graph))
+    if found is not None and found[0] is graph:
+        return found[1]
+    prepared = _Prepared(graph)
+    if len(_PREPARED) >= 8:  # a few graphs are live at a time (one per code location version)
+        _PREPARED.pop(next(iter(_PREPARED)))
+    _PREPARED[id(graph)] = (graph, prepared)
+    return prepared
+
+
+#: A parent as a cause computation sees it: key, user string, spec, current event, state, partition.
+_Dep = tuple[AssetKey, str, AssetNodeSpec, "VersionRecord | None", "Staleness | None", "str | None"]
+
+
 def resolve_staleness(
     graph: AssetGraph,
     versions: Mapping[AssetKey, AssetVersions],
 ) -> dict[AssetKey, Staleness]:
     """The staleness of every asset of ``graph`` (see the module docstring)."""
-    out: dict[AssetKey, Staleness] = {}
-    records: dict[AssetKey, VersionRecord | None] = {}
-    names: dict[AssetKey, str] = {}
-    nodes = graph.nodes
-    fresh_source = Staleness(StaleStatus.FRESH)
-    for key in graph.toposorted():
-        node = nodes[key]
-        record = current_record(node, versions.get(key))
-        records[key] = record
-        version = _version_of(record)
+    with paused_gc():  # tens of thousands of small objects, all kept: no heap rescans meanwhile
+        return _resolve(graph, versions)
+
+
+def _resolve(graph: AssetGraph, versions: Mapping[AssetKey, AssetVersions]) -> dict[AssetKey, Staleness]:
+    prep = _prepared(graph)
+    keys, nodes = prep.keys, prep.nodes
+    records = [current_record(n, versions.get(k)) for k, n in zip(keys, nodes, strict=True)]
+    states: list[Staleness] = []
+    for i, node in enumerate(nodes):
+        record = records[i]
         if record is None:
-            out[key] = Staleness(StaleStatus.MISSING)
-        elif not node.is_materializable:
-            out[key] = fresh_source._replace(data_version=version)
-        elif node.partitions is not None:
-            out[key] = Staleness(StaleStatus.FRESH, _NO_CAUSES, version)
-        else:
-            causes = _causes(graph, node, record, records, out, names, None)
-            status = StaleStatus.STALE if causes else StaleStatus.FRESH
-            out[key] = Staleness(status, causes, version)
-    return out
-
-
-def _name(names: dict[AssetKey, str], key: AssetKey) -> str:
-    name = names.get(key)
-    if name is None:
-        name = names[key] = key.to_user_string()
-    return name
+            states.append(Staleness(StaleStatus.MISSING))
+            continue
+        version = _version_of(record)
+        if not node.is_materializable or node.partitions is not None:
+            states.append(Staleness(StaleStatus.FRESH, _NO_CAUSES, version))
+            continue
+        deps: list[_Dep] = [
+            (keys[j], name, nodes[j], records[j], states[j], None) for j, name in prep.deps[i]
+        ]
+        causes = _causes(node, record, deps, prep.dep_names[i], None)
+        states.append(Staleness(StaleStatus.STALE if causes else StaleStatus.FRESH, causes, version))
+    return dict(zip(keys, states, strict=True))
 
 
 def _causes(
-    graph: AssetGraph,
     node: AssetNodeSpec,
     record: VersionRecord,
-    records: Mapping[AssetKey, VersionRecord | None],
-    statuses: Mapping[AssetKey, Staleness],
-    names: dict[AssetKey, str],
+    deps: list[_Dep],
+    dep_names: frozenset[str],
     partition: str | None,
-    dep_partition: Callable[[AssetKey], tuple[VersionRecord | None, Staleness | None, str | None]]
-    | None = None,
 ) -> tuple[StaleCause, ...]:
-    """Why the materialization ``record`` of ``node`` (``partition``) is stale; () when it is not."""
+    """Why the materialization ``record`` of ``node`` (``partition``) is stale, given its parents in
+    the graph (sorted by name); () when it is not."""
     key = node.key
     causes: list[StaleCause] = []
     provenance = record.has_provenance
+    inputs = record.inputs
     if provenance:
         if node.code_version is not None and node.code_version != record.code_version:
             causes.append(StaleCause(key, _CODE, "has a new code version", None, partition))
-        if record.inputs:
-            dep_names = {_name(names, d) for d in node.deps}
-            for name in sorted(record.inputs):
-                if name not in dep_names:
-                    removed = AssetKey.from_user_string(name)
-                    causes.append(StaleCause(key, _DEPS, f"removed dependency on {name}", removed, partition))
-    for dep in sorted(node.deps, key=lambda d: _name(names, d)):
-        dep_node = graph.nodes.get(dep)
-        if dep_node is None:
-            continue
-        dep_key_partition: str | None = None
-        if dep_partition is not None and dep_node.partitions is not None:
-            dep_record, dep_state, dep_key_partition = dep_partition(dep)
-        else:
-            dep_record, dep_state = records.get(dep), statuses.get(dep)
-        name = _name(names, dep)
+        if inputs and not dep_names.issuperset(inputs):
+            for name in sorted(set(inputs) - dep_names):
+                reason = f"removed dependency on {name}"
+                causes.append(StaleCause(key, _DEPS, reason, AssetKey.from_user_string(name), partition))
+    for dep, name, dep_node, dep_record, dep_state, dep_partition in deps:
         if provenance:
-            recorded = record.inputs.get(name)
+            recorded = inputs.get(name)
             if recorded is None:
                 reason = f"has a new dependency on {name}"
-                causes.append(StaleCause(key, _DEPS, reason, dep, partition, dep_key_partition))
-            elif dep_node.partitions is not None and dep_key_partition is None:
+                causes.append(StaleCause(key, _DEPS, reason, dep, partition, dep_partition))
+            elif dep_node.partitions is not None and dep_partition is None:
                 # A partitioned parent read as a whole: compare its latest event (as Dagster does).
                 recorded_id = record.input_ids.get(name)
                 newer = dep_record is not None and dep_record.storage_id != recorded_id
                 if newer and recorded_id is not None:
                     causes.append(StaleCause(key, _DATA, _NEW_MATERIALIZATION, dep, partition))
             elif recorded != (_version_of(dep_record) or INITIAL_DATA_VERSION):
-                reported = dep_node.code_version is not None or (
-                    dep_record is not None and dep_record.user_provided
+                reported = (  # as Dagster words it: a source asset's version is always reported
+                    not dep_node.is_materializable
+                    or dep_node.code_version is not None
+                    or (dep_record is not None and dep_record.user_provided)
                 )
                 reason = _NEW_DATA_VERSION if reported else _NEW_MATERIALIZATION
-                causes.append(StaleCause(key, _DATA, reason, dep, partition, dep_key_partition))
+                causes.append(StaleCause(key, _DATA, reason, dep, partition, dep_partition))
         elif dep_record is not None and dep_record.storage_id > record.storage_id:
-            causes.append(StaleCause(key, _DATA, _NEW_MATERIALIZATION, dep, partition, dep_key_partition))
-        if dep_node.is_materializable and dep_state is not None and dep_state.status is StaleStatus.STALE:
-            causes.append(StaleCause(key, _DATA, "has stale dependency", dep, partition, dep_key_partition))
-    return tuple(causes)
+            causes.append(StaleCause(key, _DATA, _NEW_MATERIALIZATION, dep, partition, dep_partition))
+        if dep_state is not None and dep_state.status is StaleStatus.STALE and dep_node.is_materializable:
+            causes.append(StaleCause(key, _DATA, "has stale dependency", dep, partition, dep_partition))
+    return tuple(causes) if causes else _NO_CAUSES
 
 
 def same_partitions(graph: AssetGraph, node: AssetNodeSpec, dep: AssetKey) -> bool:
@@ -185,7 +214,6 @@ class PartitionStaleness:
         self._fetch = partition_versions
         self._versions: dict[AssetKey, Mapping[str, AssetVersions]] = {}
         self._memo: dict[tuple[AssetKey, str], Staleness] = {}
-        self._names: dict[AssetKey, str] = {}
 
     def versions_of(self, key: AssetKey) -> Mapping[str, AssetVersions]:
         found = self._versions.get(key)
@@ -221,17 +249,18 @@ class PartitionStaleness:
             return Staleness(StaleStatus.MISSING)
         if not node.is_materializable:
             return Staleness(StaleStatus.FRESH, _NO_CAUSES, version)
-
-        def dep_partition(dep: AssetKey) -> tuple[VersionRecord | None, Staleness | None, str | None]:
-            if same_partitions(self._graph, node, dep):
-                dep_node = self._graph.nodes[dep]
+        graph = self._graph
+        deps: list[_Dep] = []
+        for dep in sorted((d for d in node.deps if d in graph.nodes), key=AssetKey.to_user_string):
+            dep_node = graph.nodes[dep]
+            name = dep.to_user_string()
+            if same_partitions(graph, node, dep):
                 dep_record = current_record(dep_node, self.versions_of(dep).get(partition))
-                return dep_record, self._memo.get((dep, partition)), partition
-            return self._records.get(dep), self._assets.get(dep), None
-
-        causes = _causes(
-            self._graph, node, record, self._records, self._assets, self._names, partition, dep_partition
-        )
+                deps.append((dep, name, dep_node, dep_record, self._memo.get((dep, partition)), partition))
+            else:
+                deps.append((dep, name, dep_node, self._records.get(dep), self._assets.get(dep), None))
+        dep_names = frozenset(d.to_user_string() for d in node.deps)
+        causes = _causes(node, record, deps, dep_names, partition)
         return Staleness(StaleStatus.STALE if causes else StaleStatus.FRESH, causes, version)
 
     def all(self, key: AssetKey, partitions: Iterable[str]) -> dict[str, Staleness]:
