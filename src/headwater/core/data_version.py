@@ -31,6 +31,8 @@ __all__ = [
     "DATA_VERSION_TAG",
     "INPUT_DATA_VERSION_TAG_PREFIX",
     "INPUT_EVENT_POINTER_TAG_PREFIX",
+    "SKIP_REASON_KEY",
+    "SKIP_UNCHANGED_TAG",
     "DataProvenance",
     "DataVersion",
     "compute_logical_data_version",
@@ -42,6 +44,10 @@ CODE_VERSION_TAG = "dagster/code_version"
 DATA_VERSION_IS_USER_PROVIDED_TAG = "dagster/data_version_is_user_provided"
 INPUT_DATA_VERSION_TAG_PREFIX = "dagster/input_data_version"
 INPUT_EVENT_POINTER_TAG_PREFIX = "dagster/input_event_pointer"
+#: Headwater: the run tag asking every executor to skip steps whose code and input data versions are
+#: unchanged, and the metadata entry of the STEP_SKIPPED event saying a step was skipped so (and why).
+SKIP_UNCHANGED_TAG = "headwater/skip_unchanged"
+SKIP_REASON_KEY = "skip_unchanged_reason"
 _INPUT_VERSION = INPUT_DATA_VERSION_TAG_PREFIX + "/"
 _INPUT_POINTER = INPUT_EVENT_POINTER_TAG_PREFIX + "/"
 

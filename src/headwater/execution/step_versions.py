@@ -25,6 +25,8 @@ from headwater.core.asset_versions import AssetVersions, VersionRecord
 from headwater.core.data_version import (
     CODE_VERSION_TAG,
     DATA_VERSION_TAG,
+    SKIP_REASON_KEY,
+    SKIP_UNCHANGED_TAG,
     compute_logical_data_version,
     data_version_tags,
     provenance_tags,
@@ -37,10 +39,8 @@ if TYPE_CHECKING:
     from headwater.specs.asset_graph import AssetGraph, AssetNodeSpec
     from headwater.specs.job import NodeSpec
 
-#: The run tag asking every executor to skip steps whose code and input data versions are unchanged.
-SKIP_UNCHANGED_TAG = "headwater/skip_unchanged"
-#: The metadata entry of a STEP_SKIPPED event that says the step was skipped as unchanged (and why).
-SKIP_REASON_KEY = "skip_unchanged_reason"
+__all__ = ["SKIP_REASON_KEY", "SKIP_UNCHANGED_TAG", "StepVersions", "Unchanged", "unchanged_step"]
+
 _TRUE = frozenset({"true", "True", "1", "yes"})
 
 
