@@ -11,6 +11,7 @@ import { filterAssets } from "../pages/Catalog";
 import { configProblems } from "../pages/Launchpad";
 import { lineageModel } from "../pages/Lineage";
 import { filterEvents } from "../pages/RunPage";
+import { isUnchangedSkip } from "../components/StaleBadge";
 import { runsFilter } from "../pages/Runs";
 
 function asset(key: string, group: string, deps: string[] = [], extra: Partial<CatalogAsset> = {}): CatalogAsset {
@@ -28,6 +29,7 @@ function asset(key: string, group: string, deps: string[] = [], extra: Partial<C
     latestMaterializationFailed: false,
     lastRunId: null,
     assetChecks: [],
+    staleStatus: null,
     ...extra,
   };
 }
@@ -183,13 +185,17 @@ describe("rowsToAssets", () => {
     const columns = [
       "key", "groupName", "kinds", "owners", "locationName", "isPartitioned", "isMaterializable", "description",
       "dependencyKeys", "lastMaterializationTimestamp", "lastRunId", "lastMaterializationFailed", "checks",
+      "staleStatus",
     ];
     const rows = [
       [["raw", "orders"], "raw", ["python"], ["team:data"], "loc", true, true, "Orders.", [["raw", "src"]],
-        1700000000.5, "r1", false, [["not_null", "FAILED"], ["fresh", null]]],
-      [["never"], "g", [], [], "loc", false, false, null, [], null, null, false, []],
+        1700000000.5, "r1", false, [["not_null", "FAILED"], ["fresh", null]], "STALE"],
+      [["never"], "g", [], [], "loc", false, false, null, [], null, null, false, [], "MISSING"],
     ];
     const [orders, never] = rowsToAssets(columns, rows);
+    expect(orders.staleStatus).toBe("STALE");
+    expect(never.staleStatus).toBe("MISSING");
+    expect(rowsToAssets(columns.slice(0, -1), [rows[0].slice(0, -1)])[0].staleStatus).toBeNull();
     expect(orders.assetKey.path).toEqual(["raw", "orders"]);
     expect(orders.dependencyKeys).toEqual([{ path: ["raw", "src"] }]);
     expect(orders.latestMaterialization).toEqual({ timestamp: "1700000000500", runId: "r1" });
@@ -200,5 +206,14 @@ describe("rowsToAssets", () => {
     expect(assetState(orders)).toBe("MATERIALIZED");
     expect(never.latestMaterialization).toBeNull();
     expect(assetState(never)).toBe("NEVER");
+  });
+});
+
+describe("isUnchangedSkip", () => {
+  it("tells the steps skip_unchanged skipped from other skips", () => {
+    const data = { metadata: { skip_unchanged_reason: { type: "text", value: "its code version ..." } } };
+    expect(isUnchangedSkip({ eventType: "STEP_SKIPPED", data })).toBe(true);
+    expect(isUnchangedSkip({ eventType: "STEP_SKIPPED", data: null })).toBe(false);
+    expect(isUnchangedSkip({ eventType: "STEP_SUCCESS", data })).toBe(false);
   });
 });
