@@ -41,6 +41,21 @@ _PARTITION_COLUMNS = (
 )
 
 
+#: Asset keys by their stored form: a graph's staleness is read every few seconds (the UI's catalog),
+#: always for the same keys -- building 10,000 AssetKeys was a third of the read.
+_KEYS: dict[str, AssetKey] = {}
+_MAX_KEYS = 200_000
+
+
+def _key(stored: str) -> AssetKey:
+    key = _KEYS.get(stored)
+    if key is None:
+        if len(_KEYS) >= _MAX_KEYS:
+            _KEYS.clear()
+        key = _KEYS[stored] = AssetKey(_PATH.decode(stored))
+    return key
+
+
 class SqlAssetVersions:
     """Mixed into the SQL event store's asset reads."""
 
@@ -62,8 +77,7 @@ class SqlAssetVersions:
                 rows = sqlite_rows(conn, str(query.compile(dialect=conn.dialect)), ())
             else:
                 rows = conn.execute(query).all()
-            path = _PATH.decode
-            out = _versions_of(conn, [(AssetKey(path(row[0])), *row[1:]) for row in rows])
+            out = _versions_of(conn, [(_key(row[0]), *row[1:]) for row in rows])
         return out
 
     def get_asset_partition_versions(
