@@ -236,3 +236,24 @@ def test_skip_unchanged_runs_steps_whose_outputs_live_in_memory(instance: hw.Ins
     hw.materialize_to_memory(assets, instance=instance)
     result = hw.materialize_to_memory(assets, instance=instance, tags={SKIP_UNCHANGED_TAG: "true"})
     assert skipped(result) == {} and calls == ["a", "b", "c", "a", "b", "c"]
+
+
+def test_inputs_materialized_in_the_run_are_not_read_back(
+    instance: hw.Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = instance.event_log_storage
+    asked: list[list[hw.AssetKey]] = []
+    real = store.get_asset_versions
+
+    def counting(keys: Any = None) -> Any:
+        asked.append(list(keys or []))
+        return real(keys)
+
+    monkeypatch.setattr(store, "get_asset_versions", counting)
+    *assets, _ = build()
+    hw.materialize(assets, instance=instance)
+    assert asked == []  # a and b were materialized by this run: their versions are known
+    c_tags = tags_of(instance, "c")
+    assert c_tags["dagster/input_data_version/b"] == tags_of(instance, "b")["dagster/data_version"]
+    hw.materialize(assets, instance=instance, selection=["c"])  # b is not in this run: read once
+    assert asked == [[K("b")]]

@@ -79,20 +79,35 @@ class StepVersions:
         return {d: self._inputs[d] for d in node.deps if d in self._inputs}
 
     def _read(self, node: AssetNodeSpec, deps: list[AssetKey]) -> dict[AssetKey, tuple[str, int | None]]:
-        store = _store(self._run)
         graph = self._graph
-        if store is None or graph is None:
+        if graph is None:
             return {}
         partition = self._run.partition_key
         by_partition = [d for d in deps if same_partitions(graph, node, d)] if partition is not None else []
-        whole = [d for d in deps if d not in by_partition]
+        out: dict[AssetKey, tuple[str, int | None]] = {}
+        known = self._run.known_versions
+        for dep in deps:  # materialized earlier in this run by this process: no query
+            dep_node = graph.nodes.get(dep)
+            if dep_node is None or not dep_node.is_materializable:
+                continue
+            if dep in by_partition:
+                hit = known.get((dep, partition))
+            else:
+                hit = known.get((dep, None)) if dep_node.partitions is None else None
+            if hit is not None:
+                out[dep] = hit
+        rest = [d for d in deps if d not in out]
+        store = _store(self._run) if rest else None
+        if store is None:
+            return out
+        whole = [d for d in rest if d not in by_partition]
         versions: dict[AssetKey, AssetVersions | None] = {}
         if whole:
             versions.update(store.get_asset_versions(whole))
-        for dep in by_partition:
-            versions[dep] = store.get_asset_partition_versions(dep, [partition]).get(partition)
-        out: dict[AssetKey, tuple[str, int | None]] = {}
-        for dep in deps:
+        for dep in rest:
+            if dep in by_partition:
+                versions[dep] = store.get_asset_partition_versions(dep, [partition]).get(partition)
+        for dep in rest:
             out[dep] = _version_and_id(current_record(graph.nodes.get(dep), versions.get(dep)))
         return out
 
