@@ -14,6 +14,7 @@ from headwater.core.asset_events import (
     AssetObservation,
 )
 from headwater.core.asset_key import AssetKey
+from headwater.core.asset_versions import AssetVersions
 from headwater.events.event import Event, EventLogEntry
 from headwater.events.event_type import EventType
 from headwater.execution.run_partitions import InputPartitions, RunPartitions, resolve_run_partitions
@@ -88,6 +89,12 @@ class RunContext:
         #: (data version, storage id) of each (asset, partition) this process materialized in this run
         #: and stored: later steps read their inputs' versions here instead of querying the store.
         self.known_versions: dict[tuple[AssetKey, str | None], tuple[str, int]] = {}
+        #: Whether every step of the run executes in this process (the in-process executor): then
+        #: an asset of the run not in ``known_versions`` was not materialized by the run.
+        self.single_process = False
+        #: The versions of the job's assets as the run found them (read once by a run that skips
+        #: unchanged steps; see execution.step_versions).
+        self.version_snapshot: Mapping[AssetKey, AssetVersions] | None = None
 
     # --- partitions -------------------------------------------------------------------------
     @property
@@ -149,6 +156,14 @@ class RunContext:
                 self._note_versions(pending, ids)
             if self.on_events is not None:
                 self.on_events(pending)
+
+    def has_pending_materializations(self) -> bool:
+        """Whether an asset materialization waits to be stored (``flush``)."""
+        materialization = EventType.ASSET_MATERIALIZATION
+        return any(
+            e.dagster_event is not None and e.dagster_event.event_type is materialization
+            for e in self._pending
+        )
 
     def _note_versions(self, entries: Sequence[EventLogEntry], ids: Sequence[int]) -> None:
         for entry, storage_id in zip(entries, ids, strict=True):

@@ -97,6 +97,20 @@ class StepVersions:
             if hit is not None:
                 out[dep] = hit
         rest = [d for d in deps if d not in out]
+        snapshot = self._run.version_snapshot
+        if snapshot is not None and rest:
+            # The run's snapshot holds what the run did not change: assets outside the run, and, when
+            # every step runs in this process, those of the run it did not materialize (not known).
+            layer = self._run.layer
+            selected = layer.selected_asset_keys if layer is not None else frozenset()
+            single = self._run.single_process
+            for dep in rest:
+                dep_node = graph.nodes.get(dep)
+                if dep in by_partition or (dep_node is not None and dep_node.partitions is not None):
+                    continue
+                if single or dep not in selected:
+                    out[dep] = _version_and_id(current_record(dep_node, snapshot.get(dep)))
+            rest = [d for d in rest if d not in out]
         store = _store(self._run) if rest else None
         if store is None:
             return out
@@ -182,6 +196,9 @@ def unchanged_step(run: RunContext, attempt: StepAttempt, versions: StepVersions
     store = _store(run)
     if store is None:
         return None
+    if run.version_snapshot is None:  # one read of the job's assets, the first time a step asks
+        run.version_snapshot = store.get_asset_versions(list(layer.asset_graph.nodes))
+    snapshot = run.version_snapshot
     partition = run.partition_key
     kept: dict[str, str] = {}
     for key, io_key in keys:
@@ -195,7 +212,7 @@ def unchanged_step(run: RunContext, attempt: StepAttempt, versions: StepVersions
                 return None
             record = _materialized(store.get_asset_partition_versions(key, [partition]).get(partition))
         else:
-            record = _materialized(store.get_asset_versions([key]).get(key))
+            record = _materialized(snapshot.get(key))  # only this step materializes it in the run
         if record is None or record.code_version != node.code_version or record.data_version is None:
             return None
         current = {d.to_user_string(): v for d, (v, _) in versions.inputs_of(key).items()}
