@@ -61,6 +61,13 @@ class SqlAssetVersions:
 
     _db: Database
 
+    def _derived_versions(self) -> dict[int, VersionRecord]:
+        """This store's versions derived from events (see ``_records_from_events``)."""
+        found: dict[int, VersionRecord] | None = self.__dict__.get("_derived")
+        if found is None:
+            found = self.__dict__["_derived"] = {}
+        return found
+
     def get_asset_versions(
         self, asset_keys_: Sequence[AssetKey] | None = None
     ) -> Mapping[AssetKey, AssetVersions]:
@@ -77,7 +84,7 @@ class SqlAssetVersions:
                 rows = sqlite_rows(conn, str(query.compile(dialect=conn.dialect)), ())
             else:
                 rows = conn.execute(query).all()
-            out = _versions_of(conn, [(_key(row[0]), *row[1:]) for row in rows])
+            out = _versions_of(conn, [(_key(row[0]), *row[1:]) for row in rows], self._derived_versions())
         return out
 
     def get_asset_partition_versions(
@@ -89,10 +96,12 @@ class SqlAssetVersions:
         if partitions is not None:
             query = query.where(_P.partition.in_(list(partitions)))
         with self._db.read() as conn:
-            return _versions_of(conn, [tuple(row) for row in conn.execute(query)])
+            return _versions_of(conn, [tuple(row) for row in conn.execute(query)], self._derived_versions())
 
 
-def _versions_of(conn: sa.Connection, rows: Iterable[tuple[Any, ...]]) -> dict[Any, AssetVersions]:
+def _versions_of(
+    conn: sa.Connection, rows: Iterable[tuple[Any, ...]], derived: dict[int, VersionRecord]
+) -> dict[Any, AssetVersions]:
     """``(name, materialized, observed, materialization id, observation id)`` rows as versions; a row
     whose materialization has no versions column (stored before revision 0007, or rebuilt) gets them
     from that event. (Observations of that time are not read: they carried no data versions.)"""
@@ -108,7 +117,7 @@ def _versions_of(conn: sa.Connection, rows: Iterable[tuple[Any, ...]]) -> dict[A
             elif mat is not None or obs is not None:
                 out[name] = AssetVersions(mat, obs)
     if legacy:
-        records = _records_from_events(conn, [mat_id for _, mat_id, _ in legacy])
+        records = _records_from_events(conn, [mat_id for _, mat_id, _ in legacy], derived)
         for name, mat_id, obs in legacy:
             mat = records.get(mat_id)
             if mat is not None or obs is not None:
@@ -116,8 +125,15 @@ def _versions_of(conn: sa.Connection, rows: Iterable[tuple[Any, ...]]) -> dict[A
     return out
 
 
-def _records_from_events(conn: sa.Connection, ids: list[int]) -> dict[int, VersionRecord]:
-    out: dict[int, VersionRecord] = {}
+def _records_from_events(
+    conn: sa.Connection, ids: list[int], derived: dict[int, VersionRecord]
+) -> dict[int, VersionRecord]:
+    """The versions recorded by the events ``ids``; ``derived`` keeps them (an event never changes),
+    so a store written before revision 0007 is read once per store, not on every staleness query."""
+    out = {i: found for i in ids if (found := derived.get(i)) is not None}
+    ids = [i for i in ids if i not in out]
+    if len(derived) + len(ids) > _MAX_KEYS:
+        derived.clear()
     for start in range(0, len(ids), 5000):
         chunk = sorted(set(ids[start : start + 5000]))
         query = sa.select(*ENTRY_COLUMNS).where(event_logs.c.id.in_(chunk))
@@ -127,7 +143,7 @@ def _records_from_events(conn: sa.Connection, ids: list[int]) -> dict[int, Versi
             if entry is None or event is None:
                 continue
             tags = getattr(event.event_specific_data, "tags", None) or {}
-            out[row[0]] = VersionRecord.of_event(row[0], entry.timestamp, tags)
+            out[row[0]] = derived[row[0]] = VersionRecord.of_event(row[0], entry.timestamp, tags)
     return out
 
 
