@@ -129,8 +129,8 @@ CATALOG_COLUMNS = [
     "lastMaterializationTimestamp",  # epoch seconds, or null
     "lastRunId",
     "lastMaterializationFailed",  # its latest attempt failed
-    "checks",  # [[check name, latest execution status (PLANNED/SUCCEEDED/FAILED) or null], ...]
     "staleStatus",  # FRESH, STALE or MISSING (see AssetNode.staleStatus)
+    "checks",  # [[check name, latest execution status (PLANNED/SUCCEEDED/FAILED) or null], ...]
 ]
 
 
@@ -138,7 +138,7 @@ CATALOG_COLUMNS = [
     description="A page of the asset catalog as rows of plain values, one row per asset, in `columns` "
     "order (key path, group, kinds, owners, location, partitioned, materializable, description, upstream "
     "keys, last materialization "
-    "time, its run, whether the latest attempt failed, checks with their latest status, stale status). "
+    "time, its run, whether the latest attempt failed, stale status, checks with their latest status). "
     "What a list of "
     "thousands of assets shows, in one value; `assetNodes` gives every field of an asset, typed."
 )
@@ -197,8 +197,8 @@ def _catalog_page(
                 summary.last_materialization_timestamp,
                 summary.last_run_id,
                 summary.last_materialization_failed,
-                statuses,
                 state.status.value if (state := stale.get(node.key)) is not None else "MISSING",
+                statuses,
             ]
         )
     return AssetCatalogPage(
