@@ -162,6 +162,10 @@ class EventStore(Protocol):
         materialization's and versioned observation's data, code and input versions; one query."""
         ...
 
+    def get_asset_versions_stamp(self) -> tuple[int, ...]:
+        """Changes whenever ``get_asset_versions()`` may answer differently (for caches)."""
+        ...
+
     def get_asset_partition_versions(
         self, asset_key: AssetKey, partitions: Sequence[str] | None = None
     ) -> Mapping[str, AssetVersions]:

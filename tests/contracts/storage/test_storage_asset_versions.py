@@ -4,6 +4,8 @@ derived again from the remaining events after a run's events are deleted."""
 
 from __future__ import annotations
 
+import itertools
+
 from headwater.core.asset_events import AssetMaterialization, AssetObservation
 from headwater.core.asset_key import AssetKey
 from headwater.core.data_version import CODE_VERSION_TAG, DATA_VERSION_TAG, provenance_tags
@@ -63,10 +65,21 @@ def test_partitions_have_their_own_versions(storage: Storage, events: Events) ->
 
 def test_wipe_and_deleted_runs(storage: Storage, events: Events) -> None:
     store = storage.event_store
+    stamps = [store.get_asset_versions_stamp()]
     store.store_events([_mat(events, "r1", A, "v1")])
+    stamps.append(store.get_asset_versions_stamp())
     store.store_events([_mat(events, "r2", A, "v2")])
+    stamps.append(store.get_asset_versions_stamp())
     store.delete_events("r2")  # the index points at r1's event again, and its versions come back
     found = store.get_asset_versions([A])[A].materialized
     assert found is not None and found.data_version == "v1"
+    stamps.append(store.get_asset_versions_stamp())
+    store.store_events([_obs(events, "r3", A, "o1")])
+    stamps.append(store.get_asset_versions_stamp())
     store.wipe_assets([A])
     assert store.get_asset_versions([A]) == {}
+    stamps.append(store.get_asset_versions_stamp())
+    # every change of the index changed the stamp (what the webserver's staleness cache relies on)
+    assert all(a != b for a, b in itertools.pairwise(stamps)), stamps
+    store.store_events([_mat(events, "r4", B, "vb")])  # a new event raises a maximum, whatever else
+    assert store.get_asset_versions_stamp() not in stamps

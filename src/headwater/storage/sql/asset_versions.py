@@ -87,6 +87,20 @@ class SqlAssetVersions:
             out = _versions_of(conn, [(_key(row[0]), *row[1:]) for row in rows], self._derived_versions())
         return out
 
+    def get_asset_versions_stamp(self) -> tuple[int, ...]:
+        """A value that changes whenever ``get_asset_versions()`` may answer differently: from the
+        index rows, their count, and the sum and the maximum of their latest materialization and
+        observation ids. A new event raises a maximum (ids only grow); a wipe or a row rebuilt after
+        a run's events were deleted lowers a sum. One scan of the index, nothing decoded."""
+        func, mat, obs = sa.func, _A.last_materialization_id, _A.last_observation_id
+        query = sa.select(
+            func.count(),
+            *(func.coalesce(f(c), 0) for c in (mat, obs) for f in (func.sum, func.max)),
+        )
+        with self._db.read() as conn:
+            row = conn.execute(query).one()
+        return tuple(int(v) for v in row)
+
     def get_asset_partition_versions(
         self, asset_key: AssetKey, partitions: Sequence[str] | None = None
     ) -> Mapping[str, AssetVersions]:

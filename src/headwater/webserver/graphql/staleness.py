@@ -58,12 +58,22 @@ def workspace_graph(ctx: RequestContext) -> AssetGraph:
 
 
 def workspace_staleness(ctx: RequestContext) -> dict[CoreAssetKey, Staleness]:
-    """The staleness of every asset of the workspace (once per request)."""
+    """The staleness of every asset of the workspace: once per request, and kept across requests
+    while neither the specs nor the asset index changed (the UI polls the catalog)."""
     found = ctx.memo.get("staleness")
     if found is None:
-        versions = ctx.storage.event_store.get_asset_versions()
+        store = ctx.storage.event_store
+        stamp = store.get_asset_versions_stamp()
+        memo = ctx.sorted_asset_nodes().memo
+        kept = memo.get("staleness")
+        if kept is not None and kept[0] == stamp:
+            versions, found = kept[1], kept[2]
+        else:
+            versions = store.get_asset_versions()
+            found = resolve_staleness(workspace_graph(ctx), versions)
+            memo["staleness"] = (stamp, versions, found)
         ctx.memo["asset_versions"] = versions
-        found = ctx.memo["staleness"] = resolve_staleness(workspace_graph(ctx), versions)
+        ctx.memo["staleness"] = found
     assert isinstance(found, dict)
     return found
 
