@@ -10,6 +10,7 @@ from headwater.core.asset_events import AssetCheckSeverity as AssetCheckSeverity
 from headwater.core.asset_events import AssetMaterialization as AssetMaterialization
 from headwater.core.asset_events import AssetObservation as AssetObservation
 from headwater.core.asset_key import AssetKey as AssetKey
+from headwater.core.data_version import DataProvenance as DataProvenance
 from headwater.core.data_version import DataVersion as DataVersion
 from headwater.core.data_version import DataVersionsByPartition as DataVersionsByPartition
 from headwater.core.env_var import EnvVar as EnvVar
@@ -47,6 +48,9 @@ from headwater.core.partition_keys import MultiPartitionKey as MultiPartitionKey
 from headwater.core.partition_keys import PartitionKeyRange as PartitionKeyRange
 from headwater.core.partition_keys import TimeWindow as TimeWindow
 from headwater.core.paths import file_relative_path as file_relative_path
+from headwater.core.stale_status import StaleCause as StaleCause
+from headwater.core.stale_status import StaleCauseCategory as StaleCauseCategory
+from headwater.core.stale_status import StaleStatus as StaleStatus
 from headwater.core.table_metadata import TableMetadata as TableMetadata
 from headwater.definitions.asset_check import AssetChecksDefinition as AssetChecksDefinition
 from headwater.definitions.asset_check import asset_check as asset_check
@@ -482,6 +486,7 @@ __all__ = [
     "DagsterTypeLoader",
     "DagsterTypeLoaderContext",
     "DailyPartitionsDefinition",
+    "DataProvenance",
     "DataVersion",
     "DataVersionsByPartition",
     "DefaultRunLauncher",
@@ -641,6 +646,9 @@ __all__ = [
     "SkipReason",
     "SourceAsset",
     "SpecificPartitionsPartitionMapping",
+    "StaleCause",
+    "StaleCauseCategory",
+    "StaleStatus",
     "StaticPartitionMapping",
     "StaticPartitionsDefinition",
     "StepExecutionError",

@@ -156,6 +156,11 @@ API: tuple[tuple[str | None, str | None, str, str], ...] = (
     ("DataVersion", "DataVersion", "headwater.core.data_version", "DataVersion"),
     ("DataVersionsByPartition", "DataVersionsByPartition", "headwater.core.data_version",
      "DataVersionsByPartition"),
+    ("DataProvenance", "DataProvenance", "headwater.core.data_version", "DataProvenance"),
+    # staleness (Dagster exposes it through GraphQL only: staleStatus / staleCauses)
+    ("StaleStatus", None, "headwater.core.stale_status", "StaleStatus"),
+    ("StaleCause", None, "headwater.core.stale_status", "StaleCause"),
+    ("StaleCauseCategory", None, "headwater.core.stale_status", "StaleCauseCategory"),
     ("success_hook", "success_hook", f"{_D}.hooks", "success_hook"),
     ("failure_hook", "failure_hook", f"{_D}.hooks", "failure_hook"),
     ("HookDefinition", "HookDefinition", f"{_D}.hooks", "HookDefinition"),

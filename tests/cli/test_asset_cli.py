@@ -168,3 +168,37 @@ def test_materialize_a_partition_range(tmp_path: Path, monkeypatch: pytest.Monke
     assert bad.exit_code != 0 and "START...END" in bad.output
     unknown = CliRunner().invoke(cli, [*args, "--partition", "2025-01-01"])
     assert unknown.exit_code != 0 and "2025-01-01" in unknown.output and "'days'" in unknown.output
+
+
+def test_materialize_skip_unchanged_says_which_steps_were_skipped_and_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HEADWATER_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "versioned_defs.py"
+    path.write_text(
+        textwrap.dedent(
+            """
+            import headwater as hw
+
+            @hw.asset(code_version="1")
+            def numbers() -> list[int]:
+                return [1, 2, 3]
+
+            @hw.asset(code_version="1")
+            def total(numbers: list[int]) -> int:
+                return sum(numbers)
+
+            defs = hw.Definitions(assets=[numbers, total])
+            """
+        )
+    )
+    args = ["asset", "materialize", "--select", "*", "-f", str(path)]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    second = CliRunner().invoke(cli, [*args, "--skip-unchanged"])
+    assert second.exit_code == 0, second.output
+    assert "numbers skipped, unchanged (its code version and input data versions" in second.output
+    assert "total skipped, unchanged" in second.output
+    assert "materialized" not in second.output
+    assert "0 succeeded, 0 failed, 2 skipped" in second.output

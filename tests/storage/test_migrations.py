@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 import sqlalchemy as sa
@@ -124,9 +125,11 @@ def _make_old_database(url: str) -> None:
     finally:
         db.dispose()
     old = SqlStorage(url, check_schema=False)
+    # The code of that revision wrote no versions into the asset index (revision 0007 added them).
     try:
         old.run_store.add_run(Run(job_name="job", run_id="old-run"))
-        old.handle_new_events([_entry(EventType.RUN_START), _mat(), _entry(EventType.RUN_SUCCESS)])
+        with patch("headwater.storage.sql.events._versions", lambda *args: None):
+            old.handle_new_events([_entry(EventType.RUN_START), _mat(), _entry(EventType.RUN_SUCCESS)])
     finally:
         old.dispose()
 
@@ -175,6 +178,10 @@ def test_older_database_is_refused_then_migrated_in_place(backend: str, tmp_path
             assert record is not None and record.dagster_run.status is RunStatus.SUCCESS
             assert len(migrated.event_store.get_logs_for_run("old-run")) == 3
             assert migrated.event_store.get_materialized_partitions(AssetKey("kept")) == {"2024-01-01"}
+            # 0007: the versions of a materialization stored before come from its event.
+            kept = migrated.event_store.get_asset_versions([AssetKey("kept")])[AssetKey("kept")]
+            assert kept.materialized is not None and kept.materialized.timestamp == 1_700_000_001.0
+            assert not kept.materialized.has_provenance
         finally:
             migrated.dispose()
         again = SqlStorage(url, upgrade=True)  # migrating a current database is a no-op

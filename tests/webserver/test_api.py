@@ -223,7 +223,7 @@ def test_asset_catalog_rows_agree_with_asset_nodes(dev: DevServer) -> None:
         typed: assetNodes(filter: $f) { ... on AssetNodeConnection { nodes { assetKey { path } groupName kinds
             owners isPartitioned isMaterializable description dependencyKeys { path }
             latestMaterialization { runId timestamp } lastRunId
-            latestMaterializationFailed assetChecks { name latestExecution { status } } } } }
+            latestMaterializationFailed staleStatus assetChecks { name latestExecution { status } } } } }
         rows: assetCatalog(filter: $f, cursor: $c, limit: $l) { __typename ... on AssetCatalogPage {
             columns rows cursor hasMore totalCount } ... on InvalidRequestError { message } } }"""
     data = dev.gql(query, {"f": {"selection": "group:raw or group:clean or group:slow"}})
@@ -239,6 +239,7 @@ def test_asset_catalog_rows_agree_with_asset_nodes(dev: DevServer) -> None:
         assert row["description"] == node["description"]
         assert row["dependencyKeys"] == [k["path"] for k in node["dependencyKeys"]]
         assert row["lastMaterializationFailed"] == node["latestMaterializationFailed"]
+        assert row["staleStatus"] == node["staleStatus"]
         if latest is None:
             assert row["lastMaterializationTimestamp"] is None
         else:
@@ -250,6 +251,7 @@ def test_asset_catalog_rows_agree_with_asset_nodes(dev: DevServer) -> None:
     by_key = {"/".join(r["key"]): r for r in rows}
     assert by_key["doubled"]["checks"] == [["doubled_even", "SUCCEEDED"]]
     assert by_key["sleepy"]["lastMaterializationTimestamp"] is None
+    assert by_key["sleepy"]["staleStatus"] == "MISSING" and by_key["numbers"]["staleStatus"] == "FRESH"
     second = dev.gql(query, {"f": {"groups": ["clean", "raw"]}, "l": 1, "c": '["doubled"]'})["rows"]
     assert [r[0] for r in second["rows"]] == [["numbers"]] and not second["hasMore"]
     bad = dev.gql(query, {"f": {"selection": "key:("}})["rows"]

@@ -17,6 +17,8 @@ export interface CatalogAsset {
   latestMaterializationFailed: boolean;
   lastRunId: string | null;
   assetChecks: { name: string; latestExecution: { status: string } | null }[];
+  /** FRESH, STALE or MISSING (the GraphQL staleStatus); null from servers without it. */
+  staleStatus: string | null;
 }
 
 // `assetCatalog` sends each asset as one row of plain values (in `columns` order): ten times cheaper for
@@ -58,6 +60,7 @@ export function rowsToAssets(columns: string[], rows: unknown[][]): CatalogAsset
       latestMaterializationFailed: Boolean(col(row, "lastMaterializationFailed")),
       lastRunId: runId,
       assetChecks: checks.map(([name, status]) => ({ name, latestExecution: status ? { status } : null })),
+      staleStatus: (col(row, "staleStatus") as string | null | undefined) ?? null,
     };
   });
 }

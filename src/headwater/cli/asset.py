@@ -15,6 +15,7 @@ from headwater.cli.code_options import (
     selection_from_option,
 )
 from headwater.cli.progress import ProgressPrinter
+from headwater.core.data_version import SKIP_UNCHANGED_TAG
 from headwater.core.partition_keys import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME, selection_job
 from headwater.errors import HeadwaterError
@@ -73,6 +74,12 @@ def list_assets(
     "print its run id, instead of running it in this process.",
 )
 @click.option("--wait", is_flag=True, help="With --launch: follow the run's progress until it finishes.")
+@click.option(
+    "--skip-unchanged",
+    is_flag=True,
+    help="Skip each step whose assets' code versions and input data versions equal those of their last "
+    "materialization, reusing the stored outputs (the run tag headwater/skip_unchanged).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Print every event, not only step progress.")
 def materialize_assets(
     select: str,
@@ -80,6 +87,7 @@ def materialize_assets(
     partition_range: str | None,
     launch: bool,
     wait: bool,
+    skip_unchanged: bool,
     verbose: bool,
     module_name: str | None,
     python_file: str | None,
@@ -95,6 +103,8 @@ def materialize_assets(
     if wait and not launch:
         raise click.UsageError("--wait follows a launched run: pass it with --launch.")
     tags = _range_tags(partition, partition_range)
+    if skip_unchanged:
+        tags[SKIP_UNCHANGED_TAG] = "true"
     defs = load_from_options(module_name, python_file, attribute, working_directory)
     console = Console(highlight=False, soft_wrap=True)
     try:

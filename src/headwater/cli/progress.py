@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.console import Console
 
+from headwater.core.data_version import SKIP_REASON_KEY
 from headwater.events.event import EventLogEntry
 from headwater.events.event_type import EventType
 
@@ -46,6 +47,10 @@ class ProgressPrinter:
                     extra = f"\n{_indent(err.to_string() if err else '')}"
                 elif ev.event_type is EventType.STEP_SKIPPED:
                     self.counts["skipped"] += 1
+                    reason = _skip_reason(ev.event_specific_data)
+                    if reason is not None:
+                        word = "skipped, unchanged"
+                        extra = f" [dim]({reason})[/dim]"
                 self.console.print(f"[{color}]{mark}[/{color}] {ev.step_key} {word}{extra}")
             elif ev.event_type is EventType.ASSET_MATERIALIZATION:
                 self.console.print(
@@ -59,6 +64,12 @@ class ProgressPrinter:
                 self.console.print(
                     f"  [dim]{ev.event_type.value} {ev.step_key or ''} {ev.message or ''}[/dim]"
                 )
+
+
+def _skip_reason(data: Any) -> str | None:
+    """Why a step was skipped as unchanged (``skip_unchanged``); None for other skips."""
+    entry = (getattr(data, "metadata", None) or {}).get(SKIP_REASON_KEY)
+    return str(getattr(entry, "value", entry)) if entry is not None else None
 
 
 def _asset(ev: Any) -> str:

@@ -10,6 +10,7 @@ from headwater.core.asset_events import AssetCheckSeverity as AssetCheckSeverity
 from headwater.core.asset_events import AssetMaterialization as AssetMaterialization
 from headwater.core.asset_events import AssetObservation as AssetObservation
 from headwater.core.asset_key import AssetKey as AssetKey
+from headwater.core.data_version import DataProvenance as DataProvenance
 from headwater.core.data_version import DataVersion as DataVersion
 from headwater.core.data_version import DataVersionsByPartition as DataVersionsByPartition
 from headwater.core.env_var import EnvVar as EnvVar
@@ -479,6 +480,7 @@ __all__ = [
     "DagsterUnmetExecutorRequirementsError",
     "DagsterUserCodeExecutionError",
     "DailyPartitionsDefinition",
+    "DataProvenance",
     "DataVersion",
     "DataVersionsByPartition",
     "DefaultRunLauncher",

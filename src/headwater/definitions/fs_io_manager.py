@@ -13,6 +13,7 @@ The base directory is ``base_dir`` if given, else the instance's storage directo
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import tempfile
@@ -105,18 +106,24 @@ class PickledObjectFilesystemIOManager(IOManager):
             path = self.get_path(base)
         else:
             path = self.get_path(context.get_identifier())
-        self._write(path, obj)
+        digest = self._write(path, obj)
         context.add_output_metadata({"path": MetadataValue.path(path)})
+        if context.has_asset_key:
+            context.record_data_version(digest)
 
     @staticmethod
-    def _write(path: str, obj: t.Any) -> None:
+    def _write(path: str, obj: t.Any) -> str:
+        """Pickle ``obj`` to ``path`` (atomically); returns the SHA-256 of the bytes written (the data
+        version of the stored output)."""
         parent = os.path.dirname(path)
         os.makedirs(parent, exist_ok=True)
+        data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
         fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as file:
-                pickle.dump(obj, file, protocol=pickle.HIGHEST_PROTOCOL)
+                file.write(data)
             os.replace(tmp, path)
+            return hashlib.sha256(data).hexdigest()
         except BaseException:
             try:
                 os.unlink(tmp)

@@ -23,6 +23,9 @@ def _partition_keys(context: OutputContext | InputContext) -> list[str] | None:
 class InMemoryIOManager(IOManager):
     """Keeps every handled value in ``self.values``."""
 
+    #: Its values do not outlive the run's process: a run that skips unchanged steps runs them anyway.
+    keeps_values_in_memory = True
+
     def __init__(self) -> None:
         self.values: dict[tuple[t.Any, ...], t.Any] = {}
 

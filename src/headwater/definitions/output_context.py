@@ -42,6 +42,7 @@ class OutputContext(AssetPartitionProperties):
         "_asset_spec",
         "_config",
         "_dagster_type",
+        "_data_version",
         "_definition_metadata",
         "_events",
         "_exit_stack",
@@ -95,6 +96,7 @@ class OutputContext(AssetPartitionProperties):
         self._dagster_type = dagster_type
         self._log = log
         self._version = version
+        self._data_version: str | None = None
         self._resource_config = resource_config
         self._resources = resources
         self._exit_stack: t.Any = None  # set by the test builders, which build resources (closed on exit)
@@ -211,6 +213,15 @@ class OutputContext(AssetPartitionProperties):
         if self._user_metadata is None:
             self._user_metadata = {}
         self._user_metadata.update(metadata)
+
+    def record_data_version(self, data_version: str) -> None:
+        """Headwater: the data version of the stored output, as the IO manager computed it (e.g. a hash
+        of the bytes written); the materialization records it unless the asset reported its own."""
+        self._data_version = str(data_version)
+
+    @property
+    def recorded_data_version(self) -> str | None:
+        return self._data_version
 
     def get_logged_metadata(self) -> dict[str, t.Any]:
         return dict(self._user_metadata or {})

@@ -13,6 +13,7 @@ from headwater.errors import InvalidInvocationError, InvariantViolationError
 from headwater.events.event import EventLogEntry
 from headwater.execution.in_process_executor import in_process_executor
 from headwater.execution.run_driver import execute_run
+from headwater.execution.step_versions import SKIP_UNCHANGED_TAG
 from headwater.planning.op_selection import resolve_op_selection
 from headwater.selection.asset_selection import AssetSelection
 
@@ -146,8 +147,17 @@ def materialize(
     raise_on_error: bool = True,
     tags: Mapping[str, str] | None = None,
     selection: Any = None,
+    *,
+    skip_unchanged: bool = False,
 ) -> ExecuteInProcessResult:
-    """Materialize ``assets`` (or the ``selection`` of them) in this process."""
+    """Materialize ``assets`` (or the ``selection`` of them) in this process.
+
+    ``skip_unchanged`` (Headwater): skip each step whose assets declare a ``code_version`` equal to
+    the one their last materialization recorded and whose input data versions are unchanged; the
+    stored outputs are reused (the run tag ``headwater/skip_unchanged``, honoured by every executor).
+    """
+    if skip_unchanged:
+        tags = {**(tags or {}), SKIP_UNCHANGED_TAG: "true"}
     return _materialize(
         assets,
         run_config,

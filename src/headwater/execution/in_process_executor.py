@@ -43,6 +43,7 @@ class InProcessExecutor(ExecutorDefinition):
 
     def _execute(self, run: RunContext) -> None:
         active = run.active
+        run.single_process = True  # every step of the run materializes in this process
         slots = PoolSlots(run)
         _report_decisions(run)
         waiting: list[StepInstance] = []  # ready, but their instance pool is full

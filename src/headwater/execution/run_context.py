@@ -7,7 +7,14 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from headwater.core.asset_events import AssetCheckEvaluation, AssetMaterialization, AssetObservation
+from headwater.core.asset_events import (
+    DATA_VERSION_TAG,
+    AssetCheckEvaluation,
+    AssetMaterialization,
+    AssetObservation,
+)
+from headwater.core.asset_key import AssetKey
+from headwater.core.asset_versions import AssetVersions
 from headwater.events.event import Event, EventLogEntry
 from headwater.events.event_type import EventType
 from headwater.execution.run_partitions import InputPartitions, RunPartitions, resolve_run_partitions
@@ -79,6 +86,15 @@ class RunContext:
         self.loggers: list[Any] = []
         self._partitions: Any = _UNSET
         self._input_partitions: InputPartitions | None = None
+        #: (data version, storage id) of each (asset, partition) this process materialized in this run
+        #: and stored: later steps read their inputs' versions here instead of querying the store.
+        self.known_versions: dict[tuple[AssetKey, str | None], tuple[str, int]] = {}
+        #: Whether every step of the run executes in this process (the in-process executor): then
+        #: an asset of the run not in ``known_versions`` was not materialized by the run.
+        self.single_process = False
+        #: The versions of the job's assets as the run found them (read once by a run that skips
+        #: unchanged steps; see execution.step_versions).
+        self.version_snapshot: Mapping[AssetKey, AssetVersions] | None = None
 
     # --- partitions -------------------------------------------------------------------------
     @property
@@ -135,9 +151,29 @@ class RunContext:
         """Write pending events to the instance in one batch (one transaction on SQL stores)."""
         if self._pending:
             pending, self._pending = self._pending, []
-            self.instance.handle_new_events(pending)
+            ids = self.instance.handle_new_events(pending)
+            if ids and len(ids) == len(pending):  # (a warm-pool worker's parent stores them: no ids)
+                self._note_versions(pending, ids)
             if self.on_events is not None:
                 self.on_events(pending)
+
+    def has_pending_materializations(self) -> bool:
+        """Whether an asset materialization waits to be stored (``flush``)."""
+        materialization = EventType.ASSET_MATERIALIZATION
+        return any(
+            e.dagster_event is not None and e.dagster_event.event_type is materialization
+            for e in self._pending
+        )
+
+    def _note_versions(self, entries: Sequence[EventLogEntry], ids: Sequence[int]) -> None:
+        for entry, storage_id in zip(entries, ids, strict=True):
+            event = entry.dagster_event
+            if event is None or event.event_type is not EventType.ASSET_MATERIALIZATION:
+                continue
+            data = event.event_specific_data
+            version = (data.tags or {}).get(DATA_VERSION_TAG)
+            if version is not None:
+                self.known_versions[(data.asset_key, data.partition)] = (version, storage_id)
 
     def log_user_event(self, step_key: str, event: Any) -> None:
         from headwater.definitions.results import AssetCheckResult, ExpectationResult

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from headwater.core.asset_check_key import AssetCheckKey
@@ -13,8 +13,7 @@ from headwater.core.asset_events import (
     AssetMaterialization,
     AssetObservation,
 )
-from headwater.core.asset_key import AssetKey
-from headwater.core.data_version import CODE_VERSION_TAG, data_version_tags
+from headwater.core.data_version import data_version_tags
 from headwater.core.metadata import normalize_metadata
 from headwater.definitions.results import (
     AssetCheckResult,
@@ -36,6 +35,7 @@ from headwater.events.event_type import EventType
 from headwater.events.payloads import HandledOutputData, StepOutputData, TypeCheckData, type_check_data
 from headwater.execution.boundary import user_code_error_boundary
 from headwater.execution.io_contexts import make_output_context
+from headwater.execution.step_versions import StepVersions
 from headwater.execution.type_checks import run_type_check
 
 if TYPE_CHECKING:
@@ -91,6 +91,7 @@ class OutputHandler:
         self.dynamic: dict[str, list[str]] = {}
         self.blocking_failures: list[AssetCheckEvaluation] = []
         self.output_values: dict[str, Any] = {}
+        self.versions = attempt.versions if attempt.versions is not None else StepVersions(run)
 
     # --- dispatch -------------------------------------------------------------------------
     def process_return(self, value: Any) -> None:
@@ -244,6 +245,7 @@ class OutputHandler:
         self.output_values[name if mapping_key is None else f"{name}[{mapping_key}]"] = value
         run.output_capture[(key, name) if mapping_key is None else (key, f"{name}[{mapping_key}]")] = value
         extra: dict[str, Any] = {}
+        computed: str | None = None
         if not spec.is_nothing:
             io = run.io_manager(spec.io_manager_key)
             out_ctx = make_output_context(run, self.attempt, spec, mapping_key, user_meta)
@@ -252,12 +254,14 @@ class OutputHandler:
             ):
                 returned = io.handle_output(out_ctx, value)
             extra = out_ctx.consume_logged_metadata() if hasattr(out_ctx, "consume_logged_metadata") else {}
+            computed = getattr(out_ctx, "recorded_data_version", None)
             self._log_io_events(out_ctx, returned)
         if spec.asset_key is not None:
             metadata = {**user_meta, **self.context.output_metadata_for(name, mapping_key), **extra}
-            tags = self._version_tags(
+            tags = self.versions.tags(
                 spec.asset_key,
                 output.data_version if output is not None else None,
+                computed,
                 output.tags if output is not None else None,
             )
             for partition in _partitions_of(run, spec.asset_key):
@@ -288,16 +292,6 @@ class OutputHandler:
             events.extend(e for e in returned if isinstance(e, (AssetMaterialization, AssetObservation)))
         for event in events:
             self.run.log_user_event(self.attempt.key, event)
-
-    def _version_tags(
-        self, key: AssetKey, data_version: Any, user_tags: Mapping[str, str] | None
-    ) -> dict[str, str]:
-        """A materialization's tags, as Dagster writes them: the code version it was computed with (the
-        asset's ``code_version``, else the run id), the data version the asset reported, then its tags."""
-        layer = self.run.layer
-        node = layer.asset_graph.nodes.get(key) if layer is not None else None
-        code_version = node.code_version if node is not None and node.code_version else self.run.run_id
-        return {CODE_VERSION_TAG: code_version, **data_version_tags(data_version), **(user_tags or {})}
 
     def handle_dynamic(self, item: DynamicOutput) -> None:
         spec = self._spec(item.output_name)
@@ -358,7 +352,7 @@ class OutputHandler:
             self.produced.add(name)
             self.output_values[name] = None
             metadata = {**result.metadata, **self.context.output_metadata_for(name)}
-            tags = self._version_tags(asset_key, result.data_version, result.tags)
+            tags = self.versions.tags(asset_key, result.data_version, None, result.tags)
             for partition in _partitions_of(run, asset_key):
                 mat = AssetMaterialization(
                     asset_key, metadata=metadata or None, partition=partition, tags=tags

@@ -19,6 +19,7 @@ from headwater.errors import (
 )
 from headwater.events.event_type import EventType
 from headwater.events.payloads import (
+    EngineEventData,
     HookData,
     StepFailureData,
     StepRetryData,
@@ -36,6 +37,7 @@ from headwater.execution.hook_context import HookContext
 from headwater.execution.log_manager import RunLogger, current_step
 from headwater.execution.step_inputs import load_inputs
 from headwater.execution.step_outputs import OutputHandler
+from headwater.execution.step_versions import SKIP_REASON_KEY, StepVersions, Unchanged, unchanged_step
 from headwater.planning.active_execution import StepInstance
 
 if TYPE_CHECKING:
@@ -55,6 +57,7 @@ class StepAttempt(msgspec.Struct):
     op_def: OpDefinition
     retry_number: int
     selected_outputs: set[str] | None
+    versions: StepVersions | None = None
 
 
 class StepResult(msgspec.Struct):
@@ -101,6 +104,10 @@ def run_step(run: RunContext, inst: StepInstance, retry_number: int = 0) -> Step
     capture = capture_step_output(run.run_id, inst.key)
     capture.__enter__()
     try:
+        attempt.versions = StepVersions(run)
+        unchanged = unchanged_step(run, attempt, attempt.versions)
+        if unchanged is not None:
+            return _skip_unchanged(run, attempt, unchanged)
         while True:
             result, error, retry_wait = _attempt(run, attempt, policy)
             if retry_wait is None:
@@ -122,6 +129,27 @@ def run_step(run: RunContext, inst: StepInstance, retry_number: int = 0) -> Step
         current_step.reset(token)
         run.flush()
     return result
+
+
+def _skip_unchanged(run: RunContext, attempt: StepAttempt, unchanged: Unchanged) -> StepResult:
+    """Skip a step whose assets are unchanged: one STEP_SKIPPED event saying why; its outputs count
+    as produced (downstream steps load the stored ones through the IO manager)."""
+    kept = ", ".join(f"{k} @ {v[:12]}" for k, v in sorted(unchanged.data_versions.items()))
+    run.emit(
+        EventType.STEP_SKIPPED,
+        attempt.key,
+        f'Skipped execution of step "{attempt.key}": {unchanged.reason} (kept {kept}).',
+        EngineEventData(
+            {
+                SKIP_REASON_KEY: unchanged.reason,
+                "data_versions": unchanged.data_versions,
+            }
+        ),
+    )
+    outputs = {o.name for o in attempt.node_spec.outputs}
+    if attempt.selected_outputs is not None:
+        outputs &= attempt.selected_outputs
+    return StepResult(True, outputs, {}, {})
 
 
 def _attempt(

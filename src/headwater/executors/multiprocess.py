@@ -49,7 +49,7 @@ from headwater.execution.run_driver import resource_keys_for
 from headwater.executors.limits import ConcurrencyLimiter, TagLimit, by_priority, parse_pool_limits
 from headwater.executors.output_capture import CaptureMap
 from headwater.executors.run_checks import check_io_managers, fail_run
-from headwater.executors.step_task import StepDone, build_task
+from headwater.executors.step_task import StepDone, build_task, known_versions
 from headwater.executors.step_worker import WorkerSetup
 from headwater.executors.worker_pool import START_METHODS, Died, WorkerPool, default_start_method
 from headwater.planning.active_execution import StepInstance, StepOutcome
@@ -272,6 +272,10 @@ class _Driver:
             self._report_decisions()
             if not self.stopping:
                 self.pending.extend(active.pop_ready())
+                if self.pending and run.has_pending_materializations():
+                    # The next steps record (and, skipping unchanged steps, compare) the data versions
+                    # of their inputs, which they read from the store: store those first.
+                    run.flush()
                 self._dispatch()
             # Store what arrived only now, after the next steps are on their way: the write (a
             # transaction on SQL stores) overlaps their execution instead of delaying their start.
@@ -303,7 +307,8 @@ class _Driver:
                 continue
             limiter.start(inst.step.node)
             self.running[inst.key] = inst
-            pool.submit(build_task(active, inst, self.run.run_id))
+            versions = known_versions(self.run, inst.step.node.outputs)
+            pool.submit(build_task(active, inst, self.run.run_id, versions=versions))
             self.run.emit(
                 EventType.STEP_WORKER_STARTING,
                 inst.key,

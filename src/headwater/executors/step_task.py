@@ -126,6 +126,16 @@ class DynamicKeys(msgspec.Struct, frozen=True, array_like=True):
     keys: list[str]
 
 
+class KnownVersion(msgspec.Struct, frozen=True, array_like=True):
+    """The data version and storage id of an upstream asset (``key``: its stored JSON form) the run
+    materialized and stored: a warm-pool worker records it as the step's input version."""
+
+    key: str
+    partition: str | None
+    version: str
+    storage_id: int
+
+
 class StepTask(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """One step instance to run (see the module docstring)."""
 
@@ -139,6 +149,7 @@ class StepTask(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     upstream: list[Upstream] = []
     produced: dict[str, list[str]] = {}  # for the upstream instance keys: the outputs they produced
     dynamic: list[DynamicKeys] = []
+    versions: list[KnownVersion] = []  # of the step's upstream assets stored by the run (warm pool)
     v: int = TASK_VERSION
 
 
@@ -171,6 +182,7 @@ def build_task(
     plan_snapshot_id: str | None = None,
     code: JobPointer | None = None,
     retry_number: int = 0,
+    versions: list[KnownVersion] | None = None,
 ) -> StepTask:
     """The sender's view of ``inst``'s inputs, for a worker whose ActiveExecution never saw them."""
     upstream: list[Upstream] = []
@@ -196,7 +208,29 @@ def build_task(
         upstream,
         produced,
         dynamic,
+        versions or [],
     )
+
+
+def known_versions(run: Any, step_outputs: Any) -> list[KnownVersion]:
+    """What the sender knows (``RunContext.known_versions``) of the upstream assets of a step whose
+    outputs are ``step_outputs`` (NodeOutputSpecs)."""
+    layer = run.layer
+    known = run.known_versions
+    if layer is None or not known:
+        return []
+    nodes = layer.asset_graph.nodes
+    deps = {
+        d
+        for o in step_outputs
+        if o.asset_key is not None and o.asset_key in nodes
+        for d in nodes[o.asset_key].deps
+    }
+    return [
+        KnownVersion(key.to_string(), partition, version, storage_id)
+        for (key, partition), (version, storage_id) in known.items()
+        if key in deps
+    ]
 
 
 def upstream_sources(task: StepTask) -> dict[OutputRef, list[str]]:

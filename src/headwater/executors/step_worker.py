@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+from headwater.core.asset_key import AssetKey
 from headwater.core.error_info import ErrorInfo
 from headwater.definitions.reconstructable import ReconstructableJob
 from headwater.errors import UnmetExecutorRequirementsError
@@ -182,6 +183,10 @@ class StepWorker:
         if self.init_error is not None:
             return self._failed_init(inst, self.init_error)
         self.active.receive(task)
+        for known in task.versions:  # upstream assets the run stored (the sender knows their versions)
+            key = AssetKey.from_db_string(known.key)
+            if key is not None:
+                run.known_versions[(key, known.partition)] = (known.version, known.storage_id)
         run.output_capture.clear()
         run.first_user_error = None
         run.emit(

@@ -12,6 +12,8 @@ from headwater.errors import InvariantViolationError
 from headwater.events.event import Event, EventLogEntry
 from headwater.events.event_type import EventType
 from headwater.selection.partition_status import AssetPartitionStatus, PartitionStatusRanges
+from headwater.selection.staleness import PartitionStaleness, Staleness, resolve_staleness
+from headwater.specs.asset_graph import AssetGraph
 from headwater.specs.partitions import (
     DynamicPartitionsSpec,
     MultiPartitionsSpec,
@@ -128,6 +130,26 @@ class AssetMethods:
             mat = entry.asset_materialization if entry is not None else None
             out[key] = (mat.tags or {}).get(CODE_VERSION_TAG) if mat is not None else None
         return out
+
+    def get_stale_status_by_asset(self, asset_graph: AssetGraph) -> Mapping[AssetKey, Staleness]:
+        """Headwater: the staleness (status, causes, current data version) of every asset of
+        ``asset_graph`` (``Definitions.resolve_asset_graph()``), from the asset index in one query."""
+        return resolve_staleness(asset_graph, self._events.get_asset_versions())
+
+    def get_stale_status_by_partition(
+        self, asset_graph: AssetGraph, asset_key: AssetKey, partitions: Iterable[str] | None = None
+    ) -> Mapping[str, Staleness]:
+        """Headwater: the staleness of each partition of ``asset_key`` (those given, else those with a
+        materialization or observation)."""
+        versions = self._events.get_asset_versions()
+        resolver = PartitionStaleness(
+            asset_graph,
+            resolve_staleness(asset_graph, versions),
+            versions,
+            self._events.get_asset_partition_versions,
+        )
+        keys = list(partitions) if partitions is not None else sorted(resolver.versions_of(asset_key))
+        return resolver.all(asset_key, keys)
 
     def get_asset_keys(
         self, prefix: Sequence[str] | None = None, limit: int | None = None, cursor: str | None = None

@@ -24,6 +24,7 @@ from typing import Protocol
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
+from headwater.core.asset_versions import AssetVersions
 from headwater.events.event import Event, EventLogEntry, EventLogRecord
 from headwater.events.event_type import EventType
 from headwater.events.run_status import RunStatus
@@ -153,6 +154,24 @@ class EventStore(Protocol):
     ) -> Sequence[AssetIndexSummary]:
         """The asset index rows of ``asset_keys`` (None: every asset with an event) with their latest
         events' timestamps, without reading the events: one query for the whole catalog."""
+        ...
+
+    def get_asset_versions(
+        self, asset_keys: Sequence[AssetKey] | None = None
+    ) -> Mapping[AssetKey, AssetVersions]:
+        """The versions the asset index keeps of ``asset_keys`` (None: every asset): their latest
+        materialization's and versioned observation's data, code and input versions; one query."""
+        ...
+
+    def get_asset_versions_stamp(self) -> tuple[int, ...]:
+        """Changes whenever ``get_asset_versions()`` may answer differently (for caches)."""
+        ...
+
+    def get_asset_partition_versions(
+        self, asset_key: AssetKey, partitions: Sequence[str] | None = None
+    ) -> Mapping[str, AssetVersions]:
+        """The same for each partition of ``asset_key`` (or of ``partitions``) with a materialization
+        or an observation."""
         ...
 
     def has_asset_key(self, asset_key: AssetKey) -> bool: ...

@@ -126,6 +126,16 @@ def slow(context: Any) -> int:
     return 1
 
 
+@hw.asset(code_version="1")
+def versioned_root() -> int:
+    return 20
+
+
+@hw.asset(code_version="1")
+def versioned_leaf(versioned_root: int) -> int:
+    return versioned_root + 1
+
+
 def _build(name: str, executor: Any) -> dict[str, Any]:
     @hw.job(name=f"values_{name}", executor_def=executor)
     def values() -> None:
@@ -169,8 +179,13 @@ def _build(name: str, executor: Any) -> dict[str, Any]:
         "skips": skips,
         "pools": pools,
         "slow": slow_job,
+        "versioned": hw.define_asset_job(
+            f"versioned_{name}", selection=[versioned_root, versioned_leaf], executor_def=executor
+        ),
     }
 
 
 JOBS = {name: _build(name, executor) for name, executor in EXECUTORS.items()}
-defs = hw.Definitions(jobs=[job for jobs in JOBS.values() for job in jobs.values()])
+defs = hw.Definitions(
+    assets=[versioned_root, versioned_leaf], jobs=[job for jobs in JOBS.values() for job in jobs.values()]
+)

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from headwater.core.asset_key import AssetKey
+from headwater.core.data_version import SKIP_REASON_KEY, SKIP_UNCHANGED_TAG
 from headwater.definitions.reconstructable import ReconstructableJob
 from headwater.events.event_type import EventType
 from headwater.executors.job_execution import execute_job
@@ -40,7 +42,9 @@ class Runner:
         self.services = services
         self.home = home
 
-    def __call__(self, scenario: str, run_config: dict[str, Any] | None = None) -> Any:
+    def __call__(
+        self, scenario: str, run_config: dict[str, Any] | None = None, tags: dict[str, str] | None = None
+    ) -> Any:
         from tests.contracts.executors import _jobs
 
         config = dict(run_config or {})
@@ -51,7 +55,7 @@ class Runner:
             config["execution"] = {"config": {"cluster": {"existing": {"address": address}}}}
         job = _jobs.JOBS[self.name][scenario]
         target = ReconstructableJob("tests.contracts.executors._jobs", "defs", job.name)
-        return execute_job(target, instance=self.instance, run_config=config)
+        return execute_job(target, instance=self.instance, run_config=config, tags=tags)
 
 
 @pytest.fixture
@@ -118,3 +122,20 @@ def test_instance_pool_limit_holds_across_workers(run: Runner) -> None:
     assert result.success
     (a0, a1), (b0, b1) = result.output_for_node("pooled_a"), result.output_for_node("pooled_b")
     assert a1 <= b0 or b1 <= a0, "two steps of a pool of 1 ran at once"
+
+
+def test_skip_unchanged_skips_unchanged_steps_and_reuses_their_outputs(run: Runner) -> None:
+    first = run("versioned")
+    assert first.success
+    again = run("versioned", tags={SKIP_UNCHANGED_TAG: "true"})
+    assert again.success
+    for step in ("versioned_root", "versioned_leaf"):
+        types = _types(again, step)  # (after the executor's STEP_WORKER_* events, where it has them)
+        assert EventType.STEP_SKIPPED in types and EventType.STEP_START not in types, (step, types)
+        assert EventType.ASSET_MATERIALIZATION not in types
+    skipped = [e for e in again.all_events if e.event_type is EventType.STEP_SKIPPED]
+    assert all(SKIP_REASON_KEY in e.event_specific_data.metadata for e in skipped)
+    # nothing was materialized again: the latest materializations are the first run's
+    for key in ("versioned_root", "versioned_leaf"):
+        latest = run.instance.get_latest_materialization_event(AssetKey(key))
+        assert latest is not None and latest.run_id == first.run_id

@@ -425,3 +425,50 @@ def test_max_concurrent_is_honoured(executor: MakeExecutor, executor_name: str, 
     assert overlap <= 2
     if executor_name == "multiprocess":
         assert overlap == 2  # it does run steps in parallel
+
+
+def test_skip_unchanged_runs_what_changed_in_the_run(
+    executor: MakeExecutor, instance: Instance, tmp_path: Path
+) -> None:
+    """An upstream without a code version always runs; when its output changes, the steps that read it
+    run too (even in another process), and when it does not, they are skipped."""
+    source = tmp_path / "value.txt"
+    source.write_text("1")
+
+    @hw.asset
+    def reading() -> int:
+        return int(source.read_text())
+
+    @hw.asset(code_version="1")
+    def doubled(reading: int) -> int:
+        return reading * 2
+
+    @hw.asset(code_version="1")
+    def tripled(reading: int) -> int:
+        return reading * 3
+
+    defs = hw.Definitions(
+        assets=[reading, doubled, tripled],
+        jobs=[hw.define_asset_job("versioned")],
+        resources={"io_manager": hw.FilesystemIOManager(base_dir=str(tmp_path / "store"))},
+        executor=executor(max_concurrent=2),
+    )
+    job = defs.get_job_def("versioned")
+    skip = {"headwater/skip_unchanged": "true"}
+
+    def skipped(result: Any) -> set[str]:
+        return {e.step_key for e in result.all_events if e.event_type is EventType.STEP_SKIPPED}
+
+    assert execute_job(job, instance=instance).success
+    same = execute_job(job, instance=instance, tags=skip)
+    assert same.success and skipped(same) == {"doubled", "tripled"}
+    source.write_text("5")
+    changed = execute_job(job, instance=instance, tags=skip)
+    assert changed.success and skipped(changed) == set()
+    mats = {
+        m.asset_key.to_user_string()
+        for m in (e.event_specific_data for e in changed.get_asset_materialization_events())
+    }
+    assert mats == {"reading", "doubled", "tripled"}
+    again = execute_job(job, instance=instance, tags=skip)
+    assert skipped(again) == {"doubled", "tripled"}

@@ -4,6 +4,7 @@ import { assetUrl, keyString, useGql, type AssetKey, type MetadataEntry } from "
 import { FRESHNESS_FIELDS, FreshnessPanel, type FreshnessData } from "../components/Freshness";
 import { MaterializeButton } from "../components/MaterializeButton";
 import { PartitionBar, type PartitionRange } from "../components/PartitionBar";
+import { StaleBadge, type StaleCause } from "../components/StaleBadge";
 import { ErrorView, Loading, StatusPill, formatTime } from "../components/Status";
 
 const MetadataPlot = lazy(() => import("../components/MetadataPlot").then((m) => ({ default: m.MetadataPlot })));
@@ -52,6 +53,9 @@ interface AssetNodeData extends FreshnessData {
   partitionKeys: { keys?: string[]; totalCount?: number } | null;
   latestMaterializationFailed: boolean;
   lastRunId: string | null;
+  staleStatus: string | null;
+  staleCauses: StaleCause[];
+  dataVersion: string | null;
   assetMaterializations: Materialization[];
   assetObservations: Observation[];
   assetChecks: { name: string; description: string | null; blocking: boolean; executions: CheckExecution[] }[];
@@ -68,6 +72,7 @@ const ASSET = `query Asset($key: AssetKeyInput!) {
       partitionStatusRanges { __typename ... on PartitionStatusRanges { totalCount ranges { startKey endKey count status } } }
       partitionKeys(limit: 2000) { ... on PartitionKeys { keys totalCount } }
       latestMaterializationFailed lastRunId
+      staleStatus dataVersion staleCauses { reason category partitionKey dependency { path } }
       assetMaterializations(limit: 100) { runId timestamp partition codeVersion metadataEntries { label type value text } }
       isObservable autoObserveIntervalMinutes
       assetObservations(limit: 25) { runId timestamp partition tags { key value } metadataEntries { label type value text } }
@@ -178,6 +183,7 @@ export default function AssetPage() {
                 label={node.latestMaterializationFailed ? "failed" : latest ? "materialized" : "never materialized"}
               />
             )}
+            <StaleBadge status={node.staleStatus} title={node.staleCauses.map((c) => c.reason).join("; ")} />
             {node.kinds.map((k) => (
               <span key={k} className="tag">{k}</span>
             ))}
@@ -196,9 +202,22 @@ export default function AssetPage() {
             <dt>Location</dt><dd>{node.locationName}</dd>
             <dt>Group</dt><dd>{node.groupName}</dd>
             <dt>Code version</dt><dd className="mono">{node.codeVersion ?? "—"}</dd>
-            {latest?.codeVersion && node.codeVersion && latest.codeVersion !== node.codeVersion && (
-              <><dt>Staleness</dt><dd><StatusPill status="WARN" label="code changed since last materialization" /></dd></>
-            )}
+            <dt>Data version</dt><dd className="mono" title={node.dataVersion ?? ""}>{node.dataVersion ? node.dataVersion.slice(0, 16) : "—"}</dd>
+            <dt>Staleness</dt>
+            <dd data-testid="staleness">
+              {node.staleStatus === "STALE" ? (
+                <ul className="plain" data-testid="stale-causes" style={{ margin: 0, paddingLeft: 16 }}>
+                  {node.staleCauses.map((c, i) => (
+                    <li key={i}>
+                      {c.reason}
+                      {c.dependency && <> (<Link to={assetUrl(c.dependency)}>{keyString(c.dependency)}</Link>)</>}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <span className="muted">{node.staleStatus === "FRESH" ? "fresh" : node.staleStatus === "MISSING" ? "not materialized" : "—"}</span>
+              )}
+            </dd>
             {node.isObservable && (
               <><dt>Auto-observe</dt><dd>{node.autoObserveIntervalMinutes ? `every ${node.autoObserveIntervalMinutes} min` : "—"}</dd></>
             )}

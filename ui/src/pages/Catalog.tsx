@@ -3,6 +3,7 @@ import { useMemo, useRef } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { assetUrl, keyString } from "../api";
 import { assetState, failingChecks, useActiveRuns, useCatalog, type CatalogAsset } from "../catalog";
+import { StaleBadge } from "../components/StaleBadge";
 import { ErrorView, Loading, StatusPill, formatAgo } from "../components/Status";
 
 const COLUMNS = "minmax(240px, 2.4fr) 130px 140px 150px 120px 110px";
@@ -132,7 +133,8 @@ export default function Catalog() {
                     ))}
                   </span>
                   <span>
-                    <StatusPill status={st === "NEVER" ? null : st} label={STATE_LABEL[st]} />
+                    <StatusPill status={st === "NEVER" ? null : st} label={STATE_LABEL[st]} />{" "}
+                    <StaleBadge status={a.staleStatus} />
                   </span>
                   <span className="muted">{formatAgo(ts)}</span>
                   <span>

@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom"
 import { LAUNCH_RESULT, RUN_SUMMARY, assetUrl, keyString, queryClient, useGql, useGqlMutation, type LaunchResult, type RunSummary } from "../api";
 import { ComputeLogView } from "../components/ComputeLogView";
 import { launchErrorText } from "../components/MaterializeButton";
+import { isUnchangedSkip } from "../components/StaleBadge";
 import { ErrorView, Loading, StatusPill, formatDuration, formatTime, isRunFinished } from "../components/Status";
 import { useRunEvents, type RunEventRow } from "../runEvents";
 import { runTarget } from "./RunsTable";
@@ -53,6 +54,7 @@ export function Gantt({ steps, start, end }: { steps: StepStat[]; start: number;
           <div className="gantt-row" key={s.stepKey}>
             <div className="lbl" title={s.stepKey}>{s.stepKey}</div>
             <div className="lane">
+              {s.startTime == null && s.status === "SKIPPED" && <span className="muted small" style={{ paddingLeft: 4 }}>skipped</span>}
               {s.startTime != null && (
                 <div className={`gantt-bar ${BAR[s.status ?? ""] ?? "b-idle"}`} style={{ left: `${left}%`, width: `${Math.max(width, 0.4)}%` }} title={`${s.stepKey}: ${s.status ?? "pending"}, ${formatDuration(s.startTime, s.endTime)}${s.attempts > 1 ? `, ${s.attempts} attempts` : ""}`} />
               )}
@@ -140,6 +142,7 @@ export default function RunPage() {
   const navigate = useNavigate();
   const [actionError, setActionError] = useState<string | null>(null);
   const { events, ended } = useRunEvents(runId);
+  const unchanged = useMemo(() => events.filter(isUnchangedSkip).map((e) => e.stepKey ?? "").filter(Boolean), [events]);
   const [finished, setFinished] = useState(false);
   const { data, error, refetch } = useGql<RunData>(["run", runId], RUN, { id: runId }, { refetchInterval: finished ? false : 1000 });
   const run = data?.runOrError;
@@ -205,6 +208,11 @@ export default function RunPage() {
       {actionError && <ErrorView error={actionError} />}
       <div className="panel">
         <h2>Steps</h2>
+        {unchanged.length > 0 && (
+          <div className="notice" data-testid="skipped-unchanged" style={{ marginBottom: 8 }}>
+            {unchanged.length} step{unchanged.length === 1 ? "" : "s"} skipped as unchanged (same code version and input data versions as their last materialization; their stored outputs were reused): {unchanged.join(", ")}
+          </div>
+        )}
         <Gantt steps={run.stepStats} start={start} end={end} />
       </div>
       <div className="tabs">

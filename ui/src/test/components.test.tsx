@@ -2,6 +2,7 @@ import { cleanup, render, screen } from "@testing-library/react";
 import { MemoryRouter } from "react-router-dom";
 import { afterEach, describe, expect, it } from "vitest";
 import { PartitionBar } from "../components/PartitionBar";
+import { StaleBadge } from "../components/StaleBadge";
 import { NotAvailableNotice, StatusPill } from "../components/Status";
 import { ConditionTree } from "../pages/Automation";
 import { Gantt } from "../pages/RunPage";
@@ -32,6 +33,13 @@ describe("components", () => {
     expect(rows[1].textContent).toContain("✓ in_latest_time_window");
     expect(rows[3].textContent).toContain("[up]");
     expect(rows[3].style.paddingLeft).toBe("32px");
+  });
+
+  it("StaleBadge: a badge for stale assets only", () => {
+    const { container, rerender } = render(<StaleBadge status="STALE" title="has a new code version" />);
+    expect(screen.getByText("stale").getAttribute("title")).toBe("has a new code version");
+    rerender(<StaleBadge status="FRESH" />);
+    expect(container.textContent).toBe("");
   });
 
   it("PartitionBar: one segment per range, sized by count, with a legend", () => {

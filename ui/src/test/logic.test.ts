@@ -11,6 +11,7 @@ import { filterAssets } from "../pages/Catalog";
 import { configProblems } from "../pages/Launchpad";
 import { lineageModel } from "../pages/Lineage";
 import { filterEvents } from "../pages/RunPage";
+import { isUnchangedSkip } from "../components/StaleBadge";
 import { runsFilter } from "../pages/Runs";
 
 function asset(key: string, group: string, deps: string[] = [], extra: Partial<CatalogAsset> = {}): CatalogAsset {
@@ -28,6 +29,7 @@ function asset(key: string, group: string, deps: string[] = [], extra: Partial<C
     latestMaterializationFailed: false,
     lastRunId: null,
     assetChecks: [],
+    staleStatus: null,
     ...extra,
   };
 }
@@ -186,14 +188,19 @@ describe("rowsToAssets", () => {
   it("turns assetCatalog rows into catalog assets by column name", () => {
     const columns = [
       "key", "groupName", "kinds", "owners", "locationName", "isPartitioned", "isMaterializable", "description",
-      "dependencyKeys", "lastMaterializationTimestamp", "lastRunId", "lastMaterializationFailed", "checks",
+      "dependencyKeys", "lastMaterializationTimestamp", "lastRunId", "lastMaterializationFailed", "staleStatus",
+      "checks",
     ];
     const rows = [
       [["raw", "orders"], "raw", ["python"], ["team:data"], "loc", true, true, "Orders.", [["raw", "src"]],
-        1700000000.5, "r1", false, [["not_null", "FAILED"], ["fresh", null]]],
-      [["never"], "g", [], [], "loc", false, false, null, [], null, null, false, []],
+        1700000000.5, "r1", false, "STALE", [["not_null", "FAILED"], ["fresh", null]]],
+      [["never"], "g", [], [], "loc", false, false, null, [], null, null, false, "MISSING", []],
     ];
     const [orders, never] = rowsToAssets(columns, rows);
+    expect(orders.staleStatus).toBe("STALE");
+    expect(never.staleStatus).toBe("MISSING");
+    const without = columns.filter((c) => c !== "staleStatus");
+    expect(rowsToAssets(without, [rows[0].filter((_, i) => i !== columns.indexOf("staleStatus"))])[0].staleStatus).toBeNull();
     expect(orders.assetKey.path).toEqual(["raw", "orders"]);
     expect(orders.dependencyKeys).toEqual([{ path: ["raw", "src"] }]);
     expect(orders.latestMaterialization).toEqual({ timestamp: "1700000000500", runId: "r1" });
@@ -204,5 +211,14 @@ describe("rowsToAssets", () => {
     expect(assetState(orders)).toBe("MATERIALIZED");
     expect(never.latestMaterialization).toBeNull();
     expect(assetState(never)).toBe("NEVER");
+  });
+});
+
+describe("isUnchangedSkip", () => {
+  it("tells the steps skip_unchanged skipped from other skips", () => {
+    const data = { metadata: { skip_unchanged_reason: { type: "text", value: "its code version ..." } } };
+    expect(isUnchangedSkip({ eventType: "STEP_SKIPPED", data })).toBe(true);
+    expect(isUnchangedSkip({ eventType: "STEP_SKIPPED", data: null })).toBe(false);
+    expect(isUnchangedSkip({ eventType: "STEP_SUCCESS", data })).toBe(false);
   });
 });

@@ -25,6 +25,7 @@ from headwater.storage.records import (
     AssetRecord,
 )
 from headwater.storage.serde import entry_or_none
+from headwater.storage.sql.asset_versions import SqlAssetVersions
 from headwater.storage.sql.database import Database
 from headwater.storage.sql.dynamic_partitions import SqlDynamicPartitions
 from headwater.storage.sql.entry_cache import ENTRY_COLUMNS, EntryCache
@@ -69,6 +70,8 @@ _CLEARED_ON_WIPE = (
     "last_planned_id",
     "last_planned_run_id",
     "last_failed_id",
+    "materialized_version",
+    "observed_version",
 )
 
 
@@ -125,7 +128,7 @@ def _check_record(row: AnyRow) -> AssetCheckExecutionRecord:
     )
 
 
-class SqlAssetReads(SqlDynamicPartitions, SqlPartitionStatus):
+class SqlAssetReads(SqlDynamicPartitions, SqlPartitionStatus, SqlAssetVersions):
     def __init__(self, db: Database, clock: Callable[[], float]) -> None:
         self._db = db
         self._clock = clock
@@ -306,6 +309,8 @@ class SqlAssetReads(SqlDynamicPartitions, SqlPartitionStatus):
                 part[_PARTITION_ID_COLUMN[et].name] = row.id
                 if et is not EventType.ASSET_OBSERVATION:
                     part[_PARTITION_ID_COLUMN[et].name.replace("_id", "_run_id")] = run_ids[row.id]
+        # The versions are derived again from the events the row now points at (asset_versions).
+        values.update(materialized_version=None, observed_version=None)
         values["last_run_id"] = run_ids.get(values["last_materialization_id"])
         values["last_planned_run_id"] = run_ids.get(values["last_planned_id"])
         conn.execute(sa.update(asset_keys).where(_A.asset_key == key_str).values(**values))

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from headwater.core.asset_versions import VersionRecord, encode_version_record
+from headwater.core.data_version import DATA_VERSION_TAG
 from headwater.errors import StorageError
 from headwater.events.event import Event, EventLogEntry, EventLogRecord
 from headwater.events.event_type import EventType
@@ -122,10 +124,13 @@ def write_events(
             if key_str is None:
                 continue
             id_col, run_col = _ASSET_COLUMNS[et]
+            versions = _versions(et, event, entry, storage_id)
             values = assets.setdefault(key_str, {})
             values[id_col] = storage_id
             if run_col is not None:
                 values[run_col] = entry.run_id
+            if versions is not None:
+                values[versions[0]] = versions[1]
             partition = row["partition"]
             if partition is not None:
                 id_col, run_col = _PARTITION_COLUMNS[et]
@@ -133,6 +138,8 @@ def write_events(
                 values[id_col] = storage_id
                 if run_col is not None:
                     values[run_col] = entry.run_id
+                if versions is not None:
+                    values[versions[0]] = versions[1]
         elif et in CHECK_EVENT_TYPES:
             _store_check(conn, entry, event, storage_id)
     # Sorted, so that concurrent writers take row locks in one order (no deadlocks).
@@ -143,6 +150,19 @@ def write_events(
         rows_ = [{"asset_key": k, "partition": p, **partitions[(k, p)]} for k, p in sorted(partitions)]
         upsert_many(conn, asset_partitions, keys, rows_)
     return ids
+
+
+def _versions(et: EventType, event: Event, entry: EventLogEntry, storage_id: int) -> tuple[str, str] | None:
+    """The asset index column and value recording the versions of a materialization, or of an
+    observation that carries a data version (None for other events)."""
+    tags = getattr(event.event_specific_data, "tags", None)
+    if et is _E.ASSET_MATERIALIZATION:
+        column = "materialized_version"
+    elif et is _E.ASSET_OBSERVATION and tags and DATA_VERSION_TAG in tags:
+        column = "observed_version"
+    else:
+        return None
+    return column, encode_version_record(VersionRecord.of_event(storage_id, entry.timestamp, tags))
 
 
 def _store_check(conn: sa.Connection, entry: EventLogEntry, event: Event, storage_id: int) -> None:

@@ -25,7 +25,7 @@ from headwater.storage.sql.database import Database
 from headwater.storage.sql.schema import metadata
 
 #: The newest migration in storage/migrations/versions; bump it with every new migration.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 _LOCK_NAME = "headwater_migrate"
 _PG_LOCK_ID = 0x6865_6164  # "head"

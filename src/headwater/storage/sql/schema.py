@@ -118,6 +118,9 @@ asset_keys = sa.Table(
     sa.Column("last_planned_run_id", Key(), nullable=True),
     sa.Column("last_failed_id", sa.BigInteger(), nullable=True),
     sa.Column("wipe_timestamp", sa.Double(), nullable=True),
+    # revision 0007: the versions of the latest materialization / versioned observation (core.asset_versions)
+    sa.Column("materialized_version", Body(), nullable=True),
+    sa.Column("observed_version", Body(), nullable=True),
 )
 
 #: The per-(asset, partition) status index, written in the transaction that stores the events.
@@ -134,6 +137,9 @@ asset_partitions = sa.Table(
     sa.Column("last_failed_run_id", Key(), nullable=True),
     sa.Column("last_planned_id", sa.BigInteger(), nullable=True),
     sa.Column("last_planned_run_id", Key(), nullable=True),
+    # revision 0007: as on asset_keys
+    sa.Column("materialized_version", Body(), nullable=True),
+    sa.Column("observed_version", Body(), nullable=True),
     sa.UniqueConstraint("asset_key", "partition", name="uq_asset_partitions"),
     # revision 0002: covers "which partitions of this asset are materialized" (no table lookups)
     sa.Index("idx_asset_partitions_materialized", "asset_key", "last_materialization_id", "partition"),

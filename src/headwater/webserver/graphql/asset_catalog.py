@@ -21,6 +21,7 @@ from headwater.webserver.graphql.assets import AssetNode, checks_of
 from headwater.webserver.graphql.errors import InvalidRequestError, PythonError
 from headwater.webserver.graphql.limits import MAX_PAGE, page_size
 from headwater.webserver.graphql.scalars import JSON
+from headwater.webserver.graphql.staleness import workspace_staleness
 from headwater.webserver.graphql.tags import ExecutionTag
 
 
@@ -128,6 +129,7 @@ CATALOG_COLUMNS = [
     "lastMaterializationTimestamp",  # epoch seconds, or null
     "lastRunId",
     "lastMaterializationFailed",  # its latest attempt failed
+    "staleStatus",  # FRESH, STALE or MISSING (see AssetNode.staleStatus)
     "checks",  # [[check name, latest execution status (PLANNED/SUCCEEDED/FAILED) or null], ...]
 ]
 
@@ -136,7 +138,8 @@ CATALOG_COLUMNS = [
     description="A page of the asset catalog as rows of plain values, one row per asset, in `columns` "
     "order (key path, group, kinds, owners, location, partitioned, materializable, description, upstream "
     "keys, last materialization "
-    "time, its run, whether the latest attempt failed, checks with their latest status). What a list of "
+    "time, its run, whether the latest attempt failed, stale status, checks with their latest status). "
+    "What a list of "
     "thousands of assets shows, in one value; `assetNodes` gives every field of an asset, typed."
 )
 class AssetCatalogPage:
@@ -175,6 +178,7 @@ def _catalog_page(
                   [list(d.path) for d in n.deps])
             for key, loc, n in everything.rows
         }  # fmt: skip
+    stale = workspace_staleness(ctx)
     rows: list[list[object]] = []
     for key, loc, node in found.rows:
         summary = index.get(node.key) or _NEVER
@@ -193,6 +197,7 @@ def _catalog_page(
                 summary.last_materialization_timestamp,
                 summary.last_run_id,
                 summary.last_materialization_failed,
+                state.status.value if (state := stale.get(node.key)) is not None else "MISSING",
                 statuses,
             ]
         )

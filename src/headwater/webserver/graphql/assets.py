@@ -13,6 +13,7 @@ from typing import Annotated
 import strawberry
 
 from headwater.core.asset_key import AssetKey as CoreAssetKey
+from headwater.core.stale_status import StaleStatus
 from headwater.events.event import EventLogRecord
 from headwater.events.event_type import EventType
 from headwater.specs.asset_graph import AssetCheckNodeSpec, AssetNodeSpec
@@ -43,6 +44,7 @@ from headwater.webserver.graphql.partitions import (
     partition_ranges,
     partition_stats,
 )
+from headwater.webserver.graphql.staleness import StaleCause, staleness_of
 from headwater.webserver.graphql.table_metadata import AssetTableMetadata
 from headwater.webserver.graphql.tags import DefinitionTag, definition_tags
 
@@ -152,6 +154,34 @@ class AssetNode:
     def automation_condition(self) -> AutomationCondition | None:
         condition = self.spec.automation_condition
         return AutomationCondition.of(condition) if condition is not None else None
+
+    @strawberry.field(
+        description="FRESH, STALE or MISSING: whether its data (or the partition's) follows from its "
+        "current code and inputs (from the asset index)."
+    )
+    def stale_status(self, info: strawberry.Info, partition: str | None = None) -> StaleStatus:
+        return staleness_of(as_context(info.context), self.spec.key, partition).status
+
+    @strawberry.field(description="Why it (or the partition) is stale; empty when it is not.")
+    def stale_causes(self, info: strawberry.Info, partition: str | None = None) -> list[StaleCause]:
+        causes = staleness_of(as_context(info.context), self.spec.key, partition).causes
+        return [StaleCause.of(c) for c in causes]
+
+    @strawberry.field(description="The status of each of ``partitions``, in order.")
+    def stale_status_by_partition(self, info: strawberry.Info, partitions: list[str]) -> list[StaleStatus]:
+        ctx = as_context(info.context)
+        return [staleness_of(ctx, self.spec.key, p).status for p in partitions]
+
+    @strawberry.field(description="The causes for each of ``partitions``, in order.")
+    def stale_causes_by_partition(
+        self, info: strawberry.Info, partitions: list[str]
+    ) -> list[list[StaleCause]]:
+        ctx = as_context(info.context)
+        return [[StaleCause.of(c) for c in staleness_of(ctx, self.spec.key, p).causes] for p in partitions]
+
+    @strawberry.field(description="The data version of its latest materialization (or observation).")
+    def data_version(self, info: strawberry.Info, partition: str | None = None) -> str | None:
+        return staleness_of(as_context(info.context), self.spec.key, partition).data_version
 
     @strawberry.field(description="The latest materialization (from the asset index).")
     def latest_materialization(self, info: strawberry.Info) -> MaterializationEvent | None:
