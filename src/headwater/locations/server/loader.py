@@ -24,6 +24,7 @@ _PRIVATE = "headwater.compat.dagster_private"
 DAGSTER_ALIASES = {
     "dagster": "headwater.compat.dagster",
     "dagster_pipes": "headwater.pipes",
+    "dagster_dbt": "headwater.compat.dagster_dbt",
     # Dagster's private modules that real projects import (only the names Headwater has); the packages
     # on the way there too, so that ``import dagster._core.errors`` finds its parents
     "dagster._core": f"{_PRIVATE}.core",
