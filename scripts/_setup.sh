@@ -7,7 +7,7 @@
 #   PY              $VENV/bin/python
 #   PATH            starts with $VENV/bin, so ruff, mypy, pytest, lint-imports, headwater resolve there
 #
-# The project is installed with `pip install -e '.[dev,celery,dask]'` only when pyproject.toml (or the Python
+# The project is installed with `pip install -e '.[dev,celery,dask,duckdb,parquet]'` only when pyproject.toml (or the Python
 # interpreter, or the checkout's location) changed since the last successful install; the hash of
 # those is kept in $VENV/.headwater-install-stamp, so a second run costs a few milliseconds.
 #
@@ -75,10 +75,10 @@ _hw_setup() {
         return 0
     fi
 
-    _hw_say "installing headwater and its dev tools into .venv (pip install -e '.[dev,celery,dask]')"
+    _hw_say "installing headwater and its dev tools into .venv (pip install -e '.[dev,celery,dask,duckdb,parquet]')"
     rm -f -- "$_HW_STAMP"
-    if ! "$PY" -m pip install --quiet --progress-bar off -e "${HEADWATER_ROOT}[dev,celery,dask]"; then
-        _hw_die "pip install -e '.[dev,celery,dask]' failed (see pip's output above)."
+    if ! "$PY" -m pip install --quiet --progress-bar off -e "${HEADWATER_ROOT}[dev,celery,dask,duckdb,parquet]"; then
+        _hw_die "pip install -e '.[dev,celery,dask,duckdb,parquet]' failed (see pip's output above)."
     fi
     printf '%s\n' "$want" >"$_HW_STAMP"
 }

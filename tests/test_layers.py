@@ -21,7 +21,9 @@ SRC = ROOT / "src"
 # DESIGN.md §2, "Layers, top to bottom". Change both together.
 DESIGN_LAYERS = {
     *("cli", "testing", "compat"),
-    *("webserver", "daemon", "locations.server"),
+    # integrations (DuckDB, Parquet, ...): user-code side, on the public authoring API; only compat
+    # above imports it (DESIGN.md's tree lists integrations/ as using the public API only).
+    *("webserver", "daemon", "locations.server", "integrations"),
     *("instance", "executors"),
     *("runs", "execution", "locations.client"),
     *("planning", "storage"),

@@ -165,8 +165,8 @@ def config_dict_of(obj: Config) -> dict[str, t.Any]:
     """The config fields of a Config (or resource) instance, as run config would spell them."""
     skip = type(obj)._hw_resource_field_names()
     out = {
-        name: to_config_value(obj.__dict__[name])
-        for name in type(obj).model_fields
+        info.alias or name: to_config_value(obj.__dict__[name])
+        for name, info in type(obj).model_fields.items()
         if name not in skip and name in obj.__dict__
     }
     extra = obj.__pydantic_extra__
@@ -193,13 +193,17 @@ def _make_shape(cls: type[Config], defaults: Mapping[str, t.Any] | None) -> ct.S
             continue
         config_type = config_type_for_annotation(info.annotation)
         default = defaults[name] if defaults is not None and name in defaults else _field_default(info)
+        # A field with an alias is configured under its alias (``schema_ = Field(alias="schema")``).
+        key = info.alias or name
+        if defaults is not None and key in defaults:
+            default = defaults[key]
         if default is ct.NO_DEFAULT:
-            fields[name] = ct.Field(config_type, description=info.description)
+            fields[key] = ct.Field(config_type, description=info.description)
         else:
             nested = is_config_class(_strip_annotated(info.annotation))
             if not isinstance(config_type, ct.Noneable) and not nested and not _is_literal(config_type):
                 config_type = ct.Noneable(config_type)  # as Dagster prints it: ``b?: String?``
-            fields[name] = ct.Field(config_type, default_value=default, description=info.description)
+            fields[key] = ct.Field(config_type, default_value=default, description=info.description)
     shape_cls = ct.Permissive if cls.model_config.get("extra") == "allow" else ct.Shape
     shape = shape_cls(description=cls.__doc__ if cls.__doc__ and cls.__module__ != __name__ else None)
     shape.fields = fields

@@ -142,7 +142,11 @@ class ConfigurableResourceFactory(Config, ResourceDefinitionSource, t.Generic[TR
         }
 
     def _hw_field_values(self) -> dict[str, t.Any]:
-        values = {name: self.__dict__[name] for name in type(self).model_fields if name in self.__dict__}
+        values = {
+            info.alias or name: self.__dict__[name]
+            for name, info in type(self).model_fields.items()
+            if name in self.__dict__
+        }
         if self.__pydantic_extra__:
             values.update(self.__pydantic_extra__)
         return values

@@ -56,6 +56,19 @@ def _with_asset_metadata(
     return {**spec.metadata, **(metadata or {})}
 
 
+def _asset_metadata(run: RunContext, asset_key: AssetKey) -> Mapping[str, Any] | None:
+    """The metadata of an upstream asset not materialized in this run (not selected, or a source
+    asset): what its IO manager needs to find the stored value (``partition_expr``, ``schema``...)."""
+    if run.layer is None:
+        return None
+    collection = run.layer.collection
+    spec = collection.spec_for(asset_key)
+    if spec is not None:
+        return spec.metadata or None
+    source = collection.source_by_key.get(asset_key)
+    return getattr(source, "metadata", None) or None
+
+
 def upstream_output_context(
     run: RunContext,
     step_key: str | None,
@@ -74,6 +87,8 @@ def upstream_output_context(
             if output_name in op_def.outs:
                 definition_metadata = op_def.outs[output_name].metadata
         definition_metadata = _with_asset_metadata(run, step_key, asset_key, definition_metadata)
+    elif asset_key is not None:
+        definition_metadata = _asset_metadata(run, asset_key)
     return OutputContext(
         step_key=step_key,
         name=output_name or "result",

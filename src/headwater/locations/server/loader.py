@@ -24,7 +24,11 @@ _PRIVATE = "headwater.compat.dagster_private"
 DAGSTER_ALIASES = {
     "dagster": "headwater.compat.dagster",
     "dagster_pipes": "headwater.pipes",
+    # Integrations (imported only when the project imports them; they need headwater[duckdb] / [dbt])
     "dagster_dbt": "headwater.compat.dagster_dbt",
+    "dagster_duckdb": "headwater.compat.dagster_duckdb",
+    "dagster_duckdb_pandas": "headwater.compat.dagster_duckdb_pandas",
+    "dagster_duckdb_polars": "headwater.compat.dagster_duckdb_polars",
     # Dagster's private modules that real projects import (only the names Headwater has); the packages
     # on the way there too, so that ``import dagster._core.errors`` finds its parents
     "dagster._core": f"{_PRIVATE}.core",
