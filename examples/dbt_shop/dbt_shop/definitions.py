@@ -1,9 +1,9 @@
 """The dbt_shop example's definitions: assets, jobs, a schedule per job and a sensor on the orders file.
 
-    cd examples/dbt_shop
-    headwater asset materialize --select '* - daily_order_stats' -m dbt_shop.definitions
-    headwater asset materialize --select daily_order_stats --partition 2026-11-03 -m dbt_shop.definitions
-    headwater dev -m dbt_shop.definitions     # the UI on http://127.0.0.1:3000
+cd examples/dbt_shop
+headwater asset materialize --select '* - daily_order_stats' -m dbt_shop.definitions
+headwater asset materialize --select daily_order_stats --partition 2026-11-03 -m dbt_shop.definitions
+headwater dev -m dbt_shop.definitions     # the UI on http://127.0.0.1:3000
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ DATA_DIR = HERE / "data"
 #: The DuckDB file that the ingestion assets write and dbt transforms (dbt's profiles.yml reads
 #: DBT_SHOP_DATABASE, so both sides see the same file).
 DATABASE = os.environ.setdefault(
-    "DBT_SHOP_DATABASE", str(Path(os.environ.get("HEADWATER_HOME", ".headwater")).resolve() / "dbt_shop.duckdb")
+    "DBT_SHOP_DATABASE",
+    str(Path(os.environ.get("HEADWATER_HOME", ".headwater")).resolve() / "dbt_shop.duckdb"),
 )
 REPORTS_DIR = Path(DATABASE).parent / "reports"
 

@@ -31,7 +31,9 @@ def dbt_available() -> bool:
 def parsed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """jaffle_project copied once with its manifest.json written by `dbt parse`."""
     if not dbt_available():
-        pytest.fail("dbt is not installed: run `source scripts/_setup.sh` (it installs dbt-core and dbt-duckdb)")
+        pytest.fail(
+            "dbt is not installed: run `source scripts/_setup.sh` (it installs dbt-core and dbt-duckdb)"
+        )
     root = tmp_path_factory.mktemp("dbt") / "jaffle_project"
     shutil.copytree(PROJECT, root)
     env = {**os.environ, "DBT_PROFILES_DIR": str(root), "JAFFLE_DUCKDB_PATH": str(root / "jaffle.duckdb")}

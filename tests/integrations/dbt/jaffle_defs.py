@@ -26,7 +26,10 @@ def raw_orders_asset() -> hw.AssetsDefinition:
         amounts = [10.0, 25.5, -3.0 if config.negative else 7.25]
         con = duckdb.connect(os.environ["JAFFLE_DUCKDB_PATH"])
         try:
-            con.execute("create or replace table raw_orders (order_id int, customer_id int, ordered_at date, amount double)")
+            con.execute(
+                "create or replace table raw_orders "
+                "(order_id int, customer_id int, ordered_at date, amount double)"
+            )
             con.executemany(
                 "insert into raw_orders values (?, ?, ?, ?)",
                 [(i + 1, (i % 3) + 1, f"2026-11-0{i + 1}", a) for i, a in enumerate(amounts)],
@@ -59,7 +62,10 @@ def daily_assets(project_dir: Path) -> hw.AssetsDefinition:
     )
     def daily_dbt(context: hw.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
         window = context.partition_time_window
-        dbt_vars = {"min_date": window.start.strftime("%Y-%m-%d"), "max_date": window.end.strftime("%Y-%m-%d")}
+        dbt_vars = {
+            "min_date": window.start.strftime("%Y-%m-%d"),
+            "max_date": window.end.strftime("%Y-%m-%d"),
+        }
         yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
 
     return daily_dbt

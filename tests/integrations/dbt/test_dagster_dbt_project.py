@@ -28,7 +28,14 @@ def test_dagster_dbt_project_runs_unchanged(jaffle: Path, tmp_path: Path) -> Non
     home = tmp_path / "home"
     listed = _cli(jaffle, home, "asset", "list")
     assert listed.returncode == 0, listed.stdout + listed.stderr
-    for key in ("raw_orders", "stg_orders", "customers", "customers_snapshot", "daily_revenue", "customer_count"):
+    for key in (
+        "raw_orders",
+        "stg_orders",
+        "customers",
+        "customers_snapshot",
+        "daily_revenue",
+        "customer_count",
+    ):
         assert key in listed.stdout, key
     assert "dbt_model" in listed.stdout  # the custom translator's groups
 
@@ -38,6 +45,8 @@ def test_dagster_dbt_project_runs_unchanged(jaffle: Path, tmp_path: Path) -> Non
     assert "check stg_orders:assert_amounts_positive passed" in done.stdout
     assert "materialized customer_count (customers=3)" in done.stdout
 
-    daily = _cli(jaffle, home, "asset", "materialize", "--select", "key:daily_revenue", "--partition", "2026-11-02")
+    daily = _cli(
+        jaffle, home, "asset", "materialize", "--select", "key:daily_revenue", "--partition", "2026-11-02"
+    )
     assert daily.returncode == 0, daily.stdout + daily.stderr
     assert "materialized daily_revenue" in daily.stdout

@@ -16,6 +16,7 @@ from headwater.integrations.dbt import (
     get_asset_key_for_model,
     get_asset_key_for_source,
 )
+
 from .jaffle_defs import daily_assets, jaffle_assets, raw_orders_asset
 
 K = hw.AssetKey
@@ -32,7 +33,13 @@ def _rows(project: Path, sql: str) -> list[tuple[object, ...]]:
 def test_specs_follow_the_manifest(jaffle: Path) -> None:
     defs = jaffle_assets(jaffle)
     specs = {s.key: s for s in defs.specs}
-    assert set(specs) == {K("raw_customers"), K("stg_orders"), K("customers"), K("daily_revenue"), K("customers_snapshot")}
+    assert set(specs) == {
+        K("raw_customers"),
+        K("stg_orders"),
+        K("customers"),
+        K("daily_revenue"),
+        K("customers_snapshot"),
+    }
     stg = specs[K("stg_orders")]
     assert stg.group_name == "staging_models"
     assert stg.owners == ["team:analytics", "data@example.com"]
@@ -81,10 +88,18 @@ def test_select_exclude_and_translator(jaffle: Path) -> None:
 
 def test_build_materializes_and_reports_checks(jaffle: Path) -> None:
     dbt_defs = jaffle_assets(jaffle)
-    result = hw.materialize([raw_orders_asset(), dbt_defs], resources={"dbt": DbtCliResource(project_dir=jaffle)})
+    result = hw.materialize(
+        [raw_orders_asset(), dbt_defs], resources={"dbt": DbtCliResource(project_dir=jaffle)}
+    )
     assert result.success
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
-    assert materialized >= {K("raw_orders"), K("stg_orders"), K("customers"), K("raw_customers"), K("customers_snapshot")}
+    assert materialized >= {
+        K("raw_orders"),
+        K("stg_orders"),
+        K("customers"),
+        K("raw_customers"),
+        K("customers_snapshot"),
+    }
     evaluations = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     assert evaluations["assert_amounts_positive"] is True
     assert len(evaluations) == 6 and all(evaluations.values())
@@ -135,7 +150,9 @@ def test_subset_runs_exactly_the_selected_models(jaffle: Path) -> None:
 
 def test_partitioned_dbt_assets_pass_the_time_window_as_vars(jaffle: Path) -> None:
     resources = {"dbt": DbtCliResource(project_dir=jaffle)}
-    assert hw.materialize([raw_orders_asset(), jaffle_assets(jaffle, exclude="tag:daily")], resources=resources).success
+    assert hw.materialize(
+        [raw_orders_asset(), jaffle_assets(jaffle, exclude="tag:daily")], resources=resources
+    ).success
     daily = daily_assets(jaffle)
     assert daily.keys == {K("daily_revenue")}
     result = hw.materialize([daily], resources=resources, partition_key="2026-11-02")

@@ -20,7 +20,16 @@ def _materialize(project: Path, home: Path, *args: str) -> subprocess.CompletedP
     env["HEADWATER_HOME"] = str(home)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return subprocess.run(
-        [sys.executable, "-m", "headwater.cli.main", "asset", "materialize", *args, "-m", "dbt_shop.definitions"],
+        [
+            sys.executable,
+            "-m",
+            "headwater.cli.main",
+            "asset",
+            "materialize",
+            *args,
+            "-m",
+            "dbt_shop.definitions",
+        ],
         cwd=project,
         env=env,
         capture_output=True,
@@ -31,7 +40,9 @@ def _materialize(project: Path, home: Path, *args: str) -> subprocess.CompletedP
 
 def test_example_materializes_end_to_end_from_the_cli(tmp_path: Path) -> None:
     project = tmp_path / "dbt_shop"
-    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("target", "logs", "*.duckdb", "__pycache__"))
+    shutil.copytree(
+        EXAMPLE, project, ignore=shutil.ignore_patterns("target", "logs", "*.duckdb", "__pycache__")
+    )
     home = tmp_path / "home"
 
     done = _materialize(project, home, "--select", "* and not key:daily_order_stats")

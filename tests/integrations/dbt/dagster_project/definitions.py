@@ -29,8 +29,10 @@ jaffle_project.prepare_if_dev()
 @asset(compute_kind="python")
 def raw_orders() -> MaterializeResult:
     con = duckdb.connect(os.environ["JAFFLE_DUCKDB_PATH"])
-    con.execute("create or replace table raw_orders as select * from (values (1, 1, date '2026-11-01', 12.5), "
-                "(2, 2, date '2026-11-02', 30.0)) t(order_id, customer_id, ordered_at, amount)")
+    con.execute(
+        "create or replace table raw_orders as select * from (values (1, 1, date '2026-11-01', 12.5), "
+        "(2, 2, date '2026-11-02', 30.0)) t(order_id, customer_id, ordered_at, amount)"
+    )
     con.close()
     return MaterializeResult(metadata={"rows": 2})
 
@@ -71,8 +73,9 @@ def customer_count() -> MaterializeResult:
 defs = Definitions(
     assets=[raw_orders, jaffle_dbt, jaffle_daily, customer_count],
     schedules=[
-        build_schedule_from_dbt_selection([jaffle_dbt], job_name="staging_job", cron_schedule="0 * * * *",
-                                          dbt_select="tag:staging")
+        build_schedule_from_dbt_selection(
+            [jaffle_dbt], job_name="staging_job", cron_schedule="0 * * * *", dbt_select="tag:staging"
+        )
     ],
     resources={"dbt": DbtCliResource(project_dir=jaffle_project)},
 )
