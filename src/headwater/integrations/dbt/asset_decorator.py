@@ -73,24 +73,27 @@ def build_dbt_specs(
     info = DbtAssetsInfo(manifest, translator, select, exclude, project)
     specs: list[AssetSpec] = []
     spec_by_uid: dict[str, AssetSpec] = {}
+    uid_by_key: dict[AssetKey, str] = {}
     for node in manifest.asset_nodes():
         uid = str(node["unique_id"])
         if uid not in chosen:
             continue
         spec = translator.get_asset_spec(manifest, uid, project)
-        if spec.key in info.unique_id_by_key:
+        if spec.key in uid_by_key:
             raise InvalidDefinitionError(
-                f"dbt nodes {info.unique_id_by_key[spec.key]} and {uid} map to the same asset key "
+                f"dbt nodes {uid_by_key[spec.key]} and {uid} map to the same asset key "
                 f"{spec.key.to_user_string()}: give one of them another key (meta.dagster.asset_key, or "
                 "DagsterDbtTranslator.get_asset_key)."
             )
         info.key_by_unique_id[uid] = spec.key
+        uid_by_key[spec.key] = uid
         spec_by_uid[uid] = spec
         specs.append(spec)
     check_specs: list[AssetCheckSpec] = []
     if translator.settings.enable_asset_checks:
+        selected = set(spec_by_uid)
         for test in manifest.test_nodes():
-            target = _attached_asset(manifest, test, set(spec_by_uid))
+            target = _attached_asset(manifest, test, selected)
             if target is None:
                 continue
             check = translator.get_asset_check_spec(
