@@ -31,9 +31,17 @@ def _fqn_match(value: str, node: Mapping[str, Any]) -> bool:
     parts = value.split(".")
     if len(parts) == 1 and fqn and _matches(value, fqn[-1]):
         return True
-    if len(parts) > len(fqn):
-        return False
-    return all(_matches(p, f) for p, f in zip(parts, fqn, strict=False))
+    # as dbt: the fqn with or without its package name, each part a pattern, "*" ending the match
+    return _prefix(parts, fqn) or _prefix(parts, fqn[1:])
+
+
+def _prefix(parts: list[str], fqn: list[str]) -> bool:
+    for i, part in enumerate(parts):
+        if part == "*":
+            return True
+        if i >= len(fqn) or not _matches(part, fqn[i]):
+            return False
+    return True
 
 
 def _path_match(value: str, node: Mapping[str, Any]) -> bool:
