@@ -29,7 +29,7 @@ from pathlib import Path
 LAYER = 50
 LOAD_SNIPPET = """
 import sys, time, json
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 import headwater as hw
 from headwater.integrations.dbt import DbtCliResource, dbt_assets
 def load():
@@ -40,10 +40,10 @@ def load():
     job = defs.resolve_implicit_global_asset_job_def()
     return len(models.keys), len(models.check_specs), job
 n, checks, _ = load()
-t1 = time.perf_counter()
+t1, c1 = time.perf_counter(), time.process_time()
 load()
 t2 = time.perf_counter()
-print(json.dumps({"first": t1 - t0, "again": t2 - t1, "assets": n, "checks": checks}))
+print(json.dumps({"first": t1 - t0, "cpu": c1 - c0, "again": t2 - t1, "assets": n, "checks": checks}))
 """
 BUILD_SNIPPET = """
 import sys, time, json
@@ -105,11 +105,69 @@ def _env(root: Path, db: Path) -> dict[str, str]:
     }
 
 
+def measure_load(root: Path, manifest: Path, env: dict[str, str], runs: int) -> None:
+    loads = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", LOAD_SNIPPET, str(manifest), str(root)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        loads.append(json.loads(out.strip().splitlines()[-1]))
+    first = statistics.median(r["first"] for r in loads)
+    cpu = statistics.median(r["cpu"] for r in loads)
+    again = statistics.median(r["again"] for r in loads)
+    each = ", ".join(f"{r['first']:.2f}" for r in loads)
+    print(
+        f"definitions load (fresh process, {loads[0]['assets']} assets, {loads[0]['checks']} checks): "
+        f"median {first:.2f} s (runs {each}; CPU {cpu:.2f} s); "
+        f"again in that process (manifest cached): {again * 1000:.0f} ms; load {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+
+
+def measure_build(root: Path, manifest: Path, tmp: Path, runs: int) -> None:
+    direct, headwater = [], []
+    for run in range(runs):
+        db = tmp / f"direct{run}.duckdb"
+        t0 = time.perf_counter()
+        subprocess.run([_dbt(), "build", "--quiet"], cwd=root, env=_env(root, db), check=True)
+        direct.append(time.perf_counter() - t0)
+        db = tmp / f"hw{run}.duckdb"
+        t0 = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", BUILD_SNIPPET, str(manifest), str(root)],
+            env={**_env(root, db), "HEADWATER_HOME": str(tmp / f"home{run}")},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        wall = time.perf_counter() - t0
+        figures = json.loads(out.strip().splitlines()[-1])
+        headwater.append((figures["seconds"], wall))
+        print(
+            f"run {run + 1}: dbt build {direct[-1]:.1f} s; through Headwater {figures['seconds']:.1f} s "
+            f"({wall:.1f} s with the process start and import), {figures['materialized']} "
+            f"materializations, {figures['checks']} check results; load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+    d = statistics.median(direct)
+    h = statistics.median(x[0] for x in headwater)
+    whole = statistics.median(x[1] for x in headwater)
+    print(
+        f"build: dbt directly median {d:.1f} s; through Headwater median {h:.1f} s "
+        f"(+{(h - d) / d * 100:.1f} %); whole process {whole:.1f} s (+{(whole - d) / d * 100:.1f} %)"
+    )
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--models", type=int, default=500)
     parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+    parser.add_argument("--only", choices=("load", "build"), help="run one part of the scenario")
+    args, _ = parser.parse_known_args()  # scripts/bench passes the harness's options (--dagster...) to all
     with tempfile.TemporaryDirectory(prefix="hw-bench-dbt-") as tmp:
         root = Path(tmp) / "bench"
         generate(root, args.models)
@@ -121,58 +179,10 @@ def main() -> None:
             f"load average {os.getloadavg()[0]:.1f}",
             flush=True,
         )
-
-        loads = []
-        for _ in range(args.runs):
-            out = subprocess.run(
-                [sys.executable, "-c", LOAD_SNIPPET, str(manifest), str(root)],
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            loads.append(json.loads(out.strip().splitlines()[-1]))
-        first = statistics.median(r["first"] for r in loads)
-        again = statistics.median(r["again"] for r in loads)
-        runs = ", ".join(f"{r['first']:.2f}" for r in loads)
-        print(
-            f"definitions load (fresh process, {loads[0]['assets']} assets, {loads[0]['checks']} checks): "
-            f"median {first:.2f} s (runs {runs}); "
-            f"again in that process (manifest cached): {again * 1000:.0f} ms",
-            flush=True,
-        )
-
-        direct, headwater = [], []
-        for run in range(args.runs):
-            db = Path(tmp) / f"direct{run}.duckdb"
-            t0 = time.perf_counter()
-            subprocess.run([_dbt(), "build", "--quiet"], cwd=root, env=_env(root, db), check=True)
-            direct.append(time.perf_counter() - t0)
-            db = Path(tmp) / f"hw{run}.duckdb"
-            t0 = time.perf_counter()
-            out = subprocess.run(
-                [sys.executable, "-c", BUILD_SNIPPET, str(manifest), str(root)],
-                env={**_env(root, db), "HEADWATER_HOME": str(Path(tmp) / f"home{run}")},
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            wall = time.perf_counter() - t0
-            figures = json.loads(out.strip().splitlines()[-1])
-            headwater.append((figures["seconds"], wall))
-            print(
-                f"run {run + 1}: dbt build {direct[-1]:.1f} s; through Headwater {figures['seconds']:.1f} s "
-                f"({wall:.1f} s with the process start and import), {figures['materialized']} "
-                f"materializations, {figures['checks']} check results; load {os.getloadavg()[0]:.1f}",
-                flush=True,
-            )
-        d = statistics.median(direct)
-        h = statistics.median(x[0] for x in headwater)
-        hw_wall = statistics.median(x[1] for x in headwater)
-        print(
-            f"build: dbt directly median {d:.1f} s; through Headwater median {h:.1f} s "
-            f"(+{(h - d) / d * 100:.1f} %); whole process {hw_wall:.1f} s (+{(hw_wall - d) / d * 100:.1f} %)"
-        )
+        if args.only != "build":
+            measure_load(root, manifest, env, args.runs)
+        if args.only != "load":
+            measure_build(root, manifest, Path(tmp), args.runs)
 
 
 if __name__ == "__main__":
