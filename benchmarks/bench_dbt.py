@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -46,17 +47,19 @@ t2 = time.perf_counter()
 print(json.dumps({"first": t1 - t0, "cpu": c1 - c0, "again": t2 - t1, "assets": n, "checks": checks}))
 """
 BUILD_SNIPPET = """
-import sys, time, json
+import sys, time, json, resource
 import headwater as hw
 from headwater.integrations.dbt import DbtCliResource, dbt_assets
 @dbt_assets(manifest=sys.argv[1])
 def models(context, dbt: DbtCliResource):
     yield from dbt.cli(["build"], context=context).stream()
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 result = hw.materialize([models], resources={"dbt": DbtCliResource(project_dir=sys.argv[2])})
-t1 = time.perf_counter()
+t1, c1 = time.perf_counter(), time.process_time()
 assert result.success
-print(json.dumps({"seconds": t1 - t0, "materialized": len(result.get_asset_materialization_events()),
+dbt = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": t1 - t0, "cpu": c1 - c0, "dbt cpu": dbt.ru_utime + dbt.ru_stime,
+                  "materialized": len(result.get_asset_materialization_events()),
                   "checks": len(result.get_asset_check_evaluations())}))
 """
 
@@ -128,13 +131,20 @@ def measure_load(root: Path, manifest: Path, env: dict[str, str], runs: int) -> 
     )
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure_build(root: Path, manifest: Path, tmp: Path, runs: int) -> None:
-    direct, headwater = [], []
+    """Wall time of each side, and CPU time: dbt's own (direct), and Headwater's process beside dbt's."""
+    direct, headwater, direct_cpu, hw_cpu, hw_dbt_cpu = [], [], [], [], []
     for run in range(runs):
         db = tmp / f"direct{run}.duckdb"
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _children_cpu()
         subprocess.run([_dbt(), "build", "--quiet"], cwd=root, env=_env(root, db), check=True)
         direct.append(time.perf_counter() - t0)
+        direct_cpu.append(_children_cpu() - c0)
         db = tmp / f"hw{run}.duckdb"
         t0 = time.perf_counter()
         out = subprocess.run(
@@ -147,18 +157,25 @@ def measure_build(root: Path, manifest: Path, tmp: Path, runs: int) -> None:
         wall = time.perf_counter() - t0
         figures = json.loads(out.strip().splitlines()[-1])
         headwater.append((figures["seconds"], wall))
+        hw_cpu.append(figures["cpu"])
+        hw_dbt_cpu.append(figures["dbt cpu"])
         print(
             f"run {run + 1}: dbt build {direct[-1]:.1f} s; through Headwater {figures['seconds']:.1f} s "
             f"({wall:.1f} s with the process start and import), {figures['materialized']} "
-            f"materializations, {figures['checks']} check results; load {os.getloadavg()[0]:.1f}",
+            f"materializations, {figures['checks']} check results; CPU: dbt alone {direct_cpu[-1]:.1f} s, "
+            f"Headwater's process {hw_cpu[-1]:.1f} s beside its dbt's {hw_dbt_cpu[-1]:.1f} s; "
+            f"load {os.getloadavg()[0]:.1f}",
             flush=True,
         )
     d = statistics.median(direct)
     h = statistics.median(x[0] for x in headwater)
     whole = statistics.median(x[1] for x in headwater)
+    dc, hc = statistics.median(direct_cpu), statistics.median(hw_cpu)
     print(
         f"build: dbt directly median {d:.1f} s; through Headwater median {h:.1f} s "
-        f"(+{(h - d) / d * 100:.1f} %); whole process {whole:.1f} s (+{(whole - d) / d * 100:.1f} %)"
+        f"(+{(h - d) / d * 100:.1f} %); whole process {whole:.1f} s (+{(whole - d) / d * 100:.1f} %); "
+        f"CPU: dbt median {dc:.1f} s, Headwater's own process median {hc:.1f} s "
+        f"(+{hc / dc * 100:.1f} % of dbt's)"
     )
 
 
