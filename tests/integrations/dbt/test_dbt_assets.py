@@ -9,6 +9,7 @@ import pytest
 
 import headwater as hw
 from headwater.integrations.dbt import (
+    DagsterDbtError,
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
     DbtCliResource,
@@ -84,6 +85,8 @@ def test_select_exclude_and_translator(jaffle: Path) -> None:
     assert defs.check_specs == []
     with pytest.raises(hw.errors.InvalidDefinitionError, match="selects no model"):
         jaffle_assets(jaffle, select="tag:nothing_has_this")
+    with pytest.raises(DagsterDbtError, match="enable_code_references=True"):
+        DagsterDbtTranslatorSettings(enable_code_references=True)
 
 
 def test_build_materializes_and_reports_checks(jaffle: Path) -> None:

@@ -12,6 +12,7 @@ from headwater.core.asset_key import AssetKey
 from headwater.core.metadata import TableColumn, TableSchema
 from headwater.definitions.asset_check_spec import AssetCheckSpec
 from headwater.definitions.asset_spec import AssetDep, AssetSpec
+from headwater.integrations.dbt.errors import DagsterDbtError
 from headwater.integrations.dbt.manifest import ASSET_RESOURCE_TYPES, DbtManifest
 
 _TAG = re.compile(r"^[A-Za-z0-9_.-]{1,63}$")
@@ -26,6 +27,14 @@ class DagsterDbtTranslatorSettings:
     enable_code_references: bool = False
     enable_dbt_selection_by_name: bool = False
     enable_source_tests_as_checks: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("enable_code_references", "enable_source_tests_as_checks"):
+            if getattr(self, name):
+                raise DagsterDbtError(
+                    f"DagsterDbtTranslatorSettings({name}=True) is not supported by Headwater yet: leave it "
+                    "False (see docs/dagster-differences.md)."
+                )
 
 
 def _dagster_meta(props: Mapping[str, Any]) -> Mapping[str, Any]:
