@@ -1,15 +1,16 @@
 """The DuckDB IO manager against plain ``duckdb`` calls: a 1,000,000-row pandas DataFrame (int, float,
 string and timestamp columns) stored into a DuckDB file and loaded back.
 
-* plain duckdb: ``duckdb.connect(file)``, ``CREATE OR REPLACE TABLE t AS SELECT * FROM df``, close;
-  ``duckdb.connect(file)``, ``SELECT * FROM t``, ``.df()``, close -- the floor;
-* ``DuckDBPandasIOManager``: ``handle_output`` then ``load_input`` on contexts built with
-  ``build_output_context``/``build_input_context`` (the IO manager's own cost: connecting with the lock
-  retry, schema, table metadata);
-* ``materialize``: an asset returning the frame and one loading it, in process (adds the run around it).
+* the ratio of ``DuckDBPandasIOManager`` (``handle_output`` then ``load_input`` on contexts built with
+  ``build_output_context``/``build_input_context``: connecting with the lock retry, schema, transaction,
+  table metadata) to plain duckdb (``duckdb.connect(file)``, ``CREATE OR REPLACE TABLE t AS SELECT *
+  FROM df``, close; ``duckdb.connect(file)``, ``SELECT * FROM t``, ``.df()``, close -- the floor). The
+  two run interleaved in one worker, 5 passes each, medians, so that a shared machine's load weighs on
+  both alike; the ms of each and the store and load ratios are shown beside;
+* ``materialize``: an asset returning the frame and one loading it, in process (adds the run around it),
+  median of 5.
 
-Each figure is the median of 5 passes in the worker (store + load in ms; ``store``/``load`` beside it);
-the harness reports medians over worker processes. ``--dagster PY`` runs the same with Dagster's
+The harness reports medians over worker processes. ``--dagster PY`` runs the same with Dagster's
 ``dagster_duckdb_pandas`` (``pip install dagster-duckdb-pandas`` into that interpreter).
 """
 
@@ -45,35 +46,30 @@ def _frame() -> Any:
     )
 
 
-def _passes(store: Callable[[str], None], load: Callable[[str], Any]) -> Outcome:
-    """Median store, load and total ms over PASSES, each pass on a fresh database file."""
-    stores, loads, totals = [], [], []
+def _passes(ways: dict[str, tuple[Callable[[str], None], Callable[[str], Any]]]) -> dict[str, list[float]]:
+    """Store and load ms of each way, PASSES times, the ways interleaved (so that the machine's load
+    weighs on them alike), each pass on a fresh database file."""
+    times: dict[str, list[float]] = {f"{name} {part}": [] for name in ways for part in ("store", "load")}
     tmp = tempfile.mkdtemp(prefix="bench-duckdb-")
     try:
         for i in range(PASSES):
-            db = os.path.join(tmp, f"pass{i}.duckdb")
-            t0 = time.perf_counter()
-            store(db)
-            t1 = time.perf_counter()
-            loaded = load(db)
-            t2 = time.perf_counter()
-            assert len(loaded) == ROWS, len(loaded)
-            stores.append((t1 - t0) * 1000)
-            loads.append((t2 - t1) * 1000)
-            totals.append((t2 - t0) * 1000)
+            for name, (store, load) in ways.items():
+                db = os.path.join(tmp, f"{name}{i}.duckdb")
+                t0 = time.perf_counter()
+                store(db)
+                t1 = time.perf_counter()
+                loaded = load(db)
+                t2 = time.perf_counter()
+                assert len(loaded) == ROWS, len(loaded)
+                times[f"{name} store"].append((t1 - t0) * 1000)
+                times[f"{name} load"].append((t2 - t1) * 1000)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return {
-        "value": statistics.median(totals),
-        "store ms": statistics.median(stores),
-        "load ms": statistics.median(loads),
-    }
+    return times
 
 
-def plain_duckdb(dg: ModuleType, lib: str) -> Outcome:
+def _plain_duckdb(df: Any) -> tuple[Callable[[str], None], Callable[[str], Any]]:
     import duckdb
-
-    df = _frame()
 
     def store(db: str) -> None:
         conn = duckdb.connect(db)
@@ -87,7 +83,7 @@ def plain_duckdb(dg: ModuleType, lib: str) -> Outcome:
         conn.close()
         return out
 
-    return _passes(store, load)
+    return store, load
 
 
 def _pandas_io_manager(lib: str) -> Any:
@@ -98,13 +94,10 @@ def _pandas_io_manager(lib: str) -> Any:
     return DuckDBPandasIOManager
 
 
-def io_manager_calls(dg: ModuleType, lib: str) -> Outcome:
-    df = _frame()
+def _io_manager_calls(
+    dg: ModuleType, lib: str, df: Any
+) -> tuple[Callable[[str], None], Callable[[str], Any]]:
     key = dg.AssetKey(["bench", "frame"])
-
-    def manager(db: str) -> Any:
-        return _pandas_io_manager(lib)(database=db).create_io_manager(dg.build_init_resource_context())
-
     any_type: dict[str, Any] = {}
     if lib == "dagster":  # Dagster's InputContext needs a DagsterType to pick the load type
         from dagster._core.types.dagster_type import resolve_dagster_type  # type: ignore[import-not-found]
@@ -114,6 +107,9 @@ def io_manager_calls(dg: ModuleType, lib: str) -> Outcome:
     def config(db: str) -> dict[str, Any]:
         # Dagster's DuckDB client reads the connection settings from the context's resource config
         return {"database": db, "connection_config": {}, "schema": None}
+
+    def manager(db: str) -> Any:
+        return _pandas_io_manager(lib)(database=db).create_io_manager(dg.build_init_resource_context())
 
     def store(db: str) -> None:
         out = dg.build_output_context(asset_key=key, resource_config=config(db))
@@ -126,7 +122,21 @@ def io_manager_calls(dg: ModuleType, lib: str) -> Outcome:
         )
         return manager(db).load_input(context)
 
-    return _passes(store, load)
+    return store, load
+
+
+def io_manager_vs_plain(dg: ModuleType, lib: str) -> Outcome:
+    df = _frame()
+    times = _passes({"plain": _plain_duckdb(df), "io": _io_manager_calls(dg, lib, df)})
+    med = {k: statistics.median(v) for k, v in times.items()}
+    plain, io = med["plain store"] + med["plain load"], med["io store"] + med["io load"]
+    return {
+        "value": io / plain,
+        "plain ms": plain,
+        "IO manager ms": io,
+        "store x": med["io store"] / med["plain store"],
+        "load x": med["io load"] / med["plain load"],
+    }
 
 
 def materialize_two_assets(dg: ModuleType, lib: str) -> Outcome:
@@ -155,12 +165,9 @@ def materialize_two_assets(dg: ModuleType, lib: str) -> Outcome:
     return {"value": statistics.median(times)}
 
 
-EXTRAS = ("store ms", "load ms")
 CASES = [
-    Case("plain duckdb: store + load 1M rows", unit="ms", fn=plain_duckdb, libs=("headwater",),
-         extras=EXTRAS),
-    Case("DuckDBPandasIOManager: handle_output + load_input, 1M rows", unit="ms", fn=io_manager_calls,
-         extras=EXTRAS),
+    Case("DuckDBPandasIOManager / plain duckdb: store + load 1M rows", unit="x", fn=io_manager_vs_plain,
+         extras=("plain ms", "IO manager ms", "store x", "load x")),
     Case("materialize: asset of 1M rows + one loading it", unit="ms", fn=materialize_two_assets),
 ]  # fmt: skip
 

@@ -31,6 +31,9 @@ DAGSTER_MODULE_NAMES = {
         "DagsterUserCodeExecutionError",
     },
     "dagster._core.test_utils": {"instance_for_test"},
+    "dagster._core.storage.db_io_manager": {
+        "DbClient", "DbIOManager", "DbTypeHandler", "TablePartitionDimension", "TableSlice",
+    },
     "dagster._core.definitions.tags": {"KIND_PREFIX", "build_kind_tag", "build_kind_tag_key", "has_kind"},
     "dagster._utils.backoff": {
         "BACKOFF_MAX_RETRIES", "async_backoff", "backoff", "exponential_delay_generator",

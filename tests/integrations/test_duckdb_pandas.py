@@ -212,3 +212,38 @@ def test_the_resource_gives_a_connection_closed_after_the_block(tmp_path: Path) 
         assert conn.execute("SELECT current_setting('threads')").fetchone() == (1,)
     with pytest.raises(duckdb.ConnectionException):
         conn.execute("SELECT 1")
+
+
+def test_op_outputs_are_tables_named_by_the_output(tmp_path: Path) -> None:
+    db = tmp_path / "ops.duckdb"
+
+    @hw.op(out={"numbers": hw.Out(metadata={"schema": "work"})})
+    def make() -> pd.DataFrame:
+        return pd.DataFrame({"n": [1, 2, 3]})
+
+    seen: list[int] = []
+
+    @hw.op
+    def total(numbers: pd.DataFrame) -> None:
+        seen.append(int(numbers["n"].sum()))
+
+    @hw.job(resource_defs={"io_manager": DuckDBPandasIOManager(database=str(db))})
+    def numbers_job() -> None:
+        total(make())
+
+    assert numbers_job.execute_in_process().success
+    assert seen == [6]
+    assert _rows(db, "SELECT n FROM work.numbers ORDER BY n") == [(1,), (2,), (3,)]
+
+
+def test_an_empty_frame_is_an_empty_table_with_its_columns(tmp_path: Path) -> None:
+    db = tmp_path / "e.duckdb"
+
+    @hw.asset
+    def nothing_yet() -> pd.DataFrame:
+        return pd.DataFrame({"id": pd.Series([], dtype="int64"), "name": pd.Series([], dtype="object")})
+
+    result = hw.materialize([nothing_yet], resources={"io_manager": DuckDBPandasIOManager(database=str(db))})
+    assert _metadata(result, "nothing_yet")["dagster/row_count"] == 0
+    columns = "SELECT column_name FROM information_schema.columns WHERE table_name = 'nothing_yet'"
+    assert _rows(db, columns) == [("id",), ("name",)]

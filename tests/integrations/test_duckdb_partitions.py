@@ -139,3 +139,35 @@ def test_a_partitioned_asset_without_partition_expr_is_an_error_saying_what_to_a
 
     with pytest.raises(InvalidDefinitionError, match=r"bare is partitioned.*partition_expr"):
         hw.materialize([bare], partition_key="a", resources=_io(tmp_path / "x.duckdb"))
+
+
+def test_a_failed_write_leaves_the_partition_as_it_was(tmp_path: Path) -> None:
+    db = tmp_path / "f.duckdb"
+    extra = {"column": False}
+
+    @hw.asset(partitions_def=hw.StaticPartitionsDefinition(["a", "b"]), metadata={"partition_expr": "k"})
+    def keyed(context: hw.AssetExecutionContext) -> pd.DataFrame:
+        frame = pd.DataFrame({"k": [context.partition_key], "v": [1]})
+        return frame.assign(unknown=[0]) if extra["column"] else frame
+
+    hw.materialize([keyed], partition_key="a", resources=_io(db))
+    extra["column"] = True  # the insert into the existing table fails: no column "unknown"
+    with pytest.raises(duckdb.BinderException, match="unknown"):
+        hw.materialize([keyed], partition_key="a", resources=_io(db))
+    assert _rows(db, "SELECT k, v FROM public.keyed") == [("a", 1)]  # the delete was rolled back
+
+
+def test_load_asset_value_reads_one_time_window_partition(tmp_path: Path) -> None:
+    db = tmp_path / "v.duckdb"
+    daily = hw.DailyPartitionsDefinition(start_date="2024-01-01", end_date="2024-01-04")
+
+    @hw.asset(partitions_def=daily, metadata={"partition_expr": "day"})
+    def temps(context: hw.AssetExecutionContext) -> pd.DataFrame:
+        day = pd.Timestamp(context.partition_key)
+        return pd.DataFrame({"day": [day], "t": [day.day * 10]})
+
+    defs = hw.Definitions(assets=[temps], resources=_io(db))
+    for day in ("2024-01-01", "2024-01-02"):
+        assert hw.materialize([temps], partition_key=day, resources=_io(db)).success
+    frame = defs.load_asset_value("temps", partition_key="2024-01-02")
+    assert frame["t"].tolist() == [20]

@@ -77,12 +77,16 @@ class AssetValueLoader:
         op_def = producer.node_def if producer is not None and producer.is_executable else None
         output_name = producer.output_names_by_key.get(key) if producer is not None else None
         definition_metadata = spec.metadata if spec is not None else (source.metadata if source else {})
+        # the asset's partitions definition, for IO managers that select a partition by its time window
+        owner = spec if spec is not None else source
+        partitions_def = owner.partitions_def if owner is not None and partition_key else None
         upstream = OutputContext(
             name=output_name,
             definition_metadata=definition_metadata,
             asset_key=key,
             op_def=op_def,
             partition_key=partition_key,
+            asset_partitions_def=partitions_def,
             resources=self._resources_view(),
         )
         context = InputContext(
@@ -95,6 +99,7 @@ class AssetValueLoader:
             else metadata,
             resources=self._resources_view(),
             partition_key=partition_key,
+            asset_partitions_def=partitions_def,
             instance=self._instance,
         )
         return manager.load_input(context)

@@ -1,5 +1,6 @@
 """A Dagster project on DuckDB: dagster_duckdb's DuckDBResource and dagster_duckdb_pandas's IO manager,
-schema from key prefix and metadata, column selection, a partitioned asset, values read back with duckdb."""
+schema from key prefix and metadata, column selection, a partitioned asset, a custom type handler on
+DuckDBIOManager, values read back with duckdb."""
 
 import os
 
@@ -7,8 +8,9 @@ import dagster as dg
 import duckdb
 import pandas as pd
 from _report import show_run
-from dagster_duckdb import DuckDBResource
-from dagster_duckdb_pandas import DuckDBPandasIOManager
+from dagster._core.storage.db_io_manager import DbTypeHandler, TableSlice
+from dagster_duckdb import DuckDBIOManager, DuckDBResource
+from dagster_duckdb_pandas import DuckDBPandasIOManager, DuckDBPandasTypeHandler
 
 DB = os.path.join(os.getcwd(), "warehouse.duckdb")
 
@@ -68,11 +70,65 @@ for key in ("eu", "us", "eu"):
     show_run(f"sales {key}", dg.materialize([sales], partition_key=key, resources=defs.resources))
 show_run("units", dg.materialize([sales, units], selection=[units], resources=defs.resources))
 
+
+class ColumnsHandler(DbTypeHandler[dict]):
+    """dict of column name -> values, stored through a DataFrame."""
+
+    def handle_output(self, context, table_slice: TableSlice, obj: dict, connection):
+        frame = pd.DataFrame(obj)
+        connection.register("columns_frame", frame)
+        connection.execute(
+            f"CREATE TABLE IF NOT EXISTS {table_slice.schema}.{table_slice.table} AS "
+            "SELECT * FROM columns_frame WHERE false"
+        )
+        table = f"{table_slice.schema}.{table_slice.table}"
+        connection.execute(f"INSERT INTO {table} SELECT * FROM columns_frame")
+        return {"n": len(frame)}
+
+    def load_input(self, context, table_slice: TableSlice, connection) -> dict:
+        frame = connection.execute(f"SELECT * FROM {table_slice.schema}.{table_slice.table}").fetchdf()
+        return {c: frame[c].tolist() for c in frame.columns}
+
+    @property
+    def supported_types(self):
+        return [dict]
+
+
+class MixedIOManager(DuckDBIOManager):
+    @staticmethod
+    def type_handlers():
+        return [DuckDBPandasTypeHandler(), ColumnsHandler()]
+
+    @staticmethod
+    def default_load_type():
+        return pd.DataFrame
+
+
+@dg.asset
+def as_columns() -> dict:
+    return {"k": ["x", "y"], "v": [1, 2]}
+
+
+@dg.asset
+def from_columns(as_columns: dict) -> pd.DataFrame:
+    print("from_columns got", as_columns)
+    return pd.DataFrame(as_columns)
+
+
+for _ in range(2):  # the second run replaces the tables the custom handler inserts into
+    mixed = dg.materialize(
+        [as_columns, from_columns], resources={"io_manager": MixedIOManager(database=DB, schema="mixed")}
+    )
+show_run("custom handler", mixed)
+print("custom metadata n:", mixed.asset_materializations_for_node("as_columns")[0].metadata["n"].value)
+
 with duckdb.connect(DB) as conn:
     for sql in (
         "SELECT customer, amount FROM marts.revenue ORDER BY customer",
         "SELECT * FROM marts.top",
         "SELECT region, count(*) FROM public.sales GROUP BY region ORDER BY region",
         "SELECT region, units FROM public.units ORDER BY region",
+        "SELECT k, v FROM mixed.from_columns ORDER BY k",
+        "SELECT count(*) FROM mixed.as_columns",
     ):
         print(sql, "->", conn.execute(sql).fetchall())

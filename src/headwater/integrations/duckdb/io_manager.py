@@ -52,10 +52,18 @@ class DuckDbClient(DbClient):
 
     @contextmanager
     def connect(self, context: TContext, table_slice: TableSlice) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection in a transaction: a write (delete, then insert) is committed whole or not at all,
+        so a failed write leaves the table as it was."""
         assert table_slice.database is not None
         conn = connect_duckdb(table_slice.database, self._config, lock_timeout_seconds=self._lock_timeout)
         try:
-            yield conn
+            conn.begin()
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
         finally:
             conn.close()
 
@@ -65,9 +73,11 @@ class DuckDbClient(DbClient):
 
     @staticmethod
     def delete_table_slice(context: OutputContext, table_slice: TableSlice, connection: t.Any) -> None:
-        # An unpartitioned table is replaced whole by the type handler (CREATE OR REPLACE), which also
-        # takes a changed set of columns; a partition's rows are deleted here and inserted by the handler.
-        if table_slice.partition_dimensions and table_exists(connection, table_slice):
+        # An unpartitioned table is dropped, so that the type handler creates it anew (with the frame's
+        # columns, which may have changed); a partition's rows are deleted and the handler inserts them.
+        if not table_slice.partition_dimensions:
+            connection.execute(f"DROP TABLE IF EXISTS {qualified_table(table_slice)}")
+        elif table_exists(connection, table_slice):
             connection.execute(delete_statement(table_slice))
 
     @staticmethod
@@ -115,10 +125,10 @@ def write_table_slice(
     """Store ``frame`` (a pandas DataFrame or a pyarrow Table) as the slice; the table metadata."""
     view = "__headwater_output"
     connection.register(view, frame)
-    try:
-        write_relation(connection, table_slice, view)
-    finally:
-        connection.unregister(view)
+    # no `finally`: after a failed statement the transaction is aborted and refuses even this; the
+    # connection (and the view registered on it) is rolled back and closed by DuckDbClient.connect
+    write_relation(connection, table_slice, view)
+    connection.unregister(view)
     written = len(frame)
     metadata: dict[str, t.Any] = {
         "dagster/column_schema": MetadataValue.table_schema(columns),

@@ -33,6 +33,8 @@ DAGSTER_ALIASES = {
     # on the way there too, so that ``import dagster._core.errors`` finds its parents
     "dagster._core": f"{_PRIVATE}.core",
     "dagster._core.errors": f"{_PRIVATE}.core.errors",
+    "dagster._core.storage": f"{_PRIVATE}.core.storage",
+    "dagster._core.storage.db_io_manager": f"{_PRIVATE}.core.storage.db_io_manager",
     "dagster._core.test_utils": f"{_PRIVATE}.core.test_utils",
     "dagster._core.definitions": f"{_PRIVATE}.core.definitions",
     "dagster._core.definitions.tags": f"{_PRIVATE}.core.definitions.tags",

@@ -1,0 +1,1 @@
+"""``dagster._core.storage`` (a package only: see ``headwater.compat.dagster_private``)."""
