@@ -172,3 +172,11 @@ def test_cli_outside_assets_and_artifacts(jaffle: Path) -> None:
     assert [r["unique_id"] for r in results] == ["seed.jaffle.raw_customers"]
     with pytest.raises(DbtCliRuntimeError, match="exit code"):
         dbt.cli(["run", "--select", "stg_orders"]).wait()  # its source table does not exist yet
+
+
+def test_a_reader_that_stops_early_stops_dbt(jaffle: Path) -> None:
+    invocation = DbtCliResource(project_dir=str(jaffle)).cli(["build"])
+    events = invocation.stream_raw_events()
+    assert next(events).event_name  # dbt has started and logged its first line
+    events.close()
+    assert invocation.process.returncode not in (None, 0)

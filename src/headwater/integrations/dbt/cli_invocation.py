@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,24 +49,40 @@ class DbtCliInvocation:
             raise DbtCliRuntimeError(f"The output of `dbt {' '.join(self.args)}` was already read.")
         self._consumed = True
         assert self.process.stdout is not None
-        for line in self.process.stdout:
-            text = line.rstrip("\n")
-            if not text:
-                continue
-            try:
-                raw = json.loads(text)
-            except ValueError:
-                print(text, flush=True)
-                continue
-            if not isinstance(raw, dict):
-                continue
-            event = DbtCliEventMessage(raw)
-            if event.message:
-                print(event.message, flush=True)
-            if event.log_level == "error" and event.message:
-                self._errors.append(event.message)
-            yield event
+        finished = False
+        try:
+            for line in self.process.stdout:
+                text = line.rstrip("\n")
+                if not text:
+                    continue
+                try:
+                    raw = json.loads(text)
+                except ValueError:
+                    print(text, flush=True)
+                    continue
+                if not isinstance(raw, dict):
+                    continue
+                event = DbtCliEventMessage(raw)
+                if event.message:
+                    print(event.message, flush=True)
+                if event.log_level == "error" and event.message:
+                    self._errors.append(event.message)
+                yield event
+            finished = True
+        finally:
+            # the reader stopped early (an error, or the step interrupted): dbt does not run on unobserved
+            if not finished and self.process.poll() is None:
+                self._terminate()
         self.process.wait()
+
+    def _terminate(self, timeout: float = 25.0) -> None:
+        """Stop dbt as Ctrl-C would (SIGINT lets it cancel its queries), then kill it if it lingers."""
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
     def stream(self) -> Iterator[Any]:
         """The Outputs, AssetMaterializations and AssetCheckResults of the nodes as each finishes;
