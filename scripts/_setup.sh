@@ -7,7 +7,7 @@
 #   PY              $VENV/bin/python
 #   PATH            starts with $VENV/bin, so ruff, mypy, pytest, lint-imports, headwater resolve there
 #
-# The project is installed with `pip install -e '.[dev,celery,dask,duckdb,parquet]'` only when pyproject.toml (or the Python
+# The project is installed with `pip install -e '.[dev,celery,dask,duckdb,parquet,examples]'` only when pyproject.toml (or the Python
 # interpreter, or the checkout's location) changed since the last successful install; the hash of
 # those is kept in $VENV/.headwater-install-stamp, so a second run costs a few milliseconds.
 #
@@ -71,16 +71,34 @@ _hw_setup() {
     local want have=""
     want="$(_hw_install_hash)"
     [[ -f "$_HW_STAMP" ]] && have="$(cat "$_HW_STAMP")"
-    if [[ "$want" == "$have" && -x "$VENV/bin/headwater" && -z "${HEADWATER_FORCE_INSTALL:-}" ]]; then
+    if [[ "$want" == "$have" && -x "$VENV/bin/headwater" && -x "$VENV/bin/dbt" && -z "${HEADWATER_FORCE_INSTALL:-}" ]]; then
         return 0
     fi
 
-    _hw_say "installing headwater and its dev tools into .venv (pip install -e '.[dev,celery,dask,duckdb,parquet]')"
+    _hw_say "installing headwater and its dev tools into .venv (pip install -e '.[dev,celery,dask,duckdb,parquet,examples]')"
     rm -f -- "$_HW_STAMP"
-    if ! "$PY" -m pip install --quiet --progress-bar off -e "${HEADWATER_ROOT}[dev,celery,dask,duckdb,parquet]"; then
-        _hw_die "pip install -e '.[dev,celery,dask,duckdb,parquet]' failed (see pip's output above)."
+    if ! "$PY" -m pip install --quiet --progress-bar off -e "${HEADWATER_ROOT}[dev,celery,dask,duckdb,parquet,examples]"; then
+        _hw_die "pip install -e '.[dev,celery,dask,duckdb,parquet,examples]' failed (see pip's output above)."
     fi
+    _hw_setup_dbt
     printf '%s\n' "$want" >"$_HW_STAMP"
+}
+
+_hw_setup_dbt() {
+    # dbt (the `dbt` extra) goes into its own venv: dbt-core's pins clash with mypy's (pathspec). Headwater
+    # runs dbt as a program, so a link to it in .venv/bin is all the project's venv needs.
+    local dbt_venv="$HEADWATER_ROOT/.venv-dbt" reqs
+    reqs="$("$PY" -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["dbt"]))')"
+    if [[ ! -x "$dbt_venv/bin/python" ]] || ! "$dbt_venv/bin/python" -c '' >/dev/null 2>&1; then
+        rm -rf -- "$dbt_venv"
+        "${HEADWATER_PYTHON:-python3}" -m venv "$dbt_venv" || _hw_die "creating .venv-dbt failed."
+    fi
+    _hw_say "installing dbt into .venv-dbt ($(echo "$reqs" | tr '\n' ' '))"
+    # shellcheck disable=SC2086
+    if ! "$dbt_venv/bin/python" -m pip install --quiet --progress-bar off $(echo "$reqs" | tr '\n' ' '); then
+        _hw_die "pip install of the dbt extra into .venv-dbt failed (see pip's output above)."
+    fi
+    ln -sf "$dbt_venv/bin/dbt" "$VENV/bin/dbt"
 }
 
 [[ -f "$HEADWATER_ROOT/pyproject.toml" ]] || _hw_die "no pyproject.toml in $HEADWATER_ROOT"

@@ -131,3 +131,24 @@ def test_a_multi_check_parameter_must_name_a_checked_or_declared_asset() -> None
         @hw.multi_asset_check(specs=[hw.AssetCheckSpec("c", asset="raw")])
         def bad(zzz: int) -> Iterator[hw.AssetCheckResult]:
             yield hw.AssetCheckResult(asset_key="raw", check_name="c", passed=True)
+
+
+def test_a_subset_sees_only_the_checks_of_its_selected_assets() -> None:
+    seen: list[set[hw.AssetCheckKey]] = []
+
+    @hw.multi_asset(
+        specs=[hw.AssetSpec("a", skippable=True), hw.AssetSpec("b", skippable=True)],
+        check_specs=[hw.AssetCheckSpec("ca", asset="a"), hw.AssetCheckSpec("cb", asset="b")],
+        can_subset=True,
+    )
+    def ab(context: hw.AssetExecutionContext):  # type: ignore[no-untyped-def]
+        seen.append(context.selected_asset_check_keys)
+        for key in context.selected_asset_keys:
+            yield hw.Output(None, output_name=key.to_python_identifier())
+        for check in context.selected_asset_check_keys:
+            yield hw.AssetCheckResult(passed=True, asset_key=check.asset_key, check_name=check.name)
+
+    result = hw.materialize([ab], selection=[hw.AssetKey("b")])
+    assert result.success
+    assert seen == [{hw.AssetCheckKey(hw.AssetKey("b"), "cb")}]
+    assert [e.check_name for e in result.get_asset_check_evaluations()] == ["cb"]

@@ -131,6 +131,9 @@ def dev_command(
     """
     from headwater.cli.main import _COMMANDS
 
+    # Dagster's marker of a local development session, inherited by the code servers it starts: user code
+    # reads it (say DbtProject.prepare_if_dev(), which parses the dbt project only then).
+    os.environ["DAGSTER_IS_DEV_CLI"] = "1"
     entries = _entries(module_name, python_file, workspace_file, attribute, working_directory, location_name)
     daemon_command = None
     if not no_daemon:

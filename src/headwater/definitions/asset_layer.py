@@ -106,7 +106,9 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
         # What is the same for every asset of one definition, worked out once.
         materializable, observable = ad.is_materializable, ad.is_observable
         node_name = ad.node_def.name if ad.node_def is not None else None
-        check_specs = list(ad.check_specs_by_output_name.values())
+        check_keys_of: dict[AssetKey, list[AssetCheckKey]] = {}
+        for c in ad.check_specs_by_output_name.values():
+            check_keys_of.setdefault(c.asset_key, []).append(c.key)
         shared_partitions: Any = ...
         backfill_policy = ad.backfill_policy
         for key, spec in ad.specs_by_key.items():
@@ -130,7 +132,7 @@ def _collect_assets(items: Iterable[Any]) -> AssetCollection:
                 code_version=spec.code_version,
                 is_materializable=materializable,
                 is_observable=observable,
-                check_keys=tuple([c.key for c in check_specs if c.asset_key == key]) if check_specs else (),
+                check_keys=tuple(check_keys_of.get(key, ())),
                 node_name=node_name,
                 partitions=partitions,
                 partition_mappings=tuple(
@@ -391,6 +393,7 @@ def build_asset_job(
         after_top=after_top,
         resource_defs=asset_resources,
     )
+    producer_defs: dict[int, Any] = {}
     job = JobDefinition(
         graph_def=graph_def,
         name=name,
@@ -407,7 +410,7 @@ def build_asset_job(
             name,
             keys,
             collection.graph.nodes,
-            {k: _partitions_def_of(collection, k) for k in keys},
+            {k: _partitions_def_of(collection, k, producer_defs) for k in keys},
             partitions_def,
         ),
         asset_layer=layer,
@@ -424,13 +427,15 @@ def _is_nothing_input(ad: AssetsDefinition, input_name: str) -> bool:
     return bool(types[input_name].is_nothing)
 
 
-def _partitions_def_of(collection: AssetCollection, key: AssetKey) -> Any:
+def _partitions_def_of(collection: AssetCollection, key: AssetKey, producer_defs: dict[int, Any]) -> Any:
+    """The partitions of ``key``: its spec's, else its producer's (looked up once per producer in
+    ``producer_defs``, as a multi-asset's is a scan of its specs)."""
     producer = collection.producer.get(key)
     if producer is None:
         return None
     spec = producer.specs_by_key.get(key)
-    return (
-        spec.partitions_def
-        if spec is not None and spec.partitions_def is not None
-        else producer.partitions_def
-    )
+    if spec is not None and spec.partitions_def is not None:
+        return spec.partitions_def
+    if id(producer) not in producer_defs:
+        producer_defs[id(producer)] = producer.partitions_def
+    return producer_defs[id(producer)]

@@ -83,6 +83,7 @@ def multi_asset(
         _check_inputs_used(what, input_keys, specs, internal_asset_deps)
         op_outs: dict[str, Out] = {}
         asset_specs: list[AssetSpec] = []
+        spec_by_key = {s.key: s for s in specs or ()}
         io_keys: dict[str, str] = {}
         for out_name, k in keys_by_output.items():
             if outs:
@@ -108,7 +109,7 @@ def multi_asset(
                     )
                 )
                 continue
-            s = next(x for x in specs or () if x.key == k)
+            s = spec_by_key[k]
             io_key = s.metadata.get("dagster/io_manager_key")
             op_outs[out_name] = Out(dagster_type=NoValue if io_key else Nothing, is_required=not s.skippable)
             if io_key:

@@ -322,6 +322,8 @@ def _make_context(run: RunContext, attempt: StepAttempt) -> OpExecutionContext:
         if out_keys:
             cls = AssetExecutionContext
             selected = {k for k in out_keys.values() if k in run.layer.selected_asset_keys}
+            # only the checks the run selected (Dagster's context.selected_asset_check_keys)
+            check_keys = {n: k for n, k in check_keys.items() if k in run.layer.selected_check_keys}
         elif check_keys:
             cls = AssetCheckExecutionContext
     return cls(

@@ -110,6 +110,16 @@ export function numericSeries(mats: Materialization[]): Map<string, [number, num
   return series;
 }
 
+const IMAGE = /!\[([^\]]*)\]\((data:image\/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+)\)/g;
+
+/** The images a Markdown metadata entry embeds as data URLs (``MetadataValue.md("![alt](data:image/png;base64,...)")``,
+ * the way Dagster projects record plots). */
+export function markdownImages(e: MetadataEntry): { alt: string; src: string }[] {
+  const v = e.value as Record<string, unknown> | null;
+  const md = v && typeof v === "object" && typeof v.md_str === "string" ? v.md_str : "";
+  return [...md.matchAll(IMAGE)].map((m) => ({ alt: m[1] || e.label, src: m[2] }));
+}
+
 /** A metadata value as a person reads it: a path's path, a URL, a number; JSON otherwise. */
 /** The data version an observation recorded (its ``dagster/data_version`` tag). */
 export function observedVersion(o: Pick<Observation, "tags">): string | null {
@@ -118,6 +128,7 @@ export function observedVersion(o: Pick<Observation, "tags">): string | null {
 
 export function metadataText(e: MetadataEntry): string {
   const v = e.value;
+  if (markdownImages(e).length > 0) return "(image)";
   if (v && typeof v === "object") {
     const o = v as Record<string, unknown>;
     for (const k of ["fspath", "path", "url", "text", "value"]) if (typeof o[k] === "string" || typeof o[k] === "number") return String(o[k]);
@@ -242,6 +253,19 @@ export default function AssetPage() {
         <div className="panel">
           <h2>Partitions</h2>
           <PartitionBar ranges={ranges} total={node.partitionStatusRanges?.totalCount ?? 0} />
+        </div>
+      )}
+      {latest && latest.metadataEntries.some((e) => markdownImages(e).length > 0) && (
+        <div className="panel" data-testid="metadata-images">
+          <h2>Images</h2>
+          {latest.metadataEntries.flatMap((e) =>
+            markdownImages(e).map((img, i) => (
+              <figure key={`${e.label}-${i}`} style={{ margin: "0 0 12px" }}>
+                <img src={img.src} alt={img.alt} style={{ maxWidth: "100%" }} />
+                <figcaption className="muted">{e.label}</figcaption>
+              </figure>
+            )),
+          )}
         </div>
       )}
       {series.size > 0 && (

@@ -6,7 +6,7 @@ import { pathRange, yamlDiagnostics } from "../components/ConfigEditor";
 import { formatDuration, statusClass } from "../components/Status";
 import { dagreLayout, layeredLayout, ranks } from "../graph/layout";
 import { collapseGroups, shapeKey, type GraphModel } from "../graph/model";
-import { metadataText, numericSeries, observedVersion } from "../pages/AssetPage";
+import { markdownImages, metadataText, numericSeries, observedVersion } from "../pages/AssetPage";
 import { filterAssets } from "../pages/Catalog";
 import { configProblems } from "../pages/Launchpad";
 import { lineageModel } from "../pages/Lineage";
@@ -220,5 +220,15 @@ describe("isUnchangedSkip", () => {
     expect(isUnchangedSkip({ eventType: "STEP_SKIPPED", data })).toBe(true);
     expect(isUnchangedSkip({ eventType: "STEP_SKIPPED", data: null })).toBe(false);
     expect(isUnchangedSkip({ eventType: "STEP_SUCCESS", data })).toBe(false);
+  });
+});
+
+describe("markdownImages", () => {
+  it("finds the data-URL images of a Markdown entry and shows the entry as an image", () => {
+    const e = { label: "plot", type: "md", text: "", value: { type: "md", md_str: "![Revenue](data:image/png;base64,iVBORw0K==)" } };
+    expect(markdownImages(e)).toEqual([{ alt: "Revenue", src: "data:image/png;base64,iVBORw0K==" }]);
+    expect(metadataText(e)).toBe("(image)");
+    const plain = { label: "notes", type: "md", text: "# hi", value: { type: "md", md_str: "# hi ![x](http://example.com/a.png)" } };
+    expect(markdownImages(plain)).toEqual([]);
   });
 });

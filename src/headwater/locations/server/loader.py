@@ -24,7 +24,8 @@ _PRIVATE = "headwater.compat.dagster_private"
 DAGSTER_ALIASES = {
     "dagster": "headwater.compat.dagster",
     "dagster_pipes": "headwater.pipes",
-    # Integrations (imported only when the project imports them; they need headwater[duckdb])
+    # Integrations (imported only when the project imports them; they need headwater[duckdb] / [dbt])
+    "dagster_dbt": "headwater.compat.dagster_dbt",
     "dagster_duckdb": "headwater.compat.dagster_duckdb",
     "dagster_duckdb_pandas": "headwater.compat.dagster_duckdb_pandas",
     "dagster_duckdb_polars": "headwater.compat.dagster_duckdb_polars",

@@ -1,0 +1,1 @@
+"""The dbt_shop example: see README.md beside this package."""
