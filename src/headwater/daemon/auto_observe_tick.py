@@ -25,10 +25,11 @@ from collections.abc import Callable, Mapping
 from headwater.core import codec
 from headwater.core.asset_key import AssetKey
 from headwater.daemon.code_locations import CodeLocations
+from headwater.daemon.tick_records import joined_error
 from headwater.daemon.tick_runs import Launch, Submit, launch_all, plan_runs
 from headwater.locations.client.errors import LocationError
 from headwater.specs.asset_graph import AssetNodeSpec
-from headwater.specs.instigation import EvaluationError, RunRequestData
+from headwater.specs.instigation import RunRequestData
 from headwater.storage.instigators import InstigatorTick, InstigatorType, TickData, TickStatus, selector_id
 from headwater.storage.protocols import Storage
 
@@ -160,11 +161,8 @@ class AutoObserveTick:
         [outcome] = launch_all(
             self.storage, self.locations, self.submit, InstigatorType.AUTO_OBSERVE, [launch]
         )
-        error: EvaluationError | None = None
-        if outcome.errors:
-            error = EvaluationError(
-                "\n".join(e.message for e in outcome.errors), None, outcome.errors[0].kind
-            )
+        error = joined_error(outcome.errors)
+        if error is not None:
             log.warning("Auto-observe in %r: %s", data.location, error.message)
         self.storage.instigators.update_ticks(
             [

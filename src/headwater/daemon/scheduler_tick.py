@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from headwater.daemon.code_locations import CodeLocations
+from headwater.daemon.tick_records import declared_state, finished_status
 from headwater.daemon.tick_runs import CHUNK, Launch, Submit, launch_all, plan_runs
 from headwater.errors import HeadwaterError
 from headwater.locations.client.errors import LocationError
@@ -124,16 +125,8 @@ class SchedulerTick:
         new: list[TickData] = []
         for location, schedule, state in work:
             sid = selector_id(location, schedule.name)
-            if state is None:  # declared RUNNING in code, first seen now: its ticks are due from now on
-                state = store.set_instigator_state(
-                    InstigatorState(
-                        location,
-                        schedule.name,
-                        InstigatorType.SCHEDULE,
-                        InstigatorStatus.DECLARED_IN_CODE,
-                        start_timestamp=now,
-                    )
-                )
+            # declared RUNNING in code, first seen now: its ticks are due from now on
+            state = declared_state(store, state, location, schedule.name, InstigatorType.SCHEDULE, now)
             last = latest.get(sid)
             if last is not None and last.status is TickStatus.STARTED:
                 pending.append(last)  # a tick interrupted by a crash: finish it first
@@ -229,12 +222,7 @@ class SchedulerTick:
         finished = []
         for tick, outcome in zip(to_launch, outcomes, strict=True):
             data = tick.tick_data
-            if outcome.errors:
-                status = TickStatus.FAILURE
-            elif outcome.run_ids:
-                status = TickStatus.SUCCESS
-            else:
-                status = TickStatus.SKIPPED
+            status = finished_status(outcome.errors, outcome.run_ids)
             error = _combined(outcome.errors)
             finished.append(
                 tick.with_data(
