@@ -24,10 +24,9 @@ from collections.abc import Callable, Mapping
 
 from headwater.core import codec
 from headwater.core.asset_key import AssetKey
-from headwater.daemon.code_locations import CodeLocations
+from headwater.daemon.code_locations import CodeLocations, loaded_specs
 from headwater.daemon.tick_records import joined_error
 from headwater.daemon.tick_runs import Launch, Submit, launch_all, plan_runs
-from headwater.locations.client.errors import LocationError
 from headwater.specs.asset_graph import AssetNodeSpec
 from headwater.specs.instigation import RunRequestData
 from headwater.storage.instigators import InstigatorTick, InstigatorType, TickData, TickStatus, selector_id
@@ -100,12 +99,7 @@ class AutoObserveTick:
     def tick(self, now: float) -> None:
         store = self.storage.instigators
         work: list[tuple[str, list[AssetNodeSpec]]] = []
-        for location in self.locations.location_names():
-            try:
-                spec = self.locations.spec(location)
-            except LocationError as exc:
-                log.warning("Auto-observe: skipping code location %r: %s", location, exc)
-                continue
+        for location, spec in loaded_specs(self.locations, log, "Auto-observe"):
             observed = [n for n in spec.assets if n.is_observable]
             if any(n.auto_observe_interval_minutes for n in observed):
                 work.append((location, observed))

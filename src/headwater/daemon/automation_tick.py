@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
-from headwater.daemon.code_locations import CodeLocations
+from headwater.daemon.code_locations import CodeLocations, loaded_specs
 from headwater.daemon.scheduler_tick import is_running
 from headwater.daemon.tick_records import (
     failed_evaluation,
@@ -94,12 +94,7 @@ class AutomationTick:
     def tick(self, now: float) -> None:
         store = self.storage.instigators
         states = {s.selector_id: s for s in store.all_instigator_state(InstigatorType.SENSOR)}
-        for location in self.locations.location_names():
-            try:
-                spec = self.locations.spec(location)
-            except LocationError as exc:
-                log.warning("Automation: skipping code location %r: %s", location, exc)
-                continue
+        for location, spec in loaded_specs(self.locations, log, "Automation"):
             due = []
             for sensor in automation_sensors(spec):
                 state = states.get(selector_id(location, sensor.name))

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-from headwater.daemon.code_locations import CodeLocations
+from headwater.daemon.code_locations import CodeLocations, loaded_specs
 from headwater.daemon.tick_records import declared_state, finished_status
 from headwater.daemon.tick_runs import CHUNK, Launch, Submit, launch_all, plan_runs
 from headwater.errors import HeadwaterError
@@ -107,12 +107,7 @@ class SchedulerTick:
         store = self.storage.instigators
         states = {s.selector_id: s for s in store.all_instigator_state(InstigatorType.SCHEDULE)}
         work: list[tuple[str, ScheduleSpec, InstigatorState | None]] = []
-        for location in self.locations.location_names():
-            try:
-                spec = self.locations.spec(location)
-            except LocationError as exc:
-                log.warning("Scheduler: skipping code location %r: %s", location, exc)
-                continue
+        for location, spec in loaded_specs(self.locations, log, "Scheduler"):
             for schedule in spec.schedules:
                 state = states.get(selector_id(location, schedule.name))
                 if is_running(state, schedule.default_status):

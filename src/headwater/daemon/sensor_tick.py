@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from headwater.daemon.code_locations import CodeLocations
+from headwater.daemon.code_locations import CodeLocations, loaded_specs
 from headwater.daemon.scheduler_tick import is_running
 from headwater.daemon.tick_records import (
     failed_evaluation,
@@ -67,12 +67,7 @@ class SensorTick:
         store = self.storage.instigators
         states = {s.selector_id: s for s in store.all_instigator_state(InstigatorType.SENSOR)}
         candidates: list[tuple[str, SensorSpec, InstigatorState | None]] = []
-        for location in self.locations.location_names():
-            try:
-                spec = self.locations.spec(location)
-            except LocationError as exc:
-                log.warning("Sensors: skipping code location %r: %s", location, exc)
-                continue
+        for location, spec in loaded_specs(self.locations, log, "Sensors"):
             for sensor in spec.sensors:
                 if sensor.sensor_type == "automation":
                     continue  # evaluated by the automation loop (daemon.automation_tick), no user code
