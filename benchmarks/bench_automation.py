@@ -19,48 +19,17 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
 from benchmarks._harness import Case, Outcome, main
+from benchmarks._locations import InProcessLocation
 from benchmarks.bench_storage import _storage
 
 ASSETS = 1_000
 CHAIN = 10
 DAYS = 365
 NOW = datetime.datetime(2025, 1, 1, 6, tzinfo=datetime.UTC)
-
-
-class _Locations:
-    """The daemon's view of one code location, answered in this process (no code server)."""
-
-    def __init__(self, defs: Any) -> None:
-        from headwater.locations.server.spec_builder import build_location_spec
-
-        self.defs = defs
-        self._spec = build_location_spec(defs)
-
-    def location_names(self) -> Sequence[str]:
-        return ["bench"]
-
-    def spec(self, location: str) -> Any:
-        return self._spec
-
-    def evaluate(self, location: str, requests: Sequence[Any]) -> list[Any]:
-        raise AssertionError("automation evaluates no user code")
-
-    def run_requests(self, location: str, bodies: Sequence[dict[str, Any]]) -> list[Any]:
-        from headwater.core import codec
-        from headwater.locations.client.client import RunRequestReply
-        from headwater.locations.server.code_location import CodeTarget
-        from headwater.locations.server.run_request import run_request
-
-        target = CodeTarget(module_name="benchmarks.bench_automation")
-        return [
-            codec.convert(codec.to_builtins(run_request(self.defs, target, b)), RunRequestReply, "a reply")
-            for b in bodies
-        ]
 
 
 def _defs(dg: ModuleType) -> Any:
@@ -113,7 +82,7 @@ def one_tick(dg: ModuleType, lib: str) -> Outcome:
         if batch:
             storage.event_store.store_events(batch)
         seed_s = time.perf_counter() - t
-        locations = _Locations(defs)
+        locations = InProcessLocation(defs, "benchmarks.bench_automation")
         loop = AutomationTick(storage, locations, submitter(storage, QueuedRunCoordinator(), None))
         t, c = time.perf_counter(), time.process_time()
         loop.tick(stamp)

@@ -12,11 +12,11 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
 from benchmarks._harness import Case, Outcome, main, per_step
+from benchmarks._locations import InProcessLocation
 
 N = 200
 N_TICK = 1000
@@ -61,37 +61,6 @@ def on_sqlite(dg: ModuleType, lib: str) -> Outcome:
     return {"value": per_step(elapsed, N), "cpu ms/step": per_step(cpu, N)}
 
 
-class _Location:
-    """One code location answered in this process (what the code server runs behind its routes)."""
-
-    def __init__(self, defs: Any) -> None:
-        from headwater.locations.server.spec_builder import build_location_spec
-
-        self.defs = defs
-        self._spec = build_location_spec(defs)
-
-    def location_names(self) -> Sequence[str]:
-        return ["bench"]
-
-    def spec(self, location: str) -> Any:
-        return self._spec
-
-    def evaluate(self, location: str, requests: Sequence[Any]) -> list[Any]:
-        raise NotImplementedError
-
-    def run_requests(self, location: str, bodies: Sequence[dict[str, Any]]) -> list[Any]:
-        from headwater.core import codec
-        from headwater.locations.client.client import RunRequestReply
-        from headwater.locations.server.code_location import CodeTarget
-        from headwater.locations.server.run_request import run_request
-
-        target = CodeTarget(module_name="bench")
-        return [
-            codec.convert(codec.to_builtins(run_request(self.defs, target, b)), RunRequestReply, "reply")
-            for b in bodies
-        ]
-
-
 def auto_observe_tick(dg: ModuleType, lib: str) -> Outcome:
     import headwater as hw
     from headwater.daemon.auto_observe_tick import AutoObserveTick
@@ -104,7 +73,7 @@ def auto_observe_tick(dg: ModuleType, lib: str) -> Outcome:
     try:
         clock = FakeClock(1_700_000_000.0)
         storage = SqlStorage.sqlite(f"{home}/hw.db", clock=clock)
-        location = _Location(hw.Definitions(assets=sources(hw, N_TICK, interval=60)))
+        location = InProcessLocation(hw.Definitions(assets=sources(hw, N_TICK, interval=60)), "bench")
         loop = AutoObserveTick(storage, location, submitter(storage, QueuedRunCoordinator(), None))
         t = time.perf_counter()
         loop.tick(clock())

@@ -163,6 +163,20 @@ def start_dev(root: Path, *args: str, command: str = "dev") -> DevServer:
         time.sleep(0.05)
 
 
+def served(
+    tmp_path_factory: pytest.TempPathFactory, name: str, defs: str = DEFS, *, daemon: bool
+) -> Iterator[DevServer]:
+    """A ``headwater dev`` of the project ``defs`` (with its daemon or not), stopped when done: the body
+    of a module's server fixture (``yield from served(...)``)."""
+    root = tmp_path_factory.mktemp(name)
+    write_project(root, defs)
+    server = start_dev(root, "-f", "defs.py", *(() if daemon else ("--no-daemon",)))
+    try:
+        yield server
+    finally:
+        stop(server.proc)
+
+
 def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> int:
     if proc.poll() is None:
         proc.send_signal(sig)
@@ -206,10 +220,4 @@ def alive(pid: int) -> bool:
 
 @pytest.fixture(scope="module")
 def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
-    root = tmp_path_factory.mktemp("dev")
-    write_project(root)
-    server = start_dev(root, "-f", "defs.py", "--no-daemon")
-    try:
-        yield server
-    finally:
-        stop(server.proc)
+    yield from served(tmp_path_factory, "dev", daemon=False)

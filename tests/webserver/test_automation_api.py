@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import DevServer, start_dev, stop, write_project
+from .conftest import DevServer, served
 
 DEFS = """
 from headwater import AutomationCondition, Definitions, asset
@@ -37,13 +37,7 @@ RECORDS = """query($key: AssetKeyInput!) { assetConditionEvaluationRecordsOrErro
 
 @pytest.fixture(scope="module")
 def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
-    root = tmp_path_factory.mktemp("automation")
-    write_project(root, DEFS)
-    server = start_dev(root, "-f", "defs.py")
-    try:
-        yield server
-    finally:
-        stop(server.proc)
+    yield from served(tmp_path_factory, "automation", DEFS, daemon=True)
 
 
 def _records(dev: DevServer, key: str) -> list[dict[str, Any]]:

@@ -177,7 +177,7 @@ def test_no_orphans_after_a_signal(tmp_path: Path, sig: int) -> None:
         loops = {h["daemonType"] for h in health if h["healthy"]}
         if (
             loops == {"run_monitoring", "scheduler", "sensors", "backfills", "automation", "auto_observe"}
-            and len(health) == 5
+            and len(health) == 6
         ):
             break
         assert time.monotonic() < deadline, health

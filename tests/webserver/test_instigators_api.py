@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .conftest import DevServer, start_dev, stop, write_project
+from .conftest import DevServer, served
 
 DEFS = """
 from headwater import (
@@ -44,13 +44,7 @@ SEL = {"repositoryLocationName": "defs", "repositoryName": "__repository__"}
 
 @pytest.fixture(scope="module")
 def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
-    root = tmp_path_factory.mktemp("instigators")
-    write_project(root, DEFS)
-    server = start_dev(root, "-f", "defs.py", "--no-daemon")
-    try:
-        yield server
-    finally:
-        stop(server.proc)
+    yield from served(tmp_path_factory, "instigators", DEFS, daemon=False)
 
 
 def _schedule(dev: DevServer) -> dict[str, object]:

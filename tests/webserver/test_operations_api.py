@@ -10,18 +10,12 @@ from typing import Any
 
 import pytest
 
-from .conftest import DevServer, start_dev, stop, write_project
+from .conftest import DevServer, served
 
 
 @pytest.fixture(scope="module")
 def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
-    root = tmp_path_factory.mktemp("operations")
-    write_project(root)
-    server = start_dev(root, "-f", "defs.py", "--no-daemon")
-    try:
-        yield server
-    finally:
-        stop(server.proc)
+    yield from served(tmp_path_factory, "operations", daemon=False)
 
 
 def _change(dev: DevServer, action: str, backfill_id: str) -> dict[str, Any]:

@@ -60,3 +60,17 @@ def test_cost_estimate_follows_pages() -> None:
         and page_size(10**9, default=1) == 10_000
         and page_size(-5, default=1) == 1
     )
+
+
+def test_an_unexpected_exception_in_a_mutation_is_a_python_error() -> None:
+    # No webserver context: the resolver raises TypeError, which comes back as a typed result.
+    query = 'mutation { cancelPartitionBackfill(backfillId: "x") { __typename ... on PythonError { className message } } }'
+    result = build_schema().execute_sync(query, context_value=None)
+    assert result.errors is None
+    assert result.data == {
+        "cancelPartitionBackfill": {
+            "__typename": "PythonError",
+            "className": "TypeError",
+            "message": "TypeError: Not a webserver request context: None",
+        }
+    }

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import DevServer, start_dev, stop, write_project
+from .conftest import DevServer, served
 
 DEFS = """
 import headwater as hw
@@ -41,13 +41,7 @@ NODES = """{ assetNodes { ... on AssetNodeConnection { nodes { assetKey { path }
 
 @pytest.fixture(scope="module")
 def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
-    root = tmp_path_factory.mktemp("stale")
-    write_project(root, DEFS.format(version="1"))
-    server = start_dev(root, "-f", "defs.py", "--no-daemon")
-    try:
-        yield server
-    finally:
-        stop(server.proc)
+    yield from served(tmp_path_factory, "stale", DEFS.format(version="1"), daemon=False)
 
 
 def _nodes(dev: DevServer) -> dict[str, dict[str, Any]]:

@@ -24,11 +24,11 @@ from collections.abc import Callable, Mapping
 
 from headwater.core import codec
 from headwater.core.asset_key import AssetKey
-from headwater.daemon.code_locations import CodeLocations
+from headwater.daemon.code_locations import CodeLocations, loaded_specs
+from headwater.daemon.tick_records import joined_error
 from headwater.daemon.tick_runs import Launch, Submit, launch_all, plan_runs
-from headwater.locations.client.errors import LocationError
 from headwater.specs.asset_graph import AssetNodeSpec
-from headwater.specs.instigation import EvaluationError, RunRequestData
+from headwater.specs.instigation import RunRequestData
 from headwater.storage.instigators import InstigatorTick, InstigatorType, TickData, TickStatus, selector_id
 from headwater.storage.protocols import Storage
 
@@ -99,12 +99,7 @@ class AutoObserveTick:
     def tick(self, now: float) -> None:
         store = self.storage.instigators
         work: list[tuple[str, list[AssetNodeSpec]]] = []
-        for location in self.locations.location_names():
-            try:
-                spec = self.locations.spec(location)
-            except LocationError as exc:
-                log.warning("Auto-observe: skipping code location %r: %s", location, exc)
-                continue
+        for location, spec in loaded_specs(self.locations, log, "Auto-observe"):
             observed = [n for n in spec.assets if n.is_observable]
             if any(n.auto_observe_interval_minutes for n in observed):
                 work.append((location, observed))
@@ -160,11 +155,8 @@ class AutoObserveTick:
         [outcome] = launch_all(
             self.storage, self.locations, self.submit, InstigatorType.AUTO_OBSERVE, [launch]
         )
-        error: EvaluationError | None = None
-        if outcome.errors:
-            error = EvaluationError(
-                "\n".join(e.message for e in outcome.errors), None, outcome.errors[0].kind
-            )
+        error = joined_error(outcome.errors)
+        if error is not None:
             log.warning("Auto-observe in %r: %s", data.location, error.message)
         self.storage.instigators.update_ticks(
             [

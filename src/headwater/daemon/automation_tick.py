@@ -22,8 +22,15 @@ from collections.abc import Callable
 
 from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
-from headwater.daemon.code_locations import CodeLocations
+from headwater.daemon.code_locations import CodeLocations, loaded_specs
 from headwater.daemon.scheduler_tick import is_running
+from headwater.daemon.tick_records import (
+    failed_evaluation,
+    finished_status,
+    is_due,
+    joined_error,
+    start_tick,
+)
 from headwater.daemon.tick_runs import Launch, Submit, launch_all, plan_runs
 from headwater.errors import HeadwaterError
 from headwater.locations.client.client import RunRequestReply, run_request_body
@@ -42,16 +49,7 @@ from headwater.specs.job import JobSpec
 from headwater.specs.location import LocationSpec, SensorSpec
 from headwater.specs.partitions import PartitionsSpec
 from headwater.storage.automation_state import StatusCache, StoredAutomationState
-from headwater.storage.instigators import (
-    DuplicateTickError,
-    InstigatorState,
-    InstigatorStatus,
-    InstigatorTick,
-    InstigatorType,
-    TickData,
-    TickStatus,
-    selector_id,
-)
+from headwater.storage.instigators import InstigatorState, InstigatorTick, InstigatorType, selector_id
 from headwater.storage.protocols import Storage
 from headwater.storage.runs import SENSOR_NAME_TAG
 
@@ -96,12 +94,7 @@ class AutomationTick:
     def tick(self, now: float) -> None:
         store = self.storage.instigators
         states = {s.selector_id: s for s in store.all_instigator_state(InstigatorType.SENSOR)}
-        for location in self.locations.location_names():
-            try:
-                spec = self.locations.spec(location)
-            except LocationError as exc:
-                log.warning("Automation: skipping code location %r: %s", location, exc)
-                continue
+        for location, spec in loaded_specs(self.locations, log, "Automation"):
             due = []
             for sensor in automation_sensors(spec):
                 state = states.get(selector_id(location, sensor.name))
@@ -112,13 +105,8 @@ class AutomationTick:
                 last = latest.get(selector_id(location, sensor.name))
                 interval = sensor.minimum_interval_seconds
                 interval = DEFAULT_INTERVAL_SECONDS if interval is None else interval
-                if (
-                    last is not None
-                    and last.status is not TickStatus.STARTED
-                    and now - last.timestamp < interval
-                ):
-                    continue
-                self._sensor(location, spec, sensor, state, last, now)
+                if is_due(last, interval, now):
+                    self._sensor(location, spec, sensor, state, last, now)
 
     # -- one sensor -------------------------------------------------------------------------------------
     def _sensor(
@@ -131,35 +119,14 @@ class AutomationTick:
         now: float,
     ) -> None:
         store = self.storage.instigators
-        if state is None:
-            state = store.set_instigator_state(
-                InstigatorState(
-                    location,
-                    sensor.name,
-                    InstigatorType.SENSOR,
-                    InstigatorStatus.DECLARED_IN_CODE,
-                    start_timestamp=now,
-                )
-            )
-        if last is not None and last.status is TickStatus.STARTED:
-            if last.tick_data.evaluated:
-                self._act(location, spec, sensor, state, last)  # interrupted after it was recorded
-                return
-            store.update_tick(
-                last.with_data(
-                    status=TickStatus.FAILURE,
-                    error=EvaluationError(
-                        "The daemon stopped while this tick was being evaluated.", None, "interrupted"
-                    ),
-                    end_timestamp=now,
-                )
-            )
-        try:
-            tick = store.create_tick(
-                TickData(location, sensor.name, InstigatorType.SENSOR, TickStatus.STARTED, now)
-            )
-        except DuplicateTickError:
+        start = start_tick(store, state, last, location, sensor.name, InstigatorType.SENSOR, now)
+        state = start.state
+        if start.resume is not None:
+            self._act(location, spec, sensor, state, start.resume)  # interrupted after it was recorded
+            return
+        if start.tick is None:
             return  # another daemon took this tick
+        tick = start.tick
         events = self.storage.event_store
         try:
             cursor = AutomationCursor.from_string(state.cursor)
@@ -178,15 +145,8 @@ class AutomationTick:
                 targets=_targets(graph, sensor),
             )
         except (HeadwaterError, ValueError) as exc:
-            store.update_tick(
-                tick.with_data(
-                    status=TickStatus.FAILURE,
-                    evaluated=True,
-                    error=EvaluationError(f"Automation sensor {sensor.name!r}: {exc}", None, "evaluation"),
-                    cursor=state.cursor,
-                    end_timestamp=self._clock(),
-                )
-            )
+            error = EvaluationError(f"Automation sensor {sensor.name!r}: {exc}", None, "evaluation")
+            store.update_tick(failed_evaluation(tick, error, state.cursor, self._clock()))
             return
         selector = selector_id(location, sensor.name)
         # Stored when they changed or requested something: a steady state writes no rows.
@@ -261,10 +221,8 @@ class AutomationTick:
         self.storage.automation.set_run_ids(selector, evaluation_id, launched)
         current = store.get_instigator_state(state.selector_id) or state
         store.set_instigator_state(current.replace(cursor=data.cursor, last_tick_timestamp=tick.timestamp))
-        status = TickStatus.FAILURE if errors else TickStatus.SUCCESS if run_ids else TickStatus.SKIPPED
-        error = None
-        if errors:
-            error = EvaluationError("\n".join(e.message for e in errors), None, errors[0].kind)
+        status = finished_status(errors, run_ids)
+        error = joined_error(errors)
         store.update_tick(
             tick.with_data(status=status, run_ids=tuple(run_ids), error=error, end_timestamp=self._clock())
         )

@@ -7,7 +7,8 @@ anything with the same methods will do (tests answer in-process).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from headwater.locations.client.client import RunRequestReply
@@ -31,6 +32,19 @@ class CodeLocations(Protocol):
     ) -> list[RunRequestReply | LocationError]:
         """One reply per run request body (``run_request_body``), or the error that refused it."""
         ...
+
+
+def loaded_specs(
+    locations: CodeLocations, log: logging.Logger, loop: str
+) -> Iterator[tuple[str, LocationSpec]]:
+    """Each location with its spec; one whose spec cannot be had is logged as skipped by ``loop``."""
+    for location in locations.location_names():
+        try:
+            spec = locations.spec(location)
+        except LocationError as exc:
+            log.warning("%s: skipping code location %r: %s", loop, location, exc)
+            continue
+        yield location, spec
 
 
 class WorkspaceLocations:

@@ -19,7 +19,8 @@ import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-from headwater.daemon.code_locations import CodeLocations
+from headwater.daemon.code_locations import CodeLocations, loaded_specs
+from headwater.daemon.tick_records import declared_state, finished_status
 from headwater.daemon.tick_runs import CHUNK, Launch, Submit, launch_all, plan_runs
 from headwater.errors import HeadwaterError
 from headwater.locations.client.errors import LocationError
@@ -106,12 +107,7 @@ class SchedulerTick:
         store = self.storage.instigators
         states = {s.selector_id: s for s in store.all_instigator_state(InstigatorType.SCHEDULE)}
         work: list[tuple[str, ScheduleSpec, InstigatorState | None]] = []
-        for location in self.locations.location_names():
-            try:
-                spec = self.locations.spec(location)
-            except LocationError as exc:
-                log.warning("Scheduler: skipping code location %r: %s", location, exc)
-                continue
+        for location, spec in loaded_specs(self.locations, log, "Scheduler"):
             for schedule in spec.schedules:
                 state = states.get(selector_id(location, schedule.name))
                 if is_running(state, schedule.default_status):
@@ -124,16 +120,8 @@ class SchedulerTick:
         new: list[TickData] = []
         for location, schedule, state in work:
             sid = selector_id(location, schedule.name)
-            if state is None:  # declared RUNNING in code, first seen now: its ticks are due from now on
-                state = store.set_instigator_state(
-                    InstigatorState(
-                        location,
-                        schedule.name,
-                        InstigatorType.SCHEDULE,
-                        InstigatorStatus.DECLARED_IN_CODE,
-                        start_timestamp=now,
-                    )
-                )
+            # declared RUNNING in code, first seen now: its ticks are due from now on
+            state = declared_state(store, state, location, schedule.name, InstigatorType.SCHEDULE, now)
             last = latest.get(sid)
             if last is not None and last.status is TickStatus.STARTED:
                 pending.append(last)  # a tick interrupted by a crash: finish it first
@@ -229,12 +217,7 @@ class SchedulerTick:
         finished = []
         for tick, outcome in zip(to_launch, outcomes, strict=True):
             data = tick.tick_data
-            if outcome.errors:
-                status = TickStatus.FAILURE
-            elif outcome.run_ids:
-                status = TickStatus.SUCCESS
-            else:
-                status = TickStatus.SKIPPED
+            status = finished_status(outcome.errors, outcome.run_ids)
             error = _combined(outcome.errors)
             finished.append(
                 tick.with_data(

@@ -16,24 +16,22 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from headwater.daemon.code_locations import CodeLocations
+from headwater.daemon.code_locations import CodeLocations, loaded_specs
 from headwater.daemon.scheduler_tick import is_running
+from headwater.daemon.tick_records import (
+    failed_evaluation,
+    finished_status,
+    is_due,
+    joined_error,
+    start_tick,
+)
 from headwater.daemon.tick_runs import Launch, Submit, launch_all, plan_runs
 from headwater.errors import HeadwaterError
 from headwater.locations.client.errors import LocationError
 from headwater.specs.dynamic_partitions_request import AddDynamicPartitionsRequest
 from headwater.specs.instigation import EvaluationError, TickEvaluation, TickEvaluationRequest
 from headwater.specs.location import SensorSpec
-from headwater.storage.instigators import (
-    DuplicateTickError,
-    InstigatorState,
-    InstigatorStatus,
-    InstigatorTick,
-    InstigatorType,
-    TickData,
-    TickStatus,
-    selector_id,
-)
+from headwater.storage.instigators import InstigatorState, InstigatorTick, InstigatorType, selector_id
 from headwater.storage.protocols import Storage
 
 log = logging.getLogger("headwater.daemon.sensors")
@@ -69,12 +67,7 @@ class SensorTick:
         store = self.storage.instigators
         states = {s.selector_id: s for s in store.all_instigator_state(InstigatorType.SENSOR)}
         candidates: list[tuple[str, SensorSpec, InstigatorState | None]] = []
-        for location in self.locations.location_names():
-            try:
-                spec = self.locations.spec(location)
-            except LocationError as exc:
-                log.warning("Sensors: skipping code location %r: %s", location, exc)
-                continue
+        for location, spec in loaded_specs(self.locations, log, "Sensors"):
             for sensor in spec.sensors:
                 if sensor.sensor_type == "automation":
                     continue  # evaluated by the automation loop (daemon.automation_tick), no user code
@@ -87,9 +80,8 @@ class SensorTick:
             last = latest.get(selector_id(location, sensor.name))
             interval = sensor.minimum_interval_seconds
             interval = DEFAULT_MINIMUM_INTERVAL_SECONDS if interval is None else interval
-            if last is not None and last.status is not TickStatus.STARTED and now - last.timestamp < interval:
-                continue
-            due.append((location, sensor, state, last, now))
+            if is_due(last, interval, now):
+                due.append((location, sensor, state, last, now))
         if len(due) <= 1 or self.max_workers <= 1:
             for job in due:
                 self._sensor(*job)
@@ -108,46 +100,17 @@ class SensorTick:
         now: float,
     ) -> None:
         store = self.storage.instigators
-        if state is None:
-            state = store.set_instigator_state(
-                InstigatorState(
-                    location,
-                    sensor.name,
-                    InstigatorType.SENSOR,
-                    InstigatorStatus.DECLARED_IN_CODE,
-                    start_timestamp=now,
-                )
-            )
-        if last is not None and last.status is TickStatus.STARTED:
-            if last.tick_data.evaluated:
-                self._act(location, sensor, state, last)  # a tick interrupted by a crash: finish it
-                return
-            store.update_tick(
-                last.with_data(
-                    status=TickStatus.FAILURE,
-                    error=EvaluationError(
-                        "The daemon stopped while this tick was being evaluated.", None, "interrupted"
-                    ),
-                    end_timestamp=now,
-                )
-            )
-        try:
-            tick = store.create_tick(
-                TickData(location, sensor.name, InstigatorType.SENSOR, TickStatus.STARTED, now)
-            )
-        except DuplicateTickError:
+        start = start_tick(store, state, last, location, sensor.name, InstigatorType.SENSOR, now)
+        state = start.state
+        if start.resume is not None:
+            self._act(location, sensor, state, start.resume)  # a tick interrupted by a crash: finish it
+            return
+        if start.tick is None:
             return  # another daemon took this tick
+        tick = start.tick
         evaluation = self._evaluate(location, sensor, state, last, now)
         if evaluation.error is not None:
-            store.update_tick(
-                tick.with_data(
-                    status=TickStatus.FAILURE,
-                    evaluated=True,
-                    error=evaluation.error,
-                    cursor=state.cursor,
-                    end_timestamp=self._clock(),
-                )
-            )
+            store.update_tick(failed_evaluation(tick, evaluation.error, state.cursor, self._clock()))
             return
         planned, skipped = plan_runs(
             self.storage, InstigatorType.SENSOR, location, sensor.name, now, evaluation.run_requests
@@ -190,17 +153,8 @@ class SensorTick:
                 last_run_key=run_keys[-1] if run_keys else current.last_run_key,
             )
         )
-        if outcome.errors:
-            status = TickStatus.FAILURE
-        elif outcome.run_ids:
-            status = TickStatus.SUCCESS
-        else:
-            status = TickStatus.SKIPPED
-        error = outcome.errors[0] if len(outcome.errors) == 1 else None
-        if len(outcome.errors) > 1:
-            error = EvaluationError(
-                "\n".join(e.message for e in outcome.errors), None, outcome.errors[0].kind
-            )
+        status = finished_status(outcome.errors, outcome.run_ids)
+        error = outcome.errors[0] if len(outcome.errors) == 1 else joined_error(outcome.errors)
         store.update_tick(
             tick.with_data(
                 status=status,

@@ -14,7 +14,7 @@ import pytest
 
 from headwater.webserver.app import STATIC_DIR
 
-from ..conftest import DEFS, DevServer, start_dev, stop, write_project
+from ..conftest import DEFS, DevServer, served
 
 CHROMIUM = os.environ.get("HEADWATER_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[3]
@@ -42,13 +42,7 @@ def _require_ui() -> None:
 @pytest.fixture(scope="module")
 def ui_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
     _require_ui()
-    root = tmp_path_factory.mktemp("ui")
-    write_project(root, UI_DEFS)
-    server = start_dev(root, "-f", "defs.py", "--no-daemon")
-    try:
-        yield server
-    finally:
-        stop(server.proc)
+    yield from served(tmp_path_factory, "ui", UI_DEFS, daemon=False)
 
 
 @pytest.fixture(scope="module")

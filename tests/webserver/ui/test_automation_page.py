@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ..conftest import DevServer, start_dev, stop, write_project
+from ..conftest import DevServer, served
 from ..test_automation_api import DEFS
 from .conftest import _require_ui, screenshot
 
@@ -18,13 +18,7 @@ from .conftest import _require_ui, screenshot
 def ui_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
     """This module's project: assets with automation conditions, and the daemon running."""
     _require_ui()
-    root = tmp_path_factory.mktemp("ui-automation")
-    write_project(root, DEFS)
-    server = start_dev(root, "-f", "defs.py")
-    try:
-        yield server
-    finally:
-        stop(server.proc)
+    yield from served(tmp_path_factory, "ui-automation", DEFS, daemon=True)
 
 
 def test_the_automation_page_shows_why(page: Any, ui_dev: DevServer) -> None:

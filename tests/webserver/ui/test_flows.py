@@ -27,7 +27,7 @@ from headwater.locations.client.workspace import Workspace
 from headwater.locations.client.workspace_file import LocationEntry
 from headwater.testing import FakeClock
 
-from ..conftest import DevServer, start_dev, stop, write_project
+from ..conftest import DevServer, served
 from .conftest import _require_ui, screenshot
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -105,13 +105,7 @@ defs = hw.Definitions(
 def ui_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
     """This module's ``headwater dev``, with its daemon (the page fixture opens it)."""
     _require_ui()
-    root = tmp_path_factory.mktemp("ui-automation")
-    write_project(root, DEFS)
-    server = start_dev(root, "-f", "defs.py")
-    try:
-        yield server
-    finally:
-        stop(server.proc)
+    yield from served(tmp_path_factory, "ui-flows", DEFS, daemon=True)
 
 
 def _state(page: Any, name: str) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ..conftest import DevServer, start_dev, stop, write_project
+from ..conftest import DevServer, served
 from ..test_observations_api import DEFS
 from .conftest import _require_ui, screenshot
 
@@ -16,13 +16,7 @@ from .conftest import _require_ui, screenshot
 @pytest.fixture(scope="module")
 def ui_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
     _require_ui()
-    root = tmp_path_factory.mktemp("ui-observe")
-    write_project(root, DEFS)
-    server = start_dev(root, "-f", "defs.py", "--no-daemon")
-    try:
-        yield server
-    finally:
-        stop(server.proc)
+    yield from served(tmp_path_factory, "ui-observe", DEFS, daemon=False)
 
 
 def test_the_asset_page_shows_observations(page: Any, ui_dev: DevServer) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ..conftest import DevServer, start_dev, stop, write_project
+from ..conftest import DevServer, served
 from ..test_staleness_api import DEFS, _materialize, _reload
 from .conftest import _require_ui, screenshot
 
@@ -20,13 +20,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def ui_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
     """This module's project (overrides the package's): raw -> clean -> report, with code versions."""
     _require_ui()
-    root = tmp_path_factory.mktemp("ui-stale")
-    write_project(root, DEFS.format(version="1"))
-    server = start_dev(root, "-f", "defs.py", "--no-daemon")
-    try:
-        yield server
-    finally:
-        stop(server.proc)
+    yield from served(tmp_path_factory, "ui-stale", DEFS.format(version="1"), daemon=False)
 
 
 def test_stale_assets_and_skipped_steps_are_shown(page: Any, ui_dev: DevServer) -> None:

@@ -8,9 +8,12 @@ schema but not in this build yet (schedule state, ticks, backfills, daemon healt
 
 from __future__ import annotations
 
+import functools
 import re
 import traceback
+from collections.abc import Callable
 from enum import Enum
+from typing import ParamSpec, TypeVar, cast
 
 import strawberry
 
@@ -53,6 +56,25 @@ def unexpected(exc: BaseException) -> PythonError:
         stack=traceback.format_tb(exc.__traceback__),
         class_name=type(exc).__name__,
     )
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def or_python_error(resolve: Callable[P, R]) -> Callable[P, R]:
+    """``resolve``, returning an exception it did not expect as a PythonError (``unexpected``) rather
+    than failing the request; its result type must include PythonError. Goes under the
+    ``@strawberry.mutation``/``@strawberry.field`` decorator."""
+
+    @functools.wraps(resolve)
+    def resolver(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return resolve(*args, **kwargs)
+        except Exception as exc:
+            return cast(R, unexpected(exc))
+
+    return resolver
 
 
 @strawberry.type(description="Where user code failed to load: the file and line of the innermost frame.")

@@ -42,8 +42,8 @@ from headwater.webserver.graphql.errors import (
     PipelineNotFoundError,
     PythonError,
     RepositoryNotFoundError,
+    or_python_error,
     run_not_found,
-    unexpected,
 )
 from headwater.webserver.graphql.instance import Instance
 from headwater.webserver.graphql.instigators import Schedule, Sensor
@@ -353,6 +353,7 @@ class Query:
         return im.instigation_state_of(as_context(info.context), instigation_selector)
 
     @strawberry.field(description="Backfills, newest first (cursor: a backfill id to continue after).")
+    @or_python_error
     def partition_backfills_or_error(
         self,
         info: strawberry.Info,
@@ -360,19 +361,14 @@ class Query:
         limit: int | None = None,
         status: BulkActionStatus | None = None,
     ) -> PartitionBackfillsOrError:
-        try:
-            return backfills_page(as_context(info.context), cursor, limit, status)
-        except Exception as exc:
-            return unexpected(exc)
+        return backfills_page(as_context(info.context), cursor, limit, status)
 
     @strawberry.field(description="One backfill and where each of its assets stands.")
+    @or_python_error
     def partition_backfill_or_error(
         self, info: strawberry.Info, backfill_id: str
     ) -> PartitionBackfillOrError:
-        try:
-            return one_backfill(as_context(info.context), backfill_id)
-        except Exception as exc:
-            return unexpected(exc)
+        return one_backfill(as_context(info.context), backfill_id)
 
 
 @strawberry.type
