@@ -11,9 +11,11 @@ from typing import Any
 from headwater.daemon.automation_tick import AutomationTick, automation_sensors
 from headwater.daemon.sensor_tick import SensorTick
 from headwater.daemon.tick_runs import submitter
+from headwater.definitions.asset_check import asset_check
 from headwater.definitions.asset_decorators import asset
 from headwater.definitions.automation import AutomationConditionSensorDefinition
 from headwater.definitions.definitions import Definitions
+from headwater.definitions.results import AssetCheckResult
 from headwater.definitions.time_window_partitions import DailyPartitionsDefinition
 from headwater.execution.api import materialize
 from headwater.instance import Instance
@@ -213,3 +215,29 @@ def test_multi_partitioned_assets_are_stored_and_a_steady_state_writes_nothing()
     assert (
         h.ticks()[-1].tick_data.cursor is not None and '"evaluation_id":3' in h.ticks()[-1].tick_data.cursor
     )
+
+
+@asset
+def checked() -> int:
+    return 1
+
+
+@asset_check(asset=checked, automation_condition=AC.any_deps_updated())
+def checked_again() -> AssetCheckResult:
+    return AssetCheckResult(passed=True)
+
+
+def test_a_check_requested_without_its_asset_runs_alone() -> None:
+    h = Harness(Definitions(assets=[checked], asset_checks=[checked_again]))
+    h.tick()
+    assert h.ticks()[-1].status is TickStatus.SKIPPED and h.runs() == []
+    materialize([checked], instance=h.instance, selection=[checked])  # the asset, not by automation
+    h.tick(30)
+    tick = h.ticks()[-1]
+    assert tick.status is TickStatus.SUCCESS, tick
+    (run,) = h.runs()
+    assert tuple(run.asset_selection or ()) == ()
+    assert [k.to_user_string() for k in run.asset_check_selection or ()] == ["checked:checked_again"]
+    assert run.tags["dagster/from_automation_condition"] == "true"
+    (newest, *_) = h.storage.automation.get_evaluations("checked:checked_again")
+    assert newest.evaluation.num_requested == 1 and newest.run_ids == (run.run_id,)

@@ -38,7 +38,12 @@ from headwater.locations.client.errors import LocationError
 from headwater.runs.backfills import create_backfill
 from headwater.selection.automation.evaluator import evaluate_conditions
 from headwater.selection.automation.records import AutomationCursor, EntityEvaluation
-from headwater.selection.automation.requests import automation_tags, needs_backfill, run_requests
+from headwater.selection.automation.requests import (
+    automation_tags,
+    check_run_request,
+    needs_backfill,
+    run_requests,
+)
 from headwater.selection.automation.sensors import DEFAULT_INTERVAL_SECONDS
 from headwater.selection.automation.sensors import automation_sensors as select_automation_sensors
 from headwater.selection.backfill_plan import build_backfill_plan
@@ -155,14 +160,13 @@ class AutomationTick:
         requests = []
         if outcome.requested_assets and not needs_backfill(outcome.requested_assets):
             requests = run_requests(graph, outcome.requested_assets, outcome.evaluation_id)
+        # A check whose asset is requested runs with it (the asset's run includes its checks); the
+        # checks requested without their asset run together, in one checks-only run.
+        alone = tuple(k for k in outcome.requested_checks if k.asset_key not in outcome.requested_assets)
+        if alone:
+            requests.append(check_run_request(alone, outcome.evaluation_id))
         planned, _ = plan_runs(self.storage, InstigatorType.SENSOR, location, sensor.name, now, requests)
         log_lines = [f"evaluation {outcome.evaluation_id}: {outcome.total_requested} requested"]
-        alone = [k for k in outcome.requested_checks if k.asset_key not in outcome.requested_assets]
-        if alone:  # (a check whose asset is requested runs with it: the asset job includes its checks)
-            log_lines.append(
-                "checks requested without their asset are recorded, not launched: "
-                + ", ".join(k.to_user_string() for k in alone)
-            )
         tick = store.update_tick(  # recorded before acting
             tick.with_data(
                 evaluated=True,
@@ -198,7 +202,10 @@ class AutomationTick:
                 if plan.run_id in run_ids:
                     for key in plan.request.asset_selection or ():
                         launched.setdefault(key.to_user_string(), []).append(plan.run_id)
-        else:
+                    for check in plan.request.asset_check_keys or ():
+                        launched.setdefault(check.to_user_string(), []).append(plan.run_id)
+        if not any(plan.request.asset_selection for plan in data.planned):
+            # no asset runs planned: the requested assets, if any, need more than one partition each
             evaluations = self.storage.automation.get_tick_evaluations(selector, evaluation_id)
             requested: dict[AssetKey, list[str] | None] = {}
             for record in evaluations:
@@ -214,8 +221,8 @@ class AutomationTick:
             if requested:
                 try:
                     backfill_id = self._backfill(location, spec, sensor, evaluation_id, requested)
-                    run_ids = [backfill_id]
-                    launched = {k.to_user_string(): [backfill_id] for k in requested}
+                    run_ids = [*run_ids, backfill_id]
+                    launched.update({k.to_user_string(): [backfill_id] for k in requested})
                 except (HeadwaterError, LocationError) as exc:
                     errors.append(EvaluationError(f"{sensor.name}: could not create the backfill: {exc}"))
         self.storage.automation.set_run_ids(selector, evaluation_id, launched)

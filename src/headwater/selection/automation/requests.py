@@ -3,15 +3,17 @@
 As Dagster's automation sensors do by default (``emit_backfills=True``): when some asset has more than
 one partition requested, everything requested goes into one backfill; otherwise each run materializes
 the assets requested for one partition key (assets of one partitions definition together), and the
-unpartitioned assets requested go together in one run.
+unpartitioned assets requested go together in one run. Checks requested without their asset run
+together in one checks-only run (a check whose asset is requested runs in its asset's run).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import msgspec
 
+from headwater.core.asset_check_key import AssetCheckKey
 from headwater.core.asset_key import AssetKey
 from headwater.specs.asset_graph import AssetGraph
 from headwater.specs.automation_condition import ASSET_EVALUATION_ID_TAG, AUTOMATION_CONDITION_TAG
@@ -46,4 +48,11 @@ def run_requests(
     ]
 
 
-__all__ = ["automation_tags", "needs_backfill", "run_requests"]
+def check_run_request(checks: Sequence[AssetCheckKey], evaluation_id: int) -> RunRequestData:
+    """One checks-only run of the checks requested without their asset."""
+    return RunRequestData(
+        tags=automation_tags(evaluation_id), asset_selection=(), asset_check_keys=tuple(checks)
+    )
+
+
+__all__ = ["automation_tags", "check_run_request", "needs_backfill", "run_requests"]
