@@ -36,4 +36,4 @@ def test_the_automation_page_shows_why(page: Any, ui_dev: DevServer) -> None:
     tree = page.get_by_test_id("entity-evaluations").inner_text()
     assert "eager" in tree and "any_deps_updated" in tree and "[auto_root]" in tree
     page.wait_for_function("() => !document.querySelector('.loading')")
-    screenshot(page, "automation")
+    screenshot(page, "automation-evaluations")
