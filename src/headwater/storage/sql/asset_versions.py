@@ -20,7 +20,7 @@ from headwater.core.codec import paused_gc
 from headwater.storage.sql.database import Database
 from headwater.storage.sql.entry_cache import ENTRY_COLUMNS, decode_row
 from headwater.storage.sql.schema import asset_keys, asset_partitions, event_logs
-from headwater.storage.sql.statements import sqlite_rows
+from headwater.storage.sql.statements import select_all
 
 _A = asset_keys.c
 _P = asset_partitions.c
@@ -78,12 +78,8 @@ class SqlAssetVersions:
         )
         if asset_keys_ is not None:
             query = query.where(_A.asset_key.in_([k.to_string() for k in asset_keys_]))
-        rows: Sequence[Any]
         with self._db.read() as conn:
-            if asset_keys_ is None and conn.dialect.name == "sqlite":  # many rows: skip SA's per-row work
-                rows = sqlite_rows(conn, str(query.compile(dialect=conn.dialect)), ())
-            else:
-                rows = conn.execute(query).all()
+            rows = select_all(conn, query, many=asset_keys_ is None)
             out = _versions_of(conn, [(_key(row[0]), *row[1:]) for row in rows], self._derived_versions())
         return out
 

@@ -37,7 +37,7 @@ from headwater.storage.sql.schema import (
     dynamic_partitions,
     event_logs,
 )
-from headwater.storage.sql.statements import sqlite_rows
+from headwater.storage.sql.statements import select_all, sqlite_rows
 
 if TYPE_CHECKING:
     from headwater.storage.sql.database import AnyRow
@@ -234,12 +234,8 @@ class SqlAssetReads(SqlDynamicPartitions, SqlPartitionStatus, SqlAssetVersions):
         )
         if asset_keys_ is not None:
             query = query.where(_A.asset_key.in_([k.to_string() for k in asset_keys_]))
-        rows: Sequence[Any]
         with self._db.read() as conn:
-            if asset_keys_ is None and conn.dialect.name == "sqlite":  # many rows: skip SA's per-row work
-                rows = sqlite_rows(conn, str(query.compile(dialect=conn.dialect)), ())
-            else:
-                rows = conn.execute(query).all()
+            rows = select_all(conn, query, many=asset_keys_ is None)
         path = _PATH_DECODER.decode
         return [AssetIndexSummary(AssetKey(path(row[0])), *row[1:]) for row in rows]
 

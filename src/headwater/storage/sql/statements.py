@@ -84,6 +84,13 @@ def sqlite_rows(conn: sa.Connection, sql: str, params: tuple[Any, ...]) -> list[
         raise sa.exc.DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
 
 
+def select_all(conn: sa.Connection, query: sa.Select[Any], many: bool) -> Sequence[Any]:
+    """The rows of ``query``; when ``many`` (a whole table) on SQLite, read straight from sqlite3."""
+    if many and conn.dialect.name == "sqlite":  # many rows: skip SQLAlchemy's per-row work
+        return sqlite_rows(conn, str(query.compile(dialect=conn.dialect)), ())
+    return conn.execute(query).all()
+
+
 def _sqlite_executemany(conn: sa.Connection, sql: str, params: list[tuple[Any, ...]]) -> Any:
     """``executemany`` straight on the sqlite3 connection, inside ``conn``'s transaction (the hot path
     skips SQLAlchemy's per-statement work); errors come out as SQLAlchemy's, as from ``execute``."""
