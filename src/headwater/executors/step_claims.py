@@ -15,6 +15,9 @@ a claim row per step, kept with the run-worker heartbeats (``Storage.run_workers
   stale row (3 missed beats, or a dead pid on this host): the worker was lost mid-step -- retry the
   step per its RetryPolicy (STEP_UP_FOR_RETRY naming the lost worker) or fail it with that reason.
 
+The claim rows stay after the run (a message may still come again late) and are deleted with the run
+by the store's retention (``headwater instance prune``, ``Storage.prune``).
+
 A first delivery (the engine says the message was not delivered before) skips the read: it only
 writes the claim before the step starts, so a step costs one small write (not waiting for the disk)
 besides its events' transaction.

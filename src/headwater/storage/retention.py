@@ -1,9 +1,10 @@
 """Retention and housekeeping records shared by every store: ``PruneResult``, ``StorageInfo``.
 
 ``prune(before)`` deletes finished runs that ended before ``before`` (epoch seconds) with their
-events, tags and check executions, except what the asset indexes point at: each asset's latest
-materialization, observation, failure and planned event, and each partition's, stay (their event
-rows too), so the asset and per-partition status read the same after a prune as before it.
+events, tags, check executions, run-worker heartbeat and remote workers' step claims, except what the
+asset indexes point at: each asset's latest materialization, observation, failure and planned event,
+and each partition's, stay (their event rows too), so the asset and per-partition status read the
+same after a prune as before it.
 """
 
 from __future__ import annotations

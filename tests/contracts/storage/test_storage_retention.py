@@ -114,3 +114,22 @@ def test_prune_leaves_unfinished_runs_however_old(storage: Storage, events: Even
     storage.handle_new_events([events.run("r1", EventType.RUN_START)])
     assert storage.prune(2_000_000_000.0).run_ids == []
     assert storage.run_store.has_run("r1") and storage.run_store.has_run("r2")
+
+
+def test_prune_deletes_the_runs_worker_heartbeat_and_step_claims(storage: Storage, events: Events) -> None:
+    from headwater.executors.step_claims import claim_key
+    from headwater.storage.run_workers import WorkerHeartbeat
+
+    cutoff = _history(storage, events)
+    storage.run_store.add_run(Run(job_name="job", run_id="old10", status=RunStatus.QUEUED))
+    keys = [
+        "old1", claim_key("old1", "a"), claim_key("old1", "p[1]"), claim_key("old2", "a"),
+        claim_key("old10", "a"), claim_key("live", "a"), claim_key("new", "a"), "live",
+    ]  # fmt: skip
+    for key in keys:
+        storage.run_workers.heartbeat(WorkerHeartbeat(key, 1, "host attempt 0", 1.0))
+    assert storage.prune(cutoff, dry_run=True).run_ids == ["old1", "old2"]
+    assert sorted(storage.run_workers.get_heartbeats(keys)) == sorted(keys)
+    storage.prune(cutoff)
+    left = storage.run_workers.get_heartbeats(keys)
+    assert sorted(left) == sorted(keys[4:])  # old1's and old2's rows gone; old10 is not old1

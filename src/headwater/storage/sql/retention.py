@@ -12,6 +12,7 @@ from headwater.events.run_status import FINISHED_STATUSES
 from headwater.storage.records import ASSET_INDEX_EVENT_TYPES
 from headwater.storage.retention import PRUNE_CHUNK, PruneResult
 from headwater.storage.sql.database import Database
+from headwater.storage.sql.run_worker_store import delete_for_runs
 from headwater.storage.sql.schema import (
     asset_check_executions,
     asset_keys,
@@ -80,6 +81,7 @@ def _prune_chunk(conn: sa.Connection, run_ids: Sequence[str], *, delete: bool) -
             query = query.where(checks.id.not_in(latest_ids))
         conn.execute(query)
         conn.execute(sa.delete(run_tags).where(run_tags.c.run_id.in_(run_ids)))
+        delete_for_runs(conn, run_ids)  # the run worker's heartbeat, the remote workers' step claims
         conn.execute(sa.delete(runs).where(runs.c.run_id.in_(run_ids)))
     return count - len(kept), len(kept)
 

@@ -1,9 +1,11 @@
-"""Run-worker heartbeats in SQL: rows of the ``kv`` table keyed ``run_worker/<run_id>``."""
+"""Run-worker heartbeats in SQL: rows of the ``kv`` table keyed ``run_worker/<run_id>`` (also the
+remote workers' step claims, ``run_worker/step/<run_id>/<step key>``: deleted with their run by
+``prune``, see ``delete_for_runs``)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import sqlalchemy as sa
 
@@ -12,6 +14,7 @@ from headwater.storage.sql.database import Database
 from headwater.storage.sql.schema import kv
 
 _PREFIX = "run_worker/"
+_STEP_PREFIX = _PREFIX + "step/"  # executors.step_claims: ``step/<run_id>/<step key>``
 
 
 def _key(run_id: str) -> str:
@@ -56,3 +59,23 @@ class SqlRunWorkerStore:
 
     def clear(self, run_id: str) -> None:
         self._db.run_write(lambda conn: conn.execute(sa.delete(kv).where(kv.c.key == _key(run_id))))
+
+
+def delete_for_runs(conn: sa.Connection, run_ids: Sequence[str]) -> int:
+    """Delete the heartbeat and the step claims of each of ``run_ids`` (the rows deleted)."""
+    if not run_ids:
+        return 0
+    deleted = conn.execute(sa.delete(kv).where(kv.c.key.in_([_key(r) for r in run_ids]))).rowcount
+    by_length: dict[int, list[str]] = {}
+    for run_id in run_ids:
+        by_length.setdefault(len(run_id), []).append(run_id)
+    start = len(_STEP_PREFIX) + 1
+    for length, ids in by_length.items():  # ``step/<id>/``: the id, then a slash (``old1`` is no ``old10``)
+        deleted += conn.execute(
+            sa.delete(kv).where(
+                kv.c.key.startswith(_STEP_PREFIX, autoescape=True),
+                sa.func.substr(kv.c.key, start, length).in_(ids),
+                sa.func.substr(kv.c.key, start + length, 1) == "/",
+            )
+        ).rowcount
+    return int(deleted)
