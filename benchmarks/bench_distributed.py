@@ -6,8 +6,14 @@
 
 Each run: a fresh PostgreSQL schema and ``$HEADWATER_HOME``; ``headwater celery worker -c N`` on a
 Redis broker/backend (or a Dask LocalCluster of N single-thread worker processes) started and warmed
-up with one small run before the measured one. Headwater only (Dagster's celery executor needs its own
-workers and a RabbitMQ/Redis setup of its own: not measured here yet).
+up with one small run before the measured one.
+
+Dagster's side (the Celery cases, ``--dagster PY`` with ``dagster-celery`` and ``dagster-postgres``
+installed there): the same jobs on ``dagster_celery.celery_executor`` (``_dagster_celery_jobs``), Redis
+DB 5 as broker and backend and a queue of its own per run, a fresh PostgreSQL database per run as
+the instance's storage (``dagster.yaml`` in a fresh ``$DAGSTER_HOME``, which the workers share), and
+``dagster-celery worker start -A dagster_celery.app -y <config> -q <queue> -- --concurrency N``; one
+warm-up run, then the measured ``execute_job(reconstructable(job), instance)``.
 """
 
 from __future__ import annotations
@@ -51,7 +57,9 @@ def _setup_home() -> tuple[str, str, Any]:
     return home, schema, drop
 
 
-def _run(engine: str, scenario: str, workers: int) -> float:
+def _run(engine: str, scenario: str, workers: int, lib: str = "headwater") -> float:
+    if lib == "dagster":
+        return _run_dagster(scenario, workers)
     home, _, drop = _setup_home()
     os.environ["HEADWATER_HOME"] = home
     os.environ["HEADWATER_BENCH_QUEUE"] = f"bench-{uuid.uuid4().hex[:8]}"
@@ -99,9 +107,63 @@ def _run(engine: str, scenario: str, workers: int) -> float:
         drop()
 
 
+def _run_dagster(scenario: str, workers: int) -> float:
+    """One Dagster run on its Celery executor (see the module's docstring)."""
+    import psycopg2  # type: ignore[import-not-found,import-untyped,unused-ignore]
+    import redis  # type: ignore[import-not-found,import-untyped,unused-ignore]
+    import yaml
+
+    database = f"dg_bench_{uuid.uuid4().hex[:10]}"
+    admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{database}"')
+    home = tempfile.mkdtemp(prefix="bench-dist-dagster-")
+    os.environ["DAGSTER_HOME"] = home
+    os.environ["HEADWATER_BENCH_QUEUE"] = f"dagster-bench-{uuid.uuid4().hex[:8]}"
+    url = f"postgresql+psycopg2://postgres@127.0.0.1:5432/{database}"
+    Path(home, "dagster.yaml").write_text(yaml.safe_dump({"storage": {"postgres": {"postgres_url": url}}}))
+    from benchmarks import _dagster_celery_jobs as jobs
+
+    worker_yaml = Path(home, "celery.yaml")
+    worker_yaml.write_text(yaml.safe_dump({"execution": {"config": jobs.CELERY_CONFIG}}))
+    bin_dir = str(Path(sys.executable).parent)
+    proc = subprocess.Popen(
+        [str(Path(bin_dir, "dagster-celery")), "worker", "start", "-A", "dagster_celery.app",
+         "-y", str(worker_yaml), "-q", jobs.QUEUE, "-l", "WARNING", "--", f"--concurrency={workers}"],
+        cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+    )  # fmt: skip
+    try:
+        import dagster as dg
+
+        with dg.DagsterInstance.get() as instance:
+            for name in ("warm", scenario):
+                target = dg.reconstructable(_dagster_job(name))
+                t = time.perf_counter()
+                with dg.execute_job(target, instance=instance) as result:
+                    elapsed = time.perf_counter() - t
+                    assert result.success, f"Dagster's {name} run failed"
+        return elapsed
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+        redis.Redis.from_url(jobs.REDIS_URL).flushdb()
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
+        admin.close()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _dagster_job(name: str) -> Any:
+    from benchmarks import _dagster_celery_jobs as jobs
+
+    return jobs.JOBS[name]
+
+
 def trivial(engine: str) -> Callable[[ModuleType, str], Outcome]:
     def case(dg: ModuleType, lib: str) -> Outcome:
-        elapsed = _run(engine, "trivial", 4)
+        elapsed = _run(engine, "trivial", 4, lib)
         return {"value": elapsed / 200 * 1000, "total_s": elapsed}
 
     return case
@@ -109,7 +171,7 @@ def trivial(engine: str) -> Callable[[ModuleType, str], Outcome]:
 
 def sleeps(engine: str) -> Callable[[ModuleType, str], Outcome]:
     def case(dg: ModuleType, lib: str) -> Outcome:
-        elapsed = _run(engine, "sleeps", 8)
+        elapsed = _run(engine, "sleeps", 8, lib)
         return {"value": elapsed, "x_ideal": elapsed / 4.0}
 
     return case
@@ -117,8 +179,8 @@ def sleeps(engine: str) -> Callable[[ModuleType, str], Outcome]:
 
 _HW = ("headwater",)
 CASES = [
-    Case("celery (Redis): 200 trivial steps, 4 workers", "ms/step", trivial("celery"), libs=_HW),
-    Case("celery (Redis): 32 x 1 s sleeps, 8 workers", "s", sleeps("celery"), libs=_HW, extras=("x_ideal",)),
+    Case("celery (Redis): 200 trivial steps, 4 workers", "ms/step", trivial("celery"), extras=("total_s",)),
+    Case("celery (Redis): 32 x 1 s sleeps, 8 workers", "s", sleeps("celery"), extras=("x_ideal",)),
     Case("dask: 200 trivial steps, 4 workers", "ms/step", trivial("dask"), libs=_HW, extras=("total_s",)),
     Case("dask: 32 x 1 s sleeps, 8 workers", "s", sleeps("dask"), libs=_HW, extras=("x_ideal",)),
 ]
