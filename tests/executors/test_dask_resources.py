@@ -51,7 +51,7 @@ def _gpu_worker(address: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
 def test_steps_tagged_with_a_resource_run_on_the_worker_that_has_it(home: Path) -> None:
     env = {"HEADWATER_HOME": str(home), "HEADWATER_STEP_HEARTBEAT_SECONDS": HEARTBEAT}
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, env=env
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", env=env
     )
     gpu: subprocess.Popen[bytes] | None = None
     client: Any = None
