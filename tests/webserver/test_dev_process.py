@@ -169,6 +169,14 @@ def _entry(dev: DevServer) -> dict[str, Any]:
 def test_no_orphans_after_a_signal(tmp_path: Path, sig: int) -> None:
     write_project(tmp_path)
     dev = start_dev(tmp_path, "-f", "defs.py")  # with the daemon: it must stop too
+    try:
+        _signal_stops_everything(dev, sig)
+    finally:
+        if dev.proc.poll() is None:  # an assertion failed before the signal: leave no processes behind
+            stop(dev.proc)
+
+
+def _signal_stops_everything(dev: DevServer, sig: int) -> None:
     deadline = time.monotonic() + 30
     while True:  # the daemon is up and beating (its health, through the API)
         health = dev.gql(
