@@ -4,10 +4,11 @@ resources, and the result of one evaluation (``TickResult``, Dagster's ``Schedul
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Self
 
 from headwater.core.asset_key import AssetKey
 from headwater.definitions.resource_context import Resources
@@ -17,6 +18,51 @@ from headwater.specs.asset_graph import AssetGraph
 from headwater.specs.instigation import TickEvaluation
 
 _CONTEXT_NAMES = frozenset({"context", "_context", "_", "ctx"})
+
+
+class InstigatorContext:
+    """What schedule and sensor contexts share: ``instance`` (when the server has one), ``resources``,
+    ``log``, the repository, and an exit stack closed when the context is."""
+
+    _kind = "instigator"
+
+    def __init__(
+        self,
+        name: str | None,
+        instance: Any,
+        resources: Resources | Mapping[str, Any] | None,
+        repository_name: str | None,
+        repository_def: Any,
+    ) -> None:
+        self._name = name
+        self._instance = instance
+        self._resources = resources if isinstance(resources, Resources) else Resources(resources or {})
+        self.repository_name = repository_name
+        self.repository_def = repository_def
+        self._stack = contextlib.ExitStack()
+        self.log = logging.getLogger(f"headwater.{self._kind}.{name or self._kind}")
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stack.close()
+
+    @property
+    def instance(self) -> Any:
+        if self._instance is None:
+            raise InvalidDefinitionError(
+                f"This {self._kind} context has no instance: pass build_{self._kind}_context(instance=...)."
+            )
+        return self._instance
+
+    @property
+    def resources(self) -> Resources:
+        return self._resources
+
+    @property
+    def exit_stack(self) -> contextlib.ExitStack:
+        return self._stack
 
 
 class TickResult:
@@ -169,4 +215,12 @@ def required_resources(fn: UserFunction | None, keys: Sequence[str] | None) -> s
 
 log = logging.getLogger("headwater.instigators")
 
-__all__ = ["Target", "TickResult", "UserFunction", "evaluate", "required_resources", "status_name"]
+__all__ = [
+    "InstigatorContext",
+    "Target",
+    "TickResult",
+    "UserFunction",
+    "evaluate",
+    "required_resources",
+    "status_name",
+]

@@ -8,8 +8,6 @@ run requests, a skip reason or a run config. The daemon computes the ticks from 
 
 from __future__ import annotations
 
-import contextlib
-import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 import msgspec
 
 from headwater.definitions.instigator import (
+    InstigatorContext,
     Target,
     TickResult,
     UserFunction,
@@ -32,9 +31,11 @@ from headwater.selection.cron import get_timezone, is_valid_cron_schedule
 SCHEDULE_NAME_TAG = "dagster/schedule_name"
 
 
-class ScheduleEvaluationContext:
+class ScheduleEvaluationContext(InstigatorContext):
     """What a schedule function gets: the tick's ``scheduled_execution_time`` (in the schedule's time
     zone), ``resources``, ``instance`` (when the server has one), ``log``."""
+
+    _kind = "schedule"
 
     def __init__(
         self,
@@ -46,44 +47,16 @@ class ScheduleEvaluationContext:
         repository_def: Any = None,
         instance: Any = None,
     ) -> None:
-        self._instance = instance
+        super().__init__(schedule_name, instance, resources, repository_name, repository_def)
         self._scheduled_execution_time = scheduled_execution_time
-        self.repository_name = repository_name
-        self._schedule_name = schedule_name
-        self._resources = resources if isinstance(resources, Resources) else Resources(resources or {})
-        self.repository_def = repository_def
-        self._stack = contextlib.ExitStack()
-        self.log = logging.getLogger(f"headwater.schedule.{schedule_name or 'schedule'}")
-
-    def __enter__(self) -> ScheduleEvaluationContext:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stack.close()
 
     @property
     def scheduled_execution_time(self) -> datetime | None:
         return self._scheduled_execution_time
 
     @property
-    def instance(self) -> Any:
-        if self._instance is None:
-            raise InvalidDefinitionError(
-                "This schedule context has no instance: pass build_schedule_context(instance=...)."
-            )
-        return self._instance
-
-    @property
-    def resources(self) -> Resources:
-        return self._resources
-
-    @property
     def schedule_name(self) -> str | None:
-        return self._schedule_name
-
-    @property
-    def exit_stack(self) -> contextlib.ExitStack:
-        return self._stack
+        return self._name
 
 
 def _check_crons(cron_schedule: Any, name: str) -> str | tuple[str, ...]:

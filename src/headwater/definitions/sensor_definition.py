@@ -8,13 +8,18 @@ run requests (a ``run_key`` makes a request at most one run, ever, per sensor), 
 
 from __future__ import annotations
 
-import contextlib
-import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from headwater.definitions.instigator import Target, TickResult, UserFunction, evaluate, required_resources
+from headwater.definitions.instigator import (
+    InstigatorContext,
+    Target,
+    TickResult,
+    UserFunction,
+    evaluate,
+    required_resources,
+)
 from headwater.definitions.resource_context import Resources
 from headwater.definitions.run_request import DefaultSensorStatus
 from headwater.errors import InvalidDefinitionError
@@ -23,9 +28,11 @@ from headwater.errors import InvalidDefinitionError
 DEFAULT_SENSOR_INTERVAL_SECONDS = 30
 
 
-class SensorEvaluationContext:
+class SensorEvaluationContext(InstigatorContext):
     """What a sensor function gets: ``cursor`` (and ``update_cursor``), ``last_tick_completion_time``,
     ``last_run_key``, ``resources``, ``instance`` (when the server has one), ``log``, ``sensor_name``."""
+
+    _kind = "sensor"
 
     def __init__(
         self,
@@ -42,28 +49,12 @@ class SensorEvaluationContext:
         last_sensor_start_time: float | None = None,
         **_: Any,
     ) -> None:
-        self._instance = instance
+        super().__init__(sensor_name, instance, resources, repository_name, repository_def or definitions)
         self._last_tick_completion_time = last_tick_completion_time
         self._last_run_key = last_run_key
         self._cursor = cursor
         self.cursor_updated = False
-        self.repository_name = repository_name
-        self.repository_def = repository_def or definitions
-        self._sensor_name = sensor_name
-        self._resources = resources if isinstance(resources, Resources) else Resources(resources or {})
         self._last_sensor_start_time = last_sensor_start_time
-        self._stack = contextlib.ExitStack()
-        self.log = logging.getLogger(f"headwater.sensor.{sensor_name or 'sensor'}")
-
-    def __enter__(self) -> SensorEvaluationContext:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stack.close()
-
-    @property
-    def exit_stack(self) -> contextlib.ExitStack:
-        return self._stack
 
     @property
     def cursor(self) -> str | None:
@@ -94,24 +85,12 @@ class SensorEvaluationContext:
         return self._last_run_key
 
     @property
-    def instance(self) -> Any:
-        if self._instance is None:
-            raise InvalidDefinitionError(
-                "This sensor context has no instance: pass build_sensor_context(instance=...)."
-            )
-        return self._instance
-
-    @property
     def instance_or_none(self) -> Any:
         return self._instance
 
     @property
-    def resources(self) -> Resources:
-        return self._resources
-
-    @property
     def sensor_name(self) -> str | None:
-        return self._sensor_name
+        return self._name
 
 
 class SensorDefinition:
