@@ -77,13 +77,20 @@ def _work(instance: Any, run: Run) -> int:
     except (Exception, SystemExit) as exc:
         _fail_before_start(instance, run, exc)
         return 1
-    # Each step's stdout and stderr go to its compute log files (here and in the step workers started).
+    # Each step's stdout and stderr go to its compute log files (here and in the step workers started),
+    # for this run only: a caller that runs the worker in its own process gets its environment back.
+    previous = os.environ.get(compute_logs.DIR_ENV)
     os.environ[compute_logs.DIR_ENV] = compute_logs.compute_log_root(instance.storage_directory())
     try:
         result = _execute(instance, run, job, plan)
     except Exception as exc:  # config, resources or executor setup: the run must not stay STARTED
         _fail_unfinished(instance, run.run_id, exc)
         return 1
+    finally:
+        if previous is None:
+            os.environ.pop(compute_logs.DIR_ENV, None)
+        else:
+            os.environ[compute_logs.DIR_ENV] = previous
     return 0 if result.success else 1
 
 
