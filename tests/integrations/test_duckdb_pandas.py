@@ -145,6 +145,12 @@ def test_an_unannotated_input_loads_the_default_type(tmp_path: Path) -> None:
     ).success
 
 
+def test_the_base_io_manager_needs_type_handlers(tmp_path: Path) -> None:
+    """As in Dagster, DuckDBIOManager is abstract: a subclass names its type handlers."""
+    with pytest.raises(TypeError, match="abstract method type_handlers"):
+        DuckDBIOManager(database=str(tmp_path / "w.duckdb"))  # type: ignore[abstract]
+
+
 def test_build_duckdb_io_manager_and_a_subclass_with_type_handlers(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
 

@@ -11,6 +11,7 @@ see ``connection``), so steps in other processes can use the file between them.
 from __future__ import annotations
 
 import typing as t
+from abc import abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -161,12 +162,10 @@ class DuckDBIOManager(ConfigurableIOManagerFactory):
     )
 
     @staticmethod
+    @abstractmethod
     def type_handlers() -> Sequence[DbTypeHandler[t.Any]]:
-        """The handlers of the types this IO manager stores and loads."""
-        raise NotImplementedError(
-            "DuckDBIOManager is a base: subclass it with a static type_handlers() (or use "
-            "DuckDBPandasIOManager / DuckDBPolarsIOManager, or build_duckdb_io_manager([...]))."
-        )
+        """The handlers of the types this IO manager stores and loads: a subclass defines them (or use
+        ``DuckDBPandasIOManager`` / ``DuckDBPolarsIOManager``, or ``build_duckdb_io_manager([...])``)."""
 
     @staticmethod
     def default_load_type() -> type[object] | None:
